@@ -1,0 +1,16 @@
+"""The machinery behind the book *Machine unlearning for quantized and quantum classifiers*.
+
+Every chapter imports from here; each module holds one idea:
+
+- ``helpers.quant``  fake quantization, the STE and the LSQ / LSQ+ / PACT / DSQ quantizers (chapter 1)
+- ``helpers.models`` CIFAR-style ResNet-18 and MobileNetV2 with a width multiplier
+- ``helpers.data``   dataset loaders (digits offline; CIFAR, SVHN, MNIST... when downloadable)
+- ``helpers.train``  seeded SGD training with a cosine schedule, accuracy
+- ``helpers.profiles`` the ``default`` (CPU, minutes) and ``paper`` (GPU) settings
+- ``helpers.plots``  the book's figures
+- ``helpers.book``   book maintenance (``python -m helpers.book set-repository URL``)
+"""
+from .train import seed_everything
+
+__all__ = ["seed_everything"]
+__version__ = "0.1.0"

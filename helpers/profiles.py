@@ -1,0 +1,96 @@
+"""Run profiles: ``default`` (embedded data, CPU, seconds per model) and ``paper`` (OEU Sec. 5.1, GPU).
+
+A profile fixes the dataset, the network width and the training recipe; a
+:class:`QuantSetting` fixes a network and how it is quantized. The paper's two
+settings are ResNet-18 with 4-bit weights and activations (LSQ+) and
+MobileNetV2 with 2-bit weights and full-precision activations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from torch import nn
+
+from .models import build_model
+from .quant import quantize_model
+
+
+@dataclass(frozen=True)
+class QuantSetting:
+    """A network and its quantization: ``None`` bits mean full precision."""
+
+    arch: str
+    weight_bits: int | None
+    act_bits: int | None
+    method: str = "lsq+"
+    first_last_bits: int | None = 8
+
+    @property
+    def label(self) -> str:
+        w = "FP" if self.weight_bits is None else f"W{self.weight_bits}"
+        a = "FP" if self.act_bits is None else f"A{self.act_bits}"
+        return f"{self.arch} {w}/{a}" + ("" if self.weight_bits is None and self.act_bits is None
+                                         else f" ({self.method.upper()})")
+
+
+SETTINGS = {
+    "resnet18-fp": QuantSetting("resnet18", None, None),
+    "resnet18-w4a4": QuantSetting("resnet18", 4, 4, "lsq+"),
+    "mobilenet_v2-fp": QuantSetting("mobilenet_v2", None, None),
+    "mobilenet_v2-w2": QuantSetting("mobilenet_v2", 2, None, "lsq+"),
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything a chapter needs to know to train its models."""
+
+    name: str
+    dataset: str
+    width: float
+    epochs: int
+    retrain_epochs: int
+    batch_size: int
+    lr: float
+    momentum: float = 0.9
+    weight_decay: float = 5e-4
+    augment: bool = False
+    device: str = "cpu"
+
+    def with_(self, **changes) -> "Profile":
+        """A copy with some fields changed, e.g. ``profile.with_(epochs=5)``."""
+        return replace(self, **changes)
+
+
+PROFILES = {
+    # Minutes on a 2-core CPU: scikit-learn's digits, quarter-width networks.
+    "default": Profile(name="default", dataset="digits", width=0.25, epochs=15, retrain_epochs=15,
+                       batch_size=64, lr=0.05),
+    # OEU Sec. 5.1: CIFAR-10, full width, 182 epochs (Retrain 160), batch 256, SGD lr 0.1 cosine.
+    "paper": Profile(name="paper", dataset="cifar10", width=1.0, epochs=182, retrain_epochs=160,
+                     batch_size=256, lr=0.1, augment=True, device="cuda"),
+}
+
+
+def get_profile(name: str = "default") -> Profile:
+    """The profile called ``name`` (``"default"`` or ``"paper"``)."""
+    if name not in PROFILES:
+        raise ValueError(f"unknown profile {name!r}; choose one of {sorted(PROFILES)}")
+    return PROFILES[name]
+
+
+def get_setting(name: str) -> QuantSetting:
+    """A named network + quantization setting, e.g. ``"resnet18-w4a4"``."""
+    if name not in SETTINGS:
+        raise ValueError(f"unknown setting {name!r}; choose one of {sorted(SETTINGS)}")
+    return SETTINGS[name]
+
+
+def build_quantized(setting: QuantSetting | str, num_classes: int, in_channels: int,
+                    width: float = 1.0) -> nn.Module:
+    """Build ``setting.arch`` and make it quantization-aware as ``setting`` says."""
+    if isinstance(setting, str):
+        setting = get_setting(setting)
+    model = build_model(setting.arch, num_classes, in_channels, width)
+    return quantize_model(model, setting.weight_bits, setting.act_bits, setting.method,
+                          setting.first_last_bits)

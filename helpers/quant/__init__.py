@@ -1,0 +1,16 @@
+"""Quantization-aware training: fake quantization (OEU Eqs. 1-3) and the quantizers of chapter 1."""
+from .functional import fake_quantize, grad_scale, int_range, ste_round
+from .layers import (
+                     METHODS,
+                     QuantConv2d,
+                     QuantLinear,
+                     make_quantizer,
+                     quantize_model,
+                     quantized_layers,
+                     set_quantization,
+)
+from .quantizers import DSQ, LSQ, PACT, DoReFa, LSQPlus, Quantizer
+
+__all__ = ["ste_round", "fake_quantize", "grad_scale", "int_range", "Quantizer", "LSQ", "LSQPlus",
+           "PACT", "DoReFa", "DSQ", "METHODS", "QuantConv2d", "QuantLinear", "make_quantizer",
+           "quantize_model", "quantized_layers", "set_quantization"]

@@ -1,0 +1,113 @@
+"""Seeded training and evaluation (OEU Sec. 5.1: SGD, momentum 0.9, cosine-annealed learning rate).
+
+``train`` is deterministic on the CPU: the same seed gives bit-identical
+weights, because the seed fixes the initial shuffles, the augmentation draws
+and nothing else is random.
+"""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import tqdm
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch (CPU) so that a run can be repeated exactly."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def check_compatible(model: nn.Module, dataset) -> None:
+    """Raise a clear error if the model cannot read the dataset's images or labels."""
+    expected = getattr(model, "in_channels", None)
+    if expected is not None and expected != dataset.in_channels:
+        raise ValueError(
+            f"channel mismatch: the model expects {expected}-channel images but dataset "
+            f"{getattr(dataset, 'name', '')!r} has {dataset.in_channels} channel(s); build the model "
+            f"with in_channels={dataset.in_channels}")
+    classes = getattr(model, "num_classes", None)
+    if classes is not None and classes < dataset.num_classes:
+        raise ValueError(f"the model has {classes} outputs but the dataset has {dataset.num_classes} classes")
+
+
+def batches(n: int, batch_size: int, shuffle: bool, generator: torch.Generator | None = None):
+    """Index tensors covering ``range(n)`` in batches (shuffled with ``generator`` if asked)."""
+    order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
+    return order.split(batch_size)
+
+
+def train(model: nn.Module, dataset, epochs: int, lr: float = 0.1, *, batch_size: int = 128,
+          momentum: float = 0.9, weight_decay: float = 5e-4, seed: int = 0,
+          device: str = "cpu", progress: bool = True, desc: str = "train") -> list[float]:
+    """Train ``model`` in place with SGD and a cosine schedule; return the mean loss of each epoch.
+
+    The learning rate follows ``lr * (1 + cos(pi * step / total_steps)) / 2``
+    (cosine annealing to 0, updated every step). Quantizer parameters (LSQ
+    steps, PACT clipping levels...), BatchNorm parameters and biases are
+    trained without weight decay; weights get ``weight_decay``.
+    """
+    check_compatible(model, dataset)
+    if epochs < 1:
+        raise ValueError(f"epochs must be >= 1, got {epochs}")
+    seed_everything(seed)
+    model.to(device)
+    generator = torch.Generator().manual_seed(seed)
+    decay, no_decay = _parameter_groups(model)
+    optimizer = torch.optim.SGD([{"params": decay, "weight_decay": weight_decay},
+                                 {"params": no_decay, "weight_decay": 0.0}], lr=lr, momentum=momentum)
+    steps_per_epoch = len(batches(len(dataset), batch_size, shuffle=False))
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch)
+    history = []
+    model.train()
+    for _ in tqdm(range(epochs), desc=desc, disable=not progress, leave=False):
+        total, count = 0.0, 0
+        for idx in batches(len(dataset), batch_size, shuffle=True, generator=generator):
+            x, y = dataset[idx]
+            x, y = x.to(device), y.to(device)
+            loss = F.cross_entropy(model(x), y)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            total, count = total + loss.item() * len(y), count + len(y)
+        history.append(total / count)
+    model.eval()
+    return history
+
+
+def _parameter_groups(model: nn.Module):
+    """Split parameters into (weights with decay, quantizer/BN/bias parameters without)."""
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        quantizer_param = "quantizer." in name
+        (no_decay if quantizer_param or p.ndim <= 1 else decay).append(p)
+    return decay, no_decay
+
+
+@torch.no_grad()
+def predict(model: nn.Module, dataset, batch_size: int = 512) -> torch.Tensor:
+    """Logits ``(N, num_classes)`` on the CPU, in eval mode (the model's mode is restored afterwards)."""
+    check_compatible(model, dataset)
+    was_training = model.training
+    model.eval()
+    device = next(model.parameters()).device
+    outs = [model(dataset[idx][0].to(device)).cpu()
+            for idx in batches(len(dataset), batch_size, shuffle=False)]
+    model.train(was_training)
+    return torch.cat(outs)
+
+
+def accuracy(model: nn.Module, dataset, batch_size: int = 512) -> float:
+    """Top-1 accuracy in percent, in eval mode, without augmentation."""
+    if len(dataset) == 0:
+        raise ValueError("accuracy of an empty dataset is undefined")
+    plain = dataset.without_augmentation() if getattr(dataset, "augment", False) else dataset
+    logits = predict(model, plain, batch_size)
+    return 100.0 * (logits.argmax(1) == plain.targets).float().mean().item()
