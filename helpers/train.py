@@ -12,7 +12,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm.auto import tqdm
+
+from .notebook import progress_bar
 
 
 def seed_everything(seed: int) -> None:
@@ -42,7 +43,8 @@ def batches(n: int, batch_size: int, shuffle: bool, generator: torch.Generator |
 
 
 def train(model: nn.Module, dataset, epochs: int, lr: float = 0.1, *, batch_size: int = 128,
-          momentum: float = 0.9, weight_decay: float = 5e-4, seed: int = 0,
+          momentum: float = 0.9, weight_decay: float = 5e-4, clip_grad_norm: float | None = 5.0,
+          seed: int = 0,
           device: str = "cpu", progress: bool = True, desc: str = "train") -> list[float]:
     """Train ``model`` in place with SGD and a cosine schedule; return the mean loss of each epoch.
 
@@ -50,6 +52,11 @@ def train(model: nn.Module, dataset, epochs: int, lr: float = 0.1, *, batch_size
     (cosine annealing to 0, updated every step). Quantizer parameters (LSQ
     steps, PACT clipping levels...), BatchNorm parameters and biases are
     trained without weight decay; weights get ``weight_decay``.
+
+    The gradient norm is clipped at ``clip_grad_norm``, a safety net for
+    low-bit networks: when every weight of a filter rounds to zero, its output
+    is constant and the BatchNorm after it divides the gradient by
+    ``sqrt(eps)``, so a single step can be huge. ``None`` switches clipping off.
     """
     check_compatible(model, dataset)
     if epochs < 1:
@@ -64,7 +71,7 @@ def train(model: nn.Module, dataset, epochs: int, lr: float = 0.1, *, batch_size
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch)
     history = []
     model.train()
-    for _ in tqdm(range(epochs), desc=desc, disable=not progress, leave=False):
+    for _ in progress_bar(range(epochs), desc=desc, enabled=progress):
         total, count = 0.0, 0
         for idx in batches(len(dataset), batch_size, shuffle=True, generator=generator):
             x, y = dataset[idx]
@@ -72,6 +79,8 @@ def train(model: nn.Module, dataset, epochs: int, lr: float = 0.1, *, batch_size
             loss = F.cross_entropy(model(x), y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            if clip_grad_norm is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm)
             optimizer.step()
             scheduler.step()
             total, count = total + loss.item() * len(y), count + len(y)

@@ -16,4 +16,4 @@ if [ ! -e "$stamp" ]; then
     touch "$stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
-export MPLBACKEND=Agg
+export UNLEARNING_BOOK_PROGRESS=0   # no live progress widgets on static pages

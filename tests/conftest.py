@@ -9,3 +9,10 @@ def fake_md5(monkeypatch):
 
     # check_integrity(path, md5) still returns False for a missing file; only the hash is skipped.
     monkeypatch.setattr(tv_utils, "check_md5", lambda fpath, md5, **kwargs: True)
+
+
+def pytest_configure(config):
+    """Draw figures off-screen in the tests."""
+    import matplotlib
+
+    matplotlib.use("Agg")

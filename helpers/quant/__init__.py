@@ -9,8 +9,9 @@ from .layers import (
                      quantized_layers,
                      set_quantization,
 )
+from .report import weight_levels
 from .quantizers import DSQ, LSQ, PACT, DoReFa, LSQPlus, Quantizer
 
 __all__ = ["ste_round", "fake_quantize", "grad_scale", "int_range", "Quantizer", "LSQ", "LSQPlus",
            "PACT", "DoReFa", "DSQ", "METHODS", "QuantConv2d", "QuantLinear", "make_quantizer",
-           "quantize_model", "quantized_layers", "set_quantization"]
+           "quantize_model", "quantized_layers", "set_quantization", "weight_levels"]

@@ -83,6 +83,17 @@ class Quantizer(nn.Module):
         return f"bits={self.bits}, kind={self.kind}, {sign}, enabled={self.enabled}"
 
 
+def step_size(scale: torch.Tensor, g: float) -> torch.Tensor:
+    """The step LSQ uses: ``|scale|`` with its gradient multiplied by ``g``.
+
+    Taking the absolute value (rather than clamping at a tiny positive number)
+    matters in practice: an SGD step can push a small step size, e.g. of an
+    8-bit last layer, below zero; a clamp would then freeze it at ~0, zero
+    every weight of the layer and kill the network, while ``|s|`` keeps learning.
+    """
+    return grad_scale(scale, g).abs() + 1e-8
+
+
 class LSQ(Quantizer):
     """Learned Step size Quantization (Esser et al., 2020).
 
@@ -103,7 +114,7 @@ class LSQ(Quantizer):
         self.scale.fill_(max(2 * x.abs().mean().item() / math.sqrt(Q_P), 1e-8))
 
     def quantize(self, x):
-        s = grad_scale(self.scale, self.grad_factor(x)).clamp(min=1e-8)
+        s = step_size(self.scale, self.grad_factor(x))
         return fake_quantize(x, s, self.bits, self.signed)
 
     def extra_repr(self):
@@ -141,7 +152,7 @@ class LSQPlus(Quantizer):
 
     def quantize(self, x):
         g = self.grad_factor(x)
-        s = grad_scale(self.scale, g).clamp(min=1e-8)
+        s = step_size(self.scale, g)
         beta = grad_scale(self.offset, g)
         return fake_quantize(x - beta, s, self.bits, self.signed) + beta
 

@@ -1,0 +1,34 @@
+"""Small conveniences for the chapters' notebooks."""
+from __future__ import annotations
+
+import os
+
+from tqdm.auto import tqdm
+
+PROGRESS_ENV = "UNLEARNING_BOOK_PROGRESS"
+
+
+def progress_bar(iterable, desc: str = "", enabled: bool = True, **kwargs):
+    """A ``tqdm.auto`` progress bar over ``iterable`` (a widget in Jupyter and Colab).
+
+    Setting the environment variable ``UNLEARNING_BOOK_PROGRESS=0`` turns every
+    bar off; the book build does so, since a static page cannot show a live
+    widget.
+    """
+    enabled = enabled and os.environ.get(PROGRESS_ENV, "1") != "0"
+    return tqdm(iterable, desc=desc, disable=not enabled, leave=False, **kwargs)
+
+
+def glue(name: str, value, display: bool = False):
+    """Store ``value`` under ``name`` for the book's prose (myst-nb ``{glue}`` roles).
+
+    Numbers quoted in the text are glued from the computation, never typed in.
+    Outside a book build (e.g. in Colab, where myst-nb is not installed) this
+    does nothing but return the value.
+    """
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return value
+    myst_glue(name, value, display=display)
+    return value

@@ -1,0 +1,181 @@
+"""Tests for helpers.quant: Eq. (1) forward, Eq. (3) backward, the quantizers and quantize_model."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from helpers.models import resnet18
+from helpers.quant import (DSQ, LSQ, PACT, DoReFa, LSQPlus, QuantConv2d, QuantLinear, fake_quantize,
+                           int_range, quantize_model, quantized_layers, set_quantization, ste_round)
+
+
+def test_ste_round_forward_rounds_backward_is_identity():
+    x = torch.tensor([-1.6, -0.4, 0.2, 0.5, 2.7], requires_grad=True)
+    y = ste_round(x)
+    assert torch.equal(y, torch.round(x.detach()))
+    y.sum().backward()
+    assert torch.equal(x.grad, torch.ones_like(x))
+
+
+@pytest.mark.parametrize("bits,signed,expected", [(4, True, (8, 7)), (2, True, (2, 1)), (1, True, (1, 0)),
+                                                  (3, False, (0, 7))])
+def test_int_range(bits, signed, expected):
+    assert int_range(bits, signed) == expected
+
+
+@pytest.mark.parametrize("bits", [0, -1, 1.5, True, "4"])
+def test_bits_below_one_or_not_integer_is_an_error(bits):
+    with pytest.raises(ValueError, match="bits must be an integer >= 1"):
+        fake_quantize(torch.randn(3), 0.1, bits)
+    with pytest.raises(ValueError, match="bits"):
+        LSQ(bits)
+
+
+@pytest.mark.parametrize("bits", [1, 2, 4])
+def test_fake_quantize_is_eq1(bits):
+    torch.manual_seed(0)
+    x, s = torch.randn(1000) * 3, 0.37
+    Q_N, Q_P = int_range(bits)
+    q = fake_quantize(x, s, bits)
+    expected = s * torch.round(torch.clamp(x / s, -Q_N, Q_P))
+    assert torch.allclose(q, expected)
+    k = q / s
+    assert torch.allclose(k, k.round(), atol=1e-5)
+    assert k.round().min() >= -Q_N and k.round().max() <= Q_P
+    assert q.unique().numel() <= 2 ** bits
+
+
+def test_fake_quantize_gradient_is_eq3():
+    """dL/dx = dL/dx^q inside the clipping range [-Q_N s, Q_P s], zero outside."""
+    s, bits = 0.5, 3                                 # range [-4 * 0.5, 3 * 0.5] = [-2, 1.5]
+    x = torch.tensor([-3.0, -2.1, -1.9, 0.0, 0.74, 1.4, 1.6, 5.0], requires_grad=True)
+    fake_quantize(x, s, bits).sum().backward()
+    inside = (x.detach() >= -2.0) & (x.detach() <= 1.5)
+    assert torch.equal(x.grad, inside.float())
+
+
+def test_fake_quantize_step_gradient_is_lsq():
+    """d x^q / d s = round(v) - v inside the range, -Q_N or Q_P outside (Esser et al., Eq. 3)."""
+    x = torch.tensor([-10.0, -0.3, 0.26, 10.0])
+    s = torch.tensor(0.2, requires_grad=True)
+    fake_quantize(x, s, 4).sum().backward()
+    v = x / 0.2
+    expected = torch.where(v < -8, torch.tensor(-8.0), torch.where(v > 7, torch.tensor(7.0), v.round() - v))
+    assert torch.isclose(s.grad, expected.sum(), atol=1e-5)
+
+
+QUANTIZERS = [(LSQ, "weight"), (LSQ, "activation"), (LSQPlus, "weight"), (LSQPlus, "activation"),
+              (PACT, "activation"), (DoReFa, "weight"), (DSQ, "weight"), (DSQ, "activation")]
+
+
+@pytest.mark.parametrize("cls,kind", QUANTIZERS)
+@pytest.mark.parametrize("bits", [1, 2, 4])
+def test_quantizers_take_at_most_2_to_the_b_values_and_backpropagate(cls, kind, bits):
+    torch.manual_seed(0)
+    q = cls(bits, kind=kind)
+    x = (torch.randn(16, 8, 4, 4) * 2).requires_grad_()
+    if kind == "activation" and cls is not LSQPlus:
+        x = x.detach().relu().requires_grad_()     # post-ReLU input: an unsigned grid
+    y = q(x)
+    assert y.shape == x.shape
+    assert y.detach().unique().numel() <= 2 ** bits
+    (y * torch.randn_like(y)).sum().backward()
+    assert torch.isfinite(x.grad).all() and x.grad.abs().sum() > 0
+    for p in q.parameters():
+        if p.requires_grad:
+            assert p.grad is not None and torch.isfinite(p.grad).all()
+    assert f"bits={bits}" in repr(q)
+
+
+def test_lsq_initialisation_and_gradient_scale():
+    w = torch.randn(64, 32) * 0.1
+    q = LSQ(4)
+    q(w)
+    assert math.isclose(q.scale.item(), 2 * w.abs().mean().item() / math.sqrt(7), rel_tol=1e-5)
+    assert math.isclose(q.grad_factor(w), 1 / math.sqrt(w.numel() * 7))
+    act = LSQ(4, kind="activation")
+    act(torch.rand(10, 3, 5, 5))
+    assert not act.signed and math.isclose(act.grad_factor(torch.rand(10, 3, 5, 5)), 1 / math.sqrt(75 * 15))
+
+
+def test_lsq_plus_offset_tracks_signed_activations():
+    x = torch.randn(256, 10) - 1.0                 # mostly negative, as after a Swish
+    q = LSQPlus(3, kind="activation")
+    y = q(x)
+    assert math.isclose(q.offset.item(), x.min().item(), rel_tol=1e-6)
+    assert y.unique().numel() <= 8 and y.min() < 0
+    assert (y - x).abs().max() <= q.scale.item() / 2 + 1e-5   # every value within half a step
+
+
+def test_pact_alpha_gets_gradient_only_from_clipped_inputs():
+    q = PACT(4)
+    q(torch.tensor([0.0, 2.0]))                   # initialises alpha = 2
+    x = torch.tensor([0.1, 0.5, 1.9, 2.5, 3.0])
+    q(x).sum().backward()
+    assert q.alpha.grad.item() == pytest.approx(2.0)   # two inputs above alpha
+
+
+def test_dsq_backward_is_a_soft_staircase():
+    q = DSQ(2, alpha=0.05)
+    q(torch.tensor([-1.5, 1.5]))                  # range [-1.5, 1.5], three intervals of width 1
+    x = torch.tensor([-0.98, -0.5, 0.3], requires_grad=True)  # near a centre, on a grid point, between
+    y = q(x)
+    assert torch.allclose(y, torch.tensor([-0.5, -0.5, 0.5]))  # grid -1.5, -0.5, 0.5, 1.5 in the forward pass
+    y.sum().backward()
+    # steep at the middle of an interval (where the staircase jumps), flat near the grid points
+    assert x.grad[0] > 1.5 and x.grad[1] < 0.25
+
+
+def test_disable_makes_the_identity():
+    q = LSQ(2)
+    x = torch.randn(20)
+    assert not torch.equal(q(x), x)
+    assert torch.equal(q.disable()(x), x)
+    assert "enabled=False" in repr(q)
+
+
+def test_quantize_model_replaces_layers_and_leaves_the_input_alone():
+    torch.manual_seed(0)
+    model = resnet18(10, 1, width=0.25)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    q = quantize_model(model, 4, 4, "lsq+")
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    assert not any(isinstance(m, (QuantConv2d, QuantLinear)) for m in model.modules())
+    layers = quantized_layers(q)
+    assert len(layers) == sum(isinstance(m, (nn.Conv2d, nn.Linear)) for m in model.modules())
+    names = list(layers)
+    assert layers[names[0]].weight_quantizer.bits == 8 and layers[names[-1]].weight_quantizer.bits == 8
+    assert layers[names[1]].weight_quantizer.bits == 4 and layers[names[1]].act_quantizer.bits == 4
+    assert torch.equal(layers[names[1]].weight, model.get_submodule(names[1]).weight)
+    assert "bits=4" in repr(q)
+
+
+def test_full_precision_copy_matches_the_float_model():
+    torch.manual_seed(0)
+    model = resnet18(10, 1, width=0.25).eval()
+    x = torch.randn(4, 1, 8, 8)
+    assert torch.equal(quantize_model(model, None, None)(x), model(x))
+    q = quantize_model(model, 2, 2, first_last_bits=None)
+    q(x)
+    set_quantization(q, False)
+    assert torch.allclose(q(x), model(x))
+
+
+def test_weights_only_quantization_keeps_activations_float():
+    q = quantize_model(resnet18(10, 1, width=0.25), 2, None)
+    assert all(isinstance(layer.act_quantizer, nn.Identity) for layer in quantized_layers(q).values())
+
+
+def test_quantize_model_errors():
+    model = resnet18(10, 1, width=0.25)
+    with pytest.raises(ValueError, match="unknown quantization method 'lsq-'"):
+        quantize_model(model, 4, 4, "lsq-")
+    with pytest.raises(ValueError, match="weight_bits: bits must be an integer >= 1"):
+        quantize_model(model, 0, 4)
+    with pytest.raises(ValueError, match="act_bits"):
+        quantize_model(model, 4, -2)
+    with pytest.raises(ValueError, match="no nn.Conv2d or nn.Linear"):
+        quantize_model(nn.Sequential(nn.ReLU()), 4, 4)
