@@ -26,6 +26,8 @@ def glue(name: str, value, display: bool = False):
     Outside a book build (e.g. in Colab, where myst-nb is not installed) this
     does nothing but return the value.
     """
+    if hasattr(value, "item"):      # NumPy / torch scalars -> plain Python numbers
+        value = value.item()
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
