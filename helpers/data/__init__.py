@@ -9,5 +9,6 @@ downloaded by torchvision into the data home (``$UNLEARNING_BOOK_DATA`` or
 from .dataset import ImageDataset
 from .home import get_data_home
 from .images import DATASETS, DatasetSplits, load_dataset
+from .splits import drop_class, forget_split
 
-__all__ = ["ImageDataset", "DatasetSplits", "DATASETS", "load_dataset", "get_data_home"]
+__all__ = ["ImageDataset", "DatasetSplits", "DATASETS", "load_dataset", "get_data_home", "forget_split", "drop_class"]

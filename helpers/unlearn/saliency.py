@@ -1,0 +1,46 @@
+"""SalUn: random labels restricted to the weights most salient for D_f (Fan et al., 2024)."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from ..losses import random_labels
+from .base import register
+from .finetune import _train_mixed
+
+
+def saliency_mask(model, forget_set, fraction: float = 0.5, batch_size: int = 256) -> list[torch.Tensor]:
+    """SalUn's weight saliency map: 1 for the top ``fraction`` of weights by ``|grad|`` of the forget loss.
+
+    The gradient of ``-CE`` over D_f is accumulated over the whole forget set;
+    the threshold is global (one ranking over every parameter of the model),
+    as in SalUn's ``generate_mask.py``.
+    """
+    if not 0.0 < fraction <= 1.0:
+        raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
+    params = [p for p in model.parameters() if p.requires_grad]
+    total = [torch.zeros_like(p) for p in params]
+    model.eval()
+    for idx in torch.arange(len(forget_set)).split(batch_size):
+        x, y = forget_set[idx]
+        grads = torch.autograd.grad(-F.cross_entropy(model(x), y, reduction="sum"), params, allow_unused=True)
+        for acc, g in zip(total, grads):
+            if g is not None:
+                acc += g
+    magnitude = torch.cat([g.abs().flatten() for g in total])
+    k = max(1, int(round(fraction * magnitude.numel())))
+    threshold = magnitude.topk(k).values.min()
+    return [(g.abs() >= threshold).float() for g in total]
+
+
+@register("salun", epochs=3, lr=0.01, batch_size=64, fraction=0.5)
+def salun(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, fraction):
+    """SalUn: saliency mask (top ``fraction`` of weights), then RL updating only salient weights.
+
+    Non-salient weights stay exactly as they were: their gradient, weight decay
+    included, is masked to zero.
+    """
+    mask = saliency_mask(model, forget_set, fraction)
+    generator = torch.Generator().manual_seed(seed)
+    relabelled = random_labels(forget_set.targets, forget_set.num_classes, generator)
+    _train_mixed(model, forget_set, relabelled, retain_set, epochs, lr, batch_size, generator, grad_mask=mask)

@@ -1,0 +1,109 @@
+"""Contracts of every unlearning method in helpers.unlearn."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from helpers.data import forget_split, load_dataset
+from helpers.losses import entropy
+from helpers.profiles import build_quantized
+from helpers.train import accuracy, predict, seed_everything, train
+from helpers.unlearn import DEFAULTS, METHODS, adaptive_reweighting, saliency_mask, unlearn
+
+FAST = {"retrain": dict(epochs=1), "iu": dict(num_samples=30)}
+FAST.update({m: dict(epochs=1) for m in METHODS if m not in FAST and "epochs" in DEFAULTS[m]})
+
+
+@pytest.fixture(scope="module")
+def setup():
+    data = load_dataset("digits")
+    train_set = data.train.subset(range(600))
+    seed_everything(0)
+    model = build_quantized("resnet18-w4a4", 10, 1, width=0.125)
+    train(model, train_set, epochs=4, lr=0.05, batch_size=64, progress=False)
+    f_idx, r_idx = forget_split(train_set.targets, ratio=0.1, seed=0)
+    return model, train_set.subset(f_idx), train_set.subset(r_idx), data.test
+
+
+def test_registry_holds_every_method_of_the_paper():
+    assert set(METHODS) == {"retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul", "oeu",
+                            "oeu_no_gop", "oeu_no_egu", "oeu_global_gop"}
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_returns_a_new_model_and_leaves_the_input_bit_identical(setup, method):
+    model, forget_set, retain_set, _ = setup
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    new = unlearn(method, model, forget_set, retain_set, seed=0, **FAST[method])
+    assert new is not model and not new.training
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    changed = [k for k, v in new.state_dict().items() if not torch.equal(before[k], v)]
+    assert changed, f"{method} changed nothing"
+    assert new.unlearn_seconds > 0 and torch.isfinite(predict(new, forget_set)).all()
+
+
+def test_gradient_ascent_lowers_forget_accuracy(setup):
+    model, forget_set, retain_set, _ = setup
+    new = unlearn("ga", model, forget_set, retain_set, epochs=3, lr=0.02)
+    assert accuracy(new, forget_set) < accuracy(model, forget_set) - 10
+
+
+def test_oeu_raises_the_entropy_on_the_forget_set(setup):
+    model, forget_set, retain_set, _ = setup
+    new = unlearn("oeu", model, forget_set, retain_set, epochs=3, lr=0.02)
+    assert entropy(predict(new, forget_set)).mean() > entropy(predict(model, forget_set)).mean() + 0.1
+
+
+class Untouchable(torch.utils.data.Dataset):
+    """A forget set that fails the test if anyone reads a sample."""
+
+    def __init__(self, dataset):
+        self.inner = dataset
+        self.targets, self.num_classes, self.in_channels = dataset.targets, dataset.num_classes, dataset.in_channels
+
+    def __len__(self):
+        return len(self.inner)
+
+    def __getitem__(self, index):
+        raise AssertionError("retrain read the forget set")
+
+
+def test_retrain_never_sees_the_forget_set(setup):
+    model, forget_set, retain_set, _ = setup
+    new = unlearn("retrain", model, Untouchable(forget_set), retain_set, epochs=1)
+    first = next(iter(new.state_dict()))
+    assert not torch.equal(new.state_dict()[first], model.state_dict()[first])   # really re-initialised
+
+
+def test_salun_moves_only_salient_weights(setup):
+    model, forget_set, retain_set, _ = setup
+    mask = saliency_mask(model, forget_set, fraction=0.3)
+    share = sum(m.sum() for m in mask) / sum(m.numel() for m in mask)
+    assert 0.29 < share < 0.35                               # ties at the threshold may add a few
+    new = unlearn("salun", model, forget_set, retain_set, epochs=1, fraction=0.3)
+    params_old = [p for p in model.parameters() if p.requires_grad]
+    params_new = [p for p in new.parameters() if p.requires_grad]
+    for old, upd, m in zip(params_old, params_new, mask):
+        assert torch.equal(old[m == 0], upd[m == 0])
+
+
+def test_adaptive_reweighting_balances_magnitudes():
+    g_f, g_r = [torch.full((4,), 3.0)], [torch.full((4,), 1.0)]
+    out = adaptive_reweighting(g_f, g_r)
+    w_f, w_r = 2 * 2.0 / 8.0, 2 * 6.0 / 8.0                  # norms 6 and 2
+    assert torch.allclose(out[0], w_f * g_f[0] + w_r * g_r[0])
+    assert (w_f * g_f[0]).norm() == pytest.approx((w_r * g_r[0]).norm().item())
+
+
+def test_bad_input_is_a_clear_error(setup):
+    model, forget_set, retain_set, _ = setup
+    with pytest.raises(ValueError, match="unknown unlearning method 'forget-me'"):
+        unlearn("forget-me", model, forget_set, retain_set)
+    with pytest.raises(ValueError, match="oeu has no hyper-parameter"):
+        unlearn("oeu", model, forget_set, retain_set, gamma=2)
+    with pytest.raises(ValueError, match="forget_set is empty"):
+        unlearn("ga", model, forget_set.subset([]), retain_set)
+    with pytest.raises(ValueError, match="alpha must lie in"):
+        unlearn("oeu", model, forget_set, retain_set, epochs=1, alpha=2.0)
+    with pytest.raises(ValueError, match="fraction"):
+        unlearn("salun", model, forget_set, retain_set, fraction=0.0)
