@@ -24,33 +24,33 @@ def retrain(model, forget_set, retain_set, *, seed, epochs, lr, batch_size):
     train(model, retain_set, epochs, lr, batch_size=batch_size, seed=seed, progress=False)
 
 
+def _sgd_epochs(model, dataset, *, seed, epochs, lr, batch_size, loss_fn):
+    """``epochs`` shuffled passes over ``dataset``, one SGD step on ``loss_fn(logits, y, epoch)`` per batch."""
+    model.train()
+    optimizer = sgd(model, lr)
+    generator = torch.Generator().manual_seed(seed)
+    for epoch in range(epochs):
+        for x, y in epoch_batches(dataset, batch_size, generator):
+            optimizer.zero_grad(set_to_none=True)
+            loss_fn(model(x), y, epoch).backward()
+            optimizer.step()
+
+
 @register("ft", epochs=3, lr=0.01, batch_size=64)
 def finetune(model, forget_set, retain_set, *, seed, epochs, lr, batch_size):
     """FT: fine-tune on D_r with cross-entropy (Golatkar et al., 2020; Warnecke et al., 2021).
 
     Forgetting happens only by catastrophic forgetting of D_f.
     """
-    model.train()
-    optimizer = sgd(model, lr)
-    generator = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
-        for x, y in epoch_batches(retain_set, batch_size, generator):
-            optimizer.zero_grad(set_to_none=True)
-            F.cross_entropy(model(x), y).backward()
-            optimizer.step()
+    _sgd_epochs(model, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+                loss_fn=lambda logits, y, epoch: F.cross_entropy(logits, y))
 
 
 @register("ga", epochs=2, lr=0.001, batch_size=64)
 def gradient_ascent(model, forget_set, retain_set, *, seed, epochs, lr, batch_size):
     """GA: gradient *ascent* on the cross-entropy of D_f (Graves et al., 2021; Thudi et al., 2022)."""
-    model.train()
-    optimizer = sgd(model, lr)
-    generator = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
-        for x, y in epoch_batches(forget_set, batch_size, generator):
-            optimizer.zero_grad(set_to_none=True)
-            (-F.cross_entropy(model(x), y)).backward()
-            optimizer.step()
+    _sgd_epochs(model, forget_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+                loss_fn=lambda logits, y, epoch: -F.cross_entropy(logits, y))
 
 
 @register("rl", epochs=3, lr=0.01, batch_size=64)
@@ -102,14 +102,8 @@ def l1_sparse(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, al
 
     ``alpha_t = alpha * (1 - t / epochs)`` in epoch ``t``, as in the authors' code.
     """
-    model.train()
-    optimizer = sgd(model, lr)
-    generator = torch.Generator().manual_seed(seed)
     params = [p for p in model.parameters() if p.requires_grad]
-    for epoch in range(epochs):
-        alpha_t = alpha * (1 - epoch / epochs)
-        for x, y in epoch_batches(retain_set, batch_size, generator):
-            l1 = sum(p.abs().sum() for p in params)
-            optimizer.zero_grad(set_to_none=True)
-            (F.cross_entropy(model(x), y) + alpha_t * l1).backward()
-            optimizer.step()
+
+    def loss_fn(logits, y, epoch):
+        return F.cross_entropy(logits, y) + alpha * (1 - epoch / epochs) * sum(p.abs().sum() for p in params)
+    _sgd_epochs(model, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size, loss_fn=loss_fn)
