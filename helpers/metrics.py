@@ -14,6 +14,8 @@ check (the NeurIPS 2023 Machine Unlearning challenge's simple MIA).
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -139,14 +141,26 @@ def _require_nonempty(**sets) -> None:
 
 
 def _logits(model, dataset, batch_size: int) -> torch.Tensor:
-    """Eval-mode logits ``(N, K)`` without augmentation (as :func:`helpers.train.accuracy`)."""
+    """Eval-mode logits ``(N, K)`` without augmentation (as :func:`helpers.train.accuracy`).
+
+    A diverged model (an unlearning run whose weights blew up) gives NaN or
+    infinite logits; such rows are scored as a uniform prediction (all logits
+    0), which counts as wrong for accuracy and as confidence 1/K for the MIA.
+    """
     plain = dataset.without_augmentation() if getattr(dataset, "augment", False) else dataset
-    return predict(model, plain, batch_size).float()
+    logits = predict(model, plain, batch_size).float()
+    bad = ~torch.isfinite(logits).all(dim=1)
+    if bad.any():
+        warnings.warn(f"{int(bad.sum())} of {len(logits)} samples have non-finite logits: the model diverged; "
+                      "they are scored as uniform predictions", RuntimeWarning, stacklevel=3)
+        logits[bad] = 0.0
+    return logits
 
 
 def _accuracy(logits: torch.Tensor, targets: torch.Tensor) -> float:
-    """Top-1 accuracy in percent."""
-    return 100.0 * (logits.argmax(1) == targets).float().mean().item()
+    """Top-1 accuracy in percent (an all-equal row, e.g. a diverged model's, counts as wrong)."""
+    tied = logits.max(1).values == logits.min(1).values
+    return 100.0 * ((logits.argmax(1) == targets) & ~tied).float().mean().item()
 
 
 def _confidence(logits: torch.Tensor, targets: torch.Tensor) -> np.ndarray:

@@ -1,0 +1,51 @@
+"""Command line: ``python -m helpers.experiments {table,tune} ...`` (see ``--help``)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..profiles import PROFILES
+from ..unlearn import METHODS
+from .cache import ResultCache
+from .runner import PAPER_METHODS, SCENARIOS, format_table, run_table
+from .tune import tune
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.experiments",
+                                     description="Run the OEU paper's unlearning experiments.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("table", help="compute one table; write CSV and JSON")
+    t.add_argument("--profile", default="default", choices=sorted(PROFILES))
+    t.add_argument("--dataset", default=None, help="default: the profile's dataset")
+    t.add_argument("--model", default="resnet18", choices=["resnet18", "mobilenet_v2"])
+    t.add_argument("--quant", default="w4a4", help="w4a4, w2, fp, optionally with -pact / -dsq / -lsq")
+    t.add_argument("--scenario", default="random", choices=SCENARIOS)
+    t.add_argument("--ratios", nargs="+", type=float, default=[0.1, 0.3, 0.5],
+                   help="forget ratios (random) or classes (class)")
+    t.add_argument("--methods", nargs="+", default=list(PAPER_METHODS), choices=sorted(METHODS))
+    t.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
+    t.add_argument("--out", type=Path, default=Path("results"), help="folder for table.csv and table.json")
+    t.add_argument("--no-cache", action="store_true", help="recompute everything")
+    u = sub.add_parser("tune", help="choose hyper-parameters on the selection seed; update hparams.json")
+    u.add_argument("--profile", default="default", choices=sorted(PROFILES))
+    u.add_argument("--methods", nargs="+", default=None, choices=sorted(set(METHODS) - {"retrain"}))
+    args = parser.parse_args(argv)
+    if args.command == "tune":
+        print(json.dumps(tune(args.profile, args.methods), indent=2))
+        return 0
+    amounts = [int(a) for a in args.ratios] if args.scenario == "class" else args.ratios
+    table = run_table(args.profile, args.dataset, args.model, args.quant, args.scenario, amounts,
+                      args.methods, args.seeds, cache=ResultCache(enabled=not args.no_cache))
+    args.out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.out / "table.csv")
+    table.reset_index().to_json(args.out / "table.json", orient="records", indent=1)
+    print(format_table(table).to_string())
+    print(f"\nwritten: {args.out / 'table.csv'}, {args.out / 'table.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
