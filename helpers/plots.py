@@ -28,7 +28,8 @@ def plot_staircase(bits_list=(2, 3), scale: float = 0.5, x_range=(-3.0, 3.0)):
         y, g = forward_and_gradient(lambda t, b=bits: fake_quantize(t, scale, b), x)
         Q_N, Q_P = int_range(bits)
         ax_f.plot(x, y, label=f"{bits}-bit: {2 ** bits} levels in [{-Q_N * scale:g}, {Q_P * scale:g}]")
-        ax_b.plot(x, g + 0.02 * bits, label=f"{bits}-bit")          # small offset so lines do not overlap
+        offset = 0.02 * bits                                         # so the two boxes do not overlap
+        ax_b.plot(x, g + offset, label=f"{bits}-bit (drawn {offset:+.2f})")
     ax_f.set(title=r"Forward, Eq. (1): $x^q = s\,\lfloor \mathrm{clamp}(x/s, -Q_N, Q_P) \rceil$",
              xlabel="$x^r$", ylabel="$x^q$")
     ax_b.set(title=r"Backward, Eq. (3): $\partial x^q / \partial x^r$ (STE)", xlabel="$x^r$",

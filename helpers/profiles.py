@@ -72,7 +72,7 @@ class Profile:
 PROFILES = {
     # Minutes on a 2-core CPU: scikit-learn's digits, narrow networks. MobileNetV2 is kept at
     # half width: at quarter width its 1x1 convolutions read only 4 channels, and with 2-bit
-    # weights it loses 5-10 points of test accuracy (at half width about 3).
+    # weights it loses clearly more test accuracy than at half width.
     "default": Profile(name="default", dataset="digits", widths={"resnet18": 0.25, "mobilenet_v2": 0.5},
                        epochs=10, retrain_epochs=10, batch_size=64, lr=0.02),
     # OEU Sec. 5.1: CIFAR-10, full width, 182 epochs (Retrain 160), batch 256, SGD lr 0.1 cosine.

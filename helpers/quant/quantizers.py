@@ -167,8 +167,9 @@ class PACT(Quantizer):
 
     The whole quantizer is straight-through (``dy^q/dy = 1``), so the learned
     clipping level gets ``dy^q/dalpha = 1`` where ``x >= alpha`` and 0 elsewhere.
-    A signed input is clipped to ``[-alpha, alpha]`` instead. ``alpha`` starts
-    at the largest magnitude of the first batch.
+    A signed input is clipped to ``[-alpha, alpha]`` instead (our extension: PACT
+    was designed for ReLU outputs). ``alpha`` starts at the largest magnitude of
+    the first batch.
     """
 
     name = "PACT"
@@ -230,9 +231,12 @@ class DSQ(Quantizer):
         Q_S(x) = l + Delta * (i + (phi(x) + 1) / 2)
 
     The forward pass returns the hard grid value ``l + Delta * round((x - l) / Delta)``;
-    the backward pass uses the gradient of ``Q_S`` (a tanh-shaped surrogate that
-    tends to the STE as ``alpha -> 0.5`` and to the true staircase as ``alpha -> 0``).
-    ``l``, ``u`` and ``alpha`` are learned; ``l``/``u`` start at the first tensor's min/max.
+    the backward pass uses the gradient of ``Q_S``, a tanh-shaped surrogate whose
+    slope peaks at the jumps between levels. ``alpha`` sets how sharp it is: as
+    ``alpha -> 0`` it approaches the true staircase (gradient concentrated at the
+    jumps), while larger values (kept below 0.5 here) flatten it toward the STE's
+    constant slope. ``l``, ``u`` and ``alpha`` are learned; ``l``/``u`` start at the
+    first tensor's min/max.
     """
 
     name = "DSQ"
