@@ -7,6 +7,12 @@ Every chapter imports from here; each module holds one idea:
 - ``helpers.data``   dataset loaders (digits offline; CIFAR, SVHN, MNIST... when downloadable)
 - ``helpers.train``  seeded SGD training with a cosine schedule, accuracy
 - ``helpers.profiles`` the ``default`` (CPU, minutes) and ``paper`` (GPU) settings
+- ``helpers.losses`` entropy-guided forgetting (OEU Eqs. 5-7) and label-manipulation targets
+- ``helpers.gop``    gradient orthogonal projection (OEU Eqs. 8-10)
+- ``helpers.unlearn`` every unlearning method of the OEU paper behind ``unlearn(method, ...)``
+- ``helpers.metrics`` FA, RA, TA, MIA efficacy, the loss attack and the average gap
+- ``helpers.experiments`` cached table runner, tuned hyper-parameters, command line
+- ``helpers.paper``  the papers' *published* numbers, shown beside computed ones
 - ``helpers.plots``  the book's figures
 - ``helpers.book``   book maintenance (``python -m helpers.book set-repository URL``)
 """
