@@ -76,8 +76,22 @@ def epoch_batches(dataset, batch_size: int, generator: torch.Generator):
 
 def sgd(model: nn.Module, lr: float, momentum: float = 0.9, weight_decay: float = 5e-4):
     """SGD over the trainable parameters (the unlearning methods' optimizer)."""
-    params = [p for p in model.parameters() if p.requires_grad]
-    return torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
+    return torch.optim.SGD(trainable(model), lr=lr, momentum=momentum, weight_decay=weight_decay)
+
+
+CLIP_GRAD_NORM = 5.0
+
+
+def clipped_step(optimizer, params) -> None:
+    """Clip the gradient norm at ``CLIP_GRAD_NORM`` (as :func:`helpers.train.train` does), then step.
+
+    The same safety net as in training: a low-bit network can produce one
+    enormous gradient (see chapter 1, "dead filters"), and a single such step
+    would turn an unlearning run into NaNs. Steps with smaller gradients are
+    untouched.
+    """
+    nn.utils.clip_grad_norm_(params, CLIP_GRAD_NORM)
+    optimizer.step()
 
 
 def trainable(model: nn.Module) -> list[torch.nn.Parameter]:

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from ..losses import random_labels
 from ..train import train
-from .base import epoch_batches, register, reinitialize, sgd
+from .base import clipped_step, epoch_batches, register, reinitialize, sgd, trainable
 
 
 @register("retrain", epochs=10, lr=0.02, batch_size=64)
@@ -28,12 +28,13 @@ def _sgd_epochs(model, dataset, *, seed, epochs, lr, batch_size, loss_fn):
     """``epochs`` shuffled passes over ``dataset``, one SGD step on ``loss_fn(logits, y, epoch)`` per batch."""
     model.train()
     optimizer = sgd(model, lr)
+    params = trainable(model)
     generator = torch.Generator().manual_seed(seed)
     for epoch in range(epochs):
         for x, y in epoch_batches(dataset, batch_size, generator):
             optimizer.zero_grad(set_to_none=True)
             loss_fn(model(x), y, epoch).backward()
-            optimizer.step()
+            clipped_step(optimizer, params)
 
 
 @register("ft", epochs=3, lr=0.01, batch_size=64)
@@ -76,7 +77,7 @@ def _train_mixed(model, forget_set, forget_labels, retain_set, epochs, lr, batch
     """
     n_f = len(forget_set)
     model.train()
-    params = [p for p in model.parameters() if p.requires_grad]
+    params = trainable(model)
     optimizer = sgd(model, lr, weight_decay=0.0 if grad_mask is not None else weight_decay)
     for _ in range(epochs):
         for idx in torch.randperm(n_f + len(retain_set), generator=generator).split(batch_size):
@@ -93,7 +94,7 @@ def _train_mixed(model, forget_set, forget_labels, retain_set, epochs, lr, batch
                 for p, m in zip(params, grad_mask):
                     if p.grad is not None:
                         p.grad = (p.grad + weight_decay * p.detach()) * m
-            optimizer.step()
+            clipped_step(optimizer, params)
 
 
 @register("l1_sparse", epochs=3, lr=0.01, batch_size=64, alpha=5e-5)
@@ -102,7 +103,7 @@ def l1_sparse(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, al
 
     ``alpha_t = alpha * (1 - t / epochs)`` in epoch ``t``, as in the authors' code.
     """
-    params = [p for p in model.parameters() if p.requires_grad]
+    params = trainable(model)
 
     def loss_fn(logits, y, epoch):
         return F.cross_entropy(logits, y) + alpha * (1 - epoch / epochs) * sum(p.abs().sum() for p in params)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .base import register
+from .base import register, trainable
 
 
 def flat_gradient(model, x, y, params, reduction="mean") -> torch.Tensor:
@@ -59,7 +59,7 @@ def woodfisher_inverse_product(model, retain_set, params, v: torch.Tensor, num_s
 def influence_unlearning(model, forget_set, retain_set, *, seed, alpha, num_samples):
     """IU: one Newton step of size ``alpha`` along the estimated influence of D_f (WoodFisher)."""
     model.eval()                                              # as in the authors' code: BN frozen
-    params = [p for p in model.parameters() if p.requires_grad]
+    params = trainable(model)
     n_f, n_r = len(forget_set), len(retain_set)
     g_f = summed_gradient(model, forget_set, params) / (n_f + n_r)
     g_r = summed_gradient(model, retain_set, params) * n_f / ((n_f + n_r) * n_r)

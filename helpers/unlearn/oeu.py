@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from ..gop import project_global, project_layerwise
 from ..losses import entropy_forget_loss, similar_labels
 from ..train import predict
-from .base import batch_stream, gradients, register, set_gradients, sgd
+from .base import batch_stream, clipped_step, gradients, register, set_gradients, sgd, trainable
 
 
 def _similar_label_targets(model, forget_set):
@@ -30,7 +30,7 @@ def _unlearning_loop(model, forget_set, retain_set, *, seed, epochs, lr, batch_s
     """
     generator = torch.Generator().manual_seed(seed)
     retain_batches = batch_stream(retain_set, batch_size, generator)
-    params = [p for p in model.parameters() if p.requires_grad]
+    params = trainable(model)
     optimizer = sgd(model, lr)
     model.train()
     for _ in range(epochs):
@@ -41,7 +41,7 @@ def _unlearning_loop(model, forget_set, retain_set, *, seed, epochs, lr, batch_s
             g_r = gradients(F.cross_entropy(model(x_r), y_r), params)
             optimizer.zero_grad(set_to_none=True)
             set_gradients(params, combine(g_f, g_r))
-            optimizer.step()
+            clipped_step(optimizer, params)
 
 
 def _egu_loss(logits, idx):

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from ..losses import random_labels
-from .base import register
+from .base import register, trainable
 from .finetune import _train_mixed
 
 
@@ -18,7 +18,7 @@ def saliency_mask(model, forget_set, fraction: float = 0.5, batch_size: int = 25
     """
     if not 0.0 < fraction <= 1.0:
         raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
-    params = [p for p in model.parameters() if p.requires_grad]
+    params = trainable(model)
     total = [torch.zeros_like(p) for p in params]
     model.eval()
     for idx in torch.arange(len(forget_set)).split(batch_size):
