@@ -118,3 +118,10 @@ def test_command_line_writes_csv_and_json(tmp_path, monkeypatch):
     rows = json.loads((tmp_path / "table.json").read_text())
     assert [r["method"] for r in rows] == ["retrain", "ga"]
     assert (tmp_path / "table.csv").read_text().startswith("ratio,method,FA")
+
+
+def test_cache_key_changes_with_the_code(monkeypatch):
+    import helpers.experiments.cache as cache_module
+    before = cache_key({"x": 1})
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "edited")
+    assert cache_key({"x": 1}) != before

@@ -1,8 +1,9 @@
 """A small on-disk cache for experiment results and trained models.
 
-Entries are keyed by the whole configuration (a JSON-able dict) plus the
-version of ``helpers``: change a hyper-parameter or the code's version and the
-old entry is simply not found. Every write goes to a temporary file that is
+Entries are keyed by the whole configuration (a JSON-able dict), the version
+of ``helpers`` and a fingerprint of its source code: change a hyper-parameter
+or any line of ``helpers`` and the old entry is simply not found (stale
+results are never served after a bug fix). Every write goes to a temporary file that is
 then renamed into place, so an interrupted run never leaves a half-written
 entry; an entry that cannot be read back (truncated, corrupt, wrong key) is
 deleted and recomputed, never trusted.
@@ -11,6 +12,7 @@ The folder is ``$UNLEARNING_BOOK_CACHE`` or ``~/.cache/unlearning-book/results``
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -29,9 +31,21 @@ def default_folder() -> Path:
     return Path(os.environ.get(ENV_VAR) or Path("~/.cache/unlearning-book/results")).expanduser()
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of every ``.py`` file of the ``helpers`` package (computed once per process)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cache_key(config: dict) -> str:
-    """A stable hash of ``config`` and the helpers version."""
-    text = json.dumps({"config": config, "version": __version__}, sort_keys=True, default=str)
+    """A stable hash of ``config``, the helpers version and :func:`code_fingerprint`."""
+    text = json.dumps({"config": config, "version": __version__, "code": code_fingerprint()},
+                      sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
