@@ -155,3 +155,13 @@ def test_book_builds(tmp_path):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", ch1))
     assert re.search(r"full-precision ResNet-18 reaches \d+\.\d% test accuracy", text)   # glued numbers
     assert ch1.count('class="solution dropdown') >= 3 or ch1.count("dropdown") >= 3
+
+
+def test_data_files_of_helpers_ship_in_the_wheel():
+    """Every non-Python file inside helpers/ must be declared as package data, or a wheel install loses it."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    shipped = {(pkg, name) for pkg, names in declared.items() for name in names}
+    for path in (ROOT / "helpers").rglob("*"):
+        if path.is_file() and path.suffix not in (".py", ".pyc"):
+            rel = path.relative_to(ROOT)
+            assert (".".join(rel.parent.parts), rel.name) in shipped, f"{rel} is not package data"
