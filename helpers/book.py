@@ -118,6 +118,11 @@ def set_repository(url: str, root: Path = ROOT) -> list[Path]:
     return changed
 
 
+def has_outputs(cell: dict) -> bool:
+    """True for a code cell that carries outputs or an execution count."""
+    return cell["cell_type"] == "code" and bool(cell.get("outputs") or cell.get("execution_count"))
+
+
 def strip_outputs(root: Path = ROOT) -> list[Path]:
     """Remove outputs and execution counts from every notebook; return the files changed."""
     changed = []
@@ -125,7 +130,7 @@ def strip_outputs(root: Path = ROOT) -> list[Path]:
         nb = read_notebook(path)
         dirty = False
         for cell in nb["cells"]:
-            if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count")):
+            if has_outputs(cell):
                 cell["outputs"], cell["execution_count"] = [], None
                 dirty = True
         if dirty:
@@ -142,7 +147,7 @@ def problems(root: Path = ROOT) -> list[str]:
         nb = read_notebook(path)
         if cell_source(first_code_cell(nb)) != setup_cell_source(url):
             found.append(f"{path.name}: first code cell is not the Colab setup cell for {url}")
-        if any(c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count")) for c in nb["cells"]):
+        if any(has_outputs(c) for c in nb["cells"]):
             found.append(f"{path.name}: outputs are not stripped (run `python -m helpers.book strip`)")
     return found
 

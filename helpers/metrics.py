@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.svm import SVC
 
-from .train import predict
+from .train import evaluation_view, predict
 
 METRICS = ("FA", "RA", "TA", "MIA")
 
@@ -147,7 +147,7 @@ def _logits(model, dataset, batch_size: int) -> torch.Tensor:
     infinite logits; such rows are scored as a uniform prediction (all logits
     0), which counts as wrong for accuracy and as confidence 1/K for the MIA.
     """
-    plain = dataset.without_augmentation() if getattr(dataset, "augment", False) else dataset
+    plain = evaluation_view(dataset)
     logits = predict(model, plain, batch_size).float()
     bad = ~torch.isfinite(logits).all(dim=1)
     if bad.any():

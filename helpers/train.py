@@ -15,6 +15,8 @@ from torch import nn
 
 from .notebook import progress_bar
 
+CLIP_GRAD_NORM = 5.0      # gradient-norm clip of training and of every unlearning loop
+
 
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and torch (CPU) so that a run can be repeated exactly."""
@@ -43,7 +45,7 @@ def batches(n: int, batch_size: int, shuffle: bool, generator: torch.Generator |
 
 
 def train(model: nn.Module, dataset, epochs: int, lr: float = 0.1, *, batch_size: int = 128,
-          momentum: float = 0.9, weight_decay: float = 5e-4, clip_grad_norm: float | None = 5.0,
+          momentum: float = 0.9, weight_decay: float = 5e-4, clip_grad_norm: float | None = CLIP_GRAD_NORM,
           seed: int = 0,
           device: str = "cpu", progress: bool = True, desc: str = "train") -> list[float]:
     """Train ``model`` in place with SGD and a cosine schedule; return the mean loss of each epoch.
@@ -113,10 +115,15 @@ def predict(model: nn.Module, dataset, batch_size: int = 512) -> torch.Tensor:
     return torch.cat(outs)
 
 
+def evaluation_view(dataset):
+    """``dataset`` as it is evaluated: without augmentation."""
+    return dataset.without_augmentation() if getattr(dataset, "augment", False) else dataset
+
+
 def accuracy(model: nn.Module, dataset, batch_size: int = 512) -> float:
     """Top-1 accuracy in percent, in eval mode, without augmentation."""
     if len(dataset) == 0:
         raise ValueError("accuracy of an empty dataset is undefined")
-    plain = dataset.without_augmentation() if getattr(dataset, "augment", False) else dataset
+    plain = evaluation_view(dataset)
     logits = predict(model, plain, batch_size)
     return 100.0 * (logits.argmax(1) == plain.targets).float().mean().item()

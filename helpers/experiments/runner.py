@@ -19,8 +19,15 @@ from ..data import drop_class, forget_split, load_dataset
 from ..metrics import METRICS
 from ..metrics import evaluate as evaluate_metrics
 from ..notebook import progress_bar
-from ..profiles import Profile, QuantSetting, build_quantized, get_profile, get_setting
-from ..train import seed_everything, train
+from ..profiles import (
+    Profile,
+    QuantSetting,
+    build_quantized,
+    get_profile,
+    get_setting,
+    train_setting,
+)
+from ..train import seed_everything
 from ..unlearn import DEFAULTS, METHODS, unlearn
 from .cache import ResultCache
 
@@ -54,16 +61,15 @@ def original_model(profile: Profile, data, setting: QuantSetting, seed: int, cac
     """The model trained on the whole training set for ``seed`` (from the cache if possible)."""
     config = {"kind": "original", "profile": asdict(profile), "dataset": data.name,
               "setting": asdict(setting), "seed": seed}
-    seed_everything(seed)
-    model = build_quantized(setting, data.num_classes, data.in_channels, profile.width(setting.arch))
     state = cache.get_state(config)
     if state is not None:
+        seed_everything(seed)
+        model = build_quantized(setting, data.num_classes, data.in_channels, profile.width(setting.arch))
         model(data.train[torch.arange(2)][0])       # initialise the quantizers, then load
         model.load_state_dict(state)
         model.eval()
         return model
-    train(model, data.train, profile.epochs, profile.lr, batch_size=profile.batch_size, momentum=profile.momentum,
-          weight_decay=profile.weight_decay, seed=seed, device=profile.device, progress=False)
+    model, _ = train_setting(setting, data, profile, seed=seed, progress=False)
     cache.put_state(config, {k: v.cpu() for k, v in model.state_dict().items()})
     return model
 

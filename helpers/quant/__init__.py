@@ -9,8 +9,8 @@ from .layers import (
                      quantized_layers,
                      set_quantization,
 )
-from .report import weight_levels
 from .quantizers import DSQ, LSQ, PACT, DoReFa, LSQPlus, Quantizer
+from .report import weight_levels
 
 __all__ = ["ste_round", "fake_quantize", "grad_scale", "int_range", "Quantizer", "LSQ", "LSQPlus",
            "PACT", "DoReFa", "DSQ", "METHODS", "QuantConv2d", "QuantLinear", "make_quantizer",

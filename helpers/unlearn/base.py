@@ -13,7 +13,7 @@ import time
 import torch
 from torch import nn
 
-from ..train import check_compatible, seed_everything
+from ..train import CLIP_GRAD_NORM, batches, check_compatible, seed_everything
 
 METHODS: dict = {}
 DEFAULTS: dict = {}
@@ -24,7 +24,6 @@ def register(name: str, **defaults):
     def wrap(fn):
         METHODS[name] = fn
         DEFAULTS[name] = defaults
-        fn.method_name = name
         return fn
     return wrap
 
@@ -64,22 +63,18 @@ def batch_stream(dataset, batch_size: int, generator: torch.Generator):
     stops early at the shorter of the two sets.
     """
     while True:
-        for idx in torch.randperm(len(dataset), generator=generator).split(batch_size):
-            yield dataset[idx]
+        yield from epoch_batches(dataset, batch_size, generator)
 
 
 def epoch_batches(dataset, batch_size: int, generator: torch.Generator):
     """One shuffled pass over ``dataset`` in batches ``(x, y)``."""
-    for idx in torch.randperm(len(dataset), generator=generator).split(batch_size):
+    for idx in batches(len(dataset), batch_size, shuffle=True, generator=generator):
         yield dataset[idx]
 
 
 def sgd(model: nn.Module, lr: float, momentum: float = 0.9, weight_decay: float = 5e-4):
     """SGD over the trainable parameters (the unlearning methods' optimizer)."""
     return torch.optim.SGD(trainable(model), lr=lr, momentum=momentum, weight_decay=weight_decay)
-
-
-CLIP_GRAD_NORM = 5.0
 
 
 def clipped_step(optimizer, params) -> None:

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from ..losses import random_labels
-from ..train import train
+from ..train import batches, train
 from .base import clipped_step, epoch_batches, register, reinitialize, sgd, trainable
 
 
@@ -80,7 +80,7 @@ def _train_mixed(model, forget_set, forget_labels, retain_set, epochs, lr, batch
     params = trainable(model)
     optimizer = sgd(model, lr, weight_decay=0.0 if grad_mask is not None else weight_decay)
     for _ in range(epochs):
-        for idx in torch.randperm(n_f + len(retain_set), generator=generator).split(batch_size):
+        for idx in batches(n_f + len(retain_set), batch_size, shuffle=True, generator=generator):
             f_idx, r_idx = idx[idx < n_f], idx[idx >= n_f] - n_f
             xs, ys = [], []
             if len(f_idx):

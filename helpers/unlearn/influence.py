@@ -14,13 +14,13 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .base import register, trainable
+from .base import gradients, register, trainable
 
 
 def flat_gradient(model, x, y, params, reduction="mean") -> torch.Tensor:
-    loss = F.cross_entropy(model(x), y, reduction=reduction)
-    grads = torch.autograd.grad(loss, params, allow_unused=True)
-    return torch.cat([(torch.zeros_like(p) if g is None else g).flatten() for g, p in zip(grads, params)])
+    """The loss gradient with respect to ``params``, as one flat vector."""
+    grads = gradients(F.cross_entropy(model(x), y, reduction=reduction), params)
+    return torch.cat([g.flatten() for g in grads])
 
 
 def summed_gradient(model, dataset, params, batch_size: int = 256) -> torch.Tensor:

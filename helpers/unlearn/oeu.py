@@ -13,8 +13,16 @@ import torch.nn.functional as F
 
 from ..gop import project_global, project_layerwise
 from ..losses import entropy_forget_loss, similar_labels
-from ..train import predict
-from .base import batch_stream, clipped_step, gradients, register, set_gradients, sgd, trainable
+from ..train import batches, predict
+from .base import (
+    batch_stream,
+    clipped_step,
+    gradients,
+    register,
+    set_gradients,
+    sgd,
+    trainable,
+)
 
 
 def _similar_label_targets(model, forget_set):
@@ -34,7 +42,7 @@ def _unlearning_loop(model, forget_set, retain_set, *, seed, epochs, lr, batch_s
     optimizer = sgd(model, lr)
     model.train()
     for _ in range(epochs):
-        for idx in torch.randperm(len(forget_set), generator=generator).split(batch_size):
+        for idx in batches(len(forget_set), batch_size, shuffle=True, generator=generator):
             x_f, _ = forget_set[idx]
             g_f = gradients(forget_loss(model(x_f), idx), params)
             x_r, y_r = next(retain_batches)

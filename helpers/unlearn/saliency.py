@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from ..losses import random_labels
-from .base import register, trainable
+from .base import gradients, register, trainable
 from .finetune import _train_mixed
 
 
@@ -23,10 +23,8 @@ def saliency_mask(model, forget_set, fraction: float = 0.5, batch_size: int = 25
     model.eval()
     for idx in torch.arange(len(forget_set)).split(batch_size):
         x, y = forget_set[idx]
-        grads = torch.autograd.grad(-F.cross_entropy(model(x), y, reduction="sum"), params, allow_unused=True)
-        for acc, g in zip(total, grads):
-            if g is not None:
-                acc += g
+        for acc, g in zip(total, gradients(-F.cross_entropy(model(x), y, reduction="sum"), params)):
+            acc += g
     magnitude = torch.cat([g.abs().flatten() for g in total])
     k = max(1, int(round(fraction * magnitude.numel())))
     threshold = magnitude.topk(k).values.min()
