@@ -107,3 +107,18 @@ def test_bad_input_is_a_clear_error(setup):
         unlearn("oeu", model, forget_set, retain_set, epochs=1, alpha=2.0)
     with pytest.raises(ValueError, match="fraction"):
         unlearn("salun", model, forget_set, retain_set, fraction=0.0)
+
+
+def test_batched_per_sample_gradients_match_one_sample_at_a_time(setup):
+    from copy import deepcopy
+
+    from helpers.unlearn.base import trainable
+    from helpers.unlearn.influence import flat_gradient, per_sample_gradients
+    model, _, retain_set, _ = setup
+    model = deepcopy(model).eval()
+    params = trainable(model)
+    x, y = retain_set[torch.arange(5)]
+    batched = per_sample_gradients(model, x, y, params)
+    one_by_one = torch.stack([flat_gradient(model, x[i:i + 1], y[i:i + 1], params) for i in range(5)])
+    assert batched.shape == one_by_one.shape == (5, sum(p.numel() for p in params))
+    assert torch.allclose(batched, one_by_one, rtol=1e-4, atol=1e-6)

@@ -24,13 +24,13 @@ SELECTION_SEED = 0
 # Fixed per method (the cost of one run relative to Retrain follows the paper's proportions),
 # then the grid searched, both for the default profile. Ranges: OEU Appendix A.6.
 FIXED = {
-    "ft": dict(epochs=2, batch_size=64), "ga": dict(epochs=3, batch_size=64),
-    "iu": dict(num_samples=1000), "rl": dict(epochs=1, batch_size=64),
-    "l1_sparse": dict(epochs=2, batch_size=64), "salun": dict(epochs=1, batch_size=64),
-    "qmul": dict(epochs=3, batch_size=64), "oeu": dict(epochs=3, batch_size=64, alpha=1.0, beta=1.0),
-    "oeu_no_gop": dict(epochs=3, batch_size=64, beta=1.0),
-    "oeu_no_egu": dict(epochs=3, batch_size=64, alpha=1.0, beta=1.0),
-    "oeu_global_gop": dict(epochs=3, batch_size=64, alpha=1.0, beta=1.0),
+    "ft": dict(epochs=2, batch_size=128), "ga": dict(epochs=3, batch_size=128),
+    "iu": dict(num_samples=1000), "rl": dict(epochs=1, batch_size=128),
+    "l1_sparse": dict(epochs=2, batch_size=128), "salun": dict(epochs=1, batch_size=128),
+    "qmul": dict(epochs=3, batch_size=128), "oeu": dict(epochs=3, batch_size=128, alpha=1.0, beta=1.0),
+    "oeu_no_gop": dict(epochs=3, batch_size=128, beta=1.0),
+    "oeu_no_egu": dict(epochs=3, batch_size=128, alpha=1.0, beta=1.0),
+    "oeu_global_gop": dict(epochs=3, batch_size=128, alpha=1.0, beta=1.0),
 }
 GRIDS = {
     "ft": dict(lr=[0.003, 0.01, 0.03]),                       # [1e-3, 1e-1]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch.func import functional_call, grad, vmap
 
 from .base import gradients, register, trainable
 
@@ -32,26 +33,49 @@ def summed_gradient(model, dataset, params, batch_size: int = 256) -> torch.Tens
     return total
 
 
+def per_sample_gradients(model, x, y, params) -> torch.Tensor:
+    """The flat loss gradient of every sample of a batch, shape ``(B, P)``, in one pass.
+
+    The slow obvious version is ``flat_gradient`` on one sample at a time (a
+    test checks they agree). Here ``torch.func.vmap`` batches the per-sample
+    backward passes, about ten times faster on a CPU for small networks.
+    Needs the model in eval mode (BatchNorm must not mix samples).
+    """
+    names = [n for n, p in model.named_parameters() if any(p is q for q in params)]
+    frozen = {n: p.detach() for n, p in model.named_parameters() if n not in names}
+    buffers = dict(model.named_buffers())
+
+    def loss(theta, xi, yi):                # one sample, given a batch dimension of 1 inside
+        out = functional_call(model, ({**theta, **frozen}, buffers), (xi.unsqueeze(0),))
+        return F.cross_entropy(out, yi.unsqueeze(0))
+
+    theta = {n: p.detach() for n, p in model.named_parameters() if n in names}
+    grads = vmap(grad(loss), in_dims=(None, 0, 0))(theta, x, y)
+    return torch.cat([grads[n].reshape(len(x), -1) for n in names], dim=1)
+
+
 def woodfisher_inverse_product(model, retain_set, params, v: torch.Tensor, num_samples: int = 1000,
-                               generator: torch.Generator | None = None) -> torch.Tensor:
+                               generator: torch.Generator | None = None, chunk: int = 64) -> torch.Tensor:
     """Approximate ``F^-1 v`` with rank-one updates over ``num_samples`` per-sample retain gradients.
 
     The recursion of the authors' ``woodfisher`` (``N = num_samples`` acts as the
     damping): with ``g_i`` the gradient of sample ``i`` and ``o = g_1``,
 
         k <- k - <k, g_i> / (N + <o, g_i>) * o,     o <- o - <o, g_i> / (N + <o, g_i>) * o
+
+    The gradients are computed ``chunk`` samples at a time (``per_sample_gradients``);
+    the recursion itself is sequential, one sample after the other.
     """
     order = torch.randperm(len(retain_set), generator=generator)[:num_samples + 1]
     k_vec, o_vec = v.clone(), None
-    for i in order.tolist():
-        x, y = retain_set[torch.tensor([i])]
-        g = flat_gradient(model, x, y, params)
-        if o_vec is None:
-            o_vec = g.clone()
-            continue
-        tmp = torch.dot(o_vec, g)
-        k_vec -= torch.dot(k_vec, g) / (num_samples + tmp) * o_vec
-        o_vec -= tmp / (num_samples + tmp) * o_vec
+    for idx in order.split(chunk):
+        for g in per_sample_gradients(model, *retain_set[idx], params):
+            if o_vec is None:
+                o_vec = g.clone()
+                continue
+            tmp = torch.dot(o_vec, g)
+            k_vec -= torch.dot(k_vec, g) / (num_samples + tmp) * o_vec
+            o_vec -= tmp / (num_samples + tmp) * o_vec
     return k_vec
 
 
