@@ -6,7 +6,7 @@ import numpy as np
 import seaborn as sns
 import torch
 
-from .quant import fake_quantize, int_range
+from ..quant import fake_quantize, int_range
 
 sns.set_theme(style="whitegrid", context="notebook")
 
