@@ -42,7 +42,7 @@ GRIDS = {
     "qmul": dict(lr=[0.003, 0.01, 0.03]),                     # [1e-3, 1e-1]
     "oeu": dict(lr=[0.01, 0.03, 0.1]),                        # [1e-2, 1e-1], alpha = 1
     "oeu_no_gop": dict(lr=[0.01, 0.03, 0.1]),
-    "oeu_no_egu": dict(lr=[0.01, 0.03, 0.1]),
+    "oeu_no_egu": dict(lr=[0.001, 0.003, 0.01, 0.03]),     # similar-label CE: lower lrs (it diverges above)
     "oeu_global_gop": dict(lr=[0.01, 0.03, 0.1]),
 }
 

@@ -10,6 +10,7 @@ from .quantization import (
     plot_training_curves,
     plot_weight_levels,
 )
+from .tables import plot_gap_bars, plot_runtime
 
 __all__ = ["forward_and_gradient", "plot_quantizer_curves", "plot_staircase", "plot_training_curves",
-           "plot_weight_levels"]
+           "plot_weight_levels", "plot_gap_bars", "plot_runtime"]

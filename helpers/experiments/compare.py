@@ -1,0 +1,52 @@
+"""Computed tables beside the published ones: the same layout, then the rankings.
+
+The default profile runs on digits with narrow networks, so its numbers cannot
+equal the paper's CIFAR numbers. What can be compared is the *shape* of the
+result: which methods stay close to Retrain (small average gap, AG) and which
+do not. ``rank_comparison`` puts the two AG rankings side by side and
+``rank_agreement`` sums their agreement up in one number (Spearman's rho).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..metrics import METRICS
+
+LABELS = {"retrain": "Retrain", "ft": "FT", "ga": "GA", "iu": "IU", "rl": "RL", "l1_sparse": "ℓ1-sparse",
+          "salun": "SalUn", "qmul": "Q-MUL", "oeu": "OEU", "oeu_no_gop": "OEU w/o GOP",
+          "oeu_no_egu": "OEU w/o EGU", "oeu_global_gop": "OEU GOP_global"}
+
+
+def block(table: pd.DataFrame, amount) -> pd.DataFrame:
+    """The rows of one ratio (or class) of a computed table, indexed by method."""
+    if amount not in table.index.get_level_values(0):
+        raise ValueError(f"{amount!r} is not in this table; it has {sorted(set(table.index.get_level_values(0)))}")
+    return table.xs(amount, level=0)
+
+
+def side_by_side(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """One block of a computed table (index: method) next to the published one (``oeu_wide``).
+
+    Columns are ``(metric, "computed")`` and ``(metric, "published")`` for FA,
+    RA, TA, MIA and AG; a method the paper does not list gets NaN.
+    """
+    columns = list(METRICS) + ["AG"]
+    frames = {"computed": computed[columns], "published": published.reindex(computed.index)[columns]}
+    out = pd.concat(frames, axis=1).swaplevel(axis=1)[[(c, s) for c in columns for s in frames]]
+    out.index = [LABELS.get(m, m) for m in out.index]
+    return out.round(2)
+
+
+def rank_comparison(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """AG and AG rank (1 = closest to Retrain) of each method, computed and published; Retrain left out."""
+    methods = [m for m in computed.index if m != "retrain" and m in published.index]
+    out = pd.DataFrame({"AG computed": computed.loc[methods, "AG"], "AG published": published.loc[methods, "AG"]})
+    out.insert(1, "rank computed", out["AG computed"].rank(method="min").astype(int))
+    out["rank published"] = out["AG published"].rank(method="min").astype(int)
+    out.index = [LABELS.get(m, m) for m in out.index]
+    return out.sort_values("rank computed")
+
+
+def rank_agreement(ranks: pd.DataFrame) -> float:
+    """Spearman's rank correlation between the computed and the published AG (1: same order)."""
+    return float(ranks["AG computed"].corr(ranks["AG published"], method="spearman"))
