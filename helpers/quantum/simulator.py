@@ -76,22 +76,29 @@ def apply_ansatz(theta_block: torch.Tensor, states: torch.Tensor) -> torch.Tenso
     return states
 
 
+def layer_matrices(theta_layers: torch.Tensor) -> torch.Tensor:
+    """``P · (M_5 ⊗ ... ⊗ M_0)`` for each row of 12 angles: (N, 12) -> (N, 64, 64).
+
+    ``M_q = Rz(φ_q) Ry(θ_q)``; qubit 0 is the lowest bit, so it is the rightmost
+    Kronecker factor. The CX ring ``P`` then permutes the rows."""
+    N = theta_layers.shape[0]
+    mats = _rotations(theta_layers)                                                  # (N, 6, 2, 2)
+    K = mats[:, 0]
+    for q in range(1, N_QUBITS):                      # kron(M_q, K): M_q picks the higher bit
+        K = torch.einsum("nab,ncd->nacbd", mats[:, q], K).reshape(N, 2 << q, 2 << q)
+    return K[:, RING, :]
+
+
 def ansatz_unitary(theta_block: torch.Tensor) -> torch.Tensor:
     """The ansatz as matrices, transposed for row-vector states: ``R[t] = W(θ_t)^T`` (T, 64, 64).
 
-    Each repetition is ``P · (M_5 ⊗ ... ⊗ M_0)``: a Kronecker product of the six
-    single-qubit ``Rz Ry`` matrices (qubit 0 is the lowest bit, so it is the
-    rightmost factor), then the CX ring as a row permutation ``P``. All three
-    repetitions are built in one batch; a batch of states then moves as ``psi @ R``."""
+    ``W = L_3 L_2 L_1`` with one :func:`layer_matrices` per repetition, all built in
+    one batch; a batch of states then moves as ``psi @ R``."""
     T = theta_block.shape[0]
-    mats = _rotations(theta_block.reshape(T * REPS, 12))                        # (T*3, 6, 2, 2)
-    K = mats[:, 0]
-    for q in range(1, N_QUBITS):
-        K = torch.einsum("nab,ncd->nacbd", mats[:, q], K).reshape(T * REPS, 2 << q, 2 << q)
-    K = K[:, RING, :].reshape(T, REPS, DIM, DIM)                                 # P · kron
-    W = K[:, 0]
+    L = layer_matrices(theta_block.reshape(T * REPS, 12)).reshape(T, REPS, DIM, DIM)
+    W = L[:, 0]
     for rep in range(1, REPS):
-        W = K[:, rep] @ W
+        W = L[:, rep] @ W
     return W.transpose(1, 2)
 
 
@@ -149,13 +156,6 @@ def encode(states: torch.Tensor, X: torch.Tensor, in_y_basis: bool = False) -> t
     return (psi * feature_phase(X)[:, None, :]).reshape(T, B, DIM)
 
 
-def _move(states: torch.Tensor, theta_block: torch.Tensor, dense: bool) -> torch.Tensor:
-    """An ansatz block on (T, B, 64) states: one shared matrix product, or gate by gate."""
-    if dense:
-        return states @ ansatz_unitary(theta_block)                          # (T, B, 64) @ (T, 64, 64)
-    return apply_ansatz(theta_block, states)
-
-
 def expectations(theta: torch.Tensor, X: torch.Tensor, dense: bool | None = None) -> torch.Tensor:
     """``<Z_3>, <Z_4>, <Z_5>`` (the logits) for weights ``theta`` and inputs ``X``.
 
@@ -170,15 +170,16 @@ def expectations(theta: torch.Tensor, X: torch.Tensor, dense: bool | None = None
     T, B = theta.shape[0], X.shape[0]
     dense = (T <= 2 or B > DIM) if dense is None else dense
     zero = encode_zero_state(X)                                               # (B, 16)
-    first, second = theta[:, :PARAMS_PER_ANSATZ], theta[:, PARAMS_PER_ANSATZ:]
     if dense:
+        R = ansatz_unitary(theta.reshape(T * 2, PARAMS_PER_ANSATZ)).reshape(T, 2, DIM, DIM)
         # Only the 16 rows with qubits 4, 5 = 0 are needed; V16^† is folded in once per θ.
-        R1 = ansatz_unitary(first)[:, :16, :] @ torch.block_diag(*[V16.conj()] * 4)
+        R1 = R[:, 0, :16, :] @ torch.block_diag(*[V16.conj()] * 4)
         states = encode(zero @ R1, X, in_y_basis=True)                        # (T, B, 64)
+        states = states @ R[:, 1]
     else:
         padded = torch.cat([zero, torch.zeros(B, DIM - 16, dtype=DTYPE)], 1).expand(T, B, DIM)
-        states = encode(apply_ansatz(first, padded), X)
-    states = _move(states, second, dense)
+        states = encode(apply_ansatz(theta[:, :PARAMS_PER_ANSATZ], padded), X)
+        states = apply_ansatz(theta[:, PARAMS_PER_ANSATZ:], states)
     probs = states.real ** 2 + states.imag ** 2                                 # (T, B, 64)
     out = probs @ ZSIGN[:, list(READOUT)]                                       # (T, B, 3)
     return out[0] if single else out
