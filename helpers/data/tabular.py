@@ -87,7 +87,7 @@ def load_tabular(name: str = "iris", *, root=None, download: bool = True, seed: 
     if name not in TABULAR_DATASETS:
         raise ValueError(f"Unknown tabular dataset {name!r}; choose one of {', '.join(TABULAR_DATASETS)}.")
     if name == "covertype":
-        X, y = _covertype(get_data_home(root) / "covertype", download, n_per_class, seed)
+        X, y = covertype_subsample(root, download=download, n_per_class=n_per_class, seed=seed)
         class_names = COVERTYPE_NAMES
     else:
         from sklearn.datasets import load_iris, load_wine
@@ -116,8 +116,10 @@ def _split_and_scale(name, X, y, class_names, seed, test_size, val_size, pca) ->
 
 
 # --------------------------------------------------------------------------- covertype
-def _covertype(folder: Path, download: bool, n_per_class: int, seed: int):
-    """Classes 3, 5, 7 of ``covtype.data.gz`` remapped to 0, 1, 2; ``n_per_class`` of each, drawn with ``seed``."""
+def covertype_subsample(root=None, *, download: bool = True, n_per_class: int = 150, seed: int = 0):
+    """Raw covertype rows of classes 3, 5, 7, ``n_per_class`` of each drawn with ``seed``:
+    X (3 n, 54) float64 and y (3 n,) remapped to 0, 1, 2 (before any scaling)."""
+    folder = get_data_home(root) / "covertype"
     path = folder / COVERTYPE_FILE
     if not path.is_file():
         if not download:

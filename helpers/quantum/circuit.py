@@ -61,7 +61,7 @@ def _feature_map() -> Iterator[tuple]:
         yield "cx", (a, b), None
 
 
-def vqc_circuit():
+def vqc_circuit(barriers: bool = False):
     r"""The paper's variational quantum classifier as a Qiskit ``QuantumCircuit``.
 
     Six qubits; a ``ParameterVector`` ``x`` of 4 inputs and ``θ`` of 72
@@ -70,25 +70,30 @@ def vqc_circuit():
 
     .. code-block:: text
 
-             ┌────────┐                              ┌─────────┐┌─────────┐
-        q_0: ┤ Ry(x0) ├──■─────────────■─────────────┤ Ry(θ0)  ├┤ Rz(θ6)  ├──■── ... ─X─
-             ├────────┤┌─┴─┐┌───────┐┌─┴─┐           ├─────────┤├─────────┤┌─┴─┐      │
-        q_1: ┤ Ry(x1) ├┤ X ├┤Rz(x0x1)├┤ X ├──■── ... ─┤ Ry(θ1)  ├┤ Rz(θ7)  ├┤ X ├ ... │
-             ├────────┤└───┘└───────┘└───┘┌─┴─┐      ...                             │
-        q_2: ┤ Ry(x2) ├───────────────────┤ X ├ ...  (pairs (1,2), (2,3) alike)       │
-             ├────────┤                   └───┘                                      │
-        q_3: ┤ Ry(x3) ├──────────── ...  ──────────── Ry, Rz, ring of CX ─────────────┼─ <Z>
-        q_4: ───────────────────────────────────────── Ry, Rz, ring of CX ─────────────┼─ <Z>
-        q_5: ───────────────────────────────────────── Ry, Rz, ring of CX ─────────────■─ <Z>
+                ┌─────────┐┌──────────────┐┌─────────┐┌───────────────┐
+           q_0: ┤0        ├┤0             ├┤0        ├┤0              ├
+           q_1: ┤1        ├┤1             ├┤1        ├┤1              ├
+           q_2: ┤2 U_Φ(x) ├┤2             ├┤2 U_Φ(x) ├┤2              ├
+           q_3: ┤3        ├┤3 W(θ[0:36])  ├┤3        ├┤3 W(θ[36:72])  ├─ <Z_3>
+           q_4: ┤         ├┤4             ├┤         ├┤4              ├─ <Z_4>
+           q_5: ┤         ├┤5             ├┤         ├┤5              ├─ <Z_5>
+                └─────────┘└──────────────┘└─────────┘└───────────────┘
 
-        |0>^6 ─ U_Φ(x) ─ W(θ[0:36]) ─ U_Φ(x) ─ W(θ[36:72]) ─ measure <Z_3>, <Z_4>, <Z_5>
+    where the feature map ``U_Φ(x)`` begins (pair (0, 1) shown; (1, 2), (2, 3) follow)::
+
+                ┌──────────┐
+           q_0: ┤ Ry(x[0]) ├──────■─────────────────────────■──
+                ├──────────┤    ┌─┴─┐    ┌───────────────┐┌─┴─┐
+           q_1: ┤ Ry(x[1]) ├────┤ X ├────┤ Rz(x[0]*x[1]) ├┤ X ├
+                └──────────┘    └───┘    └───────────────┘└───┘
 
     Each ``W`` is three repetitions of ``Ry(θ)`` and ``Rz(θ)`` on every qubit and
     the ring ``CX(q, (q+1) mod 6)``. The three expectations are the logits of a
     softmax over the classes 0, 1, 2 (paper, Sec. 4).
 
     ``circuit.parameters`` is sorted by name, so the inputs come first: a row of
-    values for Qiskit's primitives is ``[x_0..x_3, θ_0..θ_71]``.
+    values for Qiskit's primitives is ``[x_0..x_3, θ_0..θ_71]``. ``barriers=True``
+    separates the blocks in drawings (barriers change nothing in a simulation).
 
     >>> qc = vqc_circuit()
     >>> qc.num_qubits, qc.num_parameters
@@ -104,7 +109,12 @@ def vqc_circuit():
     x = ParameterVector("x", N_FEATURES)
     theta = ParameterVector("θ", N_PARAMS)
     qc = QuantumCircuit(N_QUBITS, name="vqc")
+    previous = None
     for name, qubits, angle in gates():
+        block = "x" if angle is not None and angle[0] != "θ" else "θ" if angle is not None else previous
+        if barriers and previous is not None and block != previous:
+            qc.barrier()
+        previous = block
         if name == "cx":
             qc.cx(*qubits)
             continue
