@@ -112,3 +112,44 @@ def mean_std(frame: pd.DataFrame, by, columns) -> pd.DataFrame:
     g = frame.groupby(by, sort=False)[list(columns)]
     mean, std = g.mean(), g.std().fillna(0.0)
     return mean.combine(std, lambda m, s: m.map("{:.3f}".format) + " ± " + s.map("{:.3f}".format))
+
+
+def table_1_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
+    """Our Table 1 (mean ± std over seeds) next to the published one (``helpers.paper``; NaN where
+    the paper has no number, e.g. for wine)."""
+    from ..paper import quantum_table
+
+    ours = mean_std(frame, ["dataset", "class", "metric"], ["before", "after", "delta"]).add_prefix("ours ")
+    paper = quantum_table(1)
+    paper["class"] = paper["class"].astype(str) + paper["forgotten"].map({True: " (F)", False: ""})
+    paper = paper.set_index(["dataset", "class", "metric"])[["before", "after", "delta"]].add_prefix("paper ")
+    return ours.join(paper, how="left")
+
+
+def table_2_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
+    """Our Table 2 (mean ± std over seeds) next to the published row (the paper gives covertype only)."""
+    from ..paper import quantum_table
+
+    columns = ["mean_kl", "median_kl", "max_kl", "forgotten_prob_gold", "forgotten_prob_unlearned"]
+    ours = mean_std(frame, ["dataset"], columns).add_prefix("ours ")
+    paper = quantum_table(2).set_index("dataset")[columns].add_prefix("paper ")
+    return ours.join(paper, how="left")
+
+
+def compare_targets(runs, targets=("similarity", "uniform")) -> pd.DataFrame:
+    """Similarity-guided versus uniform target, per dataset (mean over seeds): forget-class recall and
+    probability after unlearning, retained-class recall, KL to the gold model."""
+    rows = []
+    for target in targets:
+        t1, t2 = table_1_frame(runs, target), table_2_frame(runs, target)
+        forget = t1[t1["class"].str.endswith("(F)")]
+        for (dataset, seed), group in forget.groupby(["dataset", "seed"], sort=False):
+            retained = t1[(t1["dataset"] == dataset) & (t1["seed"] == seed) & ~t1["class"].str.endswith("(F)")]
+            kl = t2[(t2["dataset"] == dataset) & (t2["seed"] == seed)].iloc[0]
+            rows.append(dict(dataset=dataset, target=target, seed=seed,
+                             forget_recall=group[group["metric"] == "recall"]["after"].item(),
+                             forget_prob=group[group["metric"] == "forget_class_mean_prob"]["after"].item(),
+                             retained_recall=retained["after"].mean(), mean_kl_to_gold=kl["mean_kl"]))
+    frame = pd.DataFrame(rows)
+    return frame.groupby(["dataset", "target"], sort=False)[
+        ["forget_recall", "forget_prob", "retained_recall", "mean_kl_to_gold"]].mean()
