@@ -8,9 +8,9 @@ Two facts make it fast (compare :mod:`helpers.quantum.reference`, one gate at a 
 2. **The feature map is cheap.** ``U_Φ(x)`` is single-qubit ``Ry(x_i)`` rotations
    followed by ``CX · Rz(x_a x_b) · CX`` blocks, and each such block is the
    *diagonal* phase ``exp(-i x_a x_b Z_a Z_b / 2)`` (the CX pair flips the sign of
-   the Rz exactly when qubit a is 1). On a batch of states ``(B, 64)`` this is
-   four 2x2 rotations and one elementwise product. On the input ``|0...0>`` the
-   rotations even give a product state, written down directly.
+   the Rz exactly when qubit a is 1). On ``|0...0>`` the rotations give a product
+   state, written down directly. On a general state, ``Ry(x) = V Rz(x) V^†`` with a
+   fixed ``V``: two input-independent 16x16 products and elementwise phases.
 
 Shapes: ``T`` weight vectors (e.g. the 2 x 72 shifted copies of the
 parameter-shift rule), ``B`` inputs, 64 amplitudes. Qubit ``q`` is bit ``q`` of
@@ -129,7 +129,7 @@ def ry_phase(X: torch.Tensor) -> torch.Tensor:
     return cis(-(X @ Z16.T) / 2)
 
 
-def encode_zero_state(X: torch.Tensor) -> torch.Tensor:
+def encode_zero_state(X: torch.Tensor, phase: torch.Tensor | None = None) -> torch.Tensor:
     """``U_Φ(x)|000000>`` written down directly, amplitudes 0..15 only (qubits 4, 5 stay 0): (B, 16).
 
     The Ry layer on |0000> is the real product state ``⊗_q (cos x_q/2, sin x_q/2)``; the
@@ -138,10 +138,11 @@ def encode_zero_state(X: torch.Tensor) -> torch.Tensor:
     amp = torch.ones(X.shape[0], 1, dtype=torch.float64)
     for q in range(N_FEATURES):                                                    # qubit q: bit q
         amp = torch.stack([amp * c[:, q, None], amp * s[:, q, None]], 1).reshape(X.shape[0], -1)
-    return amp * feature_phase(X)
+    return amp * (feature_phase(X) if phase is None else phase)
 
 
-def encode(states: torch.Tensor, X: torch.Tensor, in_y_basis: bool = False) -> torch.Tensor:
+def encode(states: torch.Tensor, X: torch.Tensor, in_y_basis: bool = False,
+           phase: torch.Tensor | None = None) -> torch.Tensor:
     """``U_Φ(x)`` on arbitrary ``states`` (T, B, 64).
 
     The Ry layer on qubits 0..3 is ``V16 · diag(ry_phase(x)) · V16^†``: two fixed 16x16
@@ -153,7 +154,8 @@ def encode(states: torch.Tensor, X: torch.Tensor, in_y_basis: bool = False) -> t
     if not in_y_basis:
         psi = psi @ V16.conj()                                     # row-vector form of V16^† psi
     psi = (psi * ry_phase(X)[:, None, :]) @ V16.T                  # back to the computational basis
-    return (psi * feature_phase(X)[:, None, :]).reshape(T, B, DIM)
+    phase = feature_phase(X) if phase is None else phase                  # (B, 16), reusable
+    return (psi * phase[:, None, :]).reshape(T, B, DIM)
 
 
 def expectations(theta: torch.Tensor, X: torch.Tensor, dense: bool | None = None) -> torch.Tensor:
@@ -169,16 +171,17 @@ def expectations(theta: torch.Tensor, X: torch.Tensor, dense: bool | None = None
     theta = theta.reshape(-1, N_PARAMS)
     T, B = theta.shape[0], X.shape[0]
     dense = (T <= 2 or B > DIM) if dense is None else dense
-    zero = encode_zero_state(X)                                               # (B, 16)
+    phase = feature_phase(X)                                                  # the same in both feature maps
+    zero = encode_zero_state(X, phase)                                        # (B, 16)
     if dense:
         R = ansatz_unitary(theta.reshape(T * 2, PARAMS_PER_ANSATZ)).reshape(T, 2, DIM, DIM)
         # Only the 16 rows with qubits 4, 5 = 0 are needed; V16^† is folded in once per θ.
         R1 = R[:, 0, :16, :] @ torch.block_diag(*[V16.conj()] * 4)
-        states = encode(zero @ R1, X, in_y_basis=True)                        # (T, B, 64)
+        states = encode(zero @ R1, X, in_y_basis=True, phase=phase)           # (T, B, 64)
         states = states @ R[:, 1]
     else:
         padded = torch.cat([zero, torch.zeros(B, DIM - 16, dtype=DTYPE)], 1).expand(T, B, DIM)
-        states = encode(apply_ansatz(theta[:, :PARAMS_PER_ANSATZ], padded), X)
+        states = encode(apply_ansatz(theta[:, :PARAMS_PER_ANSATZ], padded), X, phase=phase)
         states = apply_ansatz(theta[:, PARAMS_PER_ANSATZ:], states)
     probs = states.real ** 2 + states.imag ** 2                                 # (T, B, 64)
     out = probs @ ZSIGN[:, list(READOUT)]                                       # (T, B, 3)
