@@ -71,3 +71,10 @@ def test_bad_gradient_settings():
         logits(theta, X, gradient="finite")
     with pytest.raises(ValueError, match=r"theta must have shape \(72,\) here"):
         parameter_shift_jacobian(theta.expand(2, N_PARAMS), X)
+
+
+def test_last_rz_layer_cannot_change_the_output():
+    """θ_66..θ_71 (the last Rz layer) only add phases before a permutation and a Z measurement."""
+    theta, X, _ = inputs(5, B=4)
+    jac = autograd_jacobian(theta, X)
+    assert jac[..., 66:].abs().max() < 1e-12 and jac[..., 60:66].abs().max() > 1e-3
