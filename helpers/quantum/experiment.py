@@ -123,7 +123,7 @@ def table_1_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
     paper = quantum_table(1)
     paper["class"] = paper["class"].astype(str) + paper["forgotten"].map({True: " (F)", False: ""})
     paper = paper.set_index(["dataset", "class", "metric"])[["before", "after", "delta"]].add_prefix("paper ")
-    return ours.join(paper, how="left")
+    return ours.join(paper, how="outer")
 
 
 def table_2_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
@@ -133,7 +133,7 @@ def table_2_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["mean_kl", "median_kl", "max_kl", "forgotten_prob_gold", "forgotten_prob_unlearned"]
     ours = mean_std(frame, ["dataset"], columns).add_prefix("ours ")
     paper = quantum_table(2).set_index("dataset")[columns].add_prefix("paper ")
-    return ours.join(paper, how="left")
+    return ours.join(paper, how="outer")
 
 
 def compare_targets(runs, targets=("similarity", "uniform")) -> pd.DataFrame:
