@@ -3,6 +3,12 @@
 Each function draws one figure and returns the ``Figure``; notebooks only
 call them, so every figure of the rendered book can be regenerated from here.
 """
+from .entropy import (
+    plot_entropy_histograms,
+    plot_logit_paths,
+    plot_output_distributions,
+    plot_target_bias,
+)
 from .quantization import (
     forward_and_gradient,
     plot_quantizer_curves,
@@ -12,4 +18,5 @@ from .quantization import (
 )
 
 __all__ = ["forward_and_gradient", "plot_quantizer_curves", "plot_staircase", "plot_training_curves",
-           "plot_weight_levels"]
+           "plot_weight_levels", "plot_output_distributions", "plot_entropy_histograms", "plot_logit_paths",
+           "plot_target_bias"]
