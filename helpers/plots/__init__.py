@@ -3,6 +3,12 @@
 Each function draws one figure and returns the ``Figure``; notebooks only
 call them, so every figure of the rendered book can be regenerated from here.
 """
+from .entropy import (
+    plot_entropy_histograms,
+    plot_logit_paths,
+    plot_output_distributions,
+    plot_target_bias,
+)
 from .quantization import (
     forward_and_gradient,
     plot_quantizer_curves,
@@ -13,4 +19,5 @@ from .quantization import (
 from .tables import plot_gap_bars, plot_runtime
 
 __all__ = ["forward_and_gradient", "plot_quantizer_curves", "plot_staircase", "plot_training_curves",
-           "plot_weight_levels", "plot_gap_bars", "plot_runtime"]
+           "plot_weight_levels", "plot_output_distributions", "plot_entropy_histograms", "plot_logit_paths",
+           "plot_target_bias", "plot_gap_bars", "plot_runtime"]

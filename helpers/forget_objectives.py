@@ -1,0 +1,157 @@
+"""What a forgetting objective asks of a model's outputs (OEU Sec. 4.2, Theorems 4.1-4.2, App. A.7).
+
+Three ways to make a model "forget" a sample ``(x, y)``:
+
+- **Random Labels** (Eq. 13): cross-entropy to a random wrong label ``y~ != y``;
+- **Similar Labels** (Def. A.2): cross-entropy to the most likely wrong label;
+- **maximum entropy** (EGU, Eqs. 5-7): minimise ``-H(softmax(z))``.
+
+This module checks the paper's statements about them with small computations:
+the optimum each objective drives free logits to (:func:`optimize_logits`),
+the gradient of Eq. (7) in closed form (:func:`entropy_loss_gradient`), the
+expected Random-Labels target of Proposition A.5 (:func:`expected_random_label_target`)
+and its divergence from uniform (Proposition A.6, :func:`kl_divergence`). Then
+:func:`unlearn_with_objective` runs the three objectives on a real network
+through one and the same loop, so that only the objective differs.
+"""
+from __future__ import annotations
+
+import copy
+import math
+
+import torch
+import torch.nn.functional as F
+
+from .losses import entropy, entropy_forget_loss, random_labels, similar_labels
+from .train import predict, seed_everything
+from .unlearn.oeu import _unlearning_loop
+
+OBJECTIVES = ("random", "similar", "entropy")
+
+
+def kl_divergence(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
+    """``KL(p || q) = sum_k p_k log(p_k / q_k)`` over the last axis, with ``0 log 0 = 0`` (App. A.7).
+
+    Infinite where ``p_k > 0`` and ``q_k = 0``.
+    """
+    ratio = torch.where(p > 0, p / q, torch.ones_like(p))     # 0 * log(anything) counts as 0
+    return (p * ratio.log()).sum(-1)
+
+
+def expected_random_label_target(y: int, num_classes: int) -> torch.Tensor:
+    """Proposition A.5, Eq. (24): ``E[1[k = y~]]`` with ``y~`` uniform over the ``K - 1`` wrong classes.
+
+    0 at the true class ``y``, ``1 / (K - 1)`` elsewhere; shape ``(K,)``.
+    """
+    target = torch.full((num_classes,), 1.0 / (num_classes - 1))
+    target[y] = 0.0
+    return target
+
+
+def sampled_random_label_target(y: int, num_classes: int, draws: int, seed: int = 0) -> torch.Tensor:
+    """The same expectation estimated by drawing ``draws`` labels with :func:`helpers.losses.random_labels`."""
+    generator = torch.Generator().manual_seed(seed)
+    labels = random_labels(torch.full((draws,), y), num_classes, generator)
+    return torch.bincount(labels, minlength=num_classes).float() / draws
+
+
+def entropy_loss_gradient(logits: torch.Tensor) -> torch.Tensor:
+    """Closed-form gradient of ``-H(softmax(z))`` (one sample's Eq. 7) with respect to the logits.
+
+    ``d(-H)/dz_k = p_k (log p_k + H)``: positive for classes more likely than
+    ``exp(-H)``, negative for the others. A gradient *descent* step therefore
+    lowers the large logits and raises the small ones: it flattens ``p``. It is
+    zero exactly when all ``p_k`` are equal (the uniform optimum of Theorem 4.2).
+    """
+    log_p = F.log_softmax(logits, dim=-1)
+    H = entropy(logits).unsqueeze(-1)
+    return log_p.exp() * (log_p + H)
+
+
+def forget_loss(objective: str, targets: torch.Tensor | None = None):
+    """``loss(logits, idx)`` of one objective; ``targets`` are the (random or similar) labels of D_f."""
+    if objective == "entropy":
+        return lambda logits, idx: entropy_forget_loss(logits)                       # Eq. (7)
+    if objective in ("random", "similar"):
+        assert targets is not None, f"the {objective!r} objective needs its labels"
+        return lambda logits, idx: F.cross_entropy(logits, targets[idx])             # Eq. (13)
+    raise ValueError(f"unknown objective {objective!r}; choose one of {OBJECTIVES}")
+
+
+def optimize_logits(logits: torch.Tensor, objective: str, target: int | None = None, steps: int = 500,
+                    lr: float = 1.0) -> dict[str, list[float]]:
+    """Gradient descent on free logits ``z`` (no network) under one objective; its path in (H, KL-to-uniform).
+
+    ``logits`` is one sample's starting point, shape ``(K,)``. ``target`` is the
+    wrong label for ``"random"`` / ``"similar"``. With nothing between the loss and
+    ``z``, the path ends at the objective's optimum: a one-hot on ``target``
+    (Theorem 4.1: ``H -> 0``, ``KL -> log K``) or the uniform distribution
+    (Theorem 4.2: ``H -> log K``, ``KL -> 0``). Returns ``{"H": [...], "KL": [...]}``
+    with ``steps + 1`` entries each, in nats.
+    """
+    z = logits.detach().clone().float().unsqueeze(0).requires_grad_()
+    targets = None if target is None else torch.tensor([target])
+    loss_fn = forget_loss(objective, targets)
+    uniform = torch.full((logits.shape[-1],), 1.0 / logits.shape[-1])
+    path = {"H": [], "KL": []}
+    optimizer = torch.optim.SGD([z], lr=lr)
+    for step in range(steps + 1):
+        with torch.no_grad():
+            path["H"].append(entropy(z).item())
+            path["KL"].append(kl_divergence(z.softmax(-1)[0], uniform).item())
+        if step == steps:
+            break
+        optimizer.zero_grad()
+        loss_fn(z, torch.tensor([0])).backward()
+        optimizer.step()
+    return path
+
+
+def objective_targets(objective: str, model, forget_set, seed: int = 0) -> torch.Tensor | None:
+    """The labels an objective trains D_f towards: random wrong labels, similar labels, or none (entropy)."""
+    if objective == "random":
+        return random_labels(forget_set.targets, forget_set.num_classes, torch.Generator().manual_seed(seed))
+    if objective == "similar":
+        return similar_labels(predict(model, forget_set), forget_set.targets)
+    return None
+
+
+def unlearn_with_objective(objective: str, model, forget_set, retain_set, *, seed: int = 0, epochs: int = 3,
+                           lr: float = 0.01, batch_size: int = 64, beta: float = 1.0):
+    """A new model: ``model`` after unlearning with one forgetting objective, all else equal.
+
+    The loop is that of ``unlearn("oeu_no_gop", ...)`` (OEU without projection):
+    each step pairs a forget batch with a retain batch and follows
+    ``g_f + beta * g_r``, with ``g_f`` the gradient of the chosen objective
+    (``"random"``, ``"similar"`` or ``"entropy"``, the last being exactly
+    ``oeu_no_gop``) and ``g_r`` that of the retain cross-entropy. The labels of
+    the label objectives are fixed once, before unlearning, from ``model``.
+    Returns ``(new_model, targets)``; ``targets`` is ``None`` for ``"entropy"``.
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(f"unknown objective {objective!r}; choose one of {OBJECTIVES}")
+    targets = objective_targets(objective, model, forget_set, seed)
+    new = copy.deepcopy(model)
+    seed_everything(seed)
+    _unlearning_loop(new, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+                     forget_loss=forget_loss(objective, targets),
+                     combine=lambda g_f, g_r: [f + beta * r for f, r in zip(g_f, g_r)])
+    new.eval()
+    return new, targets
+
+
+def output_summary(logits: torch.Tensor, labels: torch.Tensor, targets: torch.Tensor | None = None) -> dict:
+    """Mean entropy and KL to uniform (nats), and the share of samples predicted as ``labels`` / ``targets`` (%)."""
+    probs = logits.softmax(-1)
+    K = logits.shape[-1]
+    row = {"mean H": entropy(logits).mean().item(),
+           "mean KL(p||U)": kl_divergence(probs, torch.full((K,), 1.0 / K)).mean().item(),
+           "predicts true label %": 100.0 * (logits.argmax(-1) == labels).float().mean().item()}
+    if targets is not None:
+        row["predicts its new label %"] = 100.0 * (logits.argmax(-1) == targets).float().mean().item()
+    return row
+
+
+def log_k(num_classes: int) -> float:
+    """``log K``: the maximum entropy (Theorem 4.2) and the KL of a one-hot to uniform (Theorem 4.1)."""
+    return math.log(num_classes)

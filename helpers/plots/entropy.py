@@ -1,0 +1,91 @@
+"""Figures of chapter 2: what Random Labels, Similar Labels and maximum entropy do to the outputs (OEU Fig. 4)."""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+
+sns.set_theme(style="whitegrid", context="notebook")
+
+TRUE_COLOR, OTHER_COLOR, TARGET_COLOR = "tab:green", "tab:blue", "tab:red"
+
+
+def plot_output_distributions(probs: dict, true_class: int, targets: dict | None = None):
+    """One sample's softmax bars under each model (OEU Fig. 4, green: true class, blue: others).
+
+    ``probs`` maps a panel title to a length-K array; ``targets`` optionally maps a
+    title to the wrong label that objective trained towards (drawn red). The
+    dashed line is the uniform ``1/K``.
+    """
+    targets = targets or {}
+    fig, axes = plt.subplots(1, len(probs), figsize=(2.9 * len(probs), 3.2), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, (title, p) in zip(axes, probs.items()):
+        p = np.asarray(p)
+        K = len(p)
+        colors = [OTHER_COLOR] * K
+        if title in targets and targets[title] is not None:
+            colors[int(targets[title])] = TARGET_COLOR
+        colors[true_class] = TRUE_COLOR
+        ax.bar(range(K), p, color=colors)
+        ax.axhline(1 / K, color="0.3", ls="--", lw=1)
+        H = -(p[p > 0] * np.log(p[p > 0])).sum()
+        ax.set_title(f"{title}\nH = {H:.2f} nats", fontsize=10)
+        ax.set(xticks=range(K), xlabel="class", ylim=(0, 1.05))
+    axes[0].set_ylabel("probability")
+    fig.tight_layout()
+    return fig
+
+
+def plot_entropy_histograms(entropies: dict, num_classes: int, bins: int = 20):
+    """Histogram of the per-sample entropy over D_f for each model; ``log K`` (uniform) marked."""
+    fig, axes = plt.subplots(1, len(entropies), figsize=(2.6 * len(entropies), 2.9), sharex=True, sharey=True)
+    axes = np.atleast_1d(axes)
+    edges = np.linspace(0, math.log(num_classes), bins + 1)
+    for i, (ax, (title, H)) in enumerate(zip(axes, entropies.items())):
+        H = np.asarray(H)
+        ax.hist(np.clip(H, 0, edges[-1]), bins=edges, color=f"C{i}")
+        ax.axvline(math.log(num_classes), color="0.2", ls="--", lw=1)
+        ax.set_title(f"{title}\nmean {H.mean():.2f}", fontsize=10)
+        ax.set_xlabel("entropy H (nats)")
+    axes[0].set_ylabel("forget samples")
+    fig.tight_layout()
+    return fig
+
+
+def plot_logit_paths(paths: dict, num_classes: int):
+    """Entropy and KL to uniform along gradient descent on free logits (Theorems 4.1-4.2)."""
+    fig, (ax_h, ax_kl) = plt.subplots(1, 2, figsize=(10, 3.4), sharex=True)
+    log_k = math.log(num_classes)
+    for i, (name, path) in enumerate(paths.items()):
+        ax_h.plot(path["H"], color=f"C{i}", label=name)
+        ax_kl.plot(path["KL"], color=f"C{i}", label=name)
+    for ax, title in ((ax_h, "entropy $H(p)$"), (ax_kl, r"$D_{KL}(p\,\|\,\mathcal{U})$")):
+        ax.axhline(log_k, color="0.3", ls="--", lw=1)
+        ax.axhline(0, color="0.3", lw=0.8)
+        ax.text(0, log_k, "  log K", va="bottom", fontsize=9)
+        ax.set(title=title, xlabel="gradient step", xscale="symlog", ylim=(-0.1, log_k + 0.3))
+    ax_h.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_target_bias(expected: np.ndarray, sampled: np.ndarray, similar_share: np.ndarray, true_class: int):
+    """Left: Prop. A.5's expected Random-Labels target, exact and sampled, against uniform.
+    Right: how often each class is chosen as a Similar Label over D_f (a uniform choice would be flat)."""
+    K = len(expected)
+    fig, (ax_l, ax_r) = plt.subplots(1, 2, figsize=(10, 3.2))
+    k = np.arange(K)
+    ax_l.bar(k - 0.2, expected, width=0.4, color=OTHER_COLOR, label=r"$\bar p$, Eq. (24)")
+    ax_l.bar(k + 0.2, sampled, width=0.4, color="tab:orange", label="mean of sampled labels")
+    ax_l.axhline(1 / K, color="0.3", ls="--", lw=1, label="uniform 1/K")
+    ax_l.set(title=f"Random Labels, expected target (true class {true_class})", xlabel="class",
+             ylabel="probability", xticks=k)
+    ax_l.legend(fontsize=8, loc="lower right")
+    ax_r.bar(k, similar_share, color=TARGET_COLOR)
+    ax_r.axhline(1 / K, color="0.3", ls="--", lw=1)
+    ax_r.set(title="Similar Labels over D_f: share of each class", xlabel="class", ylabel="share", xticks=k)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,136 @@
+"""Tests for helpers.forget_objectives and helpers.plots.entropy (chapter 2: OEU Sec. 4.2, Thms 4.1-4.2, Props A.5-A.6)."""
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import pytest
+import torch
+
+matplotlib.use("Agg")
+
+from helpers.data import forget_split, load_dataset  # noqa: E402
+from helpers.forget_objectives import (  # noqa: E402
+    entropy_loss_gradient,
+    expected_random_label_target,
+    kl_divergence,
+    optimize_logits,
+    output_summary,
+    sampled_random_label_target,
+    unlearn_with_objective,
+)
+from helpers.losses import entropy, kl_to_uniform  # noqa: E402
+from helpers.plots import (  # noqa: E402
+    plot_entropy_histograms,
+    plot_logit_paths,
+    plot_output_distributions,
+    plot_target_bias,
+)
+from helpers.profiles import build_quantized  # noqa: E402
+from helpers.train import seed_everything  # noqa: E402
+from helpers.unlearn import unlearn  # noqa: E402
+
+
+def test_kl_divergence_uses_zero_log_zero_and_agrees_with_kl_to_uniform():
+    p = torch.tensor([0.0, 0.25, 0.75])
+    u = torch.full((3,), 1 / 3)
+    expected = 0.25 * math.log(0.25 * 3) + 0.75 * math.log(0.75 * 3)
+    assert kl_divergence(p, u).item() == pytest.approx(expected, abs=1e-6)
+    assert kl_divergence(p, u).item() == pytest.approx(kl_to_uniform(p).item(), abs=1e-5)
+    assert kl_divergence(p, p).item() == pytest.approx(0.0, abs=1e-7)
+    assert math.isinf(kl_divergence(u, p).item())                     # q = 0 where p > 0
+
+
+@pytest.mark.parametrize("K", [2, 10, 100])
+def test_expected_random_label_target_is_eq_24_and_its_kl_is_log_k_over_k_minus_1(K):
+    p_bar = expected_random_label_target(3 % K, K)
+    assert p_bar[3 % K] == 0 and p_bar.sum().item() == pytest.approx(1.0)
+    assert torch.allclose(p_bar[torch.arange(K) != 3 % K], torch.full((K - 1,), 1 / (K - 1)))
+    kl = kl_divergence(p_bar, torch.full((K,), 1 / K)).item()
+    assert kl == pytest.approx(math.log(K / (K - 1)), abs=1e-6)        # Prop. A.6, Eq. (25)
+    assert kl > 0
+
+
+def test_sampled_random_labels_average_to_the_expected_target():
+    sampled = sampled_random_label_target(4, 10, draws=40_000, seed=0)
+    assert sampled[4] == 0
+    assert torch.allclose(sampled, expected_random_label_target(4, 10), atol=0.01)
+
+
+def test_closed_form_entropy_gradient_matches_autograd_and_vanishes_at_uniform():
+    z = torch.tensor([[3.0, 0.5, -1.0, 0.0, 2.0], [0.1, 0.2, 0.3, -4.0, 1.0]], requires_grad=True)
+    (auto,) = torch.autograd.grad(-entropy(z).sum(), z)
+    assert torch.allclose(entropy_loss_gradient(z.detach()), auto, atol=1e-6)
+    assert torch.allclose(entropy_loss_gradient(torch.full((1, 7), 2.5)), torch.zeros(1, 7), atol=1e-7)
+    step = z.detach() - 0.1 * entropy_loss_gradient(z.detach())
+    assert (entropy(step) > entropy(z.detach())).all()                 # descent flattens p
+
+
+def test_free_logits_reach_the_optima_of_theorems_4_1_and_4_2():
+    z0 = torch.tensor([4.0, 1.0, 0.0, -1.0, 0.5, 0.0, 0.0, -2.0, 1.5, 0.2])
+    K = len(z0)
+    egu = optimize_logits(z0, "entropy", steps=300)
+    assert egu["H"][-1] == pytest.approx(math.log(K), abs=1e-3) and egu["KL"][-1] < 1e-3   # Thm 4.2
+    rl = optimize_logits(z0, "random", target=7, steps=2000)
+    assert rl["H"][-1] < 0.05 and rl["KL"][-1] > math.log(K) - 0.05                           # Thm 4.1
+    assert len(rl["H"]) == 2001
+    with pytest.raises(AssertionError, match="needs its labels"):
+        optimize_logits(z0, "similar")
+
+
+@pytest.fixture(scope="module")
+def small():
+    data = load_dataset("digits")
+    train_set = data.train.subset(range(200))
+    seed_everything(0)
+    model = build_quantized("resnet18-w4a4", 10, 1, width=0.125)
+    model(train_set[torch.arange(8)][0])                              # initialise the quantizers
+    model.eval()
+    f_idx, r_idx = forget_split(train_set.targets, ratio=0.1, seed=0)
+    return model, train_set.subset(f_idx), train_set.subset(r_idx)
+
+
+def test_entropy_objective_is_exactly_oeu_without_gop(small):
+    model, forget_set, retain_set = small
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    hp = dict(epochs=1, lr=0.01, batch_size=16)
+    ours, targets = unlearn_with_objective("entropy", model, forget_set, retain_set, seed=3, **hp)
+    theirs = unlearn("oeu_no_gop", model, forget_set, retain_set, seed=3, beta=1.0, **hp)
+    assert targets is None
+    for (k, a), b in zip(ours.state_dict().items(), theirs.state_dict().values()):
+        assert torch.equal(a, b), k
+    assert any(not torch.equal(v, before[k]) for k, v in ours.state_dict().items())
+    assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())     # input untouched
+
+
+@pytest.mark.parametrize("objective", ["random", "similar"])
+def test_label_objectives_train_towards_wrong_labels(small, objective):
+    model, forget_set, retain_set = small
+    new, targets = unlearn_with_objective(objective, model, forget_set, retain_set, seed=0, epochs=1,
+                                          batch_size=16)
+    assert targets.shape == forget_set.targets.shape and (targets != forget_set.targets).all()
+    row = output_summary(torch.randn(len(targets), 10), forget_set.targets, targets)
+    assert set(row) == {"mean H", "mean KL(p||U)", "predicts true label %", "predicts its new label %"}
+    with pytest.raises(ValueError, match="unknown objective"):
+        unlearn_with_objective("gradient ascent", model, forget_set, retain_set)
+
+
+def test_output_summary_of_uniform_and_one_hot_logits():
+    labels = torch.tensor([0, 1])
+    uniform = output_summary(torch.zeros(2, 4), labels)
+    assert uniform["mean H"] == pytest.approx(math.log(4), abs=1e-6) and uniform["mean KL(p||U)"] < 1e-6
+    peaked = output_summary(torch.tensor([[30.0, 0, 0, 0], [0, 30.0, 0, 0]]), labels)
+    assert peaked["predicts true label %"] == 100.0 and peaked["mean KL(p||U)"] == pytest.approx(math.log(4), abs=1e-4)
+
+
+def test_plots_draw_one_panel_per_entry():
+    p = torch.softmax(torch.randn(10), -1).numpy()
+    fig = plot_output_distributions({"a": p, "b": p, "c": p}, true_class=2, targets={"b": 5})
+    assert len(fig.axes) == 3
+    bars = fig.axes[1].patches
+    assert bars[5].get_facecolor() != bars[0].get_facecolor() != bars[2].get_facecolor()
+    assert len(plot_entropy_histograms({"x": [0.1, 2.0], "y": [1.0]}, 10).axes) == 2
+    path = optimize_logits(torch.randn(10), "entropy", steps=5)
+    assert len(plot_logit_paths({"EGU": path}, 10).axes) == 2
+    p_bar = expected_random_label_target(0, 10).numpy()
+    assert len(plot_target_bias(p_bar, p_bar, p_bar, 0).axes) == 2
