@@ -122,3 +122,17 @@ def test_loss_roc_agrees_with_the_challenge_attack_when_it_is_easy():
 def _flat(model_and_sets):
     model, sets = model_and_sets
     return (model, *sets)
+
+
+def test_attack_figures_have_one_panel_per_model():
+    import pandas as pd
+
+    from helpers.plots import plot_attack_rocs, plot_confidence_histograms, plot_score_versus_gap
+    members, unseen = RNG.uniform(0.9, 0.999, 60), RNG.uniform(0.3, 0.95, 60)
+    reports = {name: attack_report(*_flat(world([RNG.uniform(*r, 30), members, unseen])))
+               for name, r in (("remembers", (0.97, 0.999)), ("forgot", (0.3, 0.9)))}
+    assert len(plot_confidence_histograms(reports).axes) == 2
+    fig = plot_attack_rocs(reports)
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 4       # chance + three curves
+    table = pd.DataFrame({"MIA": [5.0, 90.0], "AG": [0.0, 30.0]}, index=["Retrain", "broken"])
+    assert len(plot_score_versus_gap(table).axes) == 2
