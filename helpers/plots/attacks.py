@@ -9,8 +9,8 @@ from scipy.special import expit, logit
 sns.set_theme(style="whitegrid", context="notebook")
 
 SET_COLORS = {"forget": "C3", "retain": "C0", "test": "C2"}
-C_MIN, C_MAX = 1e-3, 1 - 1e-7          # confidence range drawn on the logit axis
-TICKS = {0.01: "0.01", 0.5: "0.5", 0.99: "0.99", 1 - 1e-4: "1-10⁻⁴", 1 - 1e-6: "1-10⁻⁶"}
+C_MIN, C_MAX = 1e-3, 1 - 1e-10         # confidence range drawn on the logit axis
+TICKS = {0.01: "0.01", 0.5: "0.5", 0.99: "0.99", 1 - 1e-4: "1-10⁻⁴", 1 - 1e-6: "1-10⁻⁶", 1 - 1e-8: "1-10⁻⁸"}
 
 
 def _confidence64(report) -> dict:
@@ -26,7 +26,7 @@ def plot_confidence_histograms(reports: dict):
     marks the confidences the model's SVC calls "member".
     """
     fig, axes = plt.subplots(1, len(reports), figsize=(4.6 * len(reports), 3.6), sharey=True)
-    edges = expit(np.linspace(logit(C_MIN), logit(C_MAX), 41))
+    edges = expit(np.linspace(logit(C_MIN), logit(C_MAX), 49))
     grid = expit(np.linspace(logit(C_MIN), logit(C_MAX), 801))
     for ax, (name, rep) in zip(np.atleast_1d(axes), reports.items()):
         member = rep.attack.predict(grid.reshape(-1, 1).astype(np.float32)) == 1
