@@ -132,6 +132,15 @@ def average_gap(row, retrain_row) -> float:
     return sum(gaps(row, retrain_row).values()) / len(METRICS)
 
 
+def model_logits(model, dataset, batch_size: int = 512) -> torch.Tensor:
+    """Eval-mode logits ``(N, K)`` exactly as the scorecard sees them (public for :mod:`helpers.attacks`).
+
+    No augmentation; rows of a diverged model that are not finite become 0
+    (a uniform prediction), with a warning. See ``_logits``.
+    """
+    return _logits(model, dataset, batch_size)
+
+
 # --- building blocks ---------------------------------------------------------
 
 def _require_nonempty(**sets) -> None:

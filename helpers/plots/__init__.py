@@ -3,6 +3,7 @@
 Each function draws one figure and returns the ``Figure``; notebooks only
 call them, so every figure of the rendered book can be regenerated from here.
 """
+from .attacks import plot_attack_rocs, plot_confidence_histograms, plot_score_versus_gap
 from .entropy import (
     plot_entropy_histograms,
     plot_logit_paths,
@@ -20,4 +21,5 @@ from .tables import plot_gap_bars, plot_runtime
 
 __all__ = ["forward_and_gradient", "plot_quantizer_curves", "plot_staircase", "plot_training_curves",
            "plot_weight_levels", "plot_output_distributions", "plot_entropy_histograms", "plot_logit_paths",
-           "plot_target_bias", "plot_gap_bars", "plot_runtime"]
+           "plot_target_bias", "plot_attack_rocs", "plot_confidence_histograms", "plot_score_versus_gap",
+           "plot_gap_bars", "plot_runtime"]
