@@ -3,6 +3,18 @@
 Each function draws one figure and returns the ``Figure``; notebooks only
 call them, so every figure of the rendered book can be regenerated from here.
 """
+from .geometry import (
+    draw_gop_2d,
+    gop_vectors,
+    gop_widget,
+    plot_alpha_runs,
+    plot_alpha_tradeoff,
+    plot_cosine_history,
+    plot_gop_2d,
+    plot_gop_grid,
+    plot_layer_cosines,
+    plot_step_response,
+)
 from .quantization import (
     forward_and_gradient,
     plot_quantizer_curves,
@@ -12,4 +24,6 @@ from .quantization import (
 )
 
 __all__ = ["forward_and_gradient", "plot_quantizer_curves", "plot_staircase", "plot_training_curves",
-           "plot_weight_levels"]
+           "plot_weight_levels", "draw_gop_2d", "gop_vectors", "gop_widget", "plot_alpha_runs",
+           "plot_alpha_tradeoff", "plot_cosine_history", "plot_gop_2d", "plot_gop_grid", "plot_layer_cosines",
+           "plot_step_response"]
