@@ -1,0 +1,195 @@
+"""Figures of chapter 3: gradient conflict and orthogonal projection (OEU Sec. 4.3, Fig. 1b/c)."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import torch
+
+from ..gop import project
+
+COLORS = {"g_r": "C0", "g_f": "C3", "proj": "C2"}
+
+
+def gop_vectors(angle: float, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
+    """2-D ``g_r`` (along the x axis), ``g_f`` at ``angle`` degrees from it, and ``g_f^(alpha)`` (Eq. 8 with alpha)."""
+    phi = np.deg2rad(angle)
+    g_r = torch.tensor([norm_r, 0.0], dtype=torch.float64)
+    g_f = torch.tensor([norm_f * np.cos(phi), norm_f * np.sin(phi)], dtype=torch.float64)
+    return g_r.numpy(), g_f.numpy(), project(g_f, g_r, alpha).numpy()
+
+
+def first_order_changes(g_r, g_f, d) -> tuple[float, float]:
+    """First-order loss changes per unit step along ``-d``: ``(dL_r, dL_f) / eta = (-<g_r, d>, -<g_f, d>)``."""
+    return -float(np.dot(g_r, d)), -float(np.dot(g_f, d))
+
+
+def draw_gop_2d(ax, angle: float, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0,
+                annotate: bool = True):
+    """Draw ``g_r``, ``g_f`` and ``g_f^(alpha)`` on ``ax``; shade the gradients that conflict with ``g_r``.
+
+    A step ``theta - eta d`` changes the retain loss by ``-eta <g_r, d>`` to first
+    order: every ``d`` in the shaded half-plane ``<d, g_r> < 0`` *raises* it.
+    """
+    g_r, g_f, g_a = gop_vectors(angle, norm_f, norm_r, alpha)
+    lim = 1.25 * max(norm_f, norm_r, 1e-9)
+    ax.axvspan(-lim, 0, color="C3", alpha=0.07, lw=0)
+    ax.axvline(0, color="0.6", lw=0.8)
+    kw = dict(angles="xy", scale_units="xy", scale=1, width=0.012)
+    ax.quiver(0, 0, *g_r, color=COLORS["g_r"], **kw)
+    ax.quiver(0, 0, *g_f, color=COLORS["g_f"], **kw)
+    ax.quiver(0, 0, *g_a, color=COLORS["proj"], **kw)
+    ax.plot([g_f[0], g_a[0]], [g_f[1], g_a[1]], ls=":", color="0.4")           # the removed component
+    ax.text(*(g_r * 1.04), r"$g_r$", color=COLORS["g_r"], fontsize=12, va="bottom")
+    ax.text(*(g_f * 1.06), r"$g_f$", color=COLORS["g_f"], fontsize=12, ha="center")
+    ax.text(g_a[0] + 0.04 * lim, g_a[1] * 0.55, r"$g_f^{(\alpha)}$", color=COLORS["proj"], fontsize=12)
+    if annotate:
+        r_f, f_f = first_order_changes(g_r, g_f, g_f)
+        r_a, f_a = first_order_changes(g_r, g_f, g_a)
+        ax.text(0.02, 0.02, f"per unit step:\n$\\Delta L_r$: {r_f:+.2f} → {r_a:+.2f}\n"
+                f"$\\Delta L_f$: {f_f:+.2f} → {f_a:+.2f}", transform=ax.transAxes, fontsize=8.5,
+                va="bottom", bbox=dict(boxstyle="round", fc="white", ec="0.8"))
+    ax.set(xlim=(-lim, lim), ylim=(-0.25 * lim, lim), aspect="equal", xticks=[], yticks=[])
+    ax.set_title(rf"$\phi$ = {angle:.0f}°, cos = {np.cos(np.deg2rad(angle)):+.2f}, $\alpha$ = {alpha:g}", fontsize=10)
+    return ax
+
+
+def plot_gop_2d(angle: float = 120.0, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
+    """One 2-D picture of GOP (the analogue of OEU Fig. 1b/c)."""
+    fig, ax = plt.subplots(figsize=(5, 4.2))
+    draw_gop_2d(ax, angle, norm_f, norm_r, alpha)
+    fig.tight_layout()
+    return fig
+
+
+def plot_gop_grid(angles=(45, 100, 135, 170), alphas=(0.0, 0.5, 1.0), norm_f: float = 1.0, norm_r: float = 1.0):
+    """Small multiples of :func:`draw_gop_2d`: one row per ``alpha``, one column per angle."""
+    fig, axes = plt.subplots(len(alphas), len(angles), figsize=(3.1 * len(angles), 2.9 * len(alphas)), squeeze=False)
+    for i, alpha in enumerate(alphas):
+        for j, angle in enumerate(angles):
+            draw_gop_2d(axes[i, j], angle, norm_f, norm_r, alpha)
+    fig.tight_layout()
+    return fig
+
+
+def gop_widget(angle: float = 120.0, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
+    """Sliders for the angle, the two norms and alpha that redraw :func:`plot_gop_2d` (live Jupyter / Colab)."""
+    import ipywidgets as w
+
+    sliders = {"angle": w.FloatSlider(value=angle, min=0, max=180, step=1, description="angle φ (°)"),
+               "norm_f": w.FloatSlider(value=norm_f, min=0.1, max=2, step=0.05, description="‖g_f‖"),
+               "norm_r": w.FloatSlider(value=norm_r, min=0.1, max=2, step=0.05, description="‖g_r‖"),
+               "alpha": w.FloatSlider(value=alpha, min=0, max=1, step=0.05, description="α")}
+
+    def draw(**kwargs):
+        plot_gop_2d(**kwargs)
+        plt.show()
+
+    out = w.interactive_output(draw, sliders)
+    return w.VBox([w.HBox(list(sliders.values())[:2]), w.HBox(list(sliders.values())[2:]), out])
+
+
+def plot_alpha_tradeoff(angles=(100, 120, 150, 170)):
+    """First-order effect of alpha (Sec. 4.3) for unit gradients at several angles.
+
+    Along ``g_f^(alpha)``: ``dL_r / eta = -(1 - alpha) cos(phi)`` and
+    ``dL_f / eta = -(1 - alpha cos^2(phi))``.
+    """
+    alpha = np.linspace(0, 1, 101)
+    fig, (ax_r, ax_f) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for angle in angles:
+        c = np.cos(np.deg2rad(angle))
+        ax_r.plot(alpha, -(1 - alpha) * c, label=f"φ = {angle}°")
+        ax_f.plot(alpha, -(1 - alpha * c ** 2), label=f"φ = {angle}°")
+    ax_r.set(title=r"retain loss change per unit step, $-\langle g_r, g_f^{(\alpha)}\rangle$", xlabel=r"$\alpha$")
+    ax_f.set(title=r"forget loss change per unit step, $-\langle g_f, g_f^{(\alpha)}\rangle$", xlabel=r"$\alpha$")
+    ax_r.axhline(0, color="0.5", lw=0.8)
+    ax_f.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_layer_cosines(checks: pd.DataFrame):
+    """Per-layer cosines with ``g_r`` before and after projection (conv / linear weights only)."""
+    w = checks[checks["kind"] == "weight"]
+    x = np.arange(len(w))
+    fig, ax = plt.subplots(figsize=(11, 3.8))
+    ax.bar(x - 0.27, w["cos(g_f, g_r)"], 0.27, color=COLORS["g_f"], label=r"$\cos(g_f, g_r)$ (no projection)")
+    ax.bar(x, w["cos(global, g_r)"], 0.27, color="C1", label="after global GOP (Eq. 8)")
+    ax.bar(x + 0.27, w["cos(g^_f, g_r)"], 0.27, color=COLORS["proj"], label="after layer-wise GOP (Eqs. 9-10)")
+    ax.axhline(0, color="0.4", lw=0.8)
+    ax.set_xticks(x, [n.removesuffix(".weight") for n in w.index], rotation=60, ha="right", fontsize=8)
+    ax.set(ylabel="cosine with $g_r$", title="Per-layer gradient conflict on the trained quantized network")
+    ax.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_step_response(responses: dict):
+    """Measured (markers) and first-order (dashed) loss changes against the step size.
+
+    ``responses`` maps a network label to a :func:`helpers.gradient_conflict.step_response`
+    table; one column per network, rows: retain loss, forget loss (symmetric-log y axis).
+    """
+    fig, axes = plt.subplots(2, len(responses), figsize=(5.4 * len(responses), 7), squeeze=False, sharex=True)
+    for col, (label, df) in enumerate(responses.items()):
+        for k, (direction, part) in enumerate(df.groupby("direction", sort=False)):
+            for row, loss in enumerate(["dL_retain", "dL_forget"]):
+                ax = axes[row, col]
+                ax.plot(part["eta"], part[loss], "o-", color=f"C{k}", label=f"{direction}: measured")
+                ax.plot(part["eta"], part[f"first-order {loss}"], "--", color=f"C{k}", alpha=0.7,
+                        label=f"{direction}: first order")
+        for row, name in enumerate([r"$\Delta L_r$ (retain)", r"$\Delta L_f$ (forget)"]):
+            ax = axes[row, col]
+            values = np.abs(df[["dL_retain", "dL_forget"]].to_numpy())
+            ax.set(xscale="log", ylabel=name)
+            ax.set_yscale("symlog", linthresh=max(1e-7, np.nanmin(values[values > 0]) if (values > 0).any() else 1e-7))
+            ax.axhline(0, color="0.5", lw=0.8)
+        axes[0, col].set_title(label)
+        axes[1, col].set_xlabel(r"step size $\eta$ (step $\theta - \eta d$)")
+    axes[0, -1].legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_cosine_history(histories: dict):
+    """Per-layer cos(g_f, g_r) over the steps of OEU runs (conv / linear weights).
+
+    ``histories`` maps a projection label to a :func:`helpers.gradient_conflict.monitored_oeu`
+    history. Top: heat maps of the raw cosine; bottom: share of layers in conflict
+    (cos < 0) before projection, and the mean |cos| with ``g_r`` after it.
+    """
+    n = len(histories)
+    fig = plt.figure(figsize=(5.2 * n, 7.2))
+    grid = fig.add_gridspec(2, n, height_ratios=[2.2, 1])
+    ax_line = fig.add_subplot(grid[1, :])
+    for col, (label, h) in enumerate(histories.items()):
+        w = h[h["kind"] == "weight"]
+        table = w.pivot(index="parameter", columns="step", values="cos before").loc[w["parameter"].unique()]
+        ax = fig.add_subplot(grid[0, col])
+        im = ax.imshow(table.to_numpy(), aspect="auto", cmap="RdBu", vmin=-1, vmax=1)
+        ax.set_yticks(range(len(table)), [p.removesuffix(".weight") for p in table.index] if col == 0 else [],
+                      fontsize=7)
+        ax.set(title=f"{label}: cos($g_f$, $g_r$) per layer", xlabel="step")
+        by_step = w.groupby("step")
+        ax_line.plot(by_step["cos before"].apply(lambda c: (c < 0).mean()), "o-", color=f"C{col}",
+                     label=f"{label}: share of layers with cos < 0 (before)")
+        ax_line.plot(by_step["cos after"].apply(lambda c: c.abs().mean()), "s--", color=f"C{col}",
+                     label=f"{label}: mean |cos| after projection")
+    fig.colorbar(im, ax=fig.axes[1:], fraction=0.03)
+    ax_line.set(xlabel="step", ylim=(-0.05, 1.05))
+    ax_line.legend(fontsize=8, ncol=2)
+    return fig
+
+
+def plot_alpha_runs(runs: pd.DataFrame):
+    """Retain-loss change and forget entropy after OEU runs at several alphas (mean and spread over seeds)."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    for ax, col, title in [(axes[0], "retain loss change", r"$\Delta L_r$ after unlearning"),
+                           (axes[1], "forget entropy", "mean forget entropy (nats, Eq. 6)")]:
+        stats = runs.groupby("alpha")[col].agg(["mean", "min", "max"])
+        ax.plot(stats.index, stats["mean"], "o-")
+        ax.fill_between(stats.index, stats["min"], stats["max"], alpha=0.2)
+        ax.set(title=title, xlabel=r"$\alpha$")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,163 @@
+"""Tests for chapter 3's machinery: helpers.gradient_conflict and helpers.plots.geometry (OEU Sec. 4.3)."""
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from helpers.gradient_conflict import (
+    forget_retain_losses,
+    inner,
+    loss_gradients,
+    monitored_oeu,
+    parameter_kind,
+    parameter_names,
+    projected_directions,
+    projection_checks,
+    step_response,
+)
+from helpers.plots.geometry import first_order_changes, gop_vectors, plot_gop_grid, plot_step_response
+from helpers.unlearn import unlearn
+
+
+class TinySet:
+    """The minimal dataset protocol of helpers: ``ds[idx] -> (x, y)``, ``len``, ``targets``, ``num_classes``."""
+
+    def __init__(self, n, seed, num_classes=3, dim=5):
+        g = torch.Generator().manual_seed(seed)
+        self.data = torch.randn(n, dim, generator=g)
+        self.targets = torch.randint(0, num_classes, (n,), generator=g)
+        self.num_classes = num_classes
+        self.in_channels = None
+
+    def __len__(self):
+        return len(self.targets)
+
+    def __getitem__(self, idx):
+        return self.data[idx], self.targets[idx]
+
+
+def tiny_model(seed=0):
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3))
+
+
+@pytest.fixture
+def sets():
+    return TinySet(20, 1), TinySet(60, 2)
+
+
+def test_gop_vectors_full_projection_is_orthogonal_and_alpha_zero_is_identity():
+    g_r, g_f, g_a = gop_vectors(120, norm_f=1.5, norm_r=0.7, alpha=1.0)
+    assert np.dot(g_a, g_r) == pytest.approx(0.0, abs=1e-12)                       # Thm 4.3
+    assert np.dot(g_f, g_a) == pytest.approx(1.5 ** 2 * math.sin(math.radians(120)) ** 2)   # Thm 4.4
+    _, g_f0, g_0 = gop_vectors(120, 1.5, 0.7, alpha=0.0)
+    assert np.allclose(g_0, g_f0)
+
+
+def test_first_order_changes_signs_follow_the_conflict():
+    g_r, g_f, g_a = gop_vectors(150, alpha=1.0)
+    d_r, d_f = first_order_changes(g_r, g_f, g_f)
+    assert d_r > 0 and d_f < 0                 # conflict: a step along g_f raises the retain loss
+    assert first_order_changes(g_r, g_f, g_a)[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_loss_gradients_match_autograd_on_the_whole_set(sets):
+    forget, retain = sets
+    model = tiny_model()
+    g_f, g_r = loss_gradients(model, forget, retain, batch_size=7)         # several uneven batches
+    x, y = retain[torch.arange(len(retain))]
+    expected = torch.autograd.grad(nn.functional.cross_entropy(model(x), y), list(model.parameters()))
+    for a, b in zip(g_r, expected):
+        assert torch.allclose(a, b, atol=1e-6)
+    x_f, _ = forget[torch.arange(len(forget))]
+    probs = model(x_f).softmax(-1)
+    forget_loss = (probs * probs.log()).sum(-1).mean()                      # Eq. (7)
+    expected_f = torch.autograd.grad(forget_loss, list(model.parameters()))
+    for a, b in zip(g_f, expected_f):
+        assert torch.allclose(a, b, atol=1e-6)
+
+
+def test_projection_checks_theorems_hold_per_layer(sets):
+    model = tiny_model()
+    g_f, g_r = loss_gradients(model, *sets)
+    checks = projection_checks(parameter_names(model), g_f, g_r)
+    assert list(checks.index) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert checks["cos(g^_f, g_r)"].abs().max() < 1e-4                      # Thm 4.3, layer by layer
+    assert np.allclose(checks["<g_f, g^_f>"], checks["|g_f|^2 sin^2"], rtol=1e-3, atol=1e-9)   # Thm 4.4
+    assert (checks["<g_f, g^_f>"] >= 0).all()
+    # global projection: orthogonal as a whole, so the weighted sum of per-layer inner products is ~0
+    glob = projected_directions(g_f, g_r)["global GOP"]
+    assert abs(inner(glob, g_r)) < 1e-6 * (inner(g_f, g_f) * inner(g_r, g_r)) ** 0.5 + 1e-9
+
+
+def test_parameter_kind():
+    assert parameter_kind("layer1.0.conv1.weight", (8, 8, 3, 3)) == "weight"
+    assert parameter_kind("layer1.0.conv1.weight_quantizer.scale", ()) == "quantizer"
+    assert parameter_kind("layer1.0.bn1.bias", (8,)) == "BN / bias"
+
+
+def test_step_response_is_first_order_for_small_steps_and_leaves_model_alone(sets):
+    forget, retain = sets
+    forget.data, retain.data = forget.data.double(), retain.data.double()   # loss differences of ~1e-6
+    model = tiny_model().double()
+    before = [p.clone() for p in model.parameters()]
+    g_f, g_r = loss_gradients(model, forget, retain)
+    table = step_response(model, forget, retain, g_f, g_r, projected_directions(g_f, g_r), etas=[1e-4, 1e-1])
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters()))
+    small = table[table.eta == 1e-4].set_index("direction")
+    raw = small.loc["g_f (no projection)"]
+    assert raw["dL_forget"] == pytest.approx(raw["first-order dL_forget"], rel=0.05)
+    assert raw["dL_retain"] == pytest.approx(raw["first-order dL_retain"], rel=0.05)
+    proj = small.loc["layer-wise GOP"]
+    assert abs(proj["first-order dL_retain"]) < 1e-10                       # Thm 4.3: no first-order change
+    assert abs(proj["dL_retain"]) < 0.05 * abs(raw["dL_retain"])
+
+
+def test_forget_retain_losses_entropy_is_minus_forget_loss(sets):
+    losses = forget_retain_losses(tiny_model(), *sets)
+    assert losses["forget entropy"] == pytest.approx(-losses["L_forget"])
+    assert 0 < losses["forget entropy"] <= math.log(3) + 1e-6
+    assert losses["L_retain"] > 0
+
+
+@pytest.mark.parametrize("projection, method", [("layer-wise", "oeu"), ("global", "oeu_global_gop"),
+                                                ("none", "oeu_no_gop")])
+def test_monitored_oeu_is_the_registered_method(sets, projection, method):
+    forget, retain = sets
+    model = tiny_model()
+    hp = dict(epochs=2, lr=0.05, batch_size=8, beta=1.0)
+    new, history = monitored_oeu(model, forget, retain, projection=projection, seed=3, **hp)
+    ref = unlearn(method, model, forget, retain, seed=3, **hp, **({} if method == "oeu_no_gop" else {"alpha": 1.0}))
+    for a, b in zip(new.parameters(), ref.parameters()):
+        assert torch.allclose(a, b, atol=1e-6)
+    assert not torch.equal(next(model.parameters()), next(new.parameters()))   # input model untouched, copy moved
+    assert history["step"].nunique() == 2 * math.ceil(len(forget) / 8)
+    assert len(history) == history["step"].nunique() * 4
+    after = history["cos after"]
+    if projection == "layer-wise":
+        assert after.abs().max() < 1e-4
+    elif projection == "none":
+        assert np.allclose(after, history["cos before"])
+
+
+def test_monitored_oeu_rejects_unknown_projection(sets):
+    with pytest.raises(ValueError, match="projection"):
+        monitored_oeu(tiny_model(), *sets, projection="diagonal", epochs=1, lr=0.1, batch_size=8)
+
+
+def test_geometry_figures_draw():
+    fig = plot_gop_grid(angles=(60, 150), alphas=(0.0, 1.0))
+    assert len(fig.axes) == 4
+    plt.close(fig)
+    import pandas as pd
+    df = pd.DataFrame({"direction": ["a", "a"], "eta": [1e-3, 1e-2], "dL_retain": [1e-4, -1e-3],
+                       "first-order dL_retain": [1e-4, 1e-3], "dL_forget": [-1e-3, -1e-2],
+                       "first-order dL_forget": [-1e-3, -1e-2]})
+    fig = plot_step_response({"net": df})
+    assert len(fig.axes) == 2
+    plt.close(fig)
