@@ -67,7 +67,7 @@ def _chromium() -> str:
         pytest.skip("no `chromium` on PATH and cannot install it (needs root and apt-get): "
                     "apt-get install chromium")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+    install = ["apt-get", "install", "-y", "chromium"]
     run = subprocess.run(install, capture_output=True, text=True, env=env)
     if run.returncode != 0:                       # maybe the package lists are stale or missing
         subprocess.run(["apt-get", "update"], capture_output=True, text=True, env=env)
