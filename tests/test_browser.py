@@ -34,7 +34,7 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 # Runs in the page once it has loaded: waits for the images and for MathJax, then reports.
 PAGE_REPORT = r"""
 (async () => {
-  const main = document.querySelector("main") || document.body;
+  const main = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
   await Promise.all([...document.images].map(img => {
     img.loading = "eager";                                  // no lazy images left unloaded
     return img.complete ? null : new Promise(done => { img.onload = img.onerror = done; });
