@@ -44,3 +44,25 @@ def write_cifar(folder, name, train, test):
             pickle.dump(meta, f, protocol=2)
 
 
+
+
+def write_covertype(folder, rows_per_class=12, classes=range(1, 8)):
+    """``covtype.data.gz`` as the UCI archive has it: gzipped CSV, no header, 55 integer columns
+    (10 quantitative features, 4 wilderness-area and 40 soil-type one-hot columns, then the cover
+    type 1..7). Column 0 (elevation) is ``1000 * cover type + row``, so tests can trace labels."""
+    import gzip
+
+    lines = []
+    for cover in classes:
+        for i in range(rows_per_class):
+            quantitative = [1000 * cover + i] + list(RNG.integers(0, 360, size=9))
+            wilderness = [0] * 4
+            wilderness[RNG.integers(0, 4)] = 1
+            soil = [0] * 40
+            soil[RNG.integers(0, 40)] = 1
+            lines.append(",".join(map(str, quantitative + wilderness + soil + [cover])))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "covtype.data.gz"
+    with gzip.open(path, "wt") as f:
+        f.write("\n".join(lines) + "\n")
+    return path

@@ -5,10 +5,15 @@
 inside scikit-learn and needs no network; the others are the papers' datasets,
 downloaded by torchvision into the data home (``$UNLEARNING_BOOK_DATA`` or
 ``~/.cache/unlearning-book``).
+
+``load_tabular(name)`` gives the quantum classifier's small tabular datasets
+(iris and wine offline, covertype downloaded): four features in [0, π], three classes.
 """
 from .dataset import ImageDataset
 from .home import get_data_home
 from .images import DATASETS, DatasetSplits, load_dataset
 from .splits import drop_class, forget_split
+from .tabular import TABULAR_DATASETS, TabularData, load_tabular
 
-__all__ = ["ImageDataset", "DatasetSplits", "DATASETS", "load_dataset", "get_data_home", "forget_split", "drop_class"]
+__all__ = ["ImageDataset", "DatasetSplits", "DATASETS", "load_dataset", "get_data_home", "forget_split", "drop_class",
+           "load_tabular", "TabularData", "TABULAR_DATASETS"]

@@ -36,10 +36,10 @@ GRIDS = {
     "ft": dict(lr=[0.003, 0.01, 0.03]),                       # [1e-3, 1e-1]
     "ga": dict(lr=[1e-4, 3e-4, 1e-3]),                        # [1e-5, 1e-3]
     "iu": dict(alpha=[1.0, 5.0, 10.0, 20.0]),                 # [1, 20]
-    "rl": dict(lr=[0.003, 0.01, 0.03]),                       # [1e-3, 1e-1]
+    "rl": dict(lr=[0.001, 0.003, 0.01, 0.03]),                # [1e-3, 1e-1]
     "l1_sparse": dict(lr=[0.01, 0.03], alpha=[1e-6, 1e-5, 1e-4]),   # gamma in [1e-6, 1e-4]
-    "salun": dict(lr=[0.005, 0.02], fraction=[0.3, 0.5, 0.7]),     # [5e-4, 5e-2], [0.1, 0.9]
-    "qmul": dict(lr=[0.003, 0.01, 0.03]),                     # [1e-3, 1e-1]
+    "salun": dict(lr=[0.001, 0.002, 0.005, 0.02], fraction=[0.3, 0.5, 0.7]),   # [5e-4, 5e-2], [0.1, 0.9]
+    "qmul": dict(lr=[0.001, 0.003, 0.01, 0.03]),              # [1e-3, 1e-1]
     "oeu": dict(lr=[0.01, 0.03, 0.1]),                        # [1e-2, 1e-1], alpha = 1
     "oeu_no_gop": dict(lr=[0.01, 0.03, 0.1]),
     "oeu_no_egu": dict(lr=[0.001, 0.003, 0.01, 0.03]),     # similar-label CE: lower lrs (it diverges above)

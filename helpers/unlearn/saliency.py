@@ -27,8 +27,12 @@ def saliency_mask(model, forget_set, fraction: float = 0.5, batch_size: int = 25
             acc += g
     magnitude = torch.cat([g.abs().flatten() for g in total])
     k = max(1, int(round(fraction * magnitude.numel())))
-    threshold = magnitude.topk(k).values.min()
-    return [(g.abs() >= threshold).float() for g in total]
+    # Exactly k ones. A threshold test (|g| >= k-th largest) would not do: in a small
+    # quantized network many gradients are exactly 0 (dead units, clamped weights), and
+    # once the threshold is 0 every weight would pass it, whatever the fraction.
+    flat = torch.zeros_like(magnitude)
+    flat[magnitude.topk(k).indices] = 1.0
+    return [m.view_as(g) for m, g in zip(flat.split([g.numel() for g in total]), total)]
 
 
 @register("salun", epochs=3, lr=0.01, batch_size=64, fraction=0.5)

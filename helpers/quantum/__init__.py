@@ -1,0 +1,34 @@
+"""The six-qubit variational quantum classifier and its distribution-guided unlearning
+(N. Malik, Z. Khalid, M. Faryad, *Distribution-Guided and Constrained Quantum Machine
+Unlearning*; chapters 6 and 7).
+
+One idea per module:
+
+- ``circuit``     :func:`vqc_circuit` (Qiskit), the gate list, the readout observables (Sec. 4, Fig. 1)
+- ``reference``   a slow gate-by-gate statevector simulator (teaching; the tests' yardstick)
+- ``simulator``   the fast, batched, differentiable float64 torch engine
+- ``engines``     :func:`expectations` ``(theta, X, engine="torch" | "aer" | "reference")``
+- ``gradients``   the parameter-shift rule (Eq. 5), wired into autograd
+- ``training``    mini-batch Adam with a cosine schedule, best-validation checkpoint (Sec. 4)
+- ``unlearning``  forget target (Eq. 6), uniform target (App. A), objective (Eq. 7), gold retrain
+- ``evaluation``  confusion matrices, Table 1 (recall, forget-class probability), Table 2 (KL to gold)
+- ``experiment``  selection seed, report seeds, tables over seeds (chapter 7)
+- ``plots``       the chapters' figures
+
+>>> from helpers.quantum import vqc_circuit, expectations
+>>> vqc_circuit().num_parameters
+76
+"""
+from .circuit import N_CLASSES, N_FEATURES, N_PARAMS, N_QUBITS, READOUT, vqc_circuit
+from .engines import ENGINES, expectations
+from .evaluation import confusion, forget_class_probability, kl_to_gold, recall, table_1
+from .gradients import logits, parameter_shift_jacobian, shift_rule_on_loss
+from .training import TrainResult, accuracy, cross_entropy, probabilities, train_vqc
+from .unlearning import (TARGETS, UnlearnResult, forget_target, gold_retrain, objective, uniform_target,
+                         unlearn_vqc)
+
+__all__ = ["vqc_circuit", "expectations", "ENGINES", "N_QUBITS", "N_FEATURES", "N_PARAMS", "N_CLASSES",
+           "READOUT", "logits", "parameter_shift_jacobian", "shift_rule_on_loss", "train_vqc", "accuracy",
+           "cross_entropy", "probabilities", "TrainResult", "forget_target", "uniform_target", "objective",
+           "unlearn_vqc", "gold_retrain", "UnlearnResult", "TARGETS", "confusion", "recall", "table_1",
+           "kl_to_gold", "forget_class_probability"]

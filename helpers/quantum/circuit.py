@@ -1,0 +1,131 @@
+"""The six-qubit variational quantum classifier (VQC) of the quantum unlearning paper, Sec. 4.
+
+One description of the circuit, :func:`gates`, is the single source of truth:
+:func:`vqc_circuit` turns it into a Qiskit ``QuantumCircuit`` and
+:mod:`helpers.quantum.reference` simulates it gate by gate. The fast engine
+(:mod:`helpers.quantum.simulator`) re-derives the same unitary from the algebra
+instead, so the tests can compare two independent implementations.
+
+Layout (paper, Sec. 4; Fig. 1)::
+
+    feature map  ->  ansatz (θ[0:36])  ->  feature map  ->  ansatz (θ[36:72])  ->  <Z> on qubits 3, 4, 5
+
+- feature map (inputs x in [0, π]^4): ``Ry(x_i)`` on qubit i = 0..3, then
+  ``CX(a, b) · Rz(x_a x_b) on b · CX(a, b)`` for the pairs (0, 1), (1, 2), (2, 3);
+- ansatz: 3 repetitions of ``Ry(θ)`` on qubits 0..5, ``Rz(θ)`` on qubits 0..5, then
+  the ring ``CX(q, (q + 1) mod 6)`` for q = 0..5. 3 x 12 = 36 angles per ansatz, 72 in all.
+
+Qubit ``q`` is bit ``q`` of a basis-state index (Qiskit's little-endian order):
+the amplitude of ``|q5 q4 q3 q2 q1 q0>`` sits at index ``sum_q q_i 2^i``.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+N_QUBITS = 6
+N_FEATURES = 4
+READOUT = (3, 4, 5)                 # <Z> on these qubits are the three logits
+PAIRS = ((0, 1), (1, 2), (2, 3))    # entangled feature pairs
+REPS = 3                            # ansatz repetitions
+N_ANSATZ = 2                        # feature map -> ansatz, twice (data re-uploading)
+PARAMS_PER_ANSATZ = REPS * 2 * N_QUBITS          # 36
+N_PARAMS = N_ANSATZ * PARAMS_PER_ANSATZ          # 72
+N_CLASSES = len(READOUT)
+
+
+def gates() -> Iterator[tuple]:
+    """The circuit as a list of gates, in time order.
+
+    Yields ``(name, qubits, angle)`` with ``name`` in ``"ry", "rz", "cx"``;
+    ``angle`` is ``None`` for ``cx``, ``("x", i)`` for the feature x_i,
+    ``("xx", a, b)`` for the product x_a x_b and ``("θ", k)`` for weight θ_k.
+    Weight ``k = 36 a + 12 r + 6 g + q`` belongs to ansatz ``a``, repetition
+    ``r``, gate ``g`` (0 = Ry, 1 = Rz) on qubit ``q``.
+    """
+    for block in range(N_ANSATZ):
+        yield from _feature_map()
+        for rep in range(REPS):
+            for g, name in enumerate(("ry", "rz")):
+                for q in range(N_QUBITS):
+                    yield name, (q,), ("θ", block * PARAMS_PER_ANSATZ + rep * 12 + g * N_QUBITS + q)
+            for q in range(N_QUBITS):
+                yield "cx", (q, (q + 1) % N_QUBITS), None
+
+
+def _feature_map() -> Iterator[tuple]:
+    for i in range(N_FEATURES):
+        yield "ry", (i,), ("x", i)
+    for a, b in PAIRS:
+        yield "cx", (a, b), None
+        yield "rz", (b,), ("xx", a, b)
+        yield "cx", (a, b), None
+
+
+def vqc_circuit(barriers: bool = False):
+    r"""The paper's variational quantum classifier as a Qiskit ``QuantumCircuit``.
+
+    Six qubits; a ``ParameterVector`` ``x`` of 4 inputs and ``θ`` of 72
+    trainable weights. The feature map ``U_Φ(x)`` is re-uploaded before each of
+    the two ansatz blocks ``W(θ)``:
+
+    .. code-block:: text
+
+                ┌─────────┐┌──────────────┐┌─────────┐┌───────────────┐
+           q_0: ┤0        ├┤0             ├┤0        ├┤0              ├
+           q_1: ┤1        ├┤1             ├┤1        ├┤1              ├
+           q_2: ┤2 U_Φ(x) ├┤2             ├┤2 U_Φ(x) ├┤2              ├
+           q_3: ┤3        ├┤3 W(θ[0:36])  ├┤3        ├┤3 W(θ[36:72])  ├─ <Z_3>
+           q_4: ┤         ├┤4             ├┤         ├┤4              ├─ <Z_4>
+           q_5: ┤         ├┤5             ├┤         ├┤5              ├─ <Z_5>
+                └─────────┘└──────────────┘└─────────┘└───────────────┘
+
+    where the feature map ``U_Φ(x)`` begins (pair (0, 1) shown; (1, 2), (2, 3) follow)::
+
+                ┌──────────┐
+           q_0: ┤ Ry(x[0]) ├──────■─────────────────────────■──
+                ├──────────┤    ┌─┴─┐    ┌───────────────┐┌─┴─┐
+           q_1: ┤ Ry(x[1]) ├────┤ X ├────┤ Rz(x[0]*x[1]) ├┤ X ├
+                └──────────┘    └───┘    └───────────────┘└───┘
+
+    Each ``W`` is three repetitions of ``Ry(θ)`` and ``Rz(θ)`` on every qubit and
+    the ring ``CX(q, (q+1) mod 6)``. The three expectations are the logits of a
+    softmax over the classes 0, 1, 2 (paper, Sec. 4).
+
+    ``circuit.parameters`` is sorted by name, so the inputs come first: a row of
+    values for Qiskit's primitives is ``[x_0..x_3, θ_0..θ_71]``. ``barriers=True``
+    separates the blocks in drawings (barriers change nothing in a simulation).
+
+    >>> qc = vqc_circuit()
+    >>> qc.num_qubits, qc.num_parameters
+    (6, 76)
+    >>> [p.name for p in qc.parameters][:5]
+    ['x[0]', 'x[1]', 'x[2]', 'x[3]', 'θ[0]']
+
+    References: N. Malik, Z. Khalid, M. Faryad, *Distribution-Guided and
+    Constrained Quantum Machine Unlearning*, Sec. 4 and Fig. 1.
+    """
+    from qiskit.circuit import ParameterVector, QuantumCircuit
+
+    x = ParameterVector("x", N_FEATURES)
+    theta = ParameterVector("θ", N_PARAMS)
+    qc = QuantumCircuit(N_QUBITS, name="vqc")
+    previous = None
+    for name, qubits, angle in gates():
+        block = "x" if angle is not None and angle[0] != "θ" else "θ" if angle is not None else previous
+        if barriers and previous is not None and block != previous:
+            qc.barrier()
+        previous = block
+        if name == "cx":
+            qc.cx(*qubits)
+            continue
+        kind = angle[0]
+        value = x[angle[1]] if kind == "x" else x[angle[1]] * x[angle[2]] if kind == "xx" else theta[angle[1]]
+        getattr(qc, name)(value, qubits[0])
+    return qc
+
+
+def readout_observables():
+    """``SparsePauliOp`` Z_3, Z_4, Z_5 (one per logit), as a list."""
+    from qiskit.quantum_info import SparsePauliOp
+
+    return [SparsePauliOp.from_sparse_list([("Z", [q], 1.0)], num_qubits=N_QUBITS) for q in READOUT]

@@ -1,0 +1,106 @@
+"""``expectations(theta, X, engine=...)``: the classifier's three logits, by either engine.
+
+- ``"torch"``: :mod:`helpers.quantum.simulator`, exact float64 statevectors with
+  autograd, batched over inputs (and over weight vectors).
+- ``"aer"``: Qiskit Aer's ``EstimatorV2``, exact (``default_precision=0``), with
+  every binding of a batch in *one* PUB ``(circuit, observables (3, 1), values (n, 76))``
+  so that Aer binds the parameters at run time instead of building n circuits.
+- ``"reference"``: :mod:`helpers.quantum.reference`, one gate at a time (slow; for teaching).
+
+All return ``<Z_3>, <Z_4>, <Z_5>`` with shape (B, 3), or (T, B, 3) for a (T, 72)
+batch of weight vectors.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from . import reference, simulator
+from .circuit import N_FEATURES, N_PARAMS, readout_observables, vqc_circuit
+
+ENGINES = ("torch", "aer", "reference")
+
+
+def check_inputs(theta, X) -> tuple[torch.Tensor, torch.Tensor]:
+    """``theta`` (72,) or (T, 72) and ``X`` (B, 4) as float64 tensors, or a clear ValueError."""
+    theta = torch.as_tensor(theta, dtype=torch.float64)
+    X = torch.as_tensor(X, dtype=torch.float64)
+    if theta.dim() not in (1, 2) or theta.shape[-1] != N_PARAMS:
+        raise ValueError(f"theta must have shape ({N_PARAMS},) or (T, {N_PARAMS}); got {tuple(theta.shape)}")
+    if X.dim() == 1:
+        X = X[None]
+    if X.dim() != 2 or X.shape[1] != N_FEATURES:
+        raise ValueError(f"X must have shape (B, {N_FEATURES}) (four features in [0, pi]); got {tuple(X.shape)}")
+    return theta, X
+
+
+def expectations(theta, X, engine: str = "torch") -> torch.Tensor:
+    """``<Z_3>, <Z_4>, <Z_5>`` of :func:`~helpers.quantum.circuit.vqc_circuit` (the logits, paper Sec. 4).
+
+    theta : (72,) or (T, 72) weights; X : (B, 4) inputs. Returns float64 (B, 3) or (T, B, 3).
+    Only ``engine="torch"`` is differentiable.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(map(repr, ENGINES))}")
+    theta, X = check_inputs(theta, X)
+    if engine == "torch":
+        return simulator.expectations(theta, X)
+    if engine == "aer":
+        return aer_expectations(theta, X)
+    rows = [reference.expectations(t, X) for t in theta.reshape(-1, N_PARAMS)]
+    return rows[0] if theta.dim() == 1 else torch.stack(rows)
+
+
+@lru_cache(maxsize=None)
+def aer_estimator(threads: int = 0):
+    """An exact Aer ``EstimatorV2`` (``default_precision=0``) with run-time parameter binding.
+
+    ``threads=0`` lets Aer use every core."""
+    from qiskit_aer.primitives import EstimatorV2
+
+    backend = dict(runtime_parameter_bind_enable=True, max_parallel_threads=threads)
+    return EstimatorV2(options=dict(default_precision=0.0, backend_options=backend))
+
+
+@lru_cache(maxsize=None)
+def _circuit_and_observables():
+    from qiskit import transpile
+
+    # Aer runs only its basis gates; transpiling once keeps the parameters (x, θ) symbolic.
+    from qiskit_aer import AerSimulator
+    circuit = transpile(vqc_circuit(), AerSimulator(method="statevector"), optimization_level=0)
+    return circuit, [[obs] for obs in readout_observables()]                # shape (3, 1)
+
+
+def parameter_values(theta: torch.Tensor, X: torch.Tensor) -> np.ndarray:
+    """One row ``[x_0..x_3, θ_0..θ_71]`` per (weights, input) pair, in ``circuit.parameters`` order.
+
+    theta (T, 72), X (B, 4) -> (T * B, 76), weight-major."""
+    T, B = theta.shape[0], X.shape[0]
+    rows = torch.cat([X.expand(T, B, N_FEATURES), theta[:, None, :].expand(T, B, N_PARAMS)], dim=-1)
+    return rows.reshape(T * B, -1).detach().numpy()
+
+
+def aer_expectations(theta, X, threads: int = 0) -> torch.Tensor:
+    """The Aer engine: all bindings of the batch in ONE PUB; returns (B, 3) or (T, B, 3)."""
+    theta, X = check_inputs(theta, X)
+    single = theta.dim() == 1
+    theta = theta.reshape(-1, N_PARAMS)
+    circuit, observables = _circuit_and_observables()
+    values = parameter_values(theta, X)                                   # (n, 76)
+    result = aer_estimator(threads).run([(circuit, observables, values)]).result()[0]
+    evs = torch.as_tensor(np.asarray(result.data.evs), dtype=torch.float64)   # (3, n): broadcast (3,1) x (n,)
+    out = evs.T.reshape(theta.shape[0], X.shape[0], 3)
+    return out[0] if single else out
+
+
+def aer_expectations_one_per_call(theta, X, threads: int = 0) -> torch.Tensor:
+    """The slow way, for the benchmark: one ``run`` (one circuit binding) per input. (B, 3)."""
+    theta, X = check_inputs(theta, X)
+    circuit, observables = _circuit_and_observables()
+    values = parameter_values(theta.reshape(1, N_PARAMS), X)
+    estimator = aer_estimator(threads)
+    rows = [np.asarray(estimator.run([(circuit, [obs for (obs,) in observables], row)]).result()[0].data.evs) for row in values]
+    return torch.as_tensor(np.array(rows), dtype=torch.float64)

@@ -1,0 +1,81 @@
+"""Figures of chapters 6 and 7: gradient check, training curves, confusion matrices, weight changes."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+
+def plot_gradient_check(grads: dict, reference: str = "autograd"):
+    """Each gradient method against ``reference``, one point per weight (all should sit on y = x)."""
+    others = [k for k in grads if k != reference]
+    fig, axes = plt.subplots(1, len(others), figsize=(3.6 * len(others), 3.4), squeeze=False)
+    ref = np.asarray(grads[reference])
+    for ax, name in zip(axes[0], others):
+        value = np.asarray(grads[name])
+        lim = np.abs(np.concatenate([ref, value])).max() * 1.1
+        ax.plot([-lim, lim], [-lim, lim], color="0.8", lw=1)
+        ax.scatter(ref, value, s=12)
+        ax.set(xlabel=f"{reference} gradient", ylabel=f"{name} gradient",
+               title=f"max |diff| = {np.abs(value - ref).max():.1e}")
+    fig.tight_layout()
+    return fig
+
+
+def plot_training_curves(histories: dict, best: dict | None = None):
+    """Mini-batch and validation loss per iteration, one panel per run; a dot at the selected iteration."""
+    fig, axes = plt.subplots(1, len(histories), figsize=(4 * len(histories), 3.2), squeeze=False, sharey=True)
+    for ax, (name, h) in zip(axes[0], histories.items()):
+        ax.plot(h["iteration"], h["train_loss"], color="0.75", lw=0.8, label="mini-batch loss")
+        ax.plot(h["iteration"], h["val_loss"], color="C0", label="validation loss")
+        if best and name in best:
+            row = h.iloc[best[name]]
+            ax.scatter([best[name]], [row["val_loss"]], color="C3", zorder=3, label="selected")
+        ax.set(title=name, xlabel="iteration")
+    axes[0, 0].set_ylabel("cross-entropy")
+    axes[0, 0].legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusions(matrices: dict, class_names=None, forget_class: int | None = None):
+    """Confusion matrices side by side (rows = true class, columns = predicted), as in Figs. 2-5."""
+    fig, axes = plt.subplots(1, len(matrices), figsize=(3.3 * len(matrices), 3.1), squeeze=False)
+    for ax, (title, C) in zip(axes[0], matrices.items()):
+        C = np.asarray(C)
+        ax.imshow(C, cmap="Blues", vmin=0, vmax=max(C.sum(1).max(), 1))
+        for i in range(C.shape[0]):
+            for j in range(C.shape[1]):
+                ax.text(j, i, int(C[i, j]), ha="center", va="center",
+                        color="white" if C[i, j] > 0.6 * C.sum(1).max() else "black")
+        labels = [str(k) + (" (F)" if k == forget_class else "") for k in range(C.shape[0])]
+        ax.set_xticks(range(C.shape[0]), labels)
+        ax.set_yticks(range(C.shape[0]), labels)
+        ax.set(title=title, xlabel="predicted", ylabel="true")
+    fig.tight_layout()
+    return fig
+
+
+def plot_weight_changes(deltas: dict, bins: int = 30):
+    """Histogram of θ_unlearned - θ_orig per run (the right panel of the paper's Fig. 5)."""
+    fig, ax = plt.subplots(figsize=(4.6, 3.2))
+    for name, d in deltas.items():
+        ax.hist(np.asarray(d), bins=bins, alpha=0.55, label=name)
+    ax.set(xlabel="θ_unlearned - θ_orig", ylabel="weights")
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_forget_probability(table: pd.DataFrame):
+    """Mean forgotten-class probability before and after, per dataset and target (bars with seed spread)."""
+    fig, ax = plt.subplots(figsize=(5.2, 3.2))
+    groups = list(table.index)
+    x = np.arange(len(groups))
+    ax.bar(x - 0.2, table["before"], 0.4, yerr=table.get("before_std"), label="before", color="0.7")
+    ax.bar(x + 0.2, table["after"], 0.4, yerr=table.get("after_std"), label="after", color="C3")
+    ax.set_xticks(x, [" / ".join(map(str, g)) if isinstance(g, tuple) else str(g) for g in groups], rotation=15)
+    ax.set(ylabel="mean p(f | x), forget-class test samples")
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,134 @@
+"""Distribution-guided, constrained class unlearning (paper, Sec. 4.1; Appendix A).
+
+Given the original weights w_orig, a forgotten class f, its training samples F
+and retained anchor samples A:
+
+1. **Forget target** (Eq. 6). On a calibration subset S ⊆ F, the original model's
+   mean softmax output, raised to a sharpness β and renormalised with q_f = 0::
+
+       q_k ∝ ( E_{x∈S} p_orig(k | x) )^β   (k ≠ f),    q_f = 0.
+
+   The *uniform* variant of Appendix A is q_k = 1/(K-1) for k ≠ f.
+2. **Anchor references** (Sec. 4.1.2): p_orig(· | x) cached for every x ∈ A.
+3. **Objective** (Eq. 7), maximised by gradient ascent::
+
+       J(w) = E_F[ Σ_k q_k log p_w(k|x) ] + α E_A[ Σ_k p_orig(k|x) log p_w(k|x) ] - λ ||w - w_orig||².
+
+   By Theorem 1 this is, up to a constant, ``L_F - α · mean KL(p_orig || p_w) on A - λ ||Δw||²``:
+   the Lagrangian of "fit q on F subject to staying close on A and in weight space".
+
+The *gold* model is simply :func:`~helpers.quantum.training.train_vqc` on the retained data.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+import torch
+
+from ..notebook import progress_bar
+from .gradients import logits
+from .training import probabilities, train_vqc
+
+TARGETS = ("similarity", "uniform")
+
+
+def forget_target(p_calibration: torch.Tensor, forget_class: int, beta: float = 1.0) -> torch.Tensor:
+    """Eq. (6): ``q_k ∝ (mean_S p_orig(k|x))^β`` for k ≠ f, ``q_f = 0``; (K,), sums to 1.
+
+    p_calibration : (|S|, K) original-model probabilities on the calibration subset S ⊆ F.
+    """
+    p_calibration = torch.as_tensor(p_calibration, dtype=torch.float64)
+    K = p_calibration.shape[-1]
+    check_forget_class(forget_class, K)
+    if beta <= 0:
+        raise ValueError(f"the sharpness beta must be > 0 (Eq. 6), got {beta}")
+    q = p_calibration.mean(0) ** beta
+    q[forget_class] = 0.0
+    return q / q.sum()
+
+
+def uniform_target(num_classes: int, forget_class: int) -> torch.Tensor:
+    """Appendix A's baseline target: ``1/(K-1)`` on every retained class, 0 on f."""
+    check_forget_class(forget_class, num_classes)
+    q = torch.full((num_classes,), 1.0 / (num_classes - 1), dtype=torch.float64)
+    q[forget_class] = 0.0
+    return q
+
+
+def check_forget_class(forget_class, num_classes: int) -> None:
+    if not isinstance(forget_class, int) or not 0 <= forget_class < num_classes:
+        raise ValueError(f"forget_class must be an integer class index in 0..{num_classes - 1}, got {forget_class!r}")
+
+
+def objective(theta, theta_orig, X_forget, q, X_anchor, p_ref, alpha=1.0, lam=0.01,
+              engine="torch", gradient="autograd") -> tuple[torch.Tensor, dict]:
+    """J(w) of Eq. (7) and its three terms (forget fit, anchor fit, weight penalty).
+
+    q : (K,) forget target; p_ref : (|A|, K) cached anchor references p_orig(·|x)."""
+    log_p_forget = torch.log_softmax(logits(theta, X_forget, engine, gradient), -1)    # (|F|, K)
+    log_p_anchor = torch.log_softmax(logits(theta, X_anchor, engine, gradient), -1)    # (|A|, K)
+    forget_term = (q * log_p_forget).sum(-1).mean()
+    anchor_term = (p_ref * log_p_anchor).sum(-1).mean()
+    penalty = ((theta - theta_orig) ** 2).sum()
+    J = forget_term + alpha * anchor_term - lam * penalty
+    return J, dict(J=J.item(), forget_term=forget_term.item(), anchor_term=anchor_term.item(),
+                   penalty=penalty.item())
+
+
+@dataclass
+class UnlearnResult:
+    """The unlearned weights, the target q used, the calibration indices and one row per step."""
+
+    theta: torch.Tensor
+    target: torch.Tensor
+    calibration: torch.Tensor
+    history: pd.DataFrame
+    seconds: float
+    settings: dict = field(default_factory=dict)
+
+
+def unlearn_vqc(theta_orig, X_forget, X_anchor, forget_class: int, *, target: str = "similarity",
+                beta: float = 2.0, n_calibration: int | None = None, alpha: float = 1.0, lam: float = 0.01,
+                steps: int = 100, lr: float = 0.05, seed: int = 0, engine: str = "torch",
+                gradient: str = "autograd", progress: bool = False) -> UnlearnResult:
+    """Distribution-guided unlearning: maximise J (Eq. 7) from ``theta_orig`` by gradient ascent (Adam).
+
+    target : ``"similarity"`` (Eq. 6 with sharpness ``beta`` on a random calibration subset
+        S ⊆ F of ``n_calibration`` samples; None = half of F) or ``"uniform"`` (Appendix A).
+    alpha, lam : the anchor weight α and the weight-penalty λ of Eq. (7) (paper: 1.0 and 0.01).
+    steps, lr : full-batch Adam ascent steps on F and A, and its learning rate.
+    """
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}; choose one of {TARGETS}")
+    start = time.perf_counter()
+    theta_orig = torch.as_tensor(theta_orig, dtype=torch.float64).detach()
+    X_forget, X_anchor = torch.as_tensor(X_forget, dtype=torch.float64), torch.as_tensor(X_anchor, dtype=torch.float64)
+    p_forget = probabilities(theta_orig, X_forget, engine)                     # (|F|, K)
+    K = p_forget.shape[-1]
+    check_forget_class(forget_class, K)
+    n_cal = max(1, len(X_forget) // 2) if n_calibration is None else min(n_calibration, len(X_forget))
+    calibration = torch.randperm(len(X_forget), generator=torch.Generator().manual_seed(seed))[:n_cal]
+    q = (forget_target(p_forget[calibration], forget_class, beta) if target == "similarity"
+         else uniform_target(K, forget_class))
+    p_ref = probabilities(theta_orig, X_anchor, engine)                          # cached anchor references
+    theta = theta_orig.clone().requires_grad_(True)
+    optimizer = torch.optim.Adam([theta], lr=lr)
+    rows = []
+    for step in progress_bar(range(1, steps + 1), desc="unlearning", enabled=progress):
+        J, terms = objective(theta, theta_orig, X_forget, q, X_anchor, p_ref, alpha, lam, engine, gradient)
+        optimizer.zero_grad()
+        (-J).backward()                                   # ascent on J = descent on -J
+        optimizer.step()
+        rows.append(dict(step=step, **terms))
+    settings = dict(target=target, beta=beta, n_calibration=n_cal, alpha=alpha, lam=lam, steps=steps, lr=lr)
+    return UnlearnResult(theta.detach(), q, calibration, pd.DataFrame(rows), time.perf_counter() - start, settings)
+
+
+def gold_retrain(data, forget_class: int, **train_kwargs):
+    """The gold standard: train from scratch on the retained classes only (train and validation)."""
+    check_forget_class(forget_class, data.num_classes)
+    keep, keep_val = data.y_train != forget_class, data.y_val != forget_class
+    return train_vqc(data.X_train[keep], data.y_train[keep], data.X_val[keep_val], data.y_val[keep_val],
+                     **train_kwargs)
