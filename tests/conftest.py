@@ -1,5 +1,9 @@
 """Shared fixtures."""
+import os
+
 import pytest
+
+from booktools import build_book, given_build
 
 
 @pytest.fixture
@@ -9,6 +13,24 @@ def fake_md5(monkeypatch):
 
     # check_integrity(path, md5) still returns False for a missing file; only the hash is skipped.
     monkeypatch.setattr(tv_utils, "check_md5", lambda fpath, md5, **kwargs: True)
+
+
+@pytest.fixture(scope="session")
+def result_cache_env():
+    """The environment for executing notebooks: no live progress bars, and one result cache
+    (``$UNLEARNING_BOOK_CACHE``, default ~/.cache/unlearning-book/results) shared by the book
+    build and the wheel test, so experiments computed by one are reused by the other."""
+    from helpers.experiments.cache import ENV_VAR, default_folder
+
+    return dict(os.environ, UNLEARNING_BOOK_PROGRESS="0", **{ENV_VAR: str(default_folder())})
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory, result_cache_env):
+    """The whole book, built once per session into a fresh folder (``jupyter-book build --all -W
+    --keep-going``: any cell error or Sphinx warning fails it). ``$UNLEARNING_BOOK_HTML`` names an
+    already built ``_build/html`` folder to use instead (see tests/booktools.py)."""
+    return given_build() or build_book(tmp_path_factory.mktemp("book"), env=result_cache_env)
 
 
 def pytest_configure(config):

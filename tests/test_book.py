@@ -1,12 +1,12 @@
 """The book as a whole: set-up files agree, notebooks are in shape, and the book builds.
 
-``test_book_builds`` (marker ``book``) runs the real build, ``jupyter-book build
---all -W --keep-going`` into a fresh folder, so any cell error or Sphinx warning
-fails it, then reads the HTML it wrote.
+``test_book_builds`` (marker ``book``) reads the HTML of the real build, ``jupyter-book
+build --all -W --keep-going`` into a fresh folder, so any cell error or Sphinx warning
+fails it. That build is made once per session (``built_book`` in conftest.py) and shared
+with tests/test_browser.py and tests/test_wheel.py.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from booktools import toc_files
 from helpers import book
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +57,7 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
 
 
 def test_toc_lists_every_chapter_and_every_page_exists():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    files = toc_files()
     for f in files:
         assert (ROOT / f"{f}.md").exists() or (ROOT / f"{f}.ipynb").exists(), f
     assert sorted(f.split("/")[-1] for f in files if f.startswith("notebooks/")) == CHAPTERS
@@ -129,14 +129,10 @@ def test_check_reports_a_stale_setup_cell_and_outputs(tmp_path):
 
 
 @pytest.mark.book
-def test_book_builds(tmp_path):
-    """Build the whole book from scratch into a fresh folder and check the rendered chapters."""
-    env = dict(os.environ, UNLEARNING_BOOK_PROGRESS="0")
-    jb = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or "jupyter-book"
-    run = subprocess.run([jb, "build", str(ROOT), "--all", "-W", "--keep-going", "--path-output", str(tmp_path)],
-                         capture_output=True, text=True, env=env)
-    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-6000:]
-    html = tmp_path / "_build" / "html"
+def test_book_builds(built_book):
+    """The whole book, built from scratch into a fresh folder (once per session, see conftest.py),
+    and its rendered chapters."""
+    html = built_book.html
     assert (html / "index.html").exists()
     url = book.read_repository_url(ROOT)
     colab = "https://colab.research.google.com/github/" + url.removeprefix("https://github.com/")

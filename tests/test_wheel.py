@@ -1,0 +1,158 @@
+"""The book as a Colab user gets it: the package installed from a built wheel, not the source tree.
+
+Fast checks (always run): every notebook's first cell is the Colab setup cell of
+_config.yml's repository, and it cannot reinstall Colab's torch.
+
+``test_notebook_runs_from_the_wheel`` (marker ``book``) builds a wheel, installs it
+into a new virtual environment outside the source tree, and runs each chapter top to
+bottom in a fresh kernel of that environment, from a copy of notebooks/ in a temporary
+folder (so neither the working directory nor an editable install can supply
+``helpers``). The new environment borrows the running environment's third-party
+packages (torch, qiskit, Jupyter...) through a ``.pth`` line instead of installing them
+again. The result cache is shared with the book build (``$UNLEARNING_BOOK_CACHE``;
+its key fingerprints the helpers source, identical in the wheel), so experiments the
+build computed are reused.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from booktools import ROOT, toc_chapters
+from helpers import book
+
+CHAPTERS = toc_chapters()
+PIP_INSTALL = re.compile(r"\[([^\]]*\"install\"[^\]]*)\]", re.DOTALL)
+
+
+# --------------------------------------------------------------------------- fast checks
+@pytest.mark.parametrize("path", book.notebooks(ROOT), ids=lambda p: p.stem)
+def test_setup_cell_matches_config_and_keeps_colabs_torch(path):
+    source = book.cell_source(book.first_code_cell(book.read_notebook(path)))
+    assert source == book.setup_cell_source(book.read_repository_url(ROOT)), \
+        f"{path.name}: stale setup cell; run `python -m helpers.book set-repository <url>`"
+    pip = PIP_INSTALL.search(source)
+    assert pip, f"{path.name}: the setup cell has no pip install command"
+    words = re.findall(r"\"([^\"]*)\"", pip.group(1))
+    assert not any(re.match(r"torch|torchvision", w) for w in words), f"{path.name}: installs torch: {words}"
+    assert not {"-U", "--upgrade", "--force-reinstall", "--ignore-installed"} & set(words), words
+    assert "google.colab" in source                      # a no-op outside Colab
+
+
+def test_the_wheel_requires_torch_with_lower_bounds_only():
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    torch = [d for d in deps if re.match(r"torch(vision)?\b", d)]
+    assert torch, "torch is not a dependency?"
+    for dep in torch:
+        assert re.fullmatch(r"torch(vision)?\s*>=\s*[\d.]+", dep), f"{dep}: a lower bound only, or Colab's torch is replaced"
+
+
+# --------------------------------------------------------------------------- wheel environment
+def _build_wheel(out: Path) -> Path:
+    """``pip wheel`` of a clean copy of the project (setuptools' build/ folder in the source tree
+    can hold stale modules that would ship; the copy has none and leaves the tree untouched).
+    Without build isolation when a recent setuptools is here, which saves a download."""
+    source = out / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "_build", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache"))
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(source), "-w", str(out)]
+    if importlib.util.find_spec("setuptools") and importlib.util.find_spec("wheel"):
+        import setuptools
+
+        if int(setuptools.__version__.split(".")[0]) >= 77:
+            command.insert(-3, "--no-build-isolation")
+    run = subprocess.run(command, capture_output=True, text=True, cwd=out)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    wheels = sorted(out.glob("unlearning_book-*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+def _clean_env(**extra) -> dict:
+    """The environment for the wheel's Python: nothing that points back at the source tree."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    return dict(env, **extra)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    return _build_wheel(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="module")
+def wheel_python(wheel, tmp_path_factory) -> Path:
+    """The Python of a fresh venv holding the built wheel (and the running env's dependencies)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    # A plain path line: the borrowed folder joins sys.path *after* the venv's own, and its .pth
+    # files (among them the source tree's editable-install hook) are NOT run.
+    borrowed = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
+    (site / "borrowed-dependencies.pth").write_text("\n".join(borrowed) + "\n")
+    run = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+                          "--no-index", "-q", str(wheel)], capture_output=True, text=True, env=_clean_env())
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return python
+
+
+def test_wheel_carries_every_file_of_helpers(wheel):
+    """Every file of helpers/, code and data (e.g. experiments/hparams.json), is inside the wheel."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for path in (ROOT / "helpers").rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            assert path.relative_to(ROOT).as_posix() in names, f"{path.relative_to(ROOT)} is missing from the wheel"
+
+
+RUNNER = r"""
+import json, sys
+import nbclient, nbformat
+
+path, timeout = sys.argv[1], int(sys.argv[2])
+nb = nbformat.read(path, as_version=4)
+nb.cells.append(nbformat.v4.new_code_cell(
+    "import helpers, sys, json\nprint(json.dumps({'helpers': helpers.__file__, 'python': sys.executable}))"))
+nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                        resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}}).execute()
+print(nb.cells[-1].outputs[-1]["text"].strip())
+"""
+
+
+@pytest.mark.book
+def test_wheel_is_installed_outside_the_source_tree(wheel_python, tmp_path):
+    run = subprocess.run([wheel_python, "-c", "import helpers; print(helpers.__file__)"], capture_output=True,
+                         text=True, cwd=tmp_path, env=_clean_env())
+    assert run.returncode == 0, run.stderr
+    where = Path(run.stdout.strip()).resolve()
+    assert where.is_relative_to(wheel_python.parent.parent.resolve()), where
+    assert not where.is_relative_to(ROOT), f"helpers came from the source tree: {where}"
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_notebook_runs_from_the_wheel(chapter, wheel_python, tmp_path, result_cache_env):
+    """Top to bottom in a fresh kernel of the wheel's environment, from a copy outside the source tree."""
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", notebooks)
+    timeout = int(__import__("yaml").safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
+    cache = {k: v for k, v in result_cache_env.items() if k.startswith("UNLEARNING_BOOK_")}
+    run = subprocess.run([wheel_python, "-c", RUNNER, str(notebooks / f"{chapter}.ipynb"), str(timeout)],
+                         capture_output=True, text=True, cwd=notebooks, env=_clean_env(**cache))
+    assert run.returncode == 0, f"{chapter} failed in the wheel's environment:\n{run.stderr[-6000:]}"
+    where = json.loads(run.stdout.strip().splitlines()[-1])
+    venv = wheel_python.parent.parent.resolve()
+    assert Path(where["helpers"]).resolve().is_relative_to(venv), where
+    assert Path(where["python"]).parent.parent.resolve() == venv, f"the kernel is not the wheel's Python: {where}"
