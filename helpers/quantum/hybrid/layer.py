@@ -148,7 +148,12 @@ class QuantumLayer(nn.Module):
         super().__init__()
         check_size(n_qubits, n_layers)
         self.n_qubits, self.n_layers = n_qubits, n_layers
-        self.weights = nn.Parameter(torch.rand(n_layers, 3, n_qubits) * 2 * math.pi)
+        self.weights = nn.Parameter(torch.empty(n_layers, 3, n_qubits))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        with torch.no_grad():
+            self.weights.uniform_(0.0, 2 * math.pi)
 
     def forward(self, angles: torch.Tensor) -> torch.Tensor:
         assert angles.dim() == 2 and angles.shape[1] == self.n_qubits, \

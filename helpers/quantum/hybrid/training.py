@@ -25,10 +25,10 @@ from .models import hybrid_model
 
 # Per dataset: architecture and training recipe (chosen once, by hand, on the validation split).
 RECIPES = {
-    "iris": dict(n_qubits=4, n_layers=2, epochs=60, lr=0.03, batch_size=16),
-    "digits": dict(n_qubits=6, n_layers=2, epochs=12, lr=0.01, batch_size=32),
-    "mnist": dict(n_qubits=8, n_layers=2, epochs=12, lr=0.01, batch_size=32),
-    "fashion-mnist": dict(n_qubits=8, n_layers=2, epochs=12, lr=0.01, batch_size=32),
+    "iris": dict(n_qubits=4, n_layers=2, epochs=40, lr=0.03, batch_size=24),
+    "digits": dict(n_qubits=8, n_layers=2, epochs=10, lr=0.01, batch_size=64),
+    "mnist": dict(n_qubits=8, n_layers=2, epochs=10, lr=0.01, batch_size=64),
+    "fashion-mnist": dict(n_qubits=8, n_layers=2, epochs=10, lr=0.01, batch_size=64),
 }
 
 
