@@ -84,6 +84,7 @@ def hybrid_circuit(n_qubits: int = 6, n_layers: int = 2):
     """
     from qiskit.circuit import ParameterVector, QuantumCircuit
 
+    check_size(n_qubits, n_layers)
     x = ParameterVector("x", n_qubits)
     theta = ParameterVector("θ", 3 * n_layers * n_qubits)
     qc = QuantumCircuit(n_qubits, name="hybrid_vqc")
