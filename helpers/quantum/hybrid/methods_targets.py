@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 from ...gop import project_layerwise
 from ...losses import entropy_forget_loss, similar_labels
-from ...unlearn.base import gradients, set_gradients
+from ...unlearn.base import set_gradients
 from ...unlearn.oeu import adaptive_reweighting
 from ..unlearning import forget_target
 from .methods import after_step, kl_teacher_student, optimise, register
@@ -35,6 +35,12 @@ def _logits(model, X):
         return model(X)
 
 
+def _grads(loss, params, keep_graph: bool = False) -> list[torch.Tensor]:
+    """``d loss / d p`` per parameter (zeros where unused); ``keep_graph`` to differentiate the graph again."""
+    grads = torch.autograd.grad(loss, params, retain_graph=keep_graph, allow_unused=True)
+    return [torch.zeros_like(p) if g is None else g for g, p in zip(grads, params)]
+
+
 def _gradient_steps(model, task, *, steps, lr, batch_size, seed, forget_loss, combine):
     """Like :func:`.methods.optimise`, but ``g_f`` and ``g_r`` are computed separately and combined."""
     params = [p for p in model.parameters() if p.requires_grad]
@@ -45,8 +51,8 @@ def _gradient_steps(model, task, *, steps, lr, batch_size, seed, forget_loss, co
     for step in range(1, steps + 1):
         i_f, i_r = next(forget), next(retain)
         logits_f, logits_r = model(torch.cat([task.X_forget[i_f], task.X_retain[i_r]])).split([len(i_f), len(i_r)])
-        g_f = gradients(forget_loss(logits_f, i_f), params)                  # two backward passes through
-        g_r = gradients(F.cross_entropy(logits_r, task.y_retain[i_r]), params)   # one forward pass
+        g_f = _grads(forget_loss(logits_f, i_f), params, keep_graph=True)     # two backward passes through
+        g_r = _grads(F.cross_entropy(logits_r, task.y_retain[i_r]), params)   # one forward pass
         optimizer.zero_grad()
         set_gradients(params, combine(g_f, g_r))
         optimizer.step()
