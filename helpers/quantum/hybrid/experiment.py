@@ -28,7 +28,7 @@ METHOD_ORDER = ("ga", "fisher", "neggrad+", "cf_k", "eu_k", "scrub", "certified"
 LABELS = {"ga": "GA", "fisher": "Fisher-GA", "neggrad+": "NegGrad+", "cf_k": "CF-k", "eu_k": "EU-k",
           "scrub": "SCRUB", "certified": "Certified", "qmul": "Q-MUL", "lca": "LCA", "adv_uniform": "ADV-uniform",
           "oeu": "OEU", "dg": "DG (ch. 7)", "original": "original", "oracle": "oracle (retrain)"}
-STEP_GRID = (5, 10, 20, 40)
+STEP_GRID = (4, 8, 16, 32)
 SCENARIO_NAMES = {"A": "A: 2% subset", "B": "B: class 0"}
 
 

@@ -11,14 +11,16 @@ the whole batch moves together:
   matrices with ``psi`` reshaped to ``(B, 2^(n-q-1), 2, 2^q)`` (higher bits, qubit q, lower bits),
   :func:`encode_gate_by_gate`; since it acts on ``|0...0>``, :func:`encode` writes the
   resulting product state down directly instead, which is several times cheaper;
-- a *trainable* layer is the same for every sample: its rotations form one
-  ``2^n x 2^n`` Kronecker product, applied to the batch as one matrix product;
+- a *trainable* gate is the same for every sample: the same einsum with one shared (2, 2)
+  matrix (:func:`layer_unitary` builds the whole layer as one ``2^n x 2^n`` Kronecker product
+  instead; that costs ``2^n`` times more arithmetic per sample, ``n`` times fewer calls);
 - the CZ ring is diagonal: ``CZ(q, q+1)`` multiplies an amplitude by ``-1`` when both bits
   are 1, so the whole ring is one fixed ``±1`` vector of length ``2^n`` (:func:`cz_ring_signs`);
 - ``<Z_q> = sum_i |psi_i|^2 z_q(i)`` with ``z_q(i) = 1 - 2 b_q(i)``: one matrix product.
 
-Everything is complex128 inside (the tests compare with Qiskit to 1e-6), and autograd
-differentiates through it: no parameter-shift rule is needed in a simulator.
+The precision follows the input: complex128 for float64 angles (the tests compare with
+Qiskit to 1e-6), complex64 for float32 (training). Autograd differentiates through it all:
+no parameter-shift rule is needed in a simulator.
 """
 from __future__ import annotations
 
@@ -29,7 +31,11 @@ from torch import nn
 
 from .circuit import check_size
 
-CDTYPE = torch.complex128
+
+
+def complex_dtype(real: torch.dtype) -> torch.dtype:
+    """complex64 for float32 (and lower), complex128 for float64."""
+    return torch.complex128 if real == torch.float64 else torch.complex64
 
 
 def bits(n_qubits: int) -> torch.Tensor:
@@ -54,7 +60,7 @@ def euler(a: torch.Tensor, b: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
 
     ``RX(a) = [[cos a/2, -i sin a/2], [-i sin a/2, cos a/2]]``, ``RY(b) = [[cos, -sin], [sin, cos]]``
     (of b/2), ``RZ(c) = diag(e^{-ic/2}, e^{ic/2})`` (Qiskit's conventions)."""
-    a, b, c = (t.to(torch.float64) / 2 for t in (a, b, c))
+    a, b, c = (t / 2 for t in (a, b, c))
     ca, sa, cb, sb = torch.cos(a), torch.sin(a), torch.cos(b), torch.sin(b)
     # RY(b) @ RX(a), written out: real part and imaginary part.
     re = torch.stack([torch.stack([cb * ca, -sb * ca], -1), torch.stack([sb * ca, cb * ca], -1)], -2)
@@ -92,7 +98,7 @@ def encoded_qubit(x: torch.Tensor) -> torch.Tensor:
     With ``c = cos x/2``, ``s = sin x/2``: ``RX|0> = (c, -is)``; ``RY`` gives ``(c² + is², sc(1 - i))``;
     ``RZ`` multiplies by ``(c - is, c + is)``, so ``(c³ + s³ + i(cs² - sc²), sc(c + s) + i sc(s - c))``.
     (Equal to ``euler(x, x, x)[..., :, 0]``; the tests check it.)"""
-    c, s = torch.cos(x.to(torch.float64) / 2), torch.sin(x.to(torch.float64) / 2)
+    c, s = torch.cos(x / 2), torch.sin(x / 2)
     sc = s * c
     up = torch.complex(c ** 3 + s ** 3, c * s * s - s * c * c)
     down = torch.complex(sc * (c + s), sc * (s - c))
@@ -117,7 +123,7 @@ def encode_gate_by_gate(angles: torch.Tensor) -> torch.Tensor:
     """The general path of :func:`encode`: per-sample 2x2 matrices applied by einsum (slower)."""
     B, n = angles.shape
     U = euler(angles, angles, angles)                                        # (B, n, 2, 2): same angle thrice
-    psi = torch.zeros(B, 2 ** n, dtype=CDTYPE)
+    psi = torch.zeros(B, 2 ** n, dtype=U.dtype)
     psi[:, 0] = 1.0                                                           # |0...0>
     for q in range(n):
         psi = apply_one_qubit(psi, U[:, q], q, n)
@@ -125,14 +131,20 @@ def encode_gate_by_gate(angles: torch.Tensor) -> torch.Tensor:
 
 
 def simulate(angles: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """``<Z_q>`` of the circuit for a batch: angles (B, n), weights (L, 3, n) -> (B, n) float64."""
+    """``<Z_q>`` of the circuit for a batch: angles (B, n), weights (L, 3, n) -> (B, n).
+
+    Computed in the precision of ``angles``: complex128 for float64 (the tests' 1e-6 comparison
+    with Qiskit), complex64 for float32 (training, twice as fast)."""
     n = angles.shape[1]
+    weights = weights.to(angles.dtype)
     psi = encode(angles)                                                      # (B, 2^n)
-    ring = cz_ring_signs(n).to(CDTYPE)
+    ring = cz_ring_signs(n).to(angles.dtype)
     for layer in euler(weights[:, 0], weights[:, 1], weights[:, 2]):           # (n, 2, 2) per layer
-        psi = (psi @ layer_unitary(layer).T) * ring                           # rotations, then the CZ ring
+        for q in range(n):
+            psi = apply_one_qubit(psi, layer[q], q, n)                        # the same 2x2 for every sample
+        psi = psi * ring                                                      # the CZ ring, elementwise
     probs = psi.real ** 2 + psi.imag ** 2                                     # (B, 2^n)
-    return probs @ z_signs(n)
+    return probs @ z_signs(n).to(angles.dtype)
 
 
 class QuantumLayer(nn.Module):
@@ -158,7 +170,7 @@ class QuantumLayer(nn.Module):
     def forward(self, angles: torch.Tensor) -> torch.Tensor:
         assert angles.dim() == 2 and angles.shape[1] == self.n_qubits, \
             f"expected angles of shape (B, {self.n_qubits}), got {tuple(angles.shape)}"
-        return simulate(angles, self.weights).to(angles.dtype)
+        return simulate(angles, self.weights)
 
     def extra_repr(self) -> str:
         return (f"n_qubits={self.n_qubits}, n_layers={self.n_layers}, encoding=RX·RY·RZ(x), "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 
 from .circuit import gates
-from .layer import CDTYPE, euler, z_signs
+from .layer import complex_dtype, euler, z_signs
 
 _ZERO = torch.zeros(())
 
@@ -27,8 +27,8 @@ def gate_matrix(name: str, angle: torch.Tensor) -> torch.Tensor:
 def one_sample(x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
     """``<Z_q>`` for one input ``x`` (n,), gate by gate on a state of shape (2,) * n."""
     n = x.shape[0]
-    flat = weights.reshape(-1)
-    psi = torch.zeros((2,) * n, dtype=CDTYPE)
+    flat = weights.reshape(-1).to(x.dtype)
+    psi = torch.zeros((2,) * n, dtype=complex_dtype(x.dtype))
     psi[(0,) * n] = 1.0
     for name, qubits, angle in gates(n, weights.shape[0]):
         if name == "cz":
@@ -43,9 +43,9 @@ def one_sample(x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
             axis = n - 1 - qubits[0]
             psi = torch.movedim(torch.tensordot(gate_matrix(name, value), psi, dims=([1], [axis])), 0, axis)
     probs = (psi.real ** 2 + psi.imag ** 2).reshape(-1)
-    return probs @ z_signs(n)
+    return probs @ z_signs(n).to(x.dtype)
 
 
 def per_sample_expectations(angles: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
     """The study's loop: ``<Z_q>`` for each row of angles (B, n), one sample after another: (B, n)."""
-    return torch.stack([one_sample(x, weights) for x in angles]).to(angles.dtype)
+    return torch.stack([one_sample(x, weights) for x in angles])

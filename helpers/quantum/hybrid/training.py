@@ -25,8 +25,8 @@ from .models import hybrid_model
 
 # Per dataset: architecture and training recipe (chosen once, by hand, on the validation split).
 RECIPES = {
-    "iris": dict(n_qubits=4, n_layers=2, epochs=40, lr=0.03, batch_size=24),
-    "digits": dict(n_qubits=8, n_layers=2, epochs=10, lr=0.01, batch_size=64),
+    "iris": dict(n_qubits=4, n_layers=2, epochs=30, lr=0.05, batch_size=32),
+    "digits": dict(n_qubits=8, n_layers=2, epochs=8, lr=0.01, batch_size=64),
     "mnist": dict(n_qubits=8, n_layers=2, epochs=10, lr=0.01, batch_size=64),
     "fashion-mnist": dict(n_qubits=8, n_layers=2, epochs=10, lr=0.01, batch_size=64),
 }
