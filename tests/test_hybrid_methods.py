@@ -9,13 +9,13 @@ from helpers.quantum.hybrid import METHODS, accuracy, load_hybrid, make_split, t
 from helpers.quantum.hybrid.experiment import METHOD_ORDER
 
 # Stronger than the chapter's budgets, so that every method visibly moves on this small problem.
-STRONG = dict(steps=40, lr=0.05)
+STRONG = dict(steps=25, lr=0.05)
 
 
 @pytest.fixture(scope="module")
 def iris():
     data = load_hybrid("iris", seed=0)
-    original = train_original(data, seed=0, epochs=25).model
+    original = train_original(data, seed=0, epochs=20).model
     split = make_split(data.y_train, "B", forget_class=0, num_classes=3)
     return data, original, split
 

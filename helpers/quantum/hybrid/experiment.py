@@ -11,7 +11,10 @@ The report seeds then use the chosen budget. No test data enters any choice.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -81,9 +84,26 @@ def report_row(prep: Prepared, model, method: str, seed: int, steps=None, second
 
 
 def run(datasets=("iris", "digits"), scenarios=("A", "B"), selection_seed: int = 0, seeds=(1, 2, 3),
-        methods=METHOD_ORDER, progress: bool = True):
+        methods=METHOD_ORDER, progress: bool = True, workers: int | None = None):
     """The whole chapter. Returns ``(results, selection)``: one row per (dataset, scenario, seed, method)
-    including ``original`` and ``oracle`` rows, and the step-count scores of the selection seed."""
+    including ``original`` and ``oracle`` rows, and the step-count scores of the selection seed.
+
+    ``workers`` processes (default: one per dataset, at most the number of CPU cores) run the
+    datasets side by side; each uses one torch thread. ``workers=1`` runs everything here."""
+    workers = min(len(datasets), os.cpu_count() or 1) if workers is None else workers
+    if workers > 1 and len(datasets) > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            jobs = [pool.submit(_run_datasets, (name,), scenarios, selection_seed, seeds, methods, False)
+                    for name in datasets]
+            parts = [job.result() for job in progress_bar(jobs, desc="datasets", enabled=progress)]
+        return (pd.concat([p[0] for p in parts], ignore_index=True),
+                pd.concat([p[1] for p in parts], ignore_index=True))
+    return _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
+
+
+def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress):
+    torch.set_num_threads(1)
     rows, chosen = [], []
     for name in datasets:
         for seed in progress_bar((selection_seed, *seeds), desc=name, enabled=progress):
