@@ -9,8 +9,12 @@ from .experiment import SCENARIO_NAMES
 
 def _panels(table: pd.DataFrame):
     cells = list(dict.fromkeys((d, s) for d, s, _ in table.index))
-    fig, axes = plt.subplots(1, len(cells), figsize=(4.2 * len(cells), 3.8), squeeze=False)
-    return fig, axes[0], cells
+    cols = min(2, len(cells))
+    rows = -(-len(cells) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.0 * cols, 4.2 * rows), squeeze=False)
+    for ax in axes.flat[len(cells):]:
+        ax.set_visible(False)
+    return fig, axes.flat, cells
 
 
 def plot_tradeoff(table: pd.DataFrame):
@@ -32,13 +36,13 @@ def plot_tradeoff(table: pd.DataFrame):
 
 
 def plot_kl(table: pd.DataFrame):
-    """Mean KL(p_oracle || p_model) on the test set per method (log scale), one panel per cell."""
+    """Mean KL(p_oracle || p_model) on the test set per method, one panel per cell."""
     fig, axes, cells = _panels(table)
     for ax, (dataset, scenario) in zip(axes, cells):
         cell = table.loc[(dataset, scenario)].drop(index=["oracle (retrain)"], errors="ignore")["KL_test"]
         colors = ["grey" if m == "original" else "C0" for m in cell.index]
         ax.barh(cell.index[::-1], cell.values[::-1], color=colors[::-1])
-        ax.set(title=f"{dataset}, {SCENARIO_NAMES[scenario]}", xlabel="KL to the oracle (test)", xscale="log")
+        ax.set(title=f"{dataset}, {SCENARIO_NAMES[scenario]}", xlabel="KL(oracle || model), test set, nats")
         ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     return fig
