@@ -29,7 +29,7 @@ def plot_training_curves(histories: dict, best: dict | None = None):
         ax.plot(h["iteration"], h["train_loss"], color="0.75", lw=0.8, label="mini-batch loss")
         ax.plot(h["iteration"], h["val_loss"], color="C0", label="validation loss")
         if best and name in best:
-            row = h.iloc[max(best[name] - 1, 0)]
+            row = h.iloc[best[name]]
             ax.scatter([best[name]], [row["val_loss"]], color="C3", zorder=3, label="selected")
         ax.set(title=name, xlabel="iteration")
     axes[0, 0].set_ylabel("cross-entropy")

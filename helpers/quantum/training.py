@@ -27,8 +27,9 @@ from .gradients import logits
 
 @dataclass
 class TrainResult:
-    """``theta``: the selected weights (72,); ``history``: one row per iteration
-    (``iteration, lr, train_loss`` of the mini-batch, ``val_loss``); ``best_iteration``."""
+    """``theta``: the selected weights (72,); ``history``: row k describes θ_k, the weights after
+    k Adam steps (``iteration`` = k, ``lr`` of the next step, mini-batch ``train_loss``,
+    ``val_loss``); ``best_iteration``: the k of the returned weights."""
 
     theta: torch.Tensor
     history: pd.DataFrame
@@ -90,7 +91,7 @@ def train_vqc(X, y, X_val, y_val, *, iterations: int = 300, batch_size: int = 10
         lr_now = schedule.get_last_lr()[0]
         optimizer.step()
         schedule.step()
-        rows.append(dict(iteration=it, lr=lr_now, train_loss=loss.item(), val_loss=val))
+        rows.append(dict(iteration=it - 1, lr=lr_now, train_loss=loss.item(), val_loss=val))   # all of θ_{it-1}
     return TrainResult(best[1], pd.DataFrame(rows), best[2], time.perf_counter() - start)
 
 
