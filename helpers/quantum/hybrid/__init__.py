@@ -1,0 +1,36 @@
+"""Hybrid quantum-classical classifiers and the unlearning method suite of chapter 8.
+
+After *Machine Unlearning in the Era of Quantum Machine Learning: An Empirical Study*
+(arXiv 2512.19253), re-implemented on a batched torch statevector engine, with the
+defects of its public code avoided (see each module). One idea per module:
+
+- ``circuit``          :func:`hybrid_circuit` (Qiskit), the gate list, the ``Z_q`` observables
+- ``layer``            :class:`QuantumLayer`: the batched, differentiable statevector engine
+- ``reference``        the study's way: one sample, one gate at a time (slow; the benchmark's baseline)
+- ``models``           MLP / CNN front ends, :class:`HybridClassifier` (front -> quantum -> head)
+- ``data``             :func:`load_hybrid` (train / val / test), scenarios A and B (:func:`make_split`)
+- ``training``         training with validation checkpoints, the original model, the oracle
+- ``methods``          :func:`unlearn` and GA, Fisher, NegGrad+, CF-k, EU-k, SCRUB, certified
+- ``methods_targets``  Q-MUL, LCA, ADV-uniform, OEU, distribution-guided (chapter 7's Eq. 6)
+- ``metrics``          accuracies, UQI, KL and agreement with the oracle, MIA AUC
+- ``experiment``       selection seed, report seeds, the chapter's tables
+- ``plots``            the chapter's figures
+
+>>> from helpers.quantum.hybrid import hybrid_circuit, QuantumLayer
+>>> hybrid_circuit(6, 2).num_parameters
+42
+"""
+from . import methods_targets  # noqa: F401  (registers its methods)
+from .circuit import gates, hybrid_circuit, z_observables
+from .data import DATASETS, SCENARIOS, HybridData, Split, load_hybrid, make_split
+from .layer import QuantumLayer, simulate
+from .methods import DEFAULTS, METHODS, make_task, unlearn
+from .metrics import evaluate, kl_rows, mia_auc
+from .models import CNNFrontEnd, HybridClassifier, MLPFrontEnd, hybrid_model
+from .reference import per_sample_expectations
+from .training import RECIPES, accuracy, predict_proba, train_oracle, train_original
+
+__all__ = ["hybrid_circuit", "gates", "z_observables", "QuantumLayer", "simulate", "per_sample_expectations",
+           "HybridClassifier", "MLPFrontEnd", "CNNFrontEnd", "hybrid_model", "HybridData", "Split", "load_hybrid",
+           "make_split", "DATASETS", "SCENARIOS", "RECIPES", "train_original", "train_oracle", "accuracy",
+           "predict_proba", "METHODS", "DEFAULTS", "unlearn", "make_task", "evaluate", "kl_rows", "mia_auc"]

@@ -1,0 +1,159 @@
+"""The chapter's experiment: selection seed, report seeds, one table with every method.
+
+For each dataset, scenario and seed: load the data (the seed fixes the splits), train the
+original model (shared by both scenarios) and the oracle, then run every method.
+
+**Choosing hyper-parameters.** Each method's knobs stay at :data:`.methods.DEFAULTS` except
+its budget, the number of steps, which is chosen on the *selection seed* only: one run of
+``max(STEP_GRID)`` steps, scored after each step count in :data:`STEP_GRID` by the mean
+absolute gap to the oracle in forget, retain and **validation** accuracy (closest wins).
+The report seeds then use the chosen budget. No test data enters any choice.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import pandas as pd
+import torch
+
+from ...notebook import progress_bar
+from .data import HybridData, Split, load_hybrid, make_split
+from .methods import unlearn
+from .metrics import evaluate, set_probs
+from .training import accuracy, train_oracle, train_original
+
+METHOD_ORDER = ("ga", "fisher", "neggrad+", "cf_k", "eu_k", "scrub", "certified", "qmul", "lca",
+                "adv_uniform", "oeu", "dg")
+LABELS = {"ga": "GA", "fisher": "Fisher-GA", "neggrad+": "NegGrad+", "cf_k": "CF-k", "eu_k": "EU-k",
+          "scrub": "SCRUB", "certified": "Certified", "qmul": "Q-MUL", "lca": "LCA", "adv_uniform": "ADV-uniform",
+          "oeu": "OEU", "dg": "DG (ch. 7)", "original": "original", "oracle": "oracle (retrain)"}
+STEP_GRID = (4, 8, 16, 32)
+SCENARIO_NAMES = {"A": "A: 2% subset", "B": "B: class 0"}
+
+
+@dataclass
+class Prepared:
+    """Everything one (dataset, scenario, seed) cell needs; reference outputs computed once."""
+
+    data: HybridData
+    split: Split
+    original: torch.nn.Module
+    oracle: torch.nn.Module
+    probs_original: dict
+    probs_oracle: dict
+    seconds: dict
+
+
+def prepare(data: HybridData, original, scenario: str, seed: int, original_seconds: float = float("nan")) -> Prepared:
+    split = make_split(data.y_train, scenario, num_classes=data.num_classes, seed=seed)
+    start = time.perf_counter()
+    oracle = train_oracle(data, split, seed).model
+    seconds = dict(original=original_seconds, oracle=time.perf_counter() - start)
+    return Prepared(data, split, original, oracle, set_probs(original, data, split), set_probs(oracle, data, split),
+                    seconds)
+
+
+def gap_to_oracle(model, prep: Prepared) -> float:
+    """Mean |accuracy - oracle accuracy| over D_f, D_r and the validation split (no test data)."""
+    d, s = prep.data, prep.split
+    sets = [(d.X_train[s.forget_idx], d.y_train[s.forget_idx]), (d.X_train[s.retain_idx], d.y_train[s.retain_idx]),
+            (d.X_val, d.y_val)]
+    return sum(abs(accuracy(model, X, y) - accuracy(prep.oracle, X, y)) for X, y in sets) / len(sets)
+
+
+def select_steps(prep: Prepared, method: str, seed: int, grid=STEP_GRID) -> dict:
+    """One run of ``max(grid)`` steps; ``{steps: gap to the oracle}`` at each step count of ``grid``."""
+    scores = {}
+
+    def on_step(step, model):
+        if step in grid:
+            scores[step] = gap_to_oracle(model, prep)
+            model.train()
+    unlearn(method, prep.original, prep.data, prep.split, seed=seed, steps=max(grid), on_step=on_step)
+    return scores
+
+
+def report_row(prep: Prepared, model, method: str, seed: int, steps=None, seconds=float("nan")) -> dict:
+    row = evaluate(model, prep.probs_original, prep.probs_oracle, prep.data, prep.split)
+    return dict(dataset=prep.data.name, scenario=prep.split.scenario, seed=seed, method=method, steps=steps,
+                seconds=seconds, **row)
+
+
+def run(datasets=("iris", "digits"), scenarios=("A", "B"), selection_seed: int = 0, seeds=(1, 2, 3),
+        methods=METHOD_ORDER, progress: bool = True, workers: int | None = None):
+    """The whole chapter. Returns ``(results, selection)``: one row per (dataset, scenario, seed, method)
+    including ``original`` and ``oracle`` rows, and the step-count scores of the selection seed.
+
+    ``workers`` processes (default: one per dataset, at most the number of CPU cores) run the
+    datasets side by side; each uses one torch thread. ``workers=1`` runs everything here."""
+    workers = min(len(datasets), os.cpu_count() or 1) if workers is None else workers
+    if workers > 1 and len(datasets) > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            jobs = [pool.submit(_run_datasets, (name,), scenarios, selection_seed, seeds, methods, False)
+                    for name in datasets]
+            parts = [job.result() for job in progress_bar(jobs, desc="datasets", enabled=progress)]
+        return (pd.concat([p[0] for p in parts], ignore_index=True),
+                pd.concat([p[1] for p in parts], ignore_index=True))
+    return _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
+
+
+def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress):
+    torch.set_num_threads(1)
+    rows, chosen = [], []
+    for name in datasets:
+        for seed in progress_bar((selection_seed, *seeds), desc=name, enabled=progress):
+            data = load_hybrid(name, seed=seed)
+            start = time.perf_counter()
+            original = train_original(data, seed).model
+            t_original = time.perf_counter() - start
+            for scenario in scenarios:
+                prep = prepare(data, original, scenario, seed, t_original)
+                if seed == selection_seed:
+                    for method in methods:
+                        scores = select_steps(prep, method, seed)
+                        best = min(scores, key=scores.get)
+                        chosen.append(dict(dataset=name, scenario=scenario, method=method, steps=best,
+                                           **{f"gap@{k}": v for k, v in scores.items()}))
+                    continue
+                rows.append(report_row(prep, original, "original", seed, seconds=t_original))
+                rows.append(report_row(prep, prep.oracle, "oracle", seed, seconds=prep.seconds["oracle"]))
+                budget = {(c["dataset"], c["scenario"], c["method"]): c["steps"] for c in chosen}
+                for method in methods:
+                    steps = budget[(name, scenario, method)]
+                    model = unlearn(method, original, data, prep.split, seed=seed, steps=steps)
+                    rows.append(report_row(prep, model, method, seed, steps, model.unlearn_seconds))
+    return pd.DataFrame(rows), pd.DataFrame(chosen)
+
+
+COLUMNS = ["retain", "forget", "test", "UQI", "KL_test", "KL_retain", "agree_test", "MIA_AUC"]
+
+
+def summary(results: pd.DataFrame, columns=COLUMNS) -> pd.DataFrame:
+    """Mean over the report seeds, one row per (dataset, scenario, method), methods in chapter order."""
+    order = {m: i for i, m in enumerate(("original", "oracle", *METHOD_ORDER))}
+    table = results.groupby(["dataset", "scenario", "method"], sort=False)[columns].mean()
+    table = table.reset_index()
+    table["_o"] = table["method"].map(order)
+    table = table.sort_values(["dataset", "scenario", "_o"], kind="stable").drop(columns="_o")
+    table["method"] = table["method"].map(LABELS)
+    return table.set_index(["dataset", "scenario", "method"])
+
+
+def rank_by_balance(results: pd.DataFrame) -> pd.DataFrame:
+    """Each method's mean rank (1 = best) per (dataset, scenario) on three criteria: UQI (high),
+    KL to the oracle on test data (low), |MIA AUC - oracle's| (low); averaged into ``mean rank``."""
+    methods = results[~results["method"].isin(["original", "oracle"])]
+    mean = methods.groupby(["dataset", "scenario", "method"])[["UQI", "KL_test", "MIA_AUC"]].mean()
+    oracle_mia = results[results["method"] == "oracle"].groupby(["dataset", "scenario"])["MIA_AUC"].mean()
+    mean["MIA_gap"] = (mean["MIA_AUC"] - oracle_mia.reindex(mean.index.droplevel("method")).values).abs()
+    ranks = pd.concat({"UQI": mean["UQI"].groupby(level=[0, 1]).rank(ascending=False),
+                       "KL_test": mean["KL_test"].groupby(level=[0, 1]).rank(),
+                       "MIA_gap": mean["MIA_gap"].groupby(level=[0, 1]).rank()}, axis=1)
+    ranks["mean rank"] = ranks.mean(1)
+    overall = ranks["mean rank"].groupby(level="method").mean().sort_values()
+    return overall.rename(index=LABELS).to_frame("mean rank over cells")

@@ -1,0 +1,85 @@
+"""The hybrid method suite's contract: a new model, an untouched input, forgetting in the right direction,
+an oracle that never sees D_f, and clear errors."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from helpers.quantum.hybrid import METHODS, accuracy, load_hybrid, make_split, train_oracle, train_original, unlearn
+from helpers.quantum.hybrid.experiment import METHOD_ORDER
+
+# Stronger than the chapter's budgets, so that every method visibly moves on this small problem.
+STRONG = dict(steps=25, lr=0.05)
+
+
+@pytest.fixture(scope="module")
+def iris():
+    data = load_hybrid("iris", seed=0)
+    original = train_original(data, seed=0, epochs=20).model
+    split = make_split(data.y_train, "B", forget_class=0, num_classes=3)
+    return data, original, split
+
+
+def forget_accuracy(model, data, split):
+    return accuracy(model, data.X_train[split.forget_idx], data.y_train[split.forget_idx])
+
+
+def test_every_method_of_the_chapter_is_registered():
+    assert set(METHOD_ORDER) == set(METHODS)
+
+
+@pytest.mark.parametrize("method", METHOD_ORDER)
+def test_method_returns_a_new_model_and_forgets(iris, method):
+    data, original, split = iris
+    before = {k: v.clone() for k, v in original.state_dict().items()}
+    acc_before = forget_accuracy(original, data, split)
+    new = unlearn(method, original, data, split, seed=0, **STRONG)
+    assert new is not original and new.quantum is not original.quantum
+    after = original.state_dict()
+    assert before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in before), \
+        f"{method} modified its input model"
+    assert any(not torch.equal(before[k], v) for k, v in new.state_dict().items()), f"{method} changed nothing"
+    assert all(p.requires_grad for p in new.parameters()), f"{method} left parameters frozen"
+    assert acc_before > 0.9
+    assert forget_accuracy(new, data, split) < acc_before, f"{method} did not lower the forget accuracy"
+
+
+def test_oracle_never_sees_the_forget_set(iris):
+    """Poison D_f with NaN: a model that touched it would have NaN weights."""
+    data, _, split = iris
+    poisoned = load_hybrid("iris", seed=0)
+    poisoned.X_train[split.forget_idx] = float("nan")
+    oracle = train_oracle(poisoned, split, seed=0, epochs=3).model
+    assert all(torch.isfinite(p).all() for p in oracle.parameters())
+    probe = load_hybrid("iris", seed=0)
+    probe.X_val[probe.y_val == 0] = float("nan")                    # scenario B: no class-0 validation either
+    train_oracle(probe, split, seed=0, epochs=2)
+
+
+def test_clear_errors(iris):
+    data, original, split = iris
+    with pytest.raises(ValueError, match="unknown unlearning method 'retrain'.*'eu_k'"):
+        unlearn("retrain", original, data, split)
+    with pytest.raises(ValueError, match="ga has no hyper-parameter.*'momentum'"):
+        unlearn("ga", original, data, split, momentum=0.9)
+    with pytest.raises(ValueError, match="k must be in 1..3"):
+        unlearn("eu_k", original, data, split, k=4)
+    for bad in (3, -1, 1.0):
+        with pytest.raises(ValueError, match="forget_class must be an integer class index in 0..2"):
+            make_split(data.y_train, "B", forget_class=bad, num_classes=3)
+    for bad in (0.0, 1.0, 1.5, "2%"):
+        with pytest.raises(ValueError, match="ratio must be a number strictly between 0 and 1"):
+            make_split(data.y_train, "A", ratio=bad)
+    with pytest.raises(ValueError, match="unknown scenario 'C'"):
+        make_split(data.y_train, "C")
+    with pytest.raises(ValueError, match="unknown dataset 'cifar10'"):
+        load_hybrid("cifar10")
+
+
+def test_scenario_a_is_stratified_and_disjoint():
+    data = load_hybrid("digits", seed=0)
+    split = make_split(data.y_train, "A", ratio=0.02, seed=1)
+    f, r = split.forget_idx, split.retain_idx
+    assert len(set(f.tolist()) & set(r.tolist())) == 0 and len(f) + len(r) == len(data.y_train)
+    assert set(data.y_train[f].tolist()) == set(range(10))            # every class is represented
+    assert len(f) == pytest.approx(0.02 * len(data.y_train), abs=10)
