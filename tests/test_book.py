@@ -141,7 +141,7 @@ def test_book_builds(built_book):
         assert "Traceback" not in page and 'class="output traceback' not in page
         assert f"{colab}/blob/main/notebooks/{chapter}.ipynb" in page
         images = re.findall(r'<img[^>]+src="([^"]+)"', page)
-        assert len(images) >= 4
+        assert len(images) >= 2, f"{chapter}: {len(images)} images"     # every chapter has figures
         for src in images:
             if not src.startswith(("data:", "http")):
                 assert (html / "notebooks" / src).resolve().exists(), src
