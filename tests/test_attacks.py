@@ -1,14 +1,13 @@
 """Tests for :mod:`helpers.attacks`: the step-by-step attack equals the scorecard's MIA.
 
-As in ``test_metrics.py``, a ``LookupModel`` returns logits chosen in advance for
-each sample id, so every test decides how confident the "network" is.
+As in ``test_metrics.py``, the ``LookupModel`` of ``tests/lookup.py`` returns logits
+chosen in advance for each sample id, so every test decides how confident the "network" is.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
 from helpers.attacks import (
     attack_report,
@@ -20,33 +19,11 @@ from helpers.attacks import (
     svc_efficacy,
     svc_score,
 )
-from helpers.data import ImageDataset
 from helpers.metrics import evaluate, loss_attack, mia_efficacy
 
+from lookup import world
+
 RNG = np.random.default_rng(0)
-
-
-class LookupModel(nn.Module):
-    """Returns ``table[id]`` for the sample id stored in the image (two uint8 pixels)."""
-
-    def __init__(self, table):
-        super().__init__()
-        self.table = nn.Parameter(torch.as_tensor(table, dtype=torch.float32), requires_grad=False)
-
-    def forward(self, x):
-        pixels = torch.round((x * 0.5 + 0.5) * 255).long().view(len(x), 2)     # undo mean/std 0.5
-        return self.table[pixels[:, 0] * 256 + pixels[:, 1]]
-
-
-def world(groups):
-    """Groups of class-0 confidences -> (model, [dataset of each group]); every label is 0."""
-    p = np.concatenate(groups)
-    ids = torch.arange(len(p))
-    images = torch.stack([ids // 256, ids % 256], 1).to(torch.uint8).view(-1, 1, 1, 2)
-    data = ImageDataset(images, torch.zeros(len(p), dtype=torch.int64), 2, mean=[0.5], std=[0.5])
-    model = LookupModel(np.stack([np.log(p / (1 - p)), np.zeros_like(p)], 1))
-    bounds = np.cumsum([0] + [len(g) for g in groups])
-    return model, [data.subset(torch.arange(a, b)) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def test_confidence_and_loss_are_the_chosen_probabilities():
