@@ -11,6 +11,10 @@ Two facts make it fast (compare :mod:`helpers.quantum.reference`, one gate at a 
    the Rz exactly when qubit a is 1). On ``|0...0>`` the rotations give a product
    state, written down directly. On a general state, ``Ry(x) = V Rz(x) V^†`` with a
    fixed ``V``: two input-independent 16x16 products and elementwise phases.
+   The diagonal phases are built from 4 (or 3) complex exponentials per sample by
+   Kronecker doubling (:func:`kron_phases`), not 16.
+3. **Chunks.** A large batch runs 4,096 samples at a time, so each chunk's
+   states stay in the CPU cache between the steps.
 
 Shapes: ``T`` weight vectors (e.g. the 2 x 72 shifted copies of the
 parameter-shift rule), ``B`` inputs, 64 amplitudes. Qubit ``q`` is bit ``q`` of
@@ -114,19 +118,35 @@ V16 = torch.kron(torch.kron(_V, _V), torch.kron(_V, _V))                      # 
 Z16 = ZSIGN[:16, :N_FEATURES]                                                # (16, 4): z_q on qubits 0..3
 
 
+def kron_phases(h: torch.Tensor) -> torch.Tensor:
+    """Unit phases ``h`` (B, k) -> (B, 2^k): entry i is ``prod_q (h_q if bit q of i is 0 else conj(h_q))``.
+
+    The diagonal of a product of Rz-type rotations, built from k phases per sample by
+    Kronecker doubling (k complex exponentials instead of 2^k)."""
+    out = torch.ones(h.shape[0], 1, dtype=h.dtype)
+    for q in range(h.shape[1]):                              # bit q becomes the new highest bit
+        hq = h[:, q, None]
+        out = torch.cat([out * hq, out * hq.conj()], dim=1)
+    return out
+
+
+# For each of the 16 basis states of qubits 0..3, which of the 8 sign patterns (z_a z_b = ±1 for
+# the three pairs) it has, as the index into kron_phases of the three pair phases.
+PAIR_PATTERN = sum(((Z16[:, a] * Z16[:, b] < 0).long() << k) for k, (a, b) in enumerate(PAIRS))
+
+
 def feature_phase(X: torch.Tensor) -> torch.Tensor:
     """The diagonal of ``prod_(a,b) CX(a,b) Rz(x_a x_b) CX(a,b)`` on qubits 0..3: (B, 16) complex.
 
     ``exp(-i/2 · sum_(a,b) x_a x_b z_a z_b)``, with ``z_q = ±1`` the Z eigenvalue of qubit q.
     It does not involve qubits 4 and 5, so 16 numbers per sample describe it."""
     products = torch.stack([X[:, a] * X[:, b] for a, b in PAIRS], dim=1)            # (B, 3)
-    signs = torch.stack([Z16[:, a] * Z16[:, b] for a, b in PAIRS])                   # (3, 16)
-    return cis(-(products @ signs) / 2)
+    return kron_phases(cis(-products / 2))[:, PAIR_PATTERN]
 
 
 def ry_phase(X: torch.Tensor) -> torch.Tensor:
     """``Rz(x_0) ⊗ ... ⊗ Rz(x_3)`` as a diagonal: ``exp(-i/2 · sum_q x_q z_q)``, (B, 16) complex."""
-    return cis(-(X @ Z16.T) / 2)
+    return kron_phases(cis(-X / 2))
 
 
 def encode_zero_state(X: torch.Tensor, phase: torch.Tensor | None = None) -> torch.Tensor:
@@ -158,6 +178,37 @@ def encode(states: torch.Tensor, X: torch.Tensor, in_y_basis: bool = False,
     return (psi * phase[:, None, :]).reshape(T, B, DIM)
 
 
+CHUNK = 4096          # samples per pass: the working set of one chunk stays in the CPU cache
+
+# <Z_k> = P(qubit k = 0) - P(qubit k = 1) = 2 P(qubit k = 0) - 1, because the probabilities sum
+# to 1. With k = 3, 4, 5 the amplitudes whose qubits 3, 4, 5 are all 1 (indices 56..63) never
+# enter the readout, so the second ansatz computes only the first 56 amplitudes.
+N_READ = DIM - 2 ** (N_QUBITS - min(READOUT))                                  # 56
+READOUT_ZEROS = 2.0 * BITS[:N_READ, list(READOUT)].eq(0).to(torch.float64).repeat_interleave(2, dim=0)  # (112, 3)
+
+
+def dense_expectations(R: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
+    """The shared-unitary path for ONE weight vector: ``R`` (2, 64, 64) from :func:`ansatz_unitary`.
+
+    Per sample: a 16x64 product (first ansatz; only the 16 rows with qubits 4, 5 = 0
+    are needed), the second feature map (two elementwise phases around a fixed 16x16
+    basis change), a 64x56 product (second ansatz, the amplitudes the readout needs) and the readout. Returns (B, 3)."""
+    R1 = R[0, :16, :] @ torch.block_diag(*[V16.conj()] * 4)       # V16^† folded in once per θ
+    out = []
+    for x in X.split(CHUNK):
+        phase = feature_phase(x)                                   # the same in both feature maps
+        psi = encode_zero_state(x, phase) @ R1                     # (b, 64), in the Y basis of qubits 0..3
+        # The two diagonals multiply in place (``mul_``): no new 64-amplitude tensors, and
+        # autograd allows it because no product above saved these intermediate states.
+        psi.view(-1, 4, 16).mul_(ry_phase(x)[:, None, :])
+        psi = psi.view(-1, 16) @ V16.T                              # back to the computational basis
+        psi.view(-1, 4, 16).mul_(phase[:, None, :])
+        states = psi.view(-1, DIM) @ R[1][:, :N_READ]                # (b, 56)
+        # |a|^2 = re^2 + im^2: square the (re, im) pairs and sum them inside the readout product.
+        out.append(torch.view_as_real(states).reshape(-1, 2 * N_READ).square() @ READOUT_ZEROS - 1.0)
+    return torch.cat(out)
+
+
 def expectations(theta: torch.Tensor, X: torch.Tensor, dense: bool | None = None) -> torch.Tensor:
     """``<Z_3>, <Z_4>, <Z_5>`` (the logits) for weights ``theta`` and inputs ``X``.
 
@@ -171,18 +222,15 @@ def expectations(theta: torch.Tensor, X: torch.Tensor, dense: bool | None = None
     theta = theta.reshape(-1, N_PARAMS)
     T, B = theta.shape[0], X.shape[0]
     dense = (T <= 2 or B > DIM) if dense is None else dense
-    phase = feature_phase(X)                                                  # the same in both feature maps
-    zero = encode_zero_state(X, phase)                                        # (B, 16)
     if dense:
         R = ansatz_unitary(theta.reshape(T * 2, PARAMS_PER_ANSATZ)).reshape(T, 2, DIM, DIM)
-        # Only the 16 rows with qubits 4, 5 = 0 are needed; V16^† is folded in once per θ.
-        R1 = R[:, 0, :16, :] @ torch.block_diag(*[V16.conj()] * 4)
-        states = encode(zero @ R1, X, in_y_basis=True, phase=phase)           # (T, B, 64)
-        states = states @ R[:, 1]
+        out = torch.stack([dense_expectations(R[t], X) for t in range(T)])
     else:
+        phase = feature_phase(X)
+        zero = encode_zero_state(X, phase)                                   # (B, 16)
         padded = torch.cat([zero, torch.zeros(B, DIM - 16, dtype=DTYPE)], 1).expand(T, B, DIM)
         states = encode(apply_ansatz(theta[:, :PARAMS_PER_ANSATZ], padded), X, phase=phase)
         states = apply_ansatz(theta[:, PARAMS_PER_ANSATZ:], states)
-    probs = states.real ** 2 + states.imag ** 2                                 # (T, B, 64)
-    out = probs @ ZSIGN[:, list(READOUT)]                                       # (T, B, 3)
+        probs = states.real ** 2 + states.imag ** 2                             # (T, B, 64)
+        out = probs @ ZSIGN[:, list(READOUT)]                                   # (T, B, 3)
     return out[0] if single else out
