@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from .losses import entropy, entropy_forget_loss, random_labels, similar_labels
 from .train import predict, seed_everything
-from .unlearn.oeu import _unlearning_loop
+from .unlearn.oeu import unlearning_loop
 
 OBJECTIVES = ("random", "similar", "entropy")
 
@@ -133,7 +133,7 @@ def unlearn_with_objective(objective: str, model, forget_set, retain_set, *, see
     targets = objective_targets(objective, model, forget_set, seed)
     new = copy.deepcopy(model)
     seed_everything(seed)
-    _unlearning_loop(new, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+    unlearning_loop(new, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
                      forget_loss=forget_loss(objective, targets),
                      combine=lambda g_f, g_r: [f + beta * r for f, r in zip(g_f, g_r)])
     new.eval()

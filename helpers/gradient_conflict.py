@@ -26,7 +26,7 @@ from .gop import layer_cosines, project_global, project_layerwise
 from .losses import entropy, entropy_forget_loss
 from .train import batches, seed_everything
 from .unlearn.base import trainable
-from .unlearn.oeu import _egu_loss, _unlearning_loop
+from .unlearn.oeu import egu_loss, unlearning_loop
 
 PROJECTIONS = ("layer-wise", "global", "none")
 
@@ -167,7 +167,7 @@ def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wis
         return [f + beta * r for f, r in zip(g_hat, g_r)]                         # Eq. (12)
 
     seed_everything(seed)                                                         # as helpers.unlearn.unlearn does
-    _unlearning_loop(new, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
-                     forget_loss=_egu_loss, combine=combine)
+    unlearning_loop(new, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+                     forget_loss=egu_loss, combine=combine)
     new.eval()
     return new, pd.DataFrame(records)

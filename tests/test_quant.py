@@ -179,3 +179,35 @@ def test_quantize_model_errors():
         quantize_model(model, 4, -2)
     with pytest.raises(ValueError, match="no nn.Conv2d or nn.Linear"):
         quantize_model(nn.Sequential(nn.ReLU()), 4, 4)
+
+
+@pytest.mark.parametrize("size, stride", [(8, 1), (4, 2), (2, 1), (1, 1), (1, 2), (3, 2)])
+def test_depthwise_matrices_equal_conv2d(size, stride):
+    """The per-channel matrix form of a depthwise convolution: values and gradients of F.conv2d."""
+    import torch.nn.functional as F
+
+    from helpers.quant.depthwise import depthwise_conv2d
+
+    g = torch.Generator().manual_seed(size * 10 + stride)
+    x = torch.randn(5, 6, size, size, generator=g, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(6, 1, 3, 3, generator=g, dtype=torch.float64, requires_grad=True)
+    fast, ref = depthwise_conv2d(x, w, stride, 1), F.conv2d(x, w, stride=stride, padding=1, groups=6)
+    assert fast.shape == ref.shape and torch.allclose(fast, ref, atol=1e-12)
+    out = torch.randn(ref.shape, generator=g, dtype=torch.float64)
+    for a, b in zip(torch.autograd.grad((fast * out).sum(), (x, w)), torch.autograd.grad((ref * out).sum(), (x, w))):
+        assert torch.allclose(a, b, atol=1e-12)
+
+
+def test_quantized_mobilenet_uses_the_matrix_form_only_where_it_applies():
+    from helpers.quant.depthwise import uses_matrices
+    from helpers.quant.layers import QuantConv2d
+
+    depthwise = QuantConv2d(torch.nn.Conv2d(8, 8, 3, 1, 1, groups=8, bias=False),
+                            torch.nn.Identity(), torch.nn.Identity())
+    pointwise = QuantConv2d(torch.nn.Conv2d(8, 16, 1, bias=False), torch.nn.Identity(), torch.nn.Identity())
+    small, large = torch.randn(2, 8, 4, 4), torch.randn(2, 8, 16, 16)
+    assert uses_matrices(depthwise, small) and not uses_matrices(depthwise, large)
+    assert not uses_matrices(pointwise, small)
+    for x in (small, large):
+        expected = torch.nn.functional.conv2d(x, depthwise.weight, padding=1, groups=8)
+        assert torch.allclose(depthwise(x), expected, atol=1e-5)

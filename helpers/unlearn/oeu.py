@@ -30,7 +30,7 @@ def _similar_label_targets(model, forget_set):
     return similar_labels(predict(model, forget_set), forget_set.targets)
 
 
-def _unlearning_loop(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, forget_loss, combine):
+def unlearning_loop(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, forget_loss, combine):
     """``epochs`` passes over D_f; each forget batch is paired with the next batch of an endless D_r stream.
 
     ``forget_loss(logits, idx)`` gives the forgetting loss of a forget batch;
@@ -52,8 +52,9 @@ def _unlearning_loop(model, forget_set, retain_set, *, seed, epochs, lr, batch_s
             clipped_step(optimizer, params)
 
 
-def _egu_loss(logits, idx):
-    return entropy_forget_loss(logits)                                    # Eq. (7)
+def egu_loss(logits, idx):
+    """EGU's forgetting loss of a forget batch, Eq. (7) (``idx`` is unused: no per-sample targets)."""
+    return entropy_forget_loss(logits)
 
 
 def _gop_update(alpha, beta, eps=1e-8):
@@ -71,22 +72,22 @@ def oeu(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, alpha, b
     retain gradient as in Eq. (11) (Eq. 12 is ``beta = 1``). The step is taken
     by SGD with momentum 0.9.
     """
-    _unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
-                     forget_loss=_egu_loss, combine=_gop_update(alpha, beta))
+    unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+                     forget_loss=egu_loss, combine=_gop_update(alpha, beta))
 
 
 @register("oeu_no_gop", epochs=3, lr=0.01, batch_size=64, beta=1.0)
 def oeu_no_gop(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, beta):
     """Ablation "w/o GOP": EGU with the plain sum ``g_f + beta * g_r``."""
-    _unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
-                     forget_loss=_egu_loss, combine=lambda g_f, g_r: [f + beta * r for f, r in zip(g_f, g_r)])
+    unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+                     forget_loss=egu_loss, combine=lambda g_f, g_r: [f + beta * r for f, r in zip(g_f, g_r)])
 
 
 @register("oeu_no_egu", epochs=3, lr=0.01, batch_size=64, alpha=1.0, beta=1.0)
 def oeu_no_egu(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, alpha, beta):
     """Ablation "w/o EGU": layer-wise GOP, but the forgetting loss is cross-entropy to Similar Labels."""
     targets = _similar_label_targets(model, forget_set)
-    _unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+    unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
                      forget_loss=lambda logits, idx: F.cross_entropy(logits, targets[idx]),
                      combine=_gop_update(alpha, beta))
 
@@ -96,8 +97,8 @@ def oeu_global_gop(model, forget_set, retain_set, *, seed, epochs, lr, batch_siz
     """Ablation "GOP_global": EGU with Eq. (8) applied to all parameters at once, no layer normalisation."""
     def combine(g_f, g_r):
         return [f + beta * r for f, r in zip(project_global(g_f, g_r, alpha), g_r)]
-    _unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
-                     forget_loss=_egu_loss, combine=combine)
+    unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+                     forget_loss=egu_loss, combine=combine)
 
 
 def adaptive_reweighting(g_f, g_r):
@@ -133,7 +134,7 @@ def qmul(model, forget_set, retain_set, *, seed, epochs, lr, batch_size):
     (3) SGD with momentum 0.9 and weight decay 5e-4, like the other methods.
     """
     targets = _similar_label_targets(model, forget_set)
-    _unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+    unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
                      forget_loss=lambda logits, idx: F.cross_entropy(logits, targets[idx]),
                      combine=adaptive_reweighting)
 
