@@ -9,7 +9,7 @@ from torch import nn
 
 from helpers.models import resnet18
 from helpers.quant import (DSQ, LSQ, PACT, DoReFa, LSQPlus, QuantConv2d, QuantLinear, fake_quantize,
-                           int_range, quantize_model, quantized_layers, set_quantization, ste_round)
+                           grad_scale, int_range, quantize_model, quantized_layers, set_quantization, ste_round)
 
 
 def test_ste_round_forward_rounds_backward_is_identity():
@@ -211,3 +211,25 @@ def test_quantized_mobilenet_uses_the_matrix_form_only_where_it_applies():
     for x in (small, large):
         expected = torch.nn.functional.conv2d(x, depthwise.weight, padding=1, groups=8)
         assert torch.allclose(depthwise(x), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("bits, signed", [(4, True), (4, False), (2, True), (8, False)])
+def test_fused_lsq_plus_equals_its_composition(bits, signed):
+    """helpers.quant.fused: values and the gradients of x, scale and offset, against the small pieces."""
+    from helpers.quant.fused import lsq_plus
+    from helpers.quant.quantizers import step_size
+
+    g = torch.Generator().manual_seed(bits)
+    x = (torch.randn(64, 9, generator=g, dtype=torch.float64) * 3).requires_grad_(True)   # many clamped
+    Q_N, Q_P = int_range(bits, signed)
+    for s0 in (0.4, -0.3):                                                     # |s| and its sign
+        scale = torch.tensor(s0, dtype=torch.float64, requires_grad=True)
+        offset = torch.tensor(0.2, dtype=torch.float64, requires_grad=True)
+        beta = grad_scale(offset, 0.1)
+        reference = fake_quantize(x - beta, step_size(scale, 0.1), bits, signed) + beta
+        fused = lsq_plus(x, scale, offset, 0.1, Q_N, Q_P)
+        assert torch.allclose(fused, reference, atol=1e-12)
+        w = torch.randn(64, 9, generator=g, dtype=torch.float64)
+        for a, b in zip(torch.autograd.grad((fused * w).sum(), (x, scale, offset)),
+                        torch.autograd.grad((reference * w).sum(), (x, scale, offset))):
+            assert torch.allclose(a, b, atol=1e-9)
