@@ -1,5 +1,6 @@
 """Shared fixtures."""
 import os
+import socket
 
 import pytest
 
@@ -13,6 +14,15 @@ def fake_md5(monkeypatch):
 
     # check_integrity(path, md5) still returns False for a missing file; only the hash is skipped.
     monkeypatch.setattr(tv_utils, "check_md5", lambda fpath, md5, **kwargs: True)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Refuse every socket connection, as on a machine without a network."""
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled by the test")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ still runs). MNIST's uncompressed files and Tiny-ImageNet have no such check.
 from __future__ import annotations
 
 import os
-import socket
 import struct
 
 import numpy as np
@@ -169,14 +168,6 @@ def test_unknown_name():
 def test_missing_files_without_download(tmp_path, name):
     with pytest.raises(FileNotFoundError, match=r'download=True.*load_dataset\("digits"\)'):
         load_dataset(name, tmp_path, download=False)
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("network disabled by the test")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.mark.parametrize("name", ["cifar10", "mnist", "tiny-imagenet"])

@@ -9,7 +9,6 @@ import torch
 
 matplotlib.use("Agg")
 
-from helpers.data import forget_split, load_dataset  # noqa: E402
 from helpers.forget_objectives import (  # noqa: E402
     entropy_loss_gradient,
     expected_random_label_target,
@@ -26,9 +25,8 @@ from helpers.plots import (  # noqa: E402
     plot_output_distributions,
     plot_target_bias,
 )
-from helpers.profiles import build_quantized  # noqa: E402
-from helpers.train import seed_everything  # noqa: E402
 from helpers.unlearn import unlearn  # noqa: E402
+from tiny import tiny_forgetting_problem  # noqa: E402
 
 
 def test_kl_divergence_uses_zero_log_zero_and_agrees_with_kl_to_uniform():
@@ -80,14 +78,8 @@ def test_free_logits_reach_the_optima_of_theorems_4_1_and_4_2():
 
 @pytest.fixture(scope="module")
 def small():
-    data = load_dataset("digits")
-    train_set = data.train.subset(range(200))
-    seed_everything(0)
-    model = build_quantized("resnet18-w4a4", 10, 1, width=0.125)
-    model(train_set[torch.arange(8)][0])                              # initialise the quantizers
-    model.eval()
-    f_idx, r_idx = forget_split(train_set.targets, ratio=0.1, seed=0)
-    return model, train_set.subset(f_idx), train_set.subset(r_idx)
+    model, forget_set, retain_set, _ = tiny_forgetting_problem(200)
+    return model, forget_set, retain_set
 
 
 def test_entropy_objective_is_exactly_oeu_without_gop(small):

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import socket
 
 import numpy as np
 import pytest
@@ -85,14 +84,6 @@ def test_covertype_wrong_format(tmp_path):
 def test_covertype_missing_without_download(tmp_path):
     with pytest.raises(FileNotFoundError, match=r'download=True.*load_tabular\("iris"\)'):
         load_tabular("covertype", root=tmp_path, download=False)
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("network disabled by the test")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def test_covertype_offline_fails_with_one_clear_message(tmp_path, no_network):

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from helpers.data import forget_split, load_dataset
 from helpers.losses import entropy
-from helpers.profiles import build_quantized
-from helpers.train import accuracy, predict, seed_everything, train
+from helpers.train import accuracy, predict
 from helpers.unlearn import DEFAULTS, METHODS, adaptive_reweighting, saliency_mask, unlearn
+
+from tiny import tiny_forgetting_problem
 
 FAST = {"retrain": dict(epochs=1), "iu": dict(num_samples=30)}
 FAST.update({m: dict(epochs=1) for m in METHODS if m not in FAST and "epochs" in DEFAULTS[m]})
@@ -16,13 +16,7 @@ FAST.update({m: dict(epochs=1) for m in METHODS if m not in FAST and "epochs" in
 
 @pytest.fixture(scope="module")
 def setup():
-    data = load_dataset("digits")
-    train_set = data.train.subset(range(600))
-    seed_everything(0)
-    model = build_quantized("resnet18-w4a4", 10, 1, width=0.125)
-    train(model, train_set, epochs=4, lr=0.05, batch_size=64, progress=False)
-    f_idx, r_idx = forget_split(train_set.targets, ratio=0.1, seed=0)
-    return model, train_set.subset(f_idx), train_set.subset(r_idx), data.test
+    return tiny_forgetting_problem(600, train_epochs=4)
 
 
 def test_registry_holds_every_method_of_the_paper():
