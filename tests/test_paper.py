@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.paper import OEU_TABLES, QUANTUM_TABLES, oeu_table, oeu_wide, quantum_table
+from helpers.paper import OEU_TABLES, QUANTUM_TABLES, oeu_counterpart, oeu_table, oeu_wide, quantum_table
 
 TOL = 0.02 + 1e-9
 NAN = math.nan
@@ -276,3 +276,25 @@ def test_quantum_table_2():
     assert row["dataset"] == "covertype" and row["retained_labels"] == "{0,1}"
     assert [row["mean_kl"], row["median_kl"], row["max_kl"]] == [0.0468, 0.0342, 0.1625]
     assert [row["forgotten_prob_gold"], row["forgotten_prob_unlearned"]] == [0.195, 0.295]
+
+
+@pytest.mark.parametrize("n, dataset, ratio, table", [
+    (1, "cifar100", 30, 1), (4, "cifar100", None, 5), (6, "svhn", 10, 8), (6, "CIFAR-100", 50, 7),
+])
+def test_counterpart_is_the_published_table_of_that_dataset(n, dataset, ratio, table):
+    wide = oeu_counterpart(n, dataset, ratio)
+    assert wide.attrs["table"] == table and not wide.attrs["stand_in"]
+    pd.testing.assert_frame_equal(wide, oeu_wide(table, dataset=dataset, ratio=ratio), check_like=True)
+
+
+@pytest.mark.parametrize("n, stand_in", [(1, "cifar10"), (2, "cifar100"), (4, "cifar10"), (6, "cifar10")])
+def test_counterpart_of_an_unpublished_dataset_is_a_labelled_stand_in(n, stand_in):
+    wide = oeu_counterpart(n, "digits", 30 if n == 2 else None if n == 4 else 10)
+    assert wide.attrs["stand_in"] and wide.attrs["dataset"] == stand_in
+    assert wide.attrs["source"] == "published"
+
+
+@pytest.mark.parametrize("n", [3, 5, 9, "1"])
+def test_counterpart_of_a_table_that_is_not_an_experiments_first_raises(n):
+    with pytest.raises(ValueError, match="counterpart"):
+        oeu_counterpart(n, "cifar10")
