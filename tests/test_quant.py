@@ -129,6 +129,24 @@ def test_dsq_backward_is_a_soft_staircase():
     assert x.grad[0] > 1.5 and x.grad[1] < 0.25
 
 
+def test_dsq_range_and_sharpness_gradients_carry_lsqs_scale(monkeypatch):
+    """A weight range learned at the weights' own step size slid below zero and killed a 4-bit
+    ResNet (seed 1 of the book's recipe stayed at chance); the scale g = 1/sqrt(N Q_P) prevents it."""
+    x = torch.randn(64, 8)
+    grads = {}
+    for label, factor in (("scaled", None), ("unscaled", 1.0)):
+        q = DSQ(4, kind="weight")
+        if factor is not None:
+            monkeypatch.setattr(q, "grad_factor", lambda x, f=factor: f)
+        q(x)                                      # initialise the range on x
+        (q(x) * torch.linspace(-1, 1, x.numel()).reshape_as(x)).sum().backward()
+        grads[label] = torch.stack([q.lower.grad, q.upper.grad, q.alpha.grad])
+    g = DSQ(4, kind="weight").grad_factor(x)
+    assert g == pytest.approx(1 / math.sqrt(x.numel() * 7))
+    assert grads["unscaled"].abs().sum() > 0
+    assert torch.allclose(grads["scaled"], g * grads["unscaled"])
+
+
 def test_disable_makes_the_identity():
     q = LSQ(2)
     x = torch.randn(20)

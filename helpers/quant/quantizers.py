@@ -238,6 +238,12 @@ class DSQ(Quantizer):
     jumps), while larger values (kept below 0.5 here) flatten it toward the STE's
     constant slope. ``l``, ``u`` and ``alpha`` are learned; ``l``/``u`` start at the
     first tensor's min/max.
+
+    Their gradients are scaled by LSQ's ``g = 1 / sqrt(N * Q_P)`` (our addition; DSQ's
+    paper does not say how it trains them). Without it, ``l`` and ``u`` take steps as
+    large as the weights' while ``u - l`` is a fraction of one: at the book's learning
+    rate a weight range could slide entirely below zero within ten SGD steps, every
+    weight of the layer clipped to one negative value, and the network never learned.
     """
 
     name = "DSQ"
@@ -255,13 +261,15 @@ class DSQ(Quantizer):
 
     def quantize(self, x):
         n = 2 ** self.bits - 1                                   # number of intervals
-        lo, hi = self.lower, torch.maximum(self.upper, self.lower + 1e-3)
+        g = self.grad_factor(x)                                  # LSQ's gradient scale, see the class docstring
+        lower, upper = grad_scale(self.lower, g), grad_scale(self.upper, g)
+        lo, hi = lower, torch.maximum(upper, lower + 1e-3)
         delta = (hi - lo) / n
         xc = torch.minimum(torch.maximum(x, lo), hi)
         t = (xc - lo) / delta                                    # position on the grid, in [0, n]
         i = torch.floor(t).clamp(0, n - 1).detach()              # interval index
         centre = lo + (i + 0.5) * delta
-        alpha = self.alpha.clamp(1e-4, 0.5 - 1e-4)
+        alpha = grad_scale(self.alpha, g).clamp(1e-4, 0.5 - 1e-4)
         k = torch.log(2 / alpha - 1) / delta
         s = 1 / torch.tanh(0.5 * k * delta)
         soft = lo + delta * (i + (s * torch.tanh(k * (xc - centre)) + 1) / 2)
