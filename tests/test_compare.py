@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from helpers.experiments import aggregate
-from helpers.experiments.compare import block, rank_agreement, rank_comparison, side_by_side
+from helpers.experiments.compare import (ablation_verdict, block, difference_from, rank_agreement, rank_comparison,
+                                        side_by_side)
 from helpers.paper import oeu_wide
 from helpers.plots import plot_gap_bars, plot_runtime
 
@@ -43,6 +44,20 @@ def test_rank_comparison_ranks_by_ag_and_agreement_is_spearman():
     assert rank_agreement(ranks) == pytest.approx(1.0)
     reversed_ = published.assign(AG=[0.0, 3.0, 2.0, 1.0])
     assert rank_agreement(rank_comparison(computed, reversed_)) == pytest.approx(-1.0)
+
+
+def test_difference_from_the_reference_and_the_ablation_verdict():
+    computed = block(fake_table(), 0.1)                 # equal seeds: AG_std is 0, so nothing is noise
+    diff = difference_from(computed, "ft")
+    assert list(diff.index) == ["GA", "OEU"] and (diff["AG - FT"] > 0).all() and not diff["within noise"].any()
+    assert ablation_verdict(computed, "ft") == "holds here: every variant has a larger AG than FT"
+    verdict = ablation_verdict(computed, "oeu")
+    assert verdict.startswith("does not hold here: FT and GA have a smaller AG than OEU")
+    noisy = computed.assign(AG_std=10.0)
+    assert difference_from(noisy, "oeu")["within noise"].all()
+    assert "(FT and GA within one standard deviation of OEU" in ablation_verdict(noisy, "oeu")
+    with pytest.raises(ValueError, match="'salun' is not in this block"):
+        difference_from(computed, "salun")
 
 
 def test_chapter_5_figures_draw_one_bar_per_method():

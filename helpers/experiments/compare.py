@@ -50,3 +50,42 @@ def rank_comparison(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataF
 def rank_agreement(ranks: pd.DataFrame) -> float:
     """Spearman's rank correlation between the computed and the published AG (1: same order)."""
     return float(ranks["AG computed"].corr(ranks["AG published"], method="spearman"))
+
+
+def difference_from(computed: pd.DataFrame, reference: str = "oeu") -> pd.DataFrame:
+    """Each method's AG minus ``reference``'s, and whether that is within seed noise; Retrain left out.
+
+    "Within noise" means the difference is at most one standard deviation over
+    seeds, the larger of the two methods' ``AG_std``: the least an ablation claim
+    ("removing a component raises AG") has to clear.
+    """
+    if reference not in computed.index:
+        raise ValueError(f"{reference!r} is not in this block; it has {list(computed.index)}")
+    ref = computed.loc[reference]
+    others = [m for m in computed.index if m not in ("retrain", reference)]
+    out = pd.DataFrame({"AG": computed.loc[others, "AG"]})
+    out[f"AG - {LABELS.get(reference, reference)}"] = out["AG"] - ref["AG"]
+    out["one std"] = computed.loc[others, "AG_std"].clip(lower=ref["AG_std"])
+    out["within noise"] = out.iloc[:, 1].abs() <= out["one std"]
+    out.index = [LABELS.get(m, m) for m in others]
+    return out
+
+
+def ablation_verdict(computed: pd.DataFrame, reference: str = "oeu") -> str:
+    """One sentence ending "the paper's claim ...": does every variant have a larger AG than ``reference``?"""
+    diff = difference_from(computed, reference)
+    delta = diff.iloc[:, 1]
+    smaller, noisy = list(diff.index[delta < 0]), list(diff.index[diff["within noise"]])
+    name = LABELS.get(reference, reference)
+    if not smaller:
+        verdict = f"holds here: every variant has a larger AG than {name}"
+    else:
+        verdict = f"does not hold here: {_join(smaller)} {'has' if len(smaller) == 1 else 'have'} a smaller AG than {name}"
+    if noisy:
+        verdict += (f" ({_join(noisy)} within one standard deviation of {name}, "
+                    f"so {'that difference is' if len(noisy) == 1 else 'those differences are'} noise on these seeds)")
+    return verdict
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
