@@ -140,6 +140,36 @@ def unlearn_with_objective(objective: str, model, forget_set, retain_set, *, see
     return new, targets
 
 
+def gradient_norms(model, forget_set, retain_set, objectives=OBJECTIVES, seed: int = 0) -> dict[str, float]:
+    """The size of each forgetting gradient, and of the retain gradient, at ``model``'s weights.
+
+    Each forgetting loss is taken over all of D_f at once (with the labels
+    :func:`objective_targets` gives for ``seed``, as :func:`unlearn_with_objective`
+    uses them); the retain loss is the cross-entropy on a random batch of D_r of
+    the same size. Returns ``{"retain": ||g_r||, objective: ||g_f||, ...}`` (global
+    L2 norms over all trainable parameters). The model runs in training mode, as
+    in the unlearning loop, but on a copy: ``model`` and its BatchNorm statistics
+    are left untouched. On samples the model is sure of, Eq. (7) saturates and
+    the ``"entropy"`` gradient is small next to a label objective's.
+    """
+    net = copy.deepcopy(model).train()
+    params = [p for p in net.parameters() if p.requires_grad]
+
+    def norm(loss):
+        grads = torch.autograd.grad(loss, params, allow_unused=True)
+        return math.sqrt(sum(float(g.pow(2).sum()) for g in grads if g is not None))
+
+    idx_f = torch.arange(len(forget_set))
+    x_f, _ = forget_set[idx_f]
+    idx_r = torch.randperm(len(retain_set), generator=torch.Generator().manual_seed(seed))[:len(forget_set)]
+    x_r, y_r = retain_set[idx_r]
+    norms = {"retain": norm(F.cross_entropy(net(x_r), y_r))}
+    for objective in objectives:
+        targets = objective_targets(objective, model, forget_set, seed)
+        norms[objective] = norm(forget_loss(objective, targets)(net(x_f), idx_f))
+    return norms
+
+
 def output_summary(logits: torch.Tensor, labels: torch.Tensor, targets: torch.Tensor | None = None) -> dict:
     """Mean entropy and KL to uniform (nats), and the share of samples predicted as ``labels`` / ``targets`` (%)."""
     probs = logits.softmax(-1)

@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 from helpers.forget_objectives import (  # noqa: E402
     entropy_loss_gradient,
     expected_random_label_target,
+    gradient_norms,
     kl_divergence,
     optimize_logits,
     output_summary,
@@ -107,6 +108,18 @@ def test_label_objectives_train_towards_wrong_labels(small, objective):
         unlearn_with_objective("gradient ascent", model, forget_set, retain_set)
 
 
+def test_gradient_norms_leave_the_model_untouched(small):
+    model, forget_set, retain_set = small
+    before = {k: v.clone() for k, v in model.state_dict().items()}          # weights and BatchNorm buffers
+    norms = gradient_norms(model, forget_set, retain_set, seed=0)
+    assert set(norms) == {"retain", "random", "similar", "entropy"}
+    assert all(math.isfinite(v) and v > 0 for v in norms.values())
+    assert gradient_norms(model, forget_set, retain_set, objectives=("entropy",), seed=0) == {
+        "retain": norms["retain"], "entropy": norms["entropy"]}
+    assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())
+    assert not model.training
+
+
 def test_output_summary_of_uniform_and_one_hot_logits():
     labels = torch.tensor([0, 1])
     uniform = output_summary(torch.zeros(2, 4), labels)
@@ -121,8 +134,13 @@ def test_plots_draw_one_panel_per_entry():
     assert len(fig.axes) == 3
     bars = fig.axes[1].patches
     assert bars[5].get_facecolor() != bars[0].get_facecolor() != bars[2].get_facecolor()
+    (marker,) = fig.axes[1].lines[:1]                                   # the target is marked even at p ~ 0
+    assert list(marker.get_xdata()) == [5] and not fig.axes[0].lines[:-1]
     assert len(plot_entropy_histograms({"x": [0.1, 2.0], "y": [1.0]}, 10).axes) == 2
     path = optimize_logits(torch.randn(10), "entropy", steps=5)
     assert len(plot_logit_paths({"EGU": path}, 10).axes) == 2
     p_bar = expected_random_label_target(0, 10).numpy()
     assert len(plot_target_bias(p_bar, p_bar, p_bar, 0).axes) == 2
+    fig = plot_target_bias(p_bar, p_bar, p_bar, 0, random_share=p_bar)
+    assert len(fig.axes[1].patches) == 2 * len(p_bar)
+    assert plot_logit_paths({"EGU": path}, 10).axes[0].get_xlim() == (0, 5)

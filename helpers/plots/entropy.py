@@ -6,6 +6,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 sns.set_theme(style="whitegrid", context="notebook")
 
@@ -16,26 +18,37 @@ def plot_output_distributions(probs: dict, true_class: int, targets: dict | None
     """One sample's softmax bars under each model (OEU Fig. 4, green: true class, blue: others).
 
     ``probs`` maps a panel title to a length-K array; ``targets`` optionally maps a
-    title to the wrong label that objective trained towards (drawn red). The
-    dashed line is the uniform ``1/K``.
+    title to the wrong label that objective trained towards: its bar is drawn red
+    and a red triangle above it marks it, so that it stays visible even when its
+    probability is about 0. The dashed line is the uniform ``1/K``; a legend
+    under the panels explains the colours.
     """
     targets = targets or {}
-    fig, axes = plt.subplots(1, len(probs), figsize=(2.9 * len(probs), 3.2), sharey=True)
+    fig, axes = plt.subplots(1, len(probs), figsize=(2.9 * len(probs), 3.7), sharey=True)
     axes = np.atleast_1d(axes)
     for ax, (title, p) in zip(axes, probs.items()):
         p = np.asarray(p)
         K = len(p)
         colors = [OTHER_COLOR] * K
-        if title in targets and targets[title] is not None:
-            colors[int(targets[title])] = TARGET_COLOR
+        target = targets.get(title)
+        if target is not None:
+            colors[int(target)] = TARGET_COLOR
         colors[true_class] = TRUE_COLOR
         ax.bar(range(K), p, color=colors)
+        if target is not None:
+            ax.plot([int(target)], [p[int(target)] + 0.06], marker="v", ms=8, color=TARGET_COLOR, ls="none")
         ax.axhline(1 / K, color="0.3", ls="--", lw=1)
         H = -(p[p > 0] * np.log(p[p > 0])).sum()
         ax.set_title(f"{title}\nH = {H:.2f} nats", fontsize=10)
-        ax.set(xticks=range(K), xlabel="class", ylim=(0, 1.05))
+        ax.set(xticks=range(K), xlabel="class", ylim=(0, 1.1))
     axes[0].set_ylabel("probability")
-    fig.tight_layout()
+    handles = [Patch(color=TRUE_COLOR, label="true class"), Patch(color=OTHER_COLOR, label="other classes"),
+               Line2D([], [], color="0.3", ls="--", lw=1, label="uniform 1/K")]
+    if any(t is not None for t in targets.values()):
+        handles.insert(2, Line2D([], [], marker="v", ms=8, color=TARGET_COLOR, ls="none",
+                                 label=r"label $\tilde y$ the objective trained towards (bar in red)"))
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0.09, 1, 1))
     return fig
 
 
@@ -56,9 +69,13 @@ def plot_entropy_histograms(entropies: dict, num_classes: int, bins: int = 20):
 
 
 def plot_logit_paths(paths: dict, num_classes: int):
-    """Entropy and KL to uniform along gradient descent on free logits (Theorems 4.1-4.2)."""
+    """Entropy and KL to uniform along gradient descent on free logits (Theorems 4.1-4.2).
+
+    The step axis is symmetric-log from step 0 (the starting logits) to the last step.
+    """
     fig, (ax_h, ax_kl) = plt.subplots(1, 2, figsize=(10, 3.4), sharex=True)
     log_k = math.log(num_classes)
+    last_step = max(len(path["H"]) for path in paths.values()) - 1
     for i, (name, path) in enumerate(paths.items()):
         ax_h.plot(path["H"], color=f"C{i}", label=name)
         ax_kl.plot(path["KL"], color=f"C{i}", label=name)
@@ -66,15 +83,18 @@ def plot_logit_paths(paths: dict, num_classes: int):
         ax.axhline(log_k, color="0.3", ls="--", lw=1)
         ax.axhline(0, color="0.3", lw=0.8)
         ax.text(0, log_k, "  log K", va="bottom", fontsize=9)
-        ax.set(title=title, xlabel="gradient step", xscale="symlog", ylim=(-0.1, log_k + 0.3))
+        ax.set_xscale("symlog", linthresh=1)          # step 0 (the start) on a linear piece, then log
+        ax.set(title=title, xlabel="gradient step", xlim=(0, last_step), ylim=(-0.1, log_k + 0.3))
     ax_h.legend(fontsize=9)
     fig.tight_layout()
     return fig
 
 
-def plot_target_bias(expected: np.ndarray, sampled: np.ndarray, similar_share: np.ndarray, true_class: int):
+def plot_target_bias(expected: np.ndarray, sampled: np.ndarray, similar_share: np.ndarray, true_class: int,
+                     random_share: np.ndarray | None = None):
     """Left: Prop. A.5's expected Random-Labels target, exact and sampled, against uniform.
-    Right: how often each class is chosen as a Similar Label over D_f (a uniform choice would be flat)."""
+    Right: how often each class is chosen as a Similar Label over D_f (a uniform choice would be flat),
+    next to the same shares for the Random Labels actually drawn (``random_share``, optional)."""
     K = len(expected)
     fig, (ax_l, ax_r) = plt.subplots(1, 2, figsize=(10, 3.2))
     k = np.arange(K)
@@ -84,8 +104,14 @@ def plot_target_bias(expected: np.ndarray, sampled: np.ndarray, similar_share: n
     ax_l.set(title=f"Random Labels, expected target (true class {true_class})", xlabel="class",
              ylabel="probability", xticks=k)
     ax_l.legend(fontsize=8, loc="lower right")
-    ax_r.bar(k, similar_share, color=TARGET_COLOR)
+    if random_share is None:
+        ax_r.bar(k, similar_share, color=TARGET_COLOR, label="Similar Labels")
+    else:
+        ax_r.bar(k - 0.2, similar_share, width=0.4, color=TARGET_COLOR, label="Similar Labels")
+        ax_r.bar(k + 0.2, random_share, width=0.4, color=OTHER_COLOR, label="Random Labels (drawn)")
+        ax_r.set_ylim(0, 1.35 * max(np.max(similar_share), np.max(random_share)))     # room for the legend
+        ax_r.legend(fontsize=8, loc="upper center", ncol=2)
     ax_r.axhline(1 / K, color="0.3", ls="--", lw=1)
-    ax_r.set(title="Similar Labels over D_f: share of each class", xlabel="class", ylabel="share", xticks=k)
+    ax_r.set(title="labels chosen over D_f: share of each class", xlabel="class", ylabel="share", xticks=k)
     fig.tight_layout()
     return fig
