@@ -1,6 +1,10 @@
 """Training, distribution-guided unlearning (Eqs. 6-7), the uniform target, the gold model, Tables 1-2."""
 from __future__ import annotations
 
+import math
+
+import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -8,8 +12,11 @@ import helpers.quantum.unlearning as unlearning_module
 from helpers.data import load_tabular
 from helpers.quantum import (accuracy, forget_target, kl_to_gold, objective, probabilities, table_1,
                              train_vqc, uniform_target, unlearn_vqc)
-from helpers.quantum.evaluation import confusion, recall
+from helpers.quantum import experiment as E
+from helpers.quantum import tables as T
+from helpers.quantum.evaluation import confusion, probability_bounds, reassignment, recall
 from helpers.quantum.experiment import forget_and_anchor, select_unlearning, validation_scores
+from helpers.quantum.plots import plot_forget_probability, plot_weight_changes
 from helpers.quantum.training import init_theta
 
 
@@ -142,3 +149,73 @@ def test_selection_uses_the_validation_split(trained, iris):
     assert list(table.columns[:1]) == ["lr"] and table["score"].is_monotonic_decreasing
     untouched = validation_scores(trained.theta, iris, 2)
     assert table.set_index("lr").loc[0.0, "forget_recall"] == untouched["forget_recall"]
+
+
+# --------------------------------------------------------------------------- chapter 7's tables and wording
+def _fake_runs_frame(trained, iris, other):
+    frames = [table_1(trained.theta, other, iris.X_test, iris.y_test, 2).assign(dataset="iris", seed=s)
+              for s in (0, 1)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_probability_bounds_and_reassignment(trained, iris):
+    low, high = probability_bounds()
+    assert abs(low - math.exp(-1) / (math.exp(-1) + 2 * math.e)) < 1e-15 and abs(high - 0.787) < 1e-3
+    counts = reassignment(trained.theta, trained.theta, iris.X_test, iris.y_test, forget_class=2)
+    predicted_f = (probabilities(trained.theta, iris.X_test[iris.y_test == 2]).argmax(-1) == 2).sum().item()
+    assert counts.tolist() == [0, 0, predicted_f]                 # nothing moves if nothing is unlearned
+
+
+def test_tables_beside_paper_have_no_empty_rows(trained, iris):
+    other = trained.theta + 0.3 * init_theta(1, std=1.0)
+    t1 = _fake_runs_frame(trained, iris, other)
+    table = T.table_1_beside_paper(t1)
+    assert list(table.index) == [("iris", "0"), ("iris", "1"), ("iris", "2 (F)")]     # no covertype rows
+    assert table.loc[("iris", "1"), "paper after"] == "0.800"
+    assert " ± " in table.loc[("iris", "0"), "ours after"]
+    prob = T.forget_probability_beside_paper(t1.assign(dataset="wine"))
+    assert prob.loc["wine", "paper before"] == T.MISSING
+    prob = T.forget_probability_beside_paper(t1)
+    assert prob.loc["iris", "paper delta"] == f"{0.2098 - 0.4155:.3f}"               # computed from the paper
+    t2 = pd.DataFrame([dict(dataset="iris", seed=s, **kl_to_gold(trained.theta, other, iris.X_test,
+                                                                  iris.y_test, 2)) for s in (0, 1)])
+    table2 = T.table_2_beside_paper(t2)
+    assert table2.loc[("covertype", "paper (one run)"), "std_kl"] == T.MISSING
+    assert table2.loc[("covertype", "paper (one run)"), "mean_kl"] == "0.047"
+    assert not table2.isna().any().any()
+
+
+def test_wording_helpers():
+    assert T.verdict({"iris": True, "wine": True}) == "reproduces"
+    assert T.verdict({"iris": False, "wine": False}) == "does not reproduce"
+    assert T.verdict({"iris": True, "wine": False}) == "reproduces on iris only"
+    assert T.comparison_word(0.5, 0.45) == "similar to" and T.comparison_word(0.63, 0.49) == "larger than"
+    assert T.comparison_word(0.2, 0.5) == "smaller than"
+    chosen = {"iris": {"beta": 1.0, "lr": 0.05}, "wine": {"beta": 4.0, "lr": 0.05}}
+    text = E.describe_grid_edges(chosen, dict(beta=(1.0, 4.0), lr=(0.02, 0.05, 0.1)))
+    assert text == "β = 1 is the smallest value tried (iris); β = 4 is the largest value tried (wine)."
+    assert E.describe_grid_edges({"iris": {"lr": 0.05}}, dict(lr=(0.02, 0.05, 0.1))).startswith("No selected")
+
+
+def test_load_available_offline_prints_one_clean_line(tmp_path, monkeypatch, no_network, capsys):
+    monkeypatch.setenv("UNLEARNING_BOOK_DATA", str(tmp_path))
+    datasets, skipped = E.load_available(["iris", "covertype"], seeds=(0, 1))
+    assert list(datasets) == ["iris"] and sorted(datasets["iris"]) == [0, 1] and list(skipped) == ["covertype"]
+    assert 'load_tabular("iris")' in skipped["covertype"] and capsys.readouterr().out == ""
+    assert E.availability(datasets, skipped) == "Covertype unavailable (download failed: offline?): using iris"
+
+
+def test_chapter_7_figures(trained, iris):
+    import matplotlib.pyplot as plt
+
+    table = pd.DataFrame(dict(before=[0.5, 0.52], after=[0.18, 0.17], before_std=[0.08, 0.04],
+                              after_std=[0.03, 0.04]), index=["iris", "wine"])
+    paper = pd.DataFrame(dict(before=[0.4155], after=[0.2098]), index=["iris"])
+    fig = plot_forget_probability(table, paper=paper, floor=probability_bounds()[0])
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert {"before (paper)", "after (paper)", "floor 0.063"} <= set(labels)
+    fig2 = plot_weight_changes({"a": np.linspace(-1, 1, 72), "b": np.linspace(-0.2, 0.3, 72)}, bins=10,
+                               title="wine, seed 1")
+    widths = {round(p.get_width(), 12) for p in fig2.axes[0].patches}
+    assert len(widths) == 1 and fig2.axes[0].get_title() == "wine, seed 1"     # shared bin edges
+    plt.close("all")

@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import torch
@@ -22,6 +24,26 @@ def confusion(theta, X, y, num_classes: int = 3) -> np.ndarray:
     C = np.zeros((num_classes, num_classes), dtype=int)
     np.add.at(C, (np.asarray(y), pred), 1)
     return C
+
+
+def probability_bounds(num_classes: int = 3) -> tuple[float, float]:
+    """Smallest and largest class probability the classifier can output (paper, Sec. 4: the logits
+    are expectation values <Z_q> in [-1, 1], then a softmax): ``(e^-1 / (e^-1 + (K-1) e),
+    e / (e + (K-1) e^-1))``; for K = 3 about (0.063, 0.787)."""
+    low = math.exp(-1) / (math.exp(-1) + (num_classes - 1) * math.e)
+    high = math.e / (math.e + (num_classes - 1) * math.exp(-1))
+    return low, high
+
+
+def reassignment(theta_before, theta_after, X, y, forget_class: int, num_classes: int = 3) -> np.ndarray:
+    """Where unlearning sends the forgotten class (paper, Sec. 4.3 and Fig. 4: "primarily ... to a
+    single retained class"): among the samples of class f that the original model predicted as f,
+    ``counts[k]`` is how many the unlearned model predicts as k (``counts[f]``: still predicted f)."""
+    check_forget_class(forget_class, num_classes)
+    mask = torch.as_tensor(y) == forget_class
+    before = probabilities(theta_before, X[mask]).argmax(-1)
+    after = probabilities(theta_after, X[mask]).argmax(-1)
+    return np.bincount(after[before == forget_class].numpy(), minlength=num_classes)
 
 
 def recall(C: np.ndarray) -> np.ndarray:

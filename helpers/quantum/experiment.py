@@ -10,13 +10,15 @@ Protocol (what the book reports):
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import itertools
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..notebook import progress_bar
-from .evaluation import confusion, kl_to_gold, recall, table_1
+from .evaluation import confusion, recall
 from .training import TrainResult, probabilities, train_vqc
 from .unlearning import UnlearnResult, check_forget_class, gold_retrain, unlearn_vqc
 
@@ -40,6 +42,36 @@ class QuantumRun:
     @property
     def dataset(self) -> str:
         return self.data.name
+
+
+def load_available(names, seeds=(0,)) -> tuple[dict, dict]:
+    """``load_tabular(name, seed=s)`` for every name and seed that can be loaded (paper, Sec. 4: Iris
+    and Covertype; Wine is ours). Returns ``datasets[name][seed]`` and ``skipped[name]`` (the
+    loader's error message). The loader's progress line is held back and shown only if the
+    download succeeded, so that offline a chapter prints one clean line (:func:`availability`)."""
+    from ..data import load_tabular
+
+    datasets, skipped = {}, {}
+    for name in names:
+        captured = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(captured):
+                datasets[name] = {seed: load_tabular(name, seed=seed) for seed in seeds}
+        except OSError as err:                        # offline: covertype cannot be downloaded
+            skipped[name] = str(err)
+            continue
+        if captured.getvalue():
+            print(captured.getvalue(), end="")
+    return datasets, skipped
+
+
+def availability(datasets: dict, skipped: dict) -> str:
+    """One line: which datasets a chapter uses, e.g. ``"Covertype unavailable (offline?): using iris
+    and wine"``."""
+    used = " and ".join(datasets) or "nothing"
+    if not skipped:
+        return f"using {used}"
+    return f"{' and '.join(n.capitalize() for n in skipped)} unavailable (download failed: offline?): using {used}"
 
 
 def forget_and_anchor(data, forget_class: int):
@@ -101,65 +133,30 @@ def select_unlearning(data, original: TrainResult, forget_class: int = 2, grid=N
     return table.reset_index(drop=True), best
 
 
-def table_1_frame(runs, target: str = "similarity") -> pd.DataFrame:
-    """Table 1 rows of every run (test split), with ``dataset`` and ``seed`` columns."""
-    frames = []
-    for r in runs:
-        t = table_1(r.original.theta, r.unlearned[target].theta, r.data.X_test, r.data.y_test, r.forget_class)
-        frames.append(t.assign(dataset=r.dataset, seed=r.seed, target=target))
-    return pd.concat(frames, ignore_index=True)
+GRID_NAMES = dict(beta="β", lr="step size")
 
 
-def table_2_frame(runs, target: str = "similarity") -> pd.DataFrame:
-    """Table 2 rows (KL to gold on retained-class test samples) of every run."""
-    return pd.DataFrame([dict(dataset=r.dataset, seed=r.seed, target=target,
-                              **kl_to_gold(r.gold.theta, r.unlearned[target].theta, r.data.X_test,
-                                           r.data.y_test, r.forget_class)) for r in runs])
-
-
-def mean_std(frame: pd.DataFrame, by, columns) -> pd.DataFrame:
-    """Mean and standard deviation over seeds, as ``"0.412 ± 0.031"`` strings."""
-    g = frame.groupby(by, sort=False)[list(columns)]
-    mean, std = g.mean(), g.std().fillna(0.0)
-    return mean.combine(std, lambda m, s: m.map("{:.3f}".format) + " ± " + s.map("{:.3f}".format))
-
-
-def table_1_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
-    """Our Table 1 (mean ± std over seeds) next to the published one (``helpers.paper``; NaN where
-    the paper has no number, e.g. for wine)."""
-    from ..paper import quantum_table
-
-    ours = mean_std(frame, ["dataset", "class", "metric"], ["before", "after", "delta"]).add_prefix("ours ")
-    paper = quantum_table(1)
-    paper["class"] = paper["class"].astype(str) + paper["forgotten"].map({True: " (F)", False: ""})
-    paper = paper.set_index(["dataset", "class", "metric"])[["before", "after", "delta"]].add_prefix("paper ")
-    return ours.join(paper, how="outer")
-
-
-def table_2_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
-    """Our Table 2 (mean ± std over seeds) next to the published row (the paper gives covertype only)."""
-    from ..paper import quantum_table
-
-    columns = ["mean_kl", "median_kl", "max_kl", "forgotten_prob_gold", "forgotten_prob_unlearned"]
-    ours = mean_std(frame, ["dataset"], columns).add_prefix("ours ")
-    paper = quantum_table(2).set_index("dataset")[columns].add_prefix("paper ")
-    return ours.join(paper, how="outer")
-
-
-def compare_targets(runs, targets=("similarity", "uniform")) -> pd.DataFrame:
-    """Similarity-guided versus uniform target, per dataset (mean over seeds): forget-class recall and
-    probability after unlearning, retained-class recall, KL to the gold model."""
+def grid_edges(chosen: dict, grid=None) -> pd.DataFrame:
+    """Which selected settings sit at the edge of the searched grid: one row per (dataset, setting)
+    with the value and ``"smallest"``, ``"largest"`` or ``"inside"``."""
+    grid = grid or GRID
     rows = []
-    for target in targets:
-        t1, t2 = table_1_frame(runs, target), table_2_frame(runs, target)
-        forget = t1[t1["class"].str.endswith("(F)")]
-        for (dataset, seed), group in forget.groupby(["dataset", "seed"], sort=False):
-            retained = t1[(t1["dataset"] == dataset) & (t1["seed"] == seed) & ~t1["class"].str.endswith("(F)")]
-            kl = t2[(t2["dataset"] == dataset) & (t2["seed"] == seed)].iloc[0]
-            rows.append(dict(dataset=dataset, target=target, seed=seed,
-                             forget_recall=group[group["metric"] == "recall"]["after"].item(),
-                             forget_prob=group[group["metric"] == "forget_class_mean_prob"]["after"].item(),
-                             retained_recall=retained["after"].mean(), mean_kl_to_gold=kl["mean_kl"]))
-    frame = pd.DataFrame(rows)
-    return frame.groupby(["dataset", "target"], sort=False)[
-        ["forget_recall", "forget_prob", "retained_recall", "mean_kl_to_gold"]].mean()
+    for dataset, setting in chosen.items():
+        for key, value in setting.items():
+            edge = ("smallest" if value == min(grid[key]) else "largest" if value == max(grid[key])
+                    else "inside")
+            rows.append(dict(dataset=dataset, setting=key, value=value, edge=edge))
+    return pd.DataFrame(rows)
+
+
+def describe_grid_edges(chosen: dict, grid=None) -> str:
+    """The settings of :func:`grid_edges` at an edge, in words (``"β = 1 is the smallest value tried
+    (iris, wine)"``), or a sentence saying that none is."""
+    edges = grid_edges(chosen, grid)
+    edges = edges[edges["edge"] != "inside"]
+    if edges.empty:
+        return "No selected value sits at the edge of the grid."
+    parts = [f"{GRID_NAMES.get(key, key)} = {value:g} is the {edge} value tried ({', '.join(g['dataset'])})"
+             for (key, value, edge), g in edges.groupby(["setting", "value", "edge"], sort=False)]
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:] if text[0].isascii() else text

@@ -56,26 +56,42 @@ def plot_confusions(matrices: dict, class_names=None, forget_class: int | None =
     return fig
 
 
-def plot_weight_changes(deltas: dict, bins: int = 30):
-    """Histogram of θ_unlearned - θ_orig per run (the right panel of the paper's Fig. 5)."""
+def plot_weight_changes(deltas: dict, bins: int = 30, title: str | None = None):
+    """Histogram of θ_unlearned - θ_orig per run (the right panel of the paper's Fig. 5), all runs on
+    the same bin edges so that the bars line up."""
     fig, ax = plt.subplots(figsize=(4.6, 3.2))
-    for name, d in deltas.items():
-        ax.hist(np.asarray(d), bins=bins, alpha=0.55, label=name)
+    values = {name: np.asarray(d, dtype=float) for name, d in deltas.items()}
+    edges = np.histogram_bin_edges(np.concatenate(list(values.values())), bins=bins)
+    for name, d in values.items():
+        ax.hist(d, bins=edges, alpha=0.55, label=name)
     ax.set(xlabel="θ_unlearned - θ_orig", ylabel="weights")
+    if title:
+        ax.set_title(title)
     ax.legend(frameon=False)
     fig.tight_layout()
     return fig
 
 
-def plot_forget_probability(table: pd.DataFrame):
-    """Mean forgotten-class probability before and after, per dataset and target (bars with seed spread)."""
-    fig, ax = plt.subplots(figsize=(5.2, 3.2))
+def plot_forget_probability(table: pd.DataFrame, paper: pd.DataFrame | None = None, floor: float | None = None):
+    """Mean forgotten-class probability before and after unlearning, per dataset (Table 1's last line):
+    bars are the mean over seeds with the seeds' standard deviation as error bars (columns ``before``,
+    ``after``, ``before_std``, ``after_std``); ``paper`` (``before``, ``after`` by dataset) adds the
+    published values as markers, ``floor`` a dashed line at the lowest reachable probability."""
+    fig, ax = plt.subplots(figsize=(5.6, 3.4))
     groups = list(table.index)
     x = np.arange(len(groups))
-    ax.bar(x - 0.2, table["before"], 0.4, yerr=table.get("before_std"), label="before", color="0.7")
-    ax.bar(x + 0.2, table["after"], 0.4, yerr=table.get("after_std"), label="after", color="C3")
-    ax.set_xticks(x, [" / ".join(map(str, g)) if isinstance(g, tuple) else str(g) for g in groups], rotation=15)
-    ax.set(ylabel="mean p(f | x), forget-class test samples")
-    ax.legend(frameon=False)
+    style = dict(capsize=4, error_kw=dict(lw=1))
+    ax.bar(x - 0.2, table["before"], 0.4, yerr=table.get("before_std"), label="before (ours)", color="0.7", **style)
+    ax.bar(x + 0.2, table["after"], 0.4, yerr=table.get("after_std"), label="after (ours)", color="C3", **style)
+    if paper is not None:
+        shown = [i for i, g in enumerate(groups) if g in paper.index]
+        for offset, column, marker in ((-0.2, "before", "D"), (0.2, "after", "o")):
+            ax.scatter(x[shown] + offset + 0.1, [paper.loc[groups[i], column] for i in shown], marker=marker,
+                       color="black", zorder=3, label=f"{column} (paper)")      # beside the error bar
+    if floor is not None:
+        ax.axhline(floor, color="0.3", ls="--", lw=1, label=f"floor {floor:.3f}")
+    ax.set_xticks(x, [" / ".join(map(str, g)) if isinstance(g, tuple) else str(g) for g in groups])
+    ax.set(ylabel="mean p(f | x), forget-class test samples", ylim=(0, None))
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     return fig

@@ -57,6 +57,13 @@ def uniform_target(num_classes: int, forget_class: int) -> torch.Tensor:
     return q
 
 
+def calibration_subset(n_forget: int, seed: int = 0, n_calibration: int | None = None) -> torch.Tensor:
+    """Indices of the calibration subset S ⊆ F of Eq. (6): ``n_calibration`` samples of the forget
+    set drawn with ``seed`` (None = half of F, at least one), as :func:`unlearn_vqc` draws them."""
+    n_cal = max(1, n_forget // 2) if n_calibration is None else min(n_calibration, n_forget)
+    return torch.randperm(n_forget, generator=torch.Generator().manual_seed(seed))[:n_cal]
+
+
 def check_forget_class(forget_class, num_classes: int) -> None:
     if not isinstance(forget_class, int) or not 0 <= forget_class < num_classes:
         raise ValueError(f"forget_class must be an integer class index in 0..{num_classes - 1}, got {forget_class!r}")
@@ -108,8 +115,8 @@ def unlearn_vqc(theta_orig, X_forget, X_anchor, forget_class: int, *, target: st
     p_forget = probabilities(theta_orig, X_forget, engine)                     # (|F|, K)
     K = p_forget.shape[-1]
     check_forget_class(forget_class, K)
-    n_cal = max(1, len(X_forget) // 2) if n_calibration is None else min(n_calibration, len(X_forget))
-    calibration = torch.randperm(len(X_forget), generator=torch.Generator().manual_seed(seed))[:n_cal]
+    calibration = calibration_subset(len(X_forget), seed, n_calibration)
+    n_cal = len(calibration)
     q = (forget_target(p_forget[calibration], forget_class, beta) if target == "similarity"
          else uniform_target(K, forget_class))
     p_ref = probabilities(theta_orig, X_anchor, engine)                          # cached anchor references
