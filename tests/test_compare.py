@@ -50,12 +50,12 @@ def test_difference_from_the_reference_and_the_ablation_verdict():
     computed = block(fake_table(), 0.1)                 # equal seeds: AG_std is 0, so nothing is noise
     diff = difference_from(computed, "ft")
     assert list(diff.index) == ["GA", "OEU"] and (diff["AG - FT"] > 0).all() and not diff["within noise"].any()
-    assert ablation_verdict(computed, "ft") == "holds here: every variant has a larger AG than FT"
-    verdict = ablation_verdict(computed, "oeu")
-    assert verdict.startswith("does not hold here: FT and GA have a smaller AG than OEU")
+    assert ablation_verdict(computed, "ft") == ("is confirmed for GA and OEU (a larger AG than FT, by more than one "
+                                                "standard deviation)")
+    assert ablation_verdict(computed, "oeu").startswith("is contradicted by FT and GA (a smaller AG than OEU")
     noisy = computed.assign(AG_std=10.0)
     assert difference_from(noisy, "oeu")["within noise"].all()
-    assert "(FT and GA within one standard deviation of OEU" in ablation_verdict(noisy, "oeu")
+    assert ablation_verdict(noisy, "oeu") == "cannot be decided for FT and GA (within one standard deviation of OEU on these seeds)"
     with pytest.raises(ValueError, match="'salun' is not in this block"):
         difference_from(computed, "salun")
 

@@ -72,19 +72,26 @@ def difference_from(computed: pd.DataFrame, reference: str = "oeu") -> pd.DataFr
 
 
 def ablation_verdict(computed: pd.DataFrame, reference: str = "oeu") -> str:
-    """One sentence ending "the paper's claim ...": does every variant have a larger AG than ``reference``?"""
+    """The paper's ablation claim ("every variant has a larger AG than ``reference``"), variant by variant.
+
+    A variant *confirms* it when its AG is larger by more than the seed noise of
+    :func:`difference_from`, *contradicts* it when smaller by more than that, and
+    leaves it *undecided* otherwise. Returns a clause such as "is confirmed for
+    OEU w/o EGU ...; cannot be decided for OEU w/o GOP ...".
+    """
     diff = difference_from(computed, reference)
-    delta = diff.iloc[:, 1]
-    smaller, noisy = list(diff.index[delta < 0]), list(diff.index[diff["within noise"]])
+    delta, noise = diff.iloc[:, 1], diff["within noise"]
     name = LABELS.get(reference, reference)
-    if not smaller:
-        verdict = f"holds here: every variant has a larger AG than {name}"
-    else:
-        verdict = f"does not hold here: {_join(smaller)} {'has' if len(smaller) == 1 else 'have'} a smaller AG than {name}"
-    if noisy:
-        verdict += (f" ({_join(noisy)} within one standard deviation of {name}, "
-                    f"so {'that difference is' if len(noisy) == 1 else 'those differences are'} noise on these seeds)")
-    return verdict
+    confirmed, refuted, undecided = (list(diff.index[(delta > 0) & ~noise]), list(diff.index[(delta < 0) & ~noise]),
+                                     list(diff.index[noise]))
+    parts = []
+    if confirmed:
+        parts.append(f"is confirmed for {_join(confirmed)} (a larger AG than {name}, by more than one standard deviation)")
+    if refuted:
+        parts.append(f"is contradicted by {_join(refuted)} (a smaller AG than {name}, by more than one standard deviation)")
+    if undecided:
+        parts.append(f"cannot be decided for {_join(undecided)} (within one standard deviation of {name} on these seeds)")
+    return "; ".join(parts)
 
 
 def _join(names: list[str]) -> str:
