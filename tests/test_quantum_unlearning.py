@@ -12,6 +12,7 @@ import helpers.quantum.unlearning as unlearning_module
 from helpers.data import load_tabular
 from helpers.quantum import (accuracy, forget_target, kl_to_gold, objective, probabilities, table_1,
                              train_vqc, uniform_target, unlearn_vqc)
+from helpers.quantum import display_list, display_name
 from helpers.quantum import experiment as E
 from helpers.quantum import tables as T
 from helpers.quantum.evaluation import confusion, probability_bounds, reassignment, recall
@@ -108,6 +109,17 @@ def test_uniform_target_variant_runs(trained, iris):
     assert torch.equal(result.target, uniform_target(3, 2))
 
 
+def test_watching_idle_weights_records_them_without_changing_the_run(trained, iris):
+    X_f, X_a = forget_and_anchor(iris, 2)
+    plain = unlearn_vqc(trained.theta, X_f, X_a, 2, steps=5)
+    watched = unlearn_vqc(trained.theta, X_f, X_a, 2, steps=5, watch=slice(66, 72))
+    assert torch.equal(plain.theta, watched.theta) and "watch_grad" not in plain.history
+    h = watched.history
+    assert h["watch_grad"].iloc[0] < 1e-12                      # θ66..θ71 do not reach the readout
+    shift = (watched.theta - trained.theta)[66:].abs().max().item()
+    assert h["watch_shift"].iloc[-1] == shift
+
+
 def test_gold_retrain_never_sees_the_forgotten_class(iris, monkeypatch):
     seen = {}
 
@@ -170,30 +182,42 @@ def test_tables_beside_paper_have_no_empty_rows(trained, iris):
     other = trained.theta + 0.3 * init_theta(1, std=1.0)
     t1 = _fake_runs_frame(trained, iris, other)
     table = T.table_1_beside_paper(t1)
-    assert list(table.index) == [("iris", "0"), ("iris", "1"), ("iris", "2 (F)")]     # no covertype rows
+    assert list(table.index) == [("iris", "0"), ("iris", "1"), ("iris", "2 (F)"),
+                                 ("covertype", "0"), ("covertype", "1"), ("covertype", "2 (F)")]
     assert table.loc[("iris", "1"), "paper after"] == "0.800"
     assert " ± " in table.loc[("iris", "0"), "ours after"]
+    assert table.loc[("covertype", "2 (F)"), "ours after"] == T.MISSING              # paper-only rows
+    assert table.loc[("covertype", "2 (F)"), "paper before"] == "0.633"
+    assert not table.isna().any().any()
     prob = T.forget_probability_beside_paper(t1.assign(dataset="wine"))
     assert prob.loc["wine", "paper before"] == T.MISSING
     prob = T.forget_probability_beside_paper(t1)
-    assert prob.loc["iris", "paper delta"] == f"{0.2098 - 0.4155:.3f}"               # computed from the paper
+    assert prob.loc["iris", "paper before"] == "0.4155"                              # the paper's decimals
+    assert prob.loc["iris", "paper delta"] == f"{0.2098 - 0.4155:.4f}"               # computed from the paper
+    assert prob.loc["covertype", "paper after"] == "0.2715" and prob.loc["covertype", "ours after"] == T.MISSING
     t2 = pd.DataFrame([dict(dataset="iris", seed=s, **kl_to_gold(trained.theta, other, iris.X_test,
                                                                   iris.y_test, 2)) for s in (0, 1)])
     table2 = T.table_2_beside_paper(t2)
     assert table2.loc[("covertype", "paper (one run)"), "std_kl"] == T.MISSING
-    assert table2.loc[("covertype", "paper (one run)"), "mean_kl"] == "0.047"
+    assert table2.loc[("covertype", "paper (one run)"), "mean_kl"] == "0.0468"       # the paper's decimals
+    assert table2.loc[("covertype", "paper (one run)"), "max_kl"] == "0.1625"
     assert not table2.isna().any().any()
 
 
 def test_wording_helpers():
     assert T.verdict({"iris": True, "wine": True}) == "reproduces"
     assert T.verdict({"iris": False, "wine": False}) == "does not reproduce"
-    assert T.verdict({"iris": True, "wine": False}) == "reproduces on iris only"
+    assert T.verdict({"iris": True, "wine": False}) == "reproduces on Iris only"
     assert T.comparison_word(0.5, 0.45) == "similar to" and T.comparison_word(0.63, 0.49) == "larger than"
     assert T.comparison_word(0.2, 0.5) == "smaller than"
     chosen = {"iris": {"beta": 1.0, "lr": 0.05}, "wine": {"beta": 4.0, "lr": 0.05}}
     text = E.describe_grid_edges(chosen, dict(beta=(1.0, 4.0), lr=(0.02, 0.05, 0.1)))
-    assert text == "β = 1 is the smallest value tried (iris); β = 4 is the largest value tried (wine)."
+    assert text == "β = 1 is the smallest value tried (Iris); β = 4 is the largest value tried (Wine)."
+    settings = {name: {"train_lr": 0.3, **values} for name, values in chosen.items()}
+    text = E.describe_grid_edges(settings, {**E.GRID, "train_lr": (0.03, 0.1, 0.3)})
+    assert text.startswith("Training learning rate = 0.3 is the largest value tried (Iris, Wine); β = 1")
+    assert display_name("covertype") == "Covertype" and display_list(["iris", "wine", "covertype"]) == \
+        "Iris, Wine and Covertype"
     assert E.describe_grid_edges({"iris": {"lr": 0.05}}, dict(lr=(0.02, 0.05, 0.1))).startswith("No selected")
 
 
@@ -202,7 +226,7 @@ def test_load_available_offline_prints_one_clean_line(tmp_path, monkeypatch, no_
     datasets, skipped = E.load_available(["iris", "covertype"], seeds=(0, 1))
     assert list(datasets) == ["iris"] and sorted(datasets["iris"]) == [0, 1] and list(skipped) == ["covertype"]
     assert 'load_tabular("iris")' in skipped["covertype"] and capsys.readouterr().out == ""
-    assert E.availability(datasets, skipped) == "Covertype unavailable (download failed: offline?): using iris"
+    assert E.availability(datasets, skipped) == "Covertype unavailable (download failed: offline?): using Iris"
 
 
 def test_chapter_7_figures(trained, iris):

@@ -34,7 +34,9 @@ _TABLE_2_FORGET_PROB = {"Covertype": (0.195, 0.295)}
 
 # Numbers the paper gives only in its text (PUBLISHED, not computed):
 # Sec. 4.3: "a mean KL divergence of 0.047 +- 0.047 ... with a median of 0.034" (Covertype). The
-# spread is over test samples (one run), like our ``std_kl``, not a seed-to-seed deviation.
+# paper does not say what the +- is taken over, nor how many runs it used; since it reports one
+# run per dataset, the spread is presumably over test samples (like our ``std_kl``) rather than a
+# seed-to-seed deviation. That reading is ours, not the paper's.
 KL_IN_TEXT = {"dataset": "covertype", "mean_kl": 0.047, "std_kl": 0.047, "median_kl": 0.034}
 # Appendix A (Fig. 5), the uniform-target ablation on Covertype: "the mean forgotten-class
 # probability decreasing only from 0.405 to 0.373 ... overall accuracy remains relatively high at 0.578".

@@ -15,6 +15,7 @@ One idea per module:
 - ``experiment``  selection seed, report seeds, runs over seeds (chapter 7)
 - ``tables``      Tables 1-2 and the uniform-target comparison over seeds, beside the published numbers
 - ``plots``       the chapters' figures
+- ``names``       display names of the datasets for the chapters' prose (``iris`` -> Iris)
 
 >>> from helpers.quantum import vqc_circuit, expectations
 >>> vqc_circuit().num_parameters
@@ -23,6 +24,7 @@ One idea per module:
 from .circuit import N_CLASSES, N_FEATURES, N_PARAMS, N_QUBITS, READOUT, vqc_circuit
 from .engines import ENGINES, expectations
 from .evaluation import confusion, forget_class_probability, kl_to_gold, recall, table_1
+from .names import display_list, display_name
 from .gradients import logits, parameter_shift_jacobian, shift_rule_on_loss
 from .training import TrainResult, accuracy, cross_entropy, probabilities, train_vqc
 from .unlearning import (TARGETS, UnlearnResult, forget_target, gold_retrain, objective, uniform_target,
@@ -32,4 +34,4 @@ __all__ = ["vqc_circuit", "expectations", "ENGINES", "N_QUBITS", "N_FEATURES", "
            "READOUT", "logits", "parameter_shift_jacobian", "shift_rule_on_loss", "train_vqc", "accuracy",
            "cross_entropy", "probabilities", "TrainResult", "forget_target", "uniform_target", "objective",
            "unlearn_vqc", "gold_retrain", "UnlearnResult", "TARGETS", "confusion", "recall", "table_1",
-           "kl_to_gold", "forget_class_probability"]
+           "kl_to_gold", "forget_class_probability", "display_name", "display_list"]

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..notebook import progress_bar
 from .evaluation import confusion, recall
+from .names import display_list, display_name
 from .training import TrainResult, probabilities, train_vqc
 from .unlearning import UnlearnResult, check_forget_class, gold_retrain, unlearn_vqc
 
@@ -66,12 +67,12 @@ def load_available(names, seeds=(0,)) -> tuple[dict, dict]:
 
 
 def availability(datasets: dict, skipped: dict) -> str:
-    """One line: which datasets a chapter uses, e.g. ``"Covertype unavailable (offline?): using iris
-    and wine"``."""
-    used = " and ".join(datasets) or "nothing"
+    """One line: which datasets a chapter uses, e.g. ``"Covertype unavailable (download failed:
+    offline?): using Iris and Wine"`` (display names)."""
+    used = display_list(datasets) or "nothing"
     if not skipped:
         return f"using {used}"
-    return f"{' and '.join(n.capitalize() for n in skipped)} unavailable (download failed: offline?): using {used}"
+    return f"{display_list(skipped)} unavailable (download failed: offline?): using {used}"
 
 
 def forget_and_anchor(data, forget_class: int):
@@ -133,7 +134,7 @@ def select_unlearning(data, original: TrainResult, forget_class: int = 2, grid=N
     return table.reset_index(drop=True), best
 
 
-GRID_NAMES = dict(beta="β", lr="step size")
+GRID_NAMES = dict(beta="β", lr="step size", train_lr="training learning rate")
 
 
 def grid_edges(chosen: dict, grid=None) -> pd.DataFrame:
@@ -151,12 +152,14 @@ def grid_edges(chosen: dict, grid=None) -> pd.DataFrame:
 
 def describe_grid_edges(chosen: dict, grid=None) -> str:
     """The settings of :func:`grid_edges` at an edge, in words (``"β = 1 is the smallest value tried
-    (iris, wine)"``), or a sentence saying that none is."""
+    (Iris, Wine)"``, display names), or a sentence saying that none is. A ``train_lr`` setting is
+    looked up in ``grid`` like the others (e.g. ``{**GRID, "train_lr": TRAIN_LRS}``)."""
     edges = grid_edges(chosen, grid)
     edges = edges[edges["edge"] != "inside"]
     if edges.empty:
         return "No selected value sits at the edge of the grid."
-    parts = [f"{GRID_NAMES.get(key, key)} = {value:g} is the {edge} value tried ({', '.join(g['dataset'])})"
+    parts = [f"{GRID_NAMES.get(key, key)} = {value:g} is the {edge} value tried "
+             f"({', '.join(map(display_name, g['dataset']))})"
              for (key, value, edge), g in edges.groupby(["setting", "value", "edge"], sort=False)]
     text = "; ".join(parts) + "."
     return text[0].upper() + text[1:] if text[0].isascii() else text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .evaluation import confusion, kl_to_gold, reassignment, recall, table_1
+from .names import display_list
 
 
 def reassignment_frame(runs, target: str = "similarity") -> pd.DataFrame:
@@ -70,7 +71,12 @@ MISSING = "—"
 
 
 def _published(value) -> str:
-    return MISSING if pd.isna(value) else f"{value:.3f}"
+    """A published number with the paper's own decimals: three, or four where the paper prints four
+    (0.4155, 0.1625), so that no published value is re-rounded."""
+    if pd.isna(value):
+        return MISSING
+    decimals = next(d for d in (3, 4, 5, 6) if d == 6 or abs(round(value, d) - value) < 1e-9)
+    return f"{value:.{decimals}f}"
 
 
 def _paper_table_1(metric: str) -> pd.DataFrame:
@@ -84,15 +90,23 @@ def _paper_table_1(metric: str) -> pd.DataFrame:
 
 
 def _beside(ours: pd.DataFrame, paper: pd.DataFrame, index) -> pd.DataFrame:
-    paper = paper.set_index(index)[["before", "after", "delta"]]
-    paper = paper.reindex(ours.index).apply(lambda column: column.map(_published))
-    return ours.join(paper.add_prefix("paper "))
+    """Our rows with the paper's beside them, then the paper's rows for datasets we did not run
+    (e.g. covertype offline), with "—" in our columns."""
+    paper = paper.set_index(index)[["before", "after", "delta"]].apply(lambda column: column.map(_published))
+    table = ours.join(paper.reindex(ours.index).fillna(MISSING).add_prefix("paper "))
+    ran = set(ours.index.get_level_values(0))
+    extra = paper[[key not in ran for key in paper.index.get_level_values(0)]].add_prefix("paper ")
+    if not extra.empty:
+        extra = extra.reindex(columns=table.columns).astype(object).fillna(MISSING)
+        table = pd.concat([table, extra])
+    return table
 
 
 def table_1_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
     """Table 1's recall rows: ours (mean ± std over seeds) next to the published run
-    (``helpers.paper``), for the datasets in ``frame`` only; "—" where the paper has no number
-    (it has no wine rows). Three decimals throughout."""
+    (``helpers.paper``), then the paper's rows of datasets not in ``frame`` (covertype offline);
+    "—" where one side has no number (the paper has no wine rows). Ours with three decimals, the
+    paper's with its own."""
     recall_rows = frame[frame["metric"] == "recall"]
     ours = mean_std(recall_rows, ["dataset", "class"], ["before", "after", "delta"]).add_prefix("ours ")
     return _beside(ours, _paper_table_1("recall"), ["dataset", "class"])
@@ -101,7 +115,8 @@ def table_1_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
 def forget_probability_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
     """The line under Table 1, mean p(f | x) on the forgotten class's test samples before and after
     unlearning: ours (mean ± std over seeds) next to the published values, with the paper's change
-    computed from its before and after; "—" where the paper has no number."""
+    computed from its before and after; the paper's datasets not in ``frame`` get a row of their own;
+    "—" where one side has no number."""
     rows = frame[frame["metric"] == "forget_class_mean_prob"]
     ours = mean_std(rows, ["dataset"], ["before", "after", "delta"]).add_prefix("ours ")
     return _beside(ours, _paper_table_1("forget_class_mean_prob"), ["dataset"])
@@ -154,11 +169,12 @@ def compare_targets(runs, targets=("similarity", "uniform")) -> pd.DataFrame:
 
 def verdict(holds: dict) -> str:
     """A claim checked on several datasets, in words: ``"reproduces"`` if ``holds[name]`` is true for
-    every dataset, ``"does not reproduce"`` if for none, else ``"reproduces on a, b only"``."""
+    every dataset, ``"does not reproduce"`` if for none, else ``"reproduces on Iris only"`` (display
+    names, :func:`~helpers.quantum.names.display_name`)."""
     ok = [name for name, value in holds.items() if value]
     if len(ok) == len(holds):
         return "reproduces"
-    return "does not reproduce" if not ok else f"reproduces on {', '.join(ok)} only"
+    return "does not reproduce" if not ok else f"reproduces on {display_list(ok)} only"
 
 
 def comparison_word(ours: float, paper: float, factor: float = 1.25) -> str:

@@ -99,13 +99,16 @@ class UnlearnResult:
 def unlearn_vqc(theta_orig, X_forget, X_anchor, forget_class: int, *, target: str = "similarity",
                 beta: float = 2.0, n_calibration: int | None = None, alpha: float = 1.0, lam: float = 0.01,
                 steps: int = 100, lr: float = 0.05, seed: int = 0, engine: str = "torch",
-                gradient: str = "autograd", progress: bool = False) -> UnlearnResult:
+                gradient: str = "autograd", progress: bool = False, watch=None) -> UnlearnResult:
     """Distribution-guided unlearning: maximise J (Eq. 7) from ``theta_orig`` by gradient ascent (Adam).
 
     target : ``"similarity"`` (Eq. 6 with sharpness ``beta`` on a random calibration subset
         S ⊆ F of ``n_calibration`` samples; None = half of F) or ``"uniform"`` (Appendix A).
     alpha, lam : the anchor weight α and the weight-penalty λ of Eq. (7) (paper: 1.0 and 0.01).
     steps, lr : full-batch Adam ascent steps on F and A, and its learning rate.
+    watch : optional indices (or a slice) of weights to follow: the history then also has, per step,
+        ``watch_grad`` (largest |∂J/∂θ_i| before the step) and ``watch_shift`` (largest
+        |θ_i - θ_orig,i| after it), as chapter 7 does for the idle weights θ66..θ71.
     """
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; choose one of {TARGETS}")
@@ -127,7 +130,11 @@ def unlearn_vqc(theta_orig, X_forget, X_anchor, forget_class: int, *, target: st
         J, terms = objective(theta, theta_orig, X_forget, q, X_anchor, p_ref, alpha, lam, engine, gradient)
         optimizer.zero_grad()
         (-J).backward()                                   # ascent on J = descent on -J
+        if watch is not None:
+            terms["watch_grad"] = theta.grad[watch].abs().max().item()
         optimizer.step()
+        if watch is not None:
+            terms["watch_shift"] = (theta.detach() - theta_orig)[watch].abs().max().item()
         rows.append(dict(step=step, **terms))
     settings = dict(target=target, beta=beta, n_calibration=n_cal, alpha=alpha, lam=lam, steps=steps, lr=lr)
     return UnlearnResult(theta.detach(), q, calibration, pd.DataFrame(rows), time.perf_counter() - start, settings)

@@ -1,0 +1,19 @@
+"""Display names for the chapters' prose: ``load_tabular`` names datasets in lower case
+(``"iris"``), sentences capitalise them (``"Iris"``)."""
+from __future__ import annotations
+
+DISPLAY_NAMES = {"iris": "Iris", "wine": "Wine", "covertype": "Covertype"}
+
+
+def display_name(name: str) -> str:
+    """``"iris"`` -> ``"Iris"``; an unknown name is capitalised."""
+    return DISPLAY_NAMES.get(name, name[:1].upper() + name[1:])
+
+
+def display_list(names, last: str = " and ") -> str:
+    """Display names joined for a sentence: ``"Iris"``, ``"Iris and Wine"``, ``"Iris, Wine and Covertype"``
+    (``last=", "`` joins every name with commas)."""
+    names = [display_name(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + last + names[-1]
