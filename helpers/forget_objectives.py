@@ -32,10 +32,12 @@ OBJECTIVES = ("random", "similar", "entropy")
 def kl_divergence(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
     """``KL(p || q) = sum_k p_k log(p_k / q_k)`` over the last axis, with ``0 log 0 = 0`` (App. A.7).
 
-    Infinite where ``p_k > 0`` and ``q_k = 0``.
+    Infinite where ``p_k > 0`` and ``q_k = 0``. A KL divergence of two distributions
+    is never negative (Gibbs' inequality); the tiny negative values float rounding
+    gives when ``p`` is within ~1e-7 of ``q`` are clipped to 0.
     """
     ratio = torch.where(p > 0, p / q, torch.ones_like(p))     # 0 * log(anything) counts as 0
-    return (p * ratio.log()).sum(-1)
+    return (p * ratio.log()).sum(-1).clamp_min(0.0)
 
 
 def expected_random_label_target(y: int, num_classes: int) -> torch.Tensor:

@@ -40,6 +40,13 @@ def test_kl_divergence_uses_zero_log_zero_and_agrees_with_kl_to_uniform():
     assert math.isinf(kl_divergence(u, p).item())                     # q = 0 where p > 0
 
 
+def test_kl_divergence_is_never_negative_near_uniform():
+    u = torch.full((10,), 0.1)
+    near = (1e-4 * torch.randn(200, 10, generator=torch.Generator().manual_seed(0))).softmax(-1)
+    kl = kl_divergence(near, u)                     # float rounding alone would make some of these < 0
+    assert (kl >= 0).all() and kl.max().item() < 1e-6
+
+
 @pytest.mark.parametrize("K", [2, 10, 100])
 def test_expected_random_label_target_is_eq_24_and_its_kl_is_log_k_over_k_minus_1(K):
     p_bar = expected_random_label_target(3 % K, K)

@@ -20,7 +20,8 @@ from helpers.gradient_conflict import (
     projection_checks,
     step_response,
 )
-from helpers.plots.geometry import first_order_changes, gop_vectors, plot_gop_grid, plot_step_response
+from helpers.plots.geometry import (PROJECTION_COLORS, first_order_changes, gop_vectors, plot_gop_grid,
+                                    plot_step_response, projection_color)
 from helpers.unlearn import unlearn
 
 
@@ -160,4 +161,20 @@ def test_geometry_figures_draw():
                        "first-order dL_forget": [-1e-3, -1e-2]})
     fig = plot_step_response({"net": df})
     assert len(fig.axes) == 2
+    plt.close(fig)
+
+
+def test_one_projection_palette_across_the_chapter():
+    from matplotlib.colors import same_color
+    assert projection_color("layer-wise GOP") == projection_color("layer-wise") == PROJECTION_COLORS["layer-wise"]
+    assert projection_color("global GOP") == projection_color("global") == PROJECTION_COLORS["global"]
+    assert projection_color("g_f (no projection)") == PROJECTION_COLORS["none"]
+    import pandas as pd
+    rows = [{"direction": d, "eta": e, "dL_retain": 1e-4, "first-order dL_retain": 1e-4, "dL_forget": -1e-3,
+             "first-order dL_forget": -1e-3} for d in ("g_f (no projection)", "layer-wise GOP", "global GOP")
+            for e in (1e-3, 1e-2)]
+    fig = plot_step_response({"net": pd.DataFrame(rows)})
+    by_label = {line.get_label(): line.get_color() for line in fig.axes[0].get_lines()}
+    assert same_color(by_label["layer-wise GOP: measured"], PROJECTION_COLORS["layer-wise"])
+    assert same_color(by_label["global GOP: measured"], PROJECTION_COLORS["global"])
     plt.close(fig)

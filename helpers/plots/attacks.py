@@ -76,7 +76,8 @@ def plot_score_versus_gap(table, retrain: str = "Retrain"):
     ax_m.set(xlabel="MIA-efficacy % (higher = 'looks forgotten')", yticks=y, yticklabels=names, xlim=(0, 100))
     ax_m.legend(fontsize=9, loc="lower right")
     ax_g.barh(y, table["AG"], color=colors)
-    ax_g.set(xlabel="Average Gap to Retrain, AG % (lower is better)")
+    ax_g.set(xlabel="Average Gap to Retrain, AG % (lower is better)",
+             xlim=(0, 1.18 * max(float(table["AG"].max()), 1e-9)))        # room for the value labels
     for yi, v in zip(y, table["AG"]):
         ax_g.text(v, yi, f" {v:.1f}", va="center", fontsize=9)
     ax_m.invert_yaxis()

@@ -102,8 +102,9 @@ def plot_target_bias(expected: np.ndarray, sampled: np.ndarray, similar_share: n
     ax_l.bar(k + 0.2, sampled, width=0.4, color="tab:orange", label="mean of sampled labels")
     ax_l.axhline(1 / K, color="0.3", ls="--", lw=1, label="uniform 1/K")
     ax_l.set(title=f"Random Labels, expected target (true class {true_class})", xlabel="class",
-             ylabel="probability", xticks=k)
-    ax_l.legend(fontsize=8, loc="lower right")
+             ylabel="probability", xticks=k,
+             ylim=(0, 1.4 * max(np.max(expected), np.max(sampled), 1 / K)))   # room for the legend above the bars
+    ax_l.legend(fontsize=8, loc="upper center", ncol=3)
     if random_share is None:
         ax_r.bar(k, similar_share, color=TARGET_COLOR, label="Similar Labels")
     else:
@@ -112,6 +113,6 @@ def plot_target_bias(expected: np.ndarray, sampled: np.ndarray, similar_share: n
         ax_r.set_ylim(0, 1.35 * max(np.max(similar_share), np.max(random_share)))     # room for the legend
         ax_r.legend(fontsize=8, loc="upper center", ncol=2)
     ax_r.axhline(1 / K, color="0.3", ls="--", lw=1)
-    ax_r.set(title="labels chosen over D_f: share of each class", xlabel="class", ylabel="share", xticks=k)
+    ax_r.set(title="labels chosen over $D_f$: share of each class", xlabel="class", ylabel="share", xticks=k)
     fig.tight_layout()
     return fig

@@ -9,6 +9,13 @@ import torch
 from ..gop import project
 
 COLORS = {"g_r": "C0", "g_f": "C3", "proj": "C2"}
+PROJECTION_COLORS = {"none": COLORS["g_f"], "layer-wise": COLORS["proj"], "global": "C1"}   # one palette for the chapter
+
+
+def projection_color(label: str) -> str:
+    """The chapter's colour of a direction or run label: layer-wise GOP green, global GOP orange, no projection red."""
+    text = label.lower()
+    return PROJECTION_COLORS["layer-wise" if "layer" in text else "global" if "global" in text else "none"]
 
 
 def gop_vectors(angle: float, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
@@ -115,8 +122,8 @@ def plot_layer_cosines(checks: pd.DataFrame):
     x = np.arange(len(w))
     fig, ax = plt.subplots(figsize=(11, 3.8))
     ax.bar(x - 0.27, w["cos(g_f, g_r)"], 0.27, color=COLORS["g_f"], label=r"$\cos(g_f, g_r)$ (no projection)")
-    ax.bar(x, w["cos(global, g_r)"], 0.27, color="C1", label="after global GOP (Eq. 8)")
-    ax.bar(x + 0.27, w["cos(g^_f, g_r)"], 0.27, color=COLORS["proj"], label="after layer-wise GOP (Eqs. 9-10)")
+    ax.bar(x, w["cos(global, g_r)"], 0.27, color=PROJECTION_COLORS["global"], label="after global GOP (Eq. 8)")
+    ax.bar(x + 0.27, w["cos(g^_f, g_r)"], 0.27, color=PROJECTION_COLORS["layer-wise"], label="after layer-wise GOP (Eqs. 9-10)")
     ax.axhline(0, color="0.4", lw=0.8)
     ax.set_xticks(x, [n.removesuffix(".weight") for n in w.index], rotation=60, ha="right", fontsize=8)
     ax.set(ylabel="cosine with $g_r$", title="Per-layer gradient conflict on the trained quantized network")
@@ -133,11 +140,12 @@ def plot_step_response(responses: dict):
     """
     fig, axes = plt.subplots(2, len(responses), figsize=(5.4 * len(responses), 7), squeeze=False, sharex=True)
     for col, (label, df) in enumerate(responses.items()):
-        for k, (direction, part) in enumerate(df.groupby("direction", sort=False)):
+        for direction, part in df.groupby("direction", sort=False):
+            color = projection_color(direction)
             for row, loss in enumerate(["dL_retain", "dL_forget"]):
                 ax = axes[row, col]
-                ax.plot(part["eta"], part[loss], "o-", color=f"C{k}", label=f"{direction}: measured")
-                ax.plot(part["eta"], part[f"first-order {loss}"], "--", color=f"C{k}", alpha=0.7,
+                ax.plot(part["eta"], part[loss], "o-", color=color, label=f"{direction}: measured")
+                ax.plot(part["eta"], part[f"first-order {loss}"], "--", color=color, alpha=0.7,
                         label=f"{direction}: first order")
         for row, name in enumerate([r"$\Delta L_r$ (retain)", r"$\Delta L_f$ (forget)"]):
             ax = axes[row, col]
@@ -172,13 +180,13 @@ def plot_cosine_history(histories: dict):
                       fontsize=7)
         ax.set(title=f"{label}: cos($g_f$, $g_r$) per layer", xlabel="step")
         by_step = w.groupby("step")
-        ax_line.plot(by_step["cos before"].apply(lambda c: (c < 0).mean()), "o-", color=f"C{col}",
+        ax_line.plot(by_step["cos before"].apply(lambda c: (c < 0).mean()), "o-", color=projection_color(label),
                      label=f"{label}: share of layers with cos < 0 (before)")
-        ax_line.plot(by_step["cos after"].apply(lambda c: c.abs().mean()), "s--", color=f"C{col}",
+        ax_line.plot(by_step["cos after"].apply(lambda c: c.abs().mean()), "s--", color=projection_color(label),
                      label=f"{label}: mean |cos| after projection")
     fig.colorbar(im, ax=fig.axes[1:], fraction=0.03)
     ax_line.set(xlabel="step", ylim=(-0.05, 1.05))
-    ax_line.legend(fontsize=8, ncol=2)
+    ax_line.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.3))   # below the axes: covers no curve
     return fig
 
 
