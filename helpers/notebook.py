@@ -34,3 +34,11 @@ def glue(name: str, value, display: bool = False):
         return value
     myst_glue(name, value, display=display)
     return value
+
+
+def join_words(words, last: str = " and ") -> str:
+    """Words joined for a sentence: ``"a"``, ``"a and b"``, ``"a, b and c"`` (``last=", "``: commas only)."""
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + last + words[-1]

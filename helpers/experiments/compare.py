@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..metrics import METRICS
+from ..notebook import join_words
 
 LABELS = {"retrain": "Retrain", "ft": "FT", "ga": "GA", "iu": "IU", "rl": "RL", "l1_sparse": "ℓ1-sparse",
           "salun": "SalUn", "qmul": "Q-MUL", "oeu": "OEU", "oeu_no_gop": "OEU w/o GOP",
@@ -86,13 +87,9 @@ def ablation_verdict(computed: pd.DataFrame, reference: str = "oeu") -> str:
                                      list(diff.index[noise]))
     parts = []
     if confirmed:
-        parts.append(f"is confirmed for {_join(confirmed)} (a larger AG than {name}, by more than one standard deviation)")
+        parts.append(f"is confirmed for {join_words(confirmed)} (a larger AG than {name}, by more than one standard deviation)")
     if refuted:
-        parts.append(f"is contradicted by {_join(refuted)} (a smaller AG than {name}, by more than one standard deviation)")
+        parts.append(f"is contradicted by {join_words(refuted)} (a smaller AG than {name}, by more than one standard deviation)")
     if undecided:
-        parts.append(f"cannot be decided for {_join(undecided)} (within one standard deviation of {name} on these seeds)")
+        parts.append(f"cannot be decided for {join_words(undecided)} (within one standard deviation of {name} on these seeds)")
     return "; ".join(parts)
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

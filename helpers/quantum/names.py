@@ -2,6 +2,8 @@
 (``"iris"``), sentences capitalise them (``"Iris"``)."""
 from __future__ import annotations
 
+from ..notebook import join_words
+
 DISPLAY_NAMES = {"iris": "Iris", "wine": "Wine", "covertype": "Covertype"}
 
 
@@ -13,7 +15,4 @@ def display_name(name: str) -> str:
 def display_list(names, last: str = " and ") -> str:
     """Display names joined for a sentence: ``"Iris"``, ``"Iris and Wine"``, ``"Iris, Wine and Covertype"``
     (``last=", "`` joins every name with commas)."""
-    names = [display_name(n) for n in names]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + last + names[-1]
+    return join_words((display_name(n) for n in names), last)
