@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 from .losses import entropy, entropy_forget_loss, random_labels, similar_labels
 from .train import predict, seed_everything
+from .unlearn.base import gradients, trainable
 from .unlearn.oeu import unlearning_loop
 
 OBJECTIVES = ("random", "similar", "entropy")
@@ -155,11 +156,10 @@ def gradient_norms(model, forget_set, retain_set, objectives=OBJECTIVES, seed: i
     the ``"entropy"`` gradient is small next to a label objective's.
     """
     net = copy.deepcopy(model).train()
-    params = [p for p in net.parameters() if p.requires_grad]
+    params = trainable(net)
 
     def norm(loss):
-        grads = torch.autograd.grad(loss, params, allow_unused=True)
-        return math.sqrt(sum(float(g.pow(2).sum()) for g in grads if g is not None))
+        return math.sqrt(sum(float(g.pow(2).sum()) for g in gradients(loss, params)))
 
     idx_f = torch.arange(len(forget_set))
     x_f, _ = forget_set[idx_f]
