@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from helpers.experiments import aggregate
-from helpers.experiments.compare import (ablation_verdict, block, difference_from, rank_agreement, rank_comparison,
-                                        side_by_side)
+from helpers.experiments.compare import (ablation_verdict, block, difference_from, judge, judge_words, rank_agreement,
+                                        rank_comparison, side_by_side)
 from helpers.paper import oeu_wide
 from helpers.plots import plot_gap_bars, plot_runtime
 
@@ -46,18 +46,54 @@ def test_rank_comparison_ranks_by_ag_and_agreement_is_spearman():
     assert rank_agreement(rank_comparison(computed, reversed_)) == pytest.approx(-1.0)
 
 
-def test_difference_from_the_reference_and_the_ablation_verdict():
-    computed = block(fake_table(), 0.1)                 # equal seeds: AG_std is 0, so nothing is noise
-    diff = difference_from(computed, "ft")
-    assert list(diff.index) == ["GA", "OEU"] and (diff["AG - FT"] > 0).all() and not diff["within noise"].any()
-    assert ablation_verdict(computed, "ft") == ("is confirmed for GA and OEU (a larger AG than FT, by more than one "
-                                                "standard deviation)")
-    assert ablation_verdict(computed, "oeu").startswith("is contradicted by FT and GA (a smaller AG than OEU")
-    noisy = computed.assign(AG_std=10.0)
-    assert difference_from(noisy, "oeu")["within noise"].all()
-    assert ablation_verdict(noisy, "oeu") == "cannot be decided for FT and GA (within one standard deviation of OEU on these seeds)"
-    with pytest.raises(ValueError, match="'salun' is not in this block"):
-        difference_from(computed, "salun")
+def seeded_table(ag: dict, noise: dict | None = None, seeds=(1, 2, 3)):
+    """A block whose method m has AG ag[m] + noise[m][i] on seed i (FA carries the whole gap)."""
+    rows = []
+    for i, seed in enumerate(seeds):
+        for method, value in ag.items():
+            jitter = (noise or {}).get(method, [0.0] * len(seeds))[i]
+            # Retrain's FA is 50; a method's FA is 50 + 4 * AG so that its four-metric mean gap is AG
+            rows.append({"amount": 0.1, "method": method, "seed": seed, "FA": 50.0 + 4 * (value + jitter),
+                         "RA": 99.0, "TA": 95.0, "MIA": 10.0, "seconds": 1.0})
+    return block(aggregate(pd.DataFrame(rows)), 0.1)
+
+
+def test_difference_from_pairs_seeds_and_the_ablation_verdict_has_three_branches():
+    base = {"retrain": 0.0, "oeu": 1.0, "ga": 3.0, "ft": 0.2, "salun": 1.0}
+    noise = {"oeu": [0.0, 0.1, -0.1], "ga": [0.1, 0.0, 0.2], "ft": [0.0, -0.1, 0.1], "salun": [-2.0, 2.5, 0.1]}
+    computed = seeded_table(base, noise)
+    diff = difference_from(computed, "oeu")
+    assert list(diff.index) == ["GA", "FT", "SalUn"]
+    assert list(diff["verdict"]) == ["larger", "smaller", "undecided"]
+    assert diff.loc["GA", "low"] > 0 and diff.loc["FT", "high"] < 0 and diff.loc["SalUn", "low"] < 0 < diff.loc["SalUn", "high"]
+    words = ablation_verdict(computed, "oeu")
+    assert words.startswith("is confirmed for GA (a larger AG than OEU; the paired 95 % interval over 3 seeds lies above zero)")
+    assert "is contradicted by FT" in words and "cannot be decided for SalUn" in words
+    with pytest.raises(ValueError, match="'qmul' is not in this block"):
+        difference_from(computed, "qmul")
+
+
+def test_one_seed_is_always_undecided():
+    computed = seeded_table({"retrain": 0.0, "oeu": 1.0, "ga": 30.0}, seeds=(1,))
+    assert list(difference_from(computed, "oeu")["verdict"]) == ["undecided"]
+
+
+def test_judge_compares_with_doing_nothing_and_with_the_noise_floor():
+    base = {"retrain": 0.0, "retrain_indep": 1.0, "original": 2.0, "good": 0.8, "bad": 4.0, "noisy": 2.0}
+    noise = {"retrain_indep": [0.1, -0.1, 0.0], "original": [0.0, 0.1, -0.1], "good": [0.0, 0.1, 0.0],
+             "bad": [0.1, 0.0, 0.0], "noisy": [-3.0, 3.0, 0.5]}
+    judged = judge(seeded_table(base, noise))
+    assert list(judged.index) == ["good", "bad", "noisy"]
+    assert list(judged["vs Original"]) == ["better", "worse", "undecided"]
+    assert list(judged["vs noise floor"]) == ["within", "above", "within"]
+    text = judge_words(judged)
+    assert text.startswith("Good is closer to Retrain than doing nothing; bad is farther")
+    assert "for noisy the difference from doing nothing is undecided" in text
+    assert "good and noisy are not farther from Retrain than an independently seeded Retrain is" in text
+    nothing = judge(seeded_table({**base, "good": 2.5}, {**noise, "good": [0.0, 0.1, 0.0]}))
+    assert judge_words(nothing).startswith("No method is closer to Retrain than doing nothing")
+    with pytest.raises(ValueError, match="no \\['original'\\] rows"):
+        judge(seeded_table({"retrain": 0.0, "retrain_indep": 1.0, "oeu": 1.0}))
 
 
 def test_chapter_5_figures_draw_one_bar_per_method():

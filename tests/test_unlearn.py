@@ -20,11 +20,11 @@ def setup():
 
 
 def test_registry_holds_every_method_of_the_paper():
-    assert set(METHODS) == {"retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul", "oeu",
+    assert set(METHODS) == {"original", "retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul", "oeu",
                             "oeu_no_gop", "oeu_no_egu", "oeu_global_gop"}
 
 
-@pytest.mark.parametrize("method", sorted(METHODS))
+@pytest.mark.parametrize("method", sorted(set(METHODS) - {"original"}))
 def test_returns_a_new_model_and_leaves_the_input_bit_identical(setup, method):
     model, forget_set, retain_set, _ = setup
     before = {k: v.clone() for k, v in model.state_dict().items()}
@@ -34,6 +34,15 @@ def test_returns_a_new_model_and_leaves_the_input_bit_identical(setup, method):
     changed = [k for k, v in new.state_dict().items() if not torch.equal(before[k], v)]
     assert changed, f"{method} changed nothing"
     assert new.unlearn_seconds > 0 and torch.isfinite(predict(new, forget_set)).all()
+
+
+def test_doing_nothing_returns_an_equal_copy(setup):
+    model, forget_set, retain_set, _ = setup
+    new = unlearn("original", model, forget_set, retain_set, seed=3)
+    assert new is not model
+    assert all(torch.equal(v, model.state_dict()[k]) for k, v in new.state_dict().items())
+    with pytest.raises(ValueError, match="original has no hyper-parameter"):
+        unlearn("original", model, forget_set, retain_set, epochs=1)
 
 
 def test_gradient_ascent_lowers_forget_accuracy(setup):

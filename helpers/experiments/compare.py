@@ -8,21 +8,27 @@ do not. ``rank_comparison`` puts the two AG rankings side by side and
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..metrics import METRICS
 from ..notebook import join_words
+from ..stats import PairedInterval, paired_interval
+from .runner import BASELINES, ORACLE_REPLICA
 
-LABELS = {"retrain": "Retrain", "ft": "FT", "ga": "GA", "iu": "IU", "rl": "RL", "l1_sparse": "ℓ1-sparse",
+LABELS = {"original": "Original (do nothing)", "retrain_indep": "Retrain′ (independent seed)", "retrain": "Retrain", "ft": "FT", "ga": "GA", "iu": "IU", "rl": "RL", "l1_sparse": "ℓ1-sparse",
           "salun": "SalUn", "qmul": "Q-MUL", "oeu": "OEU", "oeu_no_gop": "OEU w/o GOP",
           "oeu_no_egu": "OEU w/o EGU", "oeu_global_gop": "OEU GOP_global"}
 
 
 def block(table: pd.DataFrame, amount) -> pd.DataFrame:
-    """The rows of one ratio (or class) of a computed table, indexed by method."""
+    """The rows of one ratio (or class) of a computed table, indexed by method (per-seed rows kept)."""
     if amount not in table.index.get_level_values(0):
         raise ValueError(f"{amount!r} is not in this table; it has {sorted(set(table.index.get_level_values(0)))}")
-    return table.xs(amount, level=0)
+    out = table.xs(amount, level=0).copy()
+    rows = table.attrs.get("per_seed")
+    out.attrs = {**table.attrs, "per_seed": None if rows is None else rows[rows.amount == amount].reset_index(drop=True)}
+    return out
 
 
 def side_by_side(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
@@ -40,7 +46,7 @@ def side_by_side(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFram
 
 def rank_comparison(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     """AG and AG rank (1 = closest to Retrain) of each method, computed and published; Retrain left out."""
-    methods = [m for m in computed.index if m != "retrain" and m in published.index]
+    methods = [m for m in computed.index if m not in BASELINES and m in published.index]
     out = pd.DataFrame({"AG computed": computed.loc[methods, "AG"], "AG published": published.loc[methods, "AG"]})
     out.insert(1, "rank computed", out["AG computed"].rank(method="min").astype(int))
     out["rank published"] = out["AG published"].rank(method="min").astype(int)
@@ -53,43 +59,116 @@ def rank_agreement(ranks: pd.DataFrame) -> float:
     return float(ranks["AG computed"].corr(ranks["AG published"], method="spearman"))
 
 
-def difference_from(computed: pd.DataFrame, reference: str = "oeu") -> pd.DataFrame:
-    """Each method's AG minus ``reference``'s, and whether that is within seed noise; Retrain left out.
+def per_seed(computed: pd.DataFrame, method: str) -> pd.Series:
+    """One method's AG on each seed (index: seed) from a :func:`block` of a computed table."""
+    rows = computed.attrs.get("per_seed")
+    if rows is None:
+        raise ValueError("this table has no per-seed rows (attrs['per_seed']); build it with run_table or aggregate")
+    if method not in set(rows.method):
+        raise ValueError(f"{method!r} is not in this block; it has {list(dict.fromkeys(rows.method))}")
+    return rows[rows.method == method].set_index("seed")["AG"].sort_index()
 
-    "Within noise" means the difference is at most one standard deviation over
-    seeds, the larger of the two methods' ``AG_std``: the least an ablation claim
-    ("removing a component raises AG") has to clear.
+
+def paired_ag(computed: pd.DataFrame, a: str, b: str) -> PairedInterval | None:
+    """The t interval of ``AG(a) - AG(b)`` paired over seeds; ``None`` with fewer than two seeds."""
+    x, y = per_seed(computed, a), per_seed(computed, b)
+    x, y = x.align(y, join="inner")
+    return paired_interval(x.to_numpy(), y.to_numpy()) if len(x) >= 2 else None
+
+
+def _direction(interval: PairedInterval | None) -> str:
+    return "undecided" if interval is None else interval.direction
+
+
+def difference_from(computed: pd.DataFrame, reference: str = "oeu") -> pd.DataFrame:
+    """Each method's AG minus ``reference``'s, paired over seeds, with its 95 % t interval.
+
+    Column ``verdict`` is ``"larger"`` or ``"smaller"`` when the interval
+    excludes zero and ``"undecided"`` when it spans it (or there is one seed).
+    The reference rows (Retrain, Retrain′, Original) are left out.
     """
     if reference not in computed.index:
         raise ValueError(f"{reference!r} is not in this block; it has {list(computed.index)}")
-    ref = computed.loc[reference]
-    others = [m for m in computed.index if m not in ("retrain", reference)]
-    out = pd.DataFrame({"AG": computed.loc[others, "AG"]})
-    out[f"AG - {LABELS.get(reference, reference)}"] = out["AG"] - ref["AG"]
-    out["one std"] = computed.loc[others, "AG_std"].clip(lower=ref["AG_std"])
-    out["within noise"] = out.iloc[:, 1].abs() <= out["one std"]
-    out.index = [LABELS.get(m, m) for m in others]
+    others = [m for m in computed.index if m not in (*BASELINES, reference)]
+    name = LABELS.get(reference, reference)
+    rows = []
+    for m in others:
+        iv = paired_ag(computed, m, reference)
+        rows.append({"AG": computed.loc[m, "AG"], f"AG - {name}": computed.loc[m, "AG"] - computed.loc[reference, "AG"],
+                     "low": np.nan if iv is None else iv.low, "high": np.nan if iv is None else iv.high,
+                     "verdict": _direction(iv)})
+    out = pd.DataFrame(rows, index=[LABELS.get(m, m) for m in others])
     return out
 
 
 def ablation_verdict(computed: pd.DataFrame, reference: str = "oeu") -> str:
     """The paper's ablation claim ("every variant has a larger AG than ``reference``"), variant by variant.
 
-    A variant *confirms* it when its AG is larger by more than the seed noise of
-    :func:`difference_from`, *contradicts* it when smaller by more than that, and
-    leaves it *undecided* otherwise. Returns a clause such as "is confirmed for
-    OEU w/o EGU ...; cannot be decided for OEU w/o GOP ...".
+    A variant *confirms* it when its AG is larger with a paired 95 % t interval
+    over seeds wholly above zero (:func:`difference_from`), *contradicts* it when
+    the interval is wholly below zero, and leaves it *undecided* otherwise.
     """
     diff = difference_from(computed, reference)
-    delta, noise = diff.iloc[:, 1], diff["within noise"]
     name = LABELS.get(reference, reference)
-    confirmed, refuted, undecided = (list(diff.index[(delta > 0) & ~noise]), list(diff.index[(delta < 0) & ~noise]),
-                                     list(diff.index[noise]))
+    n = len(computed.attrs["per_seed"].seed.unique())
+    groups = {v: list(diff.index[diff["verdict"] == v]) for v in ("larger", "smaller", "undecided")}
     parts = []
-    if confirmed:
-        parts.append(f"is confirmed for {join_words(confirmed)} (a larger AG than {name}, by more than one standard deviation)")
-    if refuted:
-        parts.append(f"is contradicted by {join_words(refuted)} (a smaller AG than {name}, by more than one standard deviation)")
-    if undecided:
-        parts.append(f"cannot be decided for {join_words(undecided)} (within one standard deviation of {name} on these seeds)")
+    if groups["larger"]:
+        parts.append(f"is confirmed for {join_words(groups['larger'])} (a larger AG than {name}; "
+                     f"the paired 95 % interval over {n} seeds lies above zero)")
+    if groups["smaller"]:
+        parts.append(f"is contradicted by {join_words(groups['smaller'])} (a smaller AG than {name}; "
+                     f"the paired 95 % interval over {n} seeds lies below zero)")
+    if groups["undecided"]:
+        parts.append(f"cannot be decided for {join_words(groups['undecided'])} (the paired 95 % interval over "
+                     f"{n} seeds spans zero)")
     return "; ".join(parts)
+
+
+def judge(computed: pd.DataFrame) -> pd.DataFrame:
+    """Every method of one block against doing nothing and against the oracle's noise floor.
+
+    Two paired comparisons over seeds (95 % t intervals, sample std):
+
+    - ``vs Original``: AG(method) - AG(Original). ``"better"`` when the
+      interval lies below zero (closer to Retrain than doing nothing),
+      ``"worse"`` above, ``"undecided"`` when it spans zero.
+    - ``vs noise floor``: AG(method) - AG(Retrain′), where Retrain′ is a second,
+      independently seeded Retrain. ``"above"`` when the interval lies above
+      zero (the method is farther from Retrain than another Retrain is),
+      ``"within"`` when it spans zero, ``"below"`` when it lies below zero.
+    """
+    missing = [m for m in ("original", ORACLE_REPLICA) if m not in computed.index]
+    if missing:
+        raise ValueError(f"this block has no {missing} rows; run_table adds them")
+    methods = [m for m in computed.index if m not in BASELINES]
+    rows = []
+    for m in methods:
+        vs_orig, vs_floor = paired_ag(computed, m, "original"), paired_ag(computed, m, ORACLE_REPLICA)
+        rows.append({"AG": computed.loc[m, "AG"],
+                     "AG - Original": computed.loc[m, "AG"] - computed.loc["original", "AG"],
+                     "vs Original": {"smaller": "better", "larger": "worse"}.get(_direction(vs_orig), "undecided"),
+                     "AG - Retrain′": computed.loc[m, "AG"] - computed.loc[ORACLE_REPLICA, "AG"],
+                     "vs noise floor": {"smaller": "below", "larger": "above"}.get(_direction(vs_floor), "within")})
+    return pd.DataFrame(rows, index=pd.Index([LABELS.get(m, m) for m in methods], name="method"))
+
+
+def judge_words(judged: pd.DataFrame) -> str:
+    """One sentence from :func:`judge`: which methods beat doing nothing, which are within the noise floor."""
+    better = list(judged.index[judged["vs Original"] == "better"])
+    worse = list(judged.index[judged["vs Original"] == "worse"])
+    undecided = list(judged.index[judged["vs Original"] == "undecided"])
+    floor = list(judged.index[judged["vs noise floor"] != "above"])
+    parts = [f"{join_words(better)} {'is' if len(better) == 1 else 'are'} closer to Retrain than doing nothing"
+             if better else "no method is closer to Retrain than doing nothing"]
+    if worse:
+        parts.append(f"{join_words(worse)} {'is' if len(worse) == 1 else 'are'} farther from it than doing nothing")
+    if undecided:
+        parts.append(f"for {join_words(undecided)} the difference from doing nothing is undecided")
+    text = "; ".join(parts) + " (paired 95 % t intervals over seeds). "
+    if floor:
+        text += (f"{join_words(floor)} {'is' if len(floor) == 1 else 'are'} not farther from Retrain than an "
+                 "independently seeded Retrain is: within the oracle's own noise floor.")
+    else:
+        text += "Every method is farther from Retrain than an independently seeded Retrain is."
+    return text[0].upper() + text[1:]

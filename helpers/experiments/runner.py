@@ -5,6 +5,12 @@ original model for that seed (cached), split off the forget set, unlearn,
 evaluate FA / RA / TA / MIA, and time the method. ``run_table`` repeats cells
 over seeds and aggregates them: mean and standard deviation over seeds, and
 each metric's gap to Retrain (computed per seed, then averaged).
+
+Every table carries two reference rows beside the methods: **Original**, the
+do-nothing model (what a method has to beat), and **Retrain′**, a second
+Retrain with its own independent seed stream (:mod:`helpers.seeds`): its gap
+to Retrain is the oracle's own noise floor, the smallest gap any method can be
+told apart from.
 """
 from __future__ import annotations
 
@@ -35,6 +41,8 @@ HPARAMS_FILE = Path(__file__).with_name("hparams.json")
 PAPER_METHODS = ("retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul", "oeu")
 ABLATIONS = ("retrain", "oeu", "oeu_no_gop", "oeu_no_egu", "oeu_global_gop")
 SCENARIOS = ("random", "class")
+ORACLE_REPLICA = "retrain_indep"     # a second Retrain, independently seeded: the oracle's noise floor
+BASELINES = ("retrain", ORACLE_REPLICA, "original")    # reference rows every table carries
 
 
 def resolve_setting(model: str, quant: str) -> QuantSetting:
@@ -52,7 +60,9 @@ def load_hparams(profile: str) -> dict:
 
 def method_hparams(method: str, profile: Profile, tuned: dict) -> dict:
     """Hyper-parameters for one method: Retrain follows the profile's recipe, others the tuned file."""
-    if method == "retrain":
+    if method == "original":
+        return {}
+    if method in ("retrain", ORACLE_REPLICA):
         return dict(epochs=profile.retrain_epochs, lr=profile.lr, batch_size=profile.batch_size)
     return {**DEFAULTS[method], **tuned.get(method, {})}
 
@@ -95,7 +105,10 @@ def run_cell(profile, data, setting, scenario, amount, method, seed, hparams, ca
     if row is None:
         model = original_model(profile, data, setting, seed, cache)
         forget_set, retain_set, test_set = forget_retain(data, scenario, amount, seed)
-        new = unlearn(method, model, forget_set, retain_set, seed=seed, **hparams)
+        if method == ORACLE_REPLICA:
+            new = unlearn("retrain", model, forget_set, retain_set, seed=seed, replica=1, **hparams)
+        else:
+            new = unlearn(method, model, forget_set, retain_set, seed=seed, **hparams)
         row = {**evaluate_metrics(new, forget_set, retain_set, test_set), "seconds": new.unlearn_seconds}
         cache.put_json(config, row)
     return row
@@ -110,19 +123,24 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
     ``scenario="class"`` forgets whole classes: ``ratios`` then lists the classes.
     Columns: ``FA RA TA MIA`` (mean), ``FA_std ...`` (std over seeds), ``FA_gap ...``
     (mean over seeds of ``|metric - Retrain's metric|``), ``AG`` and ``AG_std``
-    (mean gap over the four metrics), ``seconds``. Retrain is always run: the
-    gaps need it. ``hparams`` overrides the tuned values (method -> dict).
+    (mean gap over the four metrics), ``seconds``. Retrain, an independently
+    seeded second Retrain (``retrain_indep``, the noise floor) and the
+    do-nothing ``original`` are always run. Standard deviations are sample
+    standard deviations over seeds (``ddof=1``); the per-seed rows are kept in
+    ``table.attrs["per_seed"]`` for paired verdicts
+    (:func:`helpers.experiments.compare.judge`). ``hparams`` overrides the
+    tuned values (method -> dict).
     """
     profile = get_profile(profile) if isinstance(profile, str) else profile
     if not isinstance(cache, ResultCache):
         cache = ResultCache(enabled=bool(cache))
-    unknown = [m for m in methods if m not in METHODS]
+    unknown = [m for m in methods if m not in METHODS and m != ORACLE_REPLICA]
     if unknown:
         raise ValueError(f"unknown method(s) {unknown}; choose from {sorted(METHODS)}")
     setting = resolve_setting(model, quant)
     data = load_dataset(dataset or profile.dataset, root=root, augment=profile.augment)
     tuned = {**load_hparams(profile.name), **(hparams or {})}
-    methods = ["retrain"] + [m for m in methods if m != "retrain"]
+    methods = list(BASELINES) + [m for m in methods if m not in BASELINES]
     cells = [(a, m, s) for a in ratios for m in methods for s in seeds]
     rows = []
     for amount, method, seed in progress_bar(cells, desc=f"{setting.label} {scenario}", enabled=progress):
@@ -143,13 +161,14 @@ def aggregate(raw: pd.DataFrame, scenario: str = "random") -> pd.DataFrame:
     order = {m: i for i, m in enumerate(dict.fromkeys(raw.method))}
     grouped = raw.groupby(keys, sort=False)
     table = grouped[list(METRICS) + [f"{m}_gap" for m in METRICS] + ["AG", "seconds"]].mean()
-    stds = grouped[list(METRICS) + ["AG"]].std(ddof=0).add_suffix("_std")
+    stds = grouped[list(METRICS) + ["AG"]].std(ddof=1).add_suffix("_std")
     table = table.join(stds)
     columns = [c for m in METRICS for c in (m, f"{m}_std", f"{m}_gap")] + ["AG", "AG_std", "seconds"]
     table = table[columns].sort_index(level=1, key=lambda s: s.map(order), sort_remaining=False)
     table = table.sort_index(level=0, sort_remaining=False)
     table.index.names = ["ratio" if scenario == "random" else "class", "method"]
     table.attrs["seeds"] = sorted(raw.seed.unique().tolist())
+    table.attrs["per_seed"] = raw[["amount", "method", "seed", *METRICS, "AG"]].reset_index(drop=True)
     table.attrs["source"] = "computed"
     return table
 
@@ -172,4 +191,5 @@ def ratio_to_retrain(table: pd.DataFrame) -> pd.Series:
 
 
 __all__ = ["run_table", "run_cell", "aggregate", "format_table", "ratio_to_retrain", "original_model",
-           "forget_retain", "resolve_setting", "load_hparams", "PAPER_METHODS", "ABLATIONS"]
+           "forget_retain", "resolve_setting", "load_hparams", "PAPER_METHODS", "ABLATIONS", "BASELINES",
+           "ORACLE_REPLICA"]

@@ -28,6 +28,7 @@ import pandas as pd
 import torch
 
 from ..notebook import progress_bar
+from ..seeds import derive_seed
 from .gradients import logits
 from .training import probabilities, train_vqc
 
@@ -140,9 +141,15 @@ def unlearn_vqc(theta_orig, X_forget, X_anchor, forget_class: int, *, target: st
     return UnlearnResult(theta.detach(), q, calibration, pd.DataFrame(rows), time.perf_counter() - start, settings)
 
 
-def gold_retrain(data, forget_class: int, **train_kwargs):
-    """The gold standard: train from scratch on the retained classes only (train and validation)."""
+def gold_retrain(data, forget_class: int, *, seed: int = 0, replica: int = 0, **train_kwargs):
+    """The gold standard: train from scratch on the retained classes only (train and validation).
+
+    ``seed`` is the experiment seed; the gold model draws its initial weights and
+    mini-batches from the ``"oracle"`` stream :func:`helpers.seeds.derive_seed`
+    ``(seed, "oracle", replica)``, never from the original's ``init_theta(seed)``.
+    ``replica`` numbers independent gold models (the oracle's own noise floor).
+    """
     check_forget_class(forget_class, data.num_classes)
     keep, keep_val = data.y_train != forget_class, data.y_val != forget_class
     return train_vqc(data.X_train[keep], data.y_train[keep], data.X_val[keep_val], data.y_val[keep_val],
-                     **train_kwargs)
+                     seed=derive_seed(seed, "oracle", replica), **train_kwargs)

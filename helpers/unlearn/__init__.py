@@ -3,10 +3,12 @@
     new_model = unlearn("oeu", model, forget_set, retain_set, seed=0, epochs=3)
 
 ``METHODS`` lists them; ``DEFAULTS[name]`` holds each method's default
-hyper-parameters. The input model is never modified.
+hyper-parameters. The input model is never modified. Each run draws its randomness from
+its own seed stream (:mod:`helpers.seeds`): Retrain never starts from the original's weights.
 
 =================  ==========================================================
-``retrain``        from scratch on D_r (gold standard)
+``original``       do nothing: the original model itself (the baseline)
+``retrain``        from scratch on D_r, fresh weights (gold standard)
 ``ft``             fine-tune on D_r
 ``ga``             gradient ascent on D_f
 ``iu``             influence unlearning, WoodFisher inverse Hessian

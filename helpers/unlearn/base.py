@@ -13,10 +13,12 @@ import time
 import torch
 from torch import nn
 
+from ..seeds import derive_seed
 from ..train import CLIP_GRAD_NORM, batches, check_compatible, seed_everything
 
 METHODS: dict = {}
 DEFAULTS: dict = {}
+ORACLES = ("retrain",)      # methods that train from scratch: they draw from the "oracle" seed stream
 
 
 def register(name: str, **defaults):
@@ -28,12 +30,20 @@ def register(name: str, **defaults):
     return wrap
 
 
-def unlearn(method: str, model: nn.Module, forget_set, retain_set, *, seed: int = 0, **hparams) -> nn.Module:
+def unlearn(method: str, model: nn.Module, forget_set, retain_set, *, seed: int = 0, replica: int = 0,
+            **hparams) -> nn.Module:
     """Return a new model: ``model`` after unlearning ``forget_set`` with ``method``.
 
-    ``hparams`` override the method's defaults (see ``DEFAULTS[method]``); an
-    unknown hyper-parameter is an error, not silently ignored. The returned
-    model has an attribute ``unlearn_seconds`` (wall time of the method).
+    ``seed`` is the experiment seed (the one that built ``model``); the run
+    draws its randomness from its own stream (:func:`helpers.seeds.derive_seed`):
+    role ``"oracle"`` for Retrain, so that it starts from fresh weights that are
+    *not* the original's and shuffles in another order, and role ``"unlearn"``
+    for every other method. ``replica`` numbers independent runs of the same
+    method (e.g. a second, independently seeded Retrain for the oracle's own
+    noise floor). ``hparams`` override the method's defaults (see
+    ``DEFAULTS[method]``); an unknown hyper-parameter is an error, not silently
+    ignored. The returned model has an attribute ``unlearn_seconds`` (wall time
+    of the method).
     """
     if method not in METHODS:
         raise ValueError(f"unknown unlearning method {method!r}; choose one of {sorted(METHODS)}")
@@ -47,9 +57,10 @@ def unlearn(method: str, model: nn.Module, forget_set, retain_set, *, seed: int 
         check_compatible(model, dataset)
     settings = {**DEFAULTS[method], **hparams}
     new = copy.deepcopy(model)
-    seed_everything(seed)
+    stream = derive_seed(seed, "oracle" if method in ORACLES else "unlearn", replica)
+    seed_everything(stream)
     start = time.perf_counter()
-    METHODS[method](new, forget_set, retain_set, seed=seed, **settings)
+    METHODS[method](new, forget_set, retain_set, seed=stream, **settings)
     new.unlearn_seconds = time.perf_counter() - start
     new.eval()
     return new

@@ -1,4 +1,4 @@
-"""Methods that are (almost) ordinary training: Retrain, FT, GA, RL and l1-sparse.
+"""Methods that are (almost) ordinary training: Retrain, FT, GA, RL and l1-sparse; and doing nothing.
 
 These are the baselines of OEU Sec. 5.1, written as in the SalUn / "model
 sparsity" code bases the paper follows (Fan et al., 2024; Jia et al., 2023).
@@ -11,6 +11,15 @@ import torch.nn.functional as F
 from ..losses import random_labels
 from ..train import batches, train
 from .base import clipped_step, epoch_batches, register, reinitialize, sgd, trainable
+
+
+@register("original")
+def do_nothing(model, forget_set, retain_set, *, seed):
+    """Original: do nothing, return the model unchanged (the baseline every table shows).
+
+    A method that does not beat doing nothing has not unlearned anything a
+    table can see; its gap to Retrain is the distance it had to cover.
+    """
 
 
 @register("retrain", epochs=10, lr=0.02, batch_size=64)

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ...seeds import derive_seed
 from .data import HybridData, Split
 from .models import hybrid_model
 
@@ -106,15 +107,19 @@ def train_original(data: HybridData, seed: int = 0, **overrides) -> Trained:
                lr=recipe["lr"], batch_size=recipe["batch_size"], seed=seed)
 
 
-def train_oracle(data: HybridData, split: Split, seed: int = 0, **overrides) -> Trained:
+def train_oracle(data: HybridData, split: Split, seed: int = 0, replica: int = 0, **overrides) -> Trained:
     """The retrained oracle: same recipe, from scratch, on ``D_r`` only (it never sees ``D_f``).
 
-    In scenario B the validation samples of the forgotten class are left out as well."""
+    In scenario B the validation samples of the forgotten class are left out as well.
+    ``seed`` is the experiment seed; the oracle's initial weights and batch order
+    come from the ``"oracle"`` stream ``derive_seed(seed, "oracle", replica)``
+    (:mod:`helpers.seeds`), never from the original's. ``replica`` numbers
+    independent oracles."""
     recipe = {**RECIPES[data.name], **overrides}
     keep_val = (torch.ones_like(data.y_val, dtype=torch.bool) if split.forget_class is None
                 else data.y_val != split.forget_class)
     model = hybrid_model(data.front, data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
-                         n_layers=recipe["n_layers"], seed=seed + 1000)
+                         n_layers=recipe["n_layers"], seed=derive_seed(seed, "oracle", replica))
     r = split.retain_idx
     return fit(model, data.X_train[r], data.y_train[r], data.X_val[keep_val], data.y_val[keep_val],
-               epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=seed + 1000)
+               epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=derive_seed(seed, "oracle", replica) + 1)

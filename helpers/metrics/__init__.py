@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.svm import SVC
 
-from .train import evaluation_view, predict
+from ..train import evaluation_view, predict
 
 METRICS = ("FA", "RA", "TA", "MIA")
 
