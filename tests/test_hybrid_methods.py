@@ -83,3 +83,44 @@ def test_scenario_a_is_stratified_and_disjoint():
     assert len(set(f.tolist()) & set(r.tolist())) == 0 and len(f) + len(r) == len(data.y_train)
     assert set(data.y_train[f].tolist()) == set(range(10))            # every class is represented
     assert len(f) == pytest.approx(0.02 * len(data.y_train), abs=10)
+
+
+def test_the_oracle_never_starts_from_the_originals_weights_or_batch_order(monkeypatch):
+    """Capture each model's starting weights and batch-order seed as ``fit`` receives them."""
+    from helpers.quantum.hybrid import training
+
+    starts = []
+    real_fit = training.fit
+
+    def capture(model, *args, seed, **kwargs):
+        starts.append(({k: v.clone() for k, v in model.state_dict().items()}, seed))
+        return real_fit(model, *args, seed=seed, **{**kwargs, "epochs": 0})
+
+    monkeypatch.setattr(training, "fit", capture)
+    data = load_hybrid("iris", seed=1)
+    split = make_split(data.y_train, "A", num_classes=3, seed=1)
+    training.train_original(data, seed=1)
+    training.train_oracle(data, split, seed=1)
+    training.train_oracle(data, split, seed=1, replica=1)
+    (original, s_original), (oracle, s_oracle), (oracle_1, s_oracle_1) = starts
+    assert len({s_original, s_oracle, s_oracle_1}) == 3
+    for k in original:
+        assert not torch.equal(original[k], oracle[k]), f"{k}: the oracle starts from the original's weights"
+        assert not torch.equal(oracle[k], oracle_1[k]), f"{k}: the two oracles start alike"
+
+
+def test_unlearning_draws_from_its_own_stream(iris, monkeypatch):
+    """The method receives derive_seed(seed, "unlearn", replica), not the experiment seed; replicas differ."""
+    from helpers.quantum.hybrid import methods
+    from helpers.seeds import derive_seed
+
+    data, original, split = iris
+    received = []
+    monkeypatch.setitem(methods.METHODS, "spy", lambda model, task, *, seed: received.append(seed))
+    monkeypatch.setitem(methods.DEFAULTS, "spy", {})
+    unlearn("spy", original, data, split, seed=1)
+    unlearn("spy", original, data, split, seed=1, replica=1)
+    assert received == [derive_seed(1, "unlearn"), derive_seed(1, "unlearn", 1)] and 1 not in received
+    runs = [unlearn("certified", original, data, split, seed=1, replica=r, steps=3) for r in (0, 0, 1)]
+    same, other = (all(torch.equal(a, b) for a, b in zip(runs[0].parameters(), m.parameters())) for m in runs[1:])
+    assert same and not other

@@ -1,6 +1,6 @@
 """The hybrid study's unlearning methods (arXiv 2512.19253), behind one call.
 
-    new_model = unlearn("eu_k", model, data, split, seed=0, steps=40)
+    new_model = unlearn("eu_k", model, data, split, seed=1, steps=32)
 
 Every method gets a deep copy of ``model`` (the input is never modified) and a budget of
 ``steps`` optimiser updates (Adam, learning rate ``lr``). A step draws the next batch from
@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ...seeds import derive_seed
 from .data import HybridData, Split
 from .training import cycle
 
@@ -38,7 +39,9 @@ DEFAULTS: dict = {}
 
 
 def register(name: str, **defaults):
-    """Decorator adding ``fn(model, task, *, seed, **hp)`` (modifies ``model`` in place) to :data:`METHODS`."""
+    """Decorator adding ``fn(model, task, *, seed, **hp)`` (modifies ``model`` in place) to :data:`METHODS`.
+
+    ``seed`` reaching ``fn`` is already the run's ``"unlearn"`` stream (see :func:`unlearn`)."""
     def wrap(fn):
         METHODS[name] = fn
         DEFAULTS[name] = dict(defaults)
@@ -73,9 +76,15 @@ def make_task(data: HybridData, split: Split) -> Task:
                 split.forget_class, data.X_train.min().item(), data.X_train.max().item())
 
 
-def unlearn(method: str, model: nn.Module, data: HybridData, split: Split, *, seed: int = 0, on_step=None,
-            **hparams) -> nn.Module:
+def unlearn(method: str, model: nn.Module, data: HybridData, split: Split, *, seed: int = 0, replica: int = 0,
+            on_step=None, **hparams) -> nn.Module:
     """Return a NEW model: ``model`` after unlearning ``split.forget_idx`` with ``method``.
+
+    ``seed`` is the experiment seed (the one that fixed the data split and the original
+    model). The run draws all its randomness, batch order, re-initialised weights (EU-k),
+    gradient noise (certified), calibration halves (DG), from its own stream
+    ``derive_seed(seed, "unlearn", replica)`` (:mod:`helpers.seeds`), never from the
+    original's; ``replica`` numbers independent runs from one original.
 
     Unknown methods and hyper-parameters are errors. The result carries ``unlearn_seconds``.
     ``on_step(step, model)``, if given, is called after every update (used to choose the
@@ -85,12 +94,13 @@ def unlearn(method: str, model: nn.Module, data: HybridData, split: Split, *, se
     unknown = set(hparams) - set(DEFAULTS[method])
     if unknown:
         raise ValueError(f"{method} has no hyper-parameter(s) {sorted(unknown)}; it takes {sorted(DEFAULTS[method])}")
+    stream = derive_seed(seed, "unlearn", replica)
     new = copy.deepcopy(model)
-    torch.manual_seed(seed)
+    torch.manual_seed(stream)
     start = time.perf_counter()
     task = make_task(data, split)
     task.on_step = on_step
-    METHODS[method](new, task, seed=seed, **{**DEFAULTS[method], **hparams})
+    METHODS[method](new, task, seed=stream, **{**DEFAULTS[method], **hparams})
     new.unlearn_seconds = time.perf_counter() - start
     new.eval()
     return new

@@ -4,7 +4,9 @@
 - the checkpoint with the lowest **validation** loss is returned (the study picked the
   epoch with the best *test* accuracy, which leaks the test set into the model);
 - the **oracle** is trained from scratch on the retained training samples only, and
-  validated on validation samples of retained classes only (scenario B).
+  validated on validation samples of retained classes only (scenario B);
+- seeds: the original draws its weights and batch order from the experiment seed, an
+  oracle from its own stream ``derive_seed(seed, "oracle", replica)`` (:mod:`helpers.seeds`).
 
 :func:`paired_batches` pairs two sets of different sizes for the methods that use a
 forget batch and a retain batch per step: one epoch runs over the *longer* set and the
@@ -74,7 +76,10 @@ class Trained:
 
 
 def fit(model: nn.Module, X, y, X_val, y_val, *, epochs: int, lr: float, batch_size: int, seed: int) -> Trained:
-    """Adam on cross-entropy for ``epochs``; returns the model at its lowest validation loss (epoch 0 = start)."""
+    """Adam on cross-entropy for ``epochs``; returns the model at its lowest validation loss (epoch 0 = start).
+
+    ``seed`` seeds the generator of the batch order (its own ``torch.Generator``, separate
+    from the global generator that :func:`.models.hybrid_model` used for the weights)."""
     g = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
 
@@ -99,12 +104,16 @@ def fit(model: nn.Module, X, y, X_val, y_val, *, epochs: int, lr: float, batch_s
 
 
 def train_original(data: HybridData, seed: int = 0, **overrides) -> Trained:
-    """The model to unlearn from: a fresh hybrid classifier trained on the whole training split."""
+    """The model to unlearn from: a fresh hybrid classifier trained on the whole training split.
+
+    ``seed`` is the experiment seed; the original's stream is ``derive_seed(seed, "original")
+    == seed`` (:mod:`helpers.seeds`): it draws the initial weights and the batch order."""
     recipe = {**RECIPES[data.name], **overrides}
+    stream = derive_seed(seed, "original")
     model = hybrid_model(data.front, data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
-                         n_layers=recipe["n_layers"], seed=seed)
+                         n_layers=recipe["n_layers"], seed=stream)
     return fit(model, data.X_train, data.y_train, data.X_val, data.y_val, epochs=recipe["epochs"],
-               lr=recipe["lr"], batch_size=recipe["batch_size"], seed=seed)
+               lr=recipe["lr"], batch_size=recipe["batch_size"], seed=stream)
 
 
 def train_oracle(data: HybridData, split: Split, seed: int = 0, replica: int = 0, **overrides) -> Trained:
@@ -114,12 +123,14 @@ def train_oracle(data: HybridData, split: Split, seed: int = 0, replica: int = 0
     ``seed`` is the experiment seed; the oracle's initial weights and batch order
     come from the ``"oracle"`` stream ``derive_seed(seed, "oracle", replica)``
     (:mod:`helpers.seeds`), never from the original's. ``replica`` numbers
-    independent oracles."""
+    independent oracles: replica 1 is the chapter's noise floor, how far one
+    oracle is from another."""
     recipe = {**RECIPES[data.name], **overrides}
     keep_val = (torch.ones_like(data.y_val, dtype=torch.bool) if split.forget_class is None
                 else data.y_val != split.forget_class)
+    stream = derive_seed(seed, "oracle", replica)
     model = hybrid_model(data.front, data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
-                         n_layers=recipe["n_layers"], seed=derive_seed(seed, "oracle", replica))
+                         n_layers=recipe["n_layers"], seed=stream)
     r = split.retain_idx
     return fit(model, data.X_train[r], data.y_train[r], data.X_val[keep_val], data.y_val[keep_val],
-               epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=derive_seed(seed, "oracle", replica) + 1)
+               epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=stream)
