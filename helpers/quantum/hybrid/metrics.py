@@ -12,6 +12,11 @@ forget set ``D_f`` and the test set:
 - **MIA AUC**: ROC-AUC of the max-softmax confidence separating members (``D_f``) from
   non-members drawn from **held-out test data** (the study drew them from ``D_r``, i.e.
   from training data, so its "non-members" were members too). 0.5 = indistinguishable.
+  The attack is a fixed score: it draws no randomness (so it needs no ``"attack"`` seed);
+- **AG**, the chapter's ranking criterion: the mean absolute gap to the oracle over forget,
+  retain and test accuracy and MIA AUC, OEU's Average Gap (OEU Sec. 5.1, App. A.1; OEU's
+  MIA is its own attack's efficacy, ours the AUC above; fractions instead of percentages). 0 = the oracle's scores.
+  Unlike UQI it cannot be raised by forgetting *more* than the oracle does.
 
 Accuracies are fractions in [0, 1], as in the study's tables.
 """
@@ -23,17 +28,42 @@ from sklearn.metrics import roc_auc_score
 from .training import predict_proba
 
 
+GAP_KEYS = ("forget", "retain", "test", "MIA_AUC")
+
+
 def kl_rows(p: torch.Tensor, q: torch.Tensor, eps: float = 1e-12) -> torch.Tensor:
-    """``KL(p_i || q_i)`` for aligned rows i: (N,)."""
+    """``KL(p_i || q_i)`` for aligned rows i: (N, K), (N, K) -> (N,). Row i of ``p`` and row i of
+    ``q`` must be the outputs for the same sample."""
+    if p.dim() != 2 or p.shape != q.shape:
+        raise ValueError(f"kl_rows needs two (N, K) tensors of the same shape, got {tuple(p.shape)} and {tuple(q.shape)}")
     p, q = p.clamp_min(eps), q.clamp_min(eps)
     return (p * (p.log() - q.log())).sum(-1)
 
 
 def mia_auc(p_members: torch.Tensor, p_nonmembers: torch.Tensor) -> float:
-    """ROC-AUC of the max-softmax score, members labelled 1 (study's attack, held-out non-members)."""
+    """ROC-AUC of the max-softmax score, members labelled 1 (study's attack, held-out non-members).
+
+    1 = every member more confident than every non-member, 0.5 = indistinguishable,
+    0 = every member *less* confident (as informative to an attacker as 1)."""
+    if len(p_members) == 0 or len(p_nonmembers) == 0:
+        raise ValueError(f"mia_auc needs members and non-members, got {len(p_members)} and {len(p_nonmembers)}")
     scores = torch.cat([p_members.max(-1).values, p_nonmembers.max(-1).values]).numpy()
     labels = [1] * len(p_members) + [0] * len(p_nonmembers)
     return float(roc_auc_score(labels, scores))
+
+
+def average_gap(scores: dict, oracle: dict, keys=GAP_KEYS) -> float:
+    """AG: ``mean_k |scores[k] - oracle[k]|`` over ``keys`` (OEU's average gap; module docstring)."""
+    missing = [k for k in keys if k not in scores or k not in oracle]
+    if missing:
+        raise ValueError(f"average_gap needs {list(keys)} in both score sets; missing {missing}")
+    return sum(abs(scores[k] - oracle[k]) for k in keys) / len(keys)
+
+
+def scorecard(probs: dict, labels: dict) -> dict:
+    """Accuracies on forget / retain / test and the MIA AUC (D_f members vs test non-members)."""
+    acc = {k: (probs[k].argmax(-1) == labels[k]).double().mean().item() for k in ("forget", "retain", "test")}
+    return {**acc, "MIA_AUC": mia_auc(probs["forget"], probs["test"])}
 
 
 def evaluate(model, original_probs: dict, oracle_probs: dict, data, split) -> dict:
@@ -43,16 +73,17 @@ def evaluate(model, original_probs: dict, oracle_probs: dict, data, split) -> di
     ``"retain"``, ``"test"`` (from :func:`set_probs`), so each reference is computed once."""
     probs = set_probs(model, data, split)
     labels = set_labels(data, split)
-    acc = {k: (probs[k].argmax(-1) == labels[k]).double().mean().item() for k in probs}
+    score, oracle = scorecard(probs, labels), scorecard(oracle_probs, labels)
     acc_o = {k: (original_probs[k].argmax(-1) == labels[k]).double().mean().item() for k in probs}
-    drop = {k: acc_o[k] - acc[k] for k in probs}
+    drop = {k: acc_o[k] - score[k] for k in probs}
     return {
-        "retain": acc["retain"], "forget": acc["forget"], "test": acc["test"],
+        "retain": score["retain"], "forget": score["forget"], "test": score["test"],
+        "AG": average_gap(score, oracle),
         "UQI": drop["forget"] - 0.5 * (drop["retain"] + drop["test"]),
         "KL_test": kl_rows(oracle_probs["test"], probs["test"]).mean().item(),
         "KL_retain": kl_rows(oracle_probs["retain"], probs["retain"]).mean().item(),
         "agree_test": (oracle_probs["test"].argmax(-1) == probs["test"].argmax(-1)).double().mean().item(),
-        "MIA_AUC": mia_auc(probs["forget"], probs["test"]),
+        "MIA_AUC": score["MIA_AUC"],
     }
 
 
