@@ -9,6 +9,7 @@ downloaded by torchvision into the data home (``$UNLEARNING_BOOK_DATA`` or
 ``load_tabular(name)`` gives the quantum classifier's small tabular datasets
 (iris and wine offline, covertype downloaded): four features in [0, π], three classes.
 """
+from .corruption import CORRUPTIONS, Corrupted, corrupt, mislabel, poison
 from .dataset import ImageDataset
 from .home import get_data_home
 from .images import DATASETS, DatasetSplits, load_dataset
@@ -16,4 +17,5 @@ from .splits import drop_class, forget_split
 from .tabular import TABULAR_DATASETS, TabularData, load_tabular
 
 __all__ = ["ImageDataset", "DatasetSplits", "DATASETS", "load_dataset", "get_data_home", "forget_split", "drop_class",
+           "corrupt", "mislabel", "poison", "Corrupted", "CORRUPTIONS",
            "load_tabular", "TabularData", "TABULAR_DATASETS"]

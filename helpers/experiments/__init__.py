@@ -6,7 +6,7 @@
 Command line (``python -m helpers.experiments --help``)::
 
     python -m helpers.experiments table --profile paper --dataset cifar10 --out results/
-    python -m helpers.experiments tune --profile default
+    python -m helpers.experiments tune --profile default --scenario class --model resnet18 --quant w4a4
 """
 from ..profiles import PROFILES, get_profile
 from .cache import ResultCache
@@ -21,7 +21,9 @@ from .runner import (
                      resolve_setting,
                      run_cell,
                      run_table,
+                     tuned_set,
 )
 
 __all__ = ["PROFILES", "get_profile", "ResultCache", "run_table", "run_cell", "aggregate", "format_table",
-           "ratio_to_retrain", "original_model", "resolve_setting", "load_hparams", "PAPER_METHODS", "ABLATIONS"]
+           "ratio_to_retrain", "original_model", "resolve_setting", "load_hparams", "tuned_set", "PAPER_METHODS",
+           "ABLATIONS"]

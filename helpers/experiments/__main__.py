@@ -10,7 +10,7 @@ from ..profiles import PROFILES
 from ..unlearn import METHODS
 from .cache import ResultCache
 from .runner import PAPER_METHODS, SCENARIOS, format_table, run_table
-from .tune import tune
+from .tune import GRIDS, tune
 
 
 def main(argv=None) -> int:
@@ -24,17 +24,25 @@ def main(argv=None) -> int:
     t.add_argument("--quant", default="w4a4", help="w4a4, w2, fp, optionally with -pact / -dsq / -lsq")
     t.add_argument("--scenario", default="random", choices=SCENARIOS)
     t.add_argument("--ratios", nargs="+", type=float, default=[0.1, 0.3, 0.5],
-                   help="forget ratios (random) or classes (class)")
+                   help="forget ratios (random, mislabeled, poisoned) or classes (class)")
     t.add_argument("--methods", nargs="+", default=list(PAPER_METHODS), choices=sorted(METHODS))
     t.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     t.add_argument("--out", type=Path, default=Path("results"), help="folder for table.csv and table.json")
     t.add_argument("--no-cache", action="store_true", help="recompute everything")
     u = sub.add_parser("tune", help="choose hyper-parameters on the selection seed; update hparams.json")
     u.add_argument("--profile", default="default", choices=sorted(PROFILES))
-    u.add_argument("--methods", nargs="+", default=None, choices=sorted(set(METHODS) - {"retrain"}))
+    u.add_argument("--scenario", default="random", choices=SCENARIOS)
+    u.add_argument("--model", default="resnet18", choices=["resnet18", "mobilenet_v2"])
+    u.add_argument("--quant", default="w4a4", help="w4a4, w2, fp, optionally with -pact / -dsq / -lsq")
+    u.add_argument("--amount", type=float, default=None,
+                   help="the tuning forget set: a ratio (random, mislabeled, poisoned) or a class (class); "
+                        "default: helpers.experiments.tune.AMOUNTS")
+    u.add_argument("--methods", nargs="+", default=None, choices=sorted(GRIDS))
     args = parser.parse_args(argv)
     if args.command == "tune":
-        print(json.dumps(tune(args.profile, args.methods), indent=2))
+        amount = int(args.amount) if args.scenario == "class" and args.amount is not None else args.amount
+        chosen = tune(args.profile, args.scenario, args.model, args.quant, args.methods, amount)
+        print(json.dumps(chosen, indent=2))
         return 0
     amounts = [int(a) for a in args.ratios] if args.scenario == "class" else args.ratios
     table = run_table(args.profile, args.dataset, args.model, args.quant, args.scenario, amounts,

@@ -6,6 +6,16 @@ evaluate FA / RA / TA / MIA, and time the method. ``run_table`` repeats cells
 over seeds and aggregates them: mean and standard deviation over seeds, and
 each metric's gap to Retrain (computed per seed, then averaged).
 
+Scenarios: ``random`` and ``class`` forgetting (OEU Sec. 5.1 and App. A.5),
+and two of the book's own (:mod:`helpers.data.corruption`), ``mislabeled``
+and ``poisoned``: the original is trained on a training set with a seeded
+corrupted fraction (wrong labels; for poisoning also a trigger), ``D_f`` is
+those samples with their wrong labels and Retrain sees only the clean rest.
+
+Hyper-parameters come from ``hparams.json``, one set per (profile, scenario,
+network + quantization), chosen on the selection seed by
+:mod:`helpers.experiments.tune`; :func:`tuned_set` says which set a run uses.
+
 Every table carries two reference rows beside the methods: **Original**, the
 do-nothing model (what a method has to beat), and **Retrain′**, a second
 Retrain with its own independent seed stream (:mod:`helpers.seeds`): its gap
@@ -21,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from ..data import drop_class, forget_split, load_dataset
+from ..data import CORRUPTIONS, corrupt, drop_class, forget_split, load_dataset
 from ..metrics import METRICS
 from ..metrics import evaluate as evaluate_metrics
 from ..notebook import progress_bar
@@ -40,7 +50,8 @@ from .cache import ResultCache
 HPARAMS_FILE = Path(__file__).with_name("hparams.json")
 PAPER_METHODS = ("retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul", "oeu")
 ABLATIONS = ("retrain", "oeu", "oeu_no_gop", "oeu_no_egu", "oeu_global_gop")
-SCENARIOS = ("random", "class")
+SCENARIOS = ("random", "class", *CORRUPTIONS)   # mislabeled, poisoned: the book's own (helpers.data.corruption)
+REFERENCE_SETTING = ("resnet18", "w4a4")        # the paper's main setting: tuned for every scenario
 ORACLE_REPLICA = "retrain_indep"     # a second Retrain, independently seeded: the oracle's noise floor
 BASELINES = ("retrain", ORACLE_REPLICA, "original")    # reference rows every table carries
 
@@ -52,10 +63,62 @@ def resolve_setting(model: str, quant: str) -> QuantSetting:
     return replace(setting, method=method) if method else setting
 
 
-def load_hparams(profile: str) -> dict:
-    """Tuned hyper-parameters of ``profile`` (from ``hparams.json``), method -> dict."""
-    table = json.loads(HPARAMS_FILE.read_text()) if HPARAMS_FILE.exists() else {}
-    return {m: v for m, v in table.get(profile, {}).items() if not m.startswith("_")}
+def check_scenario(scenario: str) -> str:
+    """``scenario`` itself, or a ValueError naming the known ones."""
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}; choose one of {SCENARIOS}")
+    return scenario
+
+
+def hparams_key(scenario: str, model: str, quant: str) -> str:
+    """The key of one tuned set in ``hparams.json``: ``"<scenario>/<model>-<quant>"``, e.g. ``"class/resnet18-w4a4"``.
+
+    Raises ValueError for an unknown scenario, network or quantization.
+    """
+    check_scenario(scenario)
+    resolve_setting(model, quant)                   # raises for an unknown network / quantization
+    return f"{scenario}/{model}-{quant}"
+
+
+def tuned_set(profile: str, scenario: str = "random", model: str = "resnet18", quant: str = "w4a4"):
+    """``(key, entry)``: the set of ``hparams.json`` a run of (scenario, model, quant) uses.
+
+    ``entry`` maps each method to its hyper-parameters; keys starting with
+    ``_`` are provenance (command, selection seed, criterion, notes). The
+    fallback rule, first match wins:
+
+    1. the set tuned for exactly this scenario, network and quantization;
+    2. the same scenario and network at the same bit widths with the default
+       quantizer (``w4a4-pact`` falls back to ``w4a4``);
+    3. the same scenario on the paper's main setting, ResNet-18 W4A4
+       (:data:`REFERENCE_SETTING`), which is tuned for every scenario.
+
+    A set is never borrowed from another scenario. A profile with no tuned set
+    at all (e.g. ``paper``) returns ``(None, {})``: every method then runs
+    with its package defaults (``helpers.unlearn.DEFAULTS``). Raises
+    ValueError for an unknown scenario / network / quantization, or when the
+    profile has tuned sets but none for this scenario.
+    """
+    key = hparams_key(scenario, model, quant)
+    sets = json.loads(HPARAMS_FILE.read_text()).get(profile, {}) if HPARAMS_FILE.exists() else {}
+    if not sets:
+        return None, {}
+    candidates = [key, f"{scenario}/{model}-{quant.partition('-')[0]}", hparams_key(scenario, *REFERENCE_SETTING)]
+    for candidate in candidates:
+        if candidate in sets:
+            return candidate, sets[candidate]
+    raise ValueError(f"profile {profile!r} has no hyper-parameters tuned for scenario {scenario!r} "
+                     f"(it has {sorted(sets)}); run `python -m helpers.experiments tune --profile {profile} "
+                     f"--scenario {scenario}` or pass hparams=")
+
+
+def load_hparams(profile: str, scenario: str = "random", model: str = "resnet18", quant: str = "w4a4") -> dict:
+    """Tuned hyper-parameters (method -> dict) for a scenario and network; see :func:`tuned_set` for the fallback.
+
+    ``load_hparams("default")`` is the set of random forgetting with the 4-bit ResNet-18.
+    """
+    _, entry = tuned_set(profile, scenario, model, quant)
+    return {m: v for m, v in entry.items() if not m.startswith("_")}
 
 
 def method_hparams(method: str, profile: Profile, tuned: dict) -> dict:
@@ -67,10 +130,28 @@ def method_hparams(method: str, profile: Profile, tuned: dict) -> dict:
     return {**DEFAULTS[method], **tuned.get(method, {})}
 
 
-def original_model(profile: Profile, data, setting: QuantSetting, seed: int, cache: ResultCache):
-    """The model trained on the whole training set for ``seed`` (from the cache if possible)."""
+def original_config(profile: Profile, data, setting: QuantSetting, seed: int, scenario: str = "random",
+                    amount=None) -> dict:
+    """The cache configuration of an original model; for a corrupted scenario it names the corruption."""
     config = {"kind": "original", "profile": asdict(profile), "dataset": data.name,
               "setting": asdict(setting), "seed": seed}
+    if check_scenario(scenario) in CORRUPTIONS:
+        config["corruption"] = {"kind": scenario, "ratio": float(amount), "seed": seed}
+    return config
+
+
+def original_model(profile: Profile, data, setting: QuantSetting, seed: int, cache: ResultCache, *,
+                   scenario: str = "random", amount=None):
+    """The model trained on the whole training set for ``seed`` (from the cache if possible).
+
+    For ``scenario="mislabeled"`` or ``"poisoned"`` it is trained instead on
+    the training set with the fraction ``amount`` corrupted
+    (:func:`helpers.data.corrupt` with the same ``seed``), and cached under its
+    own key; the other scenarios share the clean original.
+    """
+    config = original_config(profile, data, setting, seed, scenario, amount)
+    if scenario in CORRUPTIONS:
+        data = replace(data, train=corrupt(data.train, scenario, amount, seed).train)
     state = cache.get_state(config)
     if state is not None:
         seed_everything(seed)
@@ -85,7 +166,14 @@ def original_model(profile: Profile, data, setting: QuantSetting, seed: int, cac
 
 
 def forget_retain(data, scenario: str, amount, seed: int):
-    """``(forget_set, retain_set, test_set)`` for a ratio (random) or a class (class-wise)."""
+    """``(forget_set, retain_set, test_set)`` for a ratio (random, corrupted) or a class (class-wise).
+
+    For ``"mislabeled"`` / ``"poisoned"`` the forget set carries its wrong labels
+    (and trigger) and the retain set is the clean rest; the test set is clean.
+    """
+    if scenario in CORRUPTIONS:
+        corrupted = corrupt(data.train, scenario, amount, seed)
+        return corrupted.forget_set, corrupted.retain_set, data.test
     if scenario == "random":
         f_idx, r_idx = forget_split(data.train.targets, ratio=amount, seed=seed)
         test = data.test
@@ -103,7 +191,7 @@ def run_cell(profile, data, setting, scenario, amount, method, seed, hparams, ca
               "scenario": scenario, "amount": amount, "method": method, "seed": seed, "hparams": hparams}
     row = cache.get_json(config)
     if row is None:
-        model = original_model(profile, data, setting, seed, cache)
+        model = original_model(profile, data, setting, seed, cache, scenario=scenario, amount=amount)
         forget_set, retain_set, test_set = forget_retain(data, scenario, amount, seed)
         if method == ORACLE_REPLICA:
             new = unlearn("retrain", model, forget_set, retain_set, seed=seed, replica=1, **hparams)
@@ -121,6 +209,8 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
     """A table like the OEU paper's: a row per (ratio, method), mean and std over ``seeds``.
 
     ``scenario="class"`` forgets whole classes: ``ratios`` then lists the classes.
+    ``scenario="mislabeled"`` or ``"poisoned"`` (the book's own) forgets that
+    fraction of training samples, corrupted before the original was trained.
     Columns: ``FA RA TA MIA`` (mean), ``FA_std ...`` (std over seeds), ``FA_gap ...``
     (mean over seeds of ``|metric - Retrain's metric|``), ``AG`` and ``AG_std``
     (mean gap over the four metrics), ``seconds``. Retrain, an independently
@@ -128,10 +218,12 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
     do-nothing ``original`` are always run. Standard deviations are sample
     standard deviations over seeds (``ddof=1``); the per-seed rows are kept in
     ``table.attrs["per_seed"]`` for paired verdicts
-    (:func:`helpers.experiments.compare.judge`). ``hparams`` overrides the
-    tuned values (method -> dict).
+    (:func:`helpers.experiments.compare.judge`). Hyper-parameters are the set
+    tuned for this scenario and network (:func:`tuned_set`, named in
+    ``table.attrs["hparams_set"]``); ``hparams`` overrides them (method -> dict).
     """
     profile = get_profile(profile) if isinstance(profile, str) else profile
+    check_scenario(scenario)
     if not isinstance(cache, ResultCache):
         cache = ResultCache(enabled=bool(cache))
     unknown = [m for m in methods if m not in METHODS and m != ORACLE_REPLICA]
@@ -139,7 +231,8 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
         raise ValueError(f"unknown method(s) {unknown}; choose from {sorted(METHODS)}")
     setting = resolve_setting(model, quant)
     data = load_dataset(dataset or profile.dataset, root=root, augment=profile.augment)
-    tuned = {**load_hparams(profile.name), **(hparams or {})}
+    hparams_set, entry = tuned_set(profile.name, scenario, model, quant)
+    tuned = {**{m: v for m, v in entry.items() if not m.startswith("_")}, **(hparams or {})}
     methods = list(BASELINES) + [m for m in methods if m not in BASELINES]
     cells = [(a, m, s) for a in ratios for m in methods for s in seeds]
     rows = []
@@ -147,7 +240,9 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
         hp = method_hparams(method, profile, tuned)
         row = run_cell(profile, data, setting, scenario, amount, method, seed, hp, cache)
         rows.append({"amount": amount, "method": method, "seed": seed, **row})
-    return aggregate(pd.DataFrame(rows), scenario)
+    table = aggregate(pd.DataFrame(rows), scenario)
+    table.attrs["hparams_set"] = hparams_set
+    return table
 
 
 def aggregate(raw: pd.DataFrame, scenario: str = "random") -> pd.DataFrame:
@@ -166,7 +261,7 @@ def aggregate(raw: pd.DataFrame, scenario: str = "random") -> pd.DataFrame:
     columns = [c for m in METRICS for c in (m, f"{m}_std", f"{m}_gap")] + ["AG", "AG_std", "seconds"]
     table = table[columns].sort_index(level=1, key=lambda s: s.map(order), sort_remaining=False)
     table = table.sort_index(level=0, sort_remaining=False)
-    table.index.names = ["ratio" if scenario == "random" else "class", "method"]
+    table.index.names = ["class" if scenario == "class" else "ratio", "method"]
     table.attrs["seeds"] = sorted(raw.seed.unique().tolist())
     table.attrs["per_seed"] = raw[["amount", "method", "seed", *METRICS, "AG"]].reset_index(drop=True)
     table.attrs["source"] = "computed"
@@ -191,5 +286,5 @@ def ratio_to_retrain(table: pd.DataFrame) -> pd.Series:
 
 
 __all__ = ["run_table", "run_cell", "aggregate", "format_table", "ratio_to_retrain", "original_model",
-           "forget_retain", "resolve_setting", "load_hparams", "PAPER_METHODS", "ABLATIONS", "BASELINES",
+           "forget_retain", "resolve_setting", "load_hparams", "tuned_set", "hparams_key", "SCENARIOS", "PAPER_METHODS", "ABLATIONS", "BASELINES",
            "ORACLE_REPLICA"]

@@ -1,12 +1,29 @@
 """Choose each method's hyper-parameters on a *selection seed* that is never reported.
 
-For every method, a small grid inside the ranges of OEU Appendix A.6 is tried
-on seed 0 (random forgetting of 10 %), and the value with the smallest
-average gap to Retrain (AG) is kept. The tables are then reported on other
-seeds (1, 2, 3 by default). The choices are written to ``hparams.json``,
-which is versioned with the code. Re-tune with::
+One set per (profile, scenario, network + quantization): for every method, a
+small grid inside the ranges of OEU Appendix A.6 is tried on seed 0, on the
+scenario's tuning forget set (:data:`AMOUNTS`: 10 % random forgetting, class
+0, or 5 % corrupted samples), and one grid point is kept by the scenario's
+criterion:
 
-    python -m helpers.experiments tune --profile default
+- ``random``: the smallest average gap to Retrain (AG), as in the paper.
+- ``class``, ``mislabeled`` and ``poisoned`` (forgetting is *required*):
+  among the grid points whose forget accuracy (FA) is within
+  :data:`FORGET_TOLERANCE` points of Retrain's (0 for a forgotten class,
+  near 0 for wrong labels), the
+  smallest AG. Without this constraint a method that barely moves the model
+  can win on AG, since RA, TA and MIA stay close, and "tuned" class-wise
+  forgetting then forgets nothing. If no grid point of a method meets the
+  constraint, the one with the FA closest to Retrain's is kept, and the set
+  records why under ``_notes`` (e.g. the grid edge it stopped at).
+
+The tables are then reported on other seeds (1, 2, 3 by default). The choices
+are written to ``hparams.json`` (versioned with the code) under the key
+``"<scenario>/<model>-<quant>"`` with their provenance (``_command``,
+``_selection_seed``, ``_amount``, ``_criterion``, ``_selection``: the chosen
+point's AG and FA). Re-tune with, e.g.::
+
+    python -m helpers.experiments tune --profile default --scenario class --model resnet18 --quant w4a4
 """
 from __future__ import annotations
 
@@ -16,10 +33,14 @@ import json
 from ..data import load_dataset
 from ..metrics import average_gap
 from ..profiles import get_profile
+from . import runner
 from .cache import ResultCache
-from .runner import HPARAMS_FILE, method_hparams, resolve_setting, run_cell
+from .runner import SCENARIOS, check_scenario, hparams_key, method_hparams, resolve_setting, run_cell
 
 SELECTION_SEED = 0
+AMOUNTS = {"random": 0.1, "class": 0, "mislabeled": 0.05, "poisoned": 0.05}   # the forget set tuned on
+FORGET_TOLERANCE = 5.0            # percentage points of FA from Retrain's that still count as "forgotten"
+CONSTRAINED = ("class", "mislabeled", "poisoned")   # scenarios whose criterion requires forgetting first
 
 # Fixed per method (the cost of one run relative to Retrain follows the paper's proportions),
 # then the grid searched, both for the default profile. Ranges: OEU Appendix A.6.
@@ -45,35 +66,151 @@ GRIDS = {
     "oeu_no_egu": dict(lr=[0.001, 0.003, 0.01, 0.03]),     # similar-label CE: lower lrs (it diverges above)
     "oeu_global_gop": dict(lr=[0.01, 0.03, 0.1]),
 }
+# OEU Appendix A.6's search ranges, to tell a grid edge that is also the paper's range edge.
+PAPER_RANGES = {
+    "ft": dict(lr=(1e-3, 1e-1)), "ga": dict(lr=(1e-5, 1e-3)), "iu": dict(alpha=(1.0, 20.0)),
+    "rl": dict(lr=(1e-3, 1e-1)), "l1_sparse": dict(lr=(1e-3, 1e-1), alpha=(1e-6, 1e-4)),
+    "salun": dict(lr=(5e-4, 5e-2), fraction=(0.1, 0.9)), "qmul": dict(lr=(1e-3, 1e-1)),
+    "oeu": dict(lr=(1e-2, 1e-1)), "oeu_no_gop": dict(lr=(1e-2, 1e-1)),
+    "oeu_global_gop": dict(lr=(1e-2, 1e-1)),
+}
+# Per scenario, grids that replace the default one for a method (see the module docstring).
+SCENARIO_GRIDS: dict[str, dict[str, dict]] = {scenario: {} for scenario in SCENARIOS}
 
 
-def grid(method: str):
-    names = list(GRIDS[method])
-    for values in itertools.product(*(GRIDS[method][n] for n in names)):
+def method_grid(method: str, scenario: str = "random") -> dict:
+    """The values searched for ``method`` in ``scenario`` (name -> list)."""
+    if method not in GRIDS:
+        raise ValueError(f"no tuning grid for {method!r}; tunable methods: {sorted(GRIDS)}")
+    return SCENARIO_GRIDS[check_scenario(scenario)].get(method, GRIDS[method])
+
+
+def grid(method: str, scenario: str = "random"):
+    """Every hyper-parameter dict of ``method``'s grid in ``scenario`` (fixed values included)."""
+    searched = method_grid(method, scenario)
+    names = list(searched)
+    for values in itertools.product(*(searched[n] for n in names)):
         yield {**FIXED[method], **dict(zip(names, values))}
 
 
-def tune(profile_name: str = "default", methods=None, ratio: float = 0.1, model: str = "resnet18",
-         quant: str = "w4a4", cache: ResultCache | None = None, write: bool = True, log=print) -> dict:
-    """Grid-search every method on the selection seed; return (and by default save) the choices."""
+def criterion(scenario: str) -> str:
+    """The selection rule of ``scenario`` in words (stored as ``_criterion``)."""
+    if check_scenario(scenario) in CONSTRAINED:
+        return (f"smallest AG among grid points with |FA - FA(Retrain)| <= {FORGET_TOLERANCE:g} points; "
+                "if none, the FA closest to Retrain's (see _notes)")
+    return "smallest AG to Retrain"
+
+
+def select(method: str, scored: list, gold: dict, scenario: str, original: dict | None = None):
+    """``(hp, note)``: the grid point ``scenario``'s criterion keeps from ``scored`` = [(row, hp), ...].
+
+    ``note`` is ``None`` when the choice is unremarkable, otherwise a sentence
+    saying why the method does not forget (or forgets only at a cost).
+    """
+    if not scored:
+        raise ValueError(f"nothing to select for {method}: the grid is empty")
+    ag = lambda item: average_gap(item[0], gold)            # noqa: E731
+    fa_gap = lambda item: abs(item[0]["FA"] - gold["FA"])   # noqa: E731
+    if scenario not in CONSTRAINED:
+        return min(scored, key=ag)[1], None
+    forgets = [item for item in scored if fa_gap(item) <= FORGET_TOLERANCE]
+    if forgets:
+        row, hp = min(forgets, key=ag)
+        if original is not None and average_gap(row, gold) > average_gap(original, gold):
+            return hp, (f"forgets (FA {row['FA']:.1f} %) only with an AG of {average_gap(row, gold):.2f}, "
+                        f"larger than doing nothing ({average_gap(original, gold):.2f}) on the selection seed")
+        return hp, None
+    row, hp = min(scored, key=lambda item: (fa_gap(item), ag(item)))
+    return hp, (f"no grid point brings FA within {FORGET_TOLERANCE:g} points of Retrain's "
+                f"{gold['FA']:.1f} %; the closest, FA {row['FA']:.1f} %, is at "
+                f"{describe_point(method, hp, scenario)}")
+
+
+def describe_point(method: str, hp: dict, scenario: str = "random") -> str:
+    """``hp``'s searched values, each flagged when it sits at the grid's edge (and App. A.6's)."""
+    parts = []
+    for name, values in method_grid(method, scenario).items():
+        text = f"{name}={hp[name]:g}"
+        if len(values) > 1 and hp[name] in (min(values), max(values)):
+            side = "largest" if hp[name] == max(values) else "smallest"
+            low, high = PAPER_RANGES.get(method, {}).get(name, (None, None))
+            paper = high if side == "largest" else low
+            text += f" (the grid's {side}" + (", the end of App. A.6's range)" if paper == hp[name] else ")")
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def tune_command(profile: str, scenario: str, model: str, quant: str, amount) -> str:
+    """The command line that reproduces a tuned set (stored as ``_command``)."""
+    return (f"python -m helpers.experiments tune --profile {profile} --scenario {scenario} "
+            f"--model {model} --quant {quant} --amount {amount:g}")
+
+
+def tune(profile_name: str = "default", scenario: str = "random", model: str = "resnet18", quant: str = "w4a4",
+         methods=None, amount=None, cache: ResultCache | None = None, write: bool = True, log=print) -> dict:
+    """Grid-search every method on the selection seed; return (and by default save) the choices.
+
+    ``amount`` is the tuning forget set (a ratio, or a class for ``"class"``);
+    it defaults to :data:`AMOUNTS`. The set is written under
+    :func:`helpers.experiments.runner.hparams_key`; methods not re-tuned keep
+    their stored values.
+    """
+    key = hparams_key(scenario, model, quant)
+    amount = AMOUNTS[scenario] if amount is None else amount
     profile = get_profile(profile_name)
     cache = cache or ResultCache()
     setting = resolve_setting(model, quant)
     data = load_dataset(profile.dataset, augment=profile.augment)
-    gold = run_cell(profile, data, setting, "random", ratio, "retrain", SELECTION_SEED,
-                    method_hparams("retrain", profile, {}), cache)
-    chosen = {}
+
+    def cell(method, hp):
+        return run_cell(profile, data, setting, scenario, amount, method, SELECTION_SEED, hp, cache)
+
+    gold = cell("retrain", method_hparams("retrain", profile, {}))
+    original = cell("original", {})
+    log(f"{key} amount={amount}: Retrain FA={gold['FA']:.1f}, Original FA={original['FA']:.1f} "
+        f"AG={average_gap(original, gold):.2f}")
+    chosen, notes, selection = {}, {}, {}
     for method in methods or GRIDS:
         scored = []
-        for hp in grid(method):
-            row = run_cell(profile, data, setting, "random", ratio, method, SELECTION_SEED, hp, cache)
-            scored.append((average_gap(row, gold), hp))
-            log(f"{method:15s} {hp} AG={scored[-1][0]:.2f}")
-        chosen[method] = min(scored, key=lambda t: t[0])[1]
+        for hp in grid(method, scenario):
+            row = cell(method, hp)
+            scored.append((row, hp))
+            log(f"{method:15s} {hp} FA={row['FA']:.1f} AG={average_gap(row, gold):.2f}")
+        chosen[method], note = select(method, scored, gold, scenario, original)
+        row = next(r for r, hp in scored if hp == chosen[method])
+        selection[method] = {"AG": round(average_gap(row, gold), 2), "FA": round(row["FA"], 2)}
+        if note:
+            notes[method] = note
+            log(f"{method}: {note}")
     if write:
-        table = json.loads(HPARAMS_FILE.read_text()) if HPARAMS_FILE.exists() else {}
-        table[profile_name] = {"_selection_seed": SELECTION_SEED, "_ratio": ratio,
-                               "_command": f"python -m helpers.experiments tune --profile {profile_name}",
-                               **{**table.get(profile_name, {}), **chosen}}
-        HPARAMS_FILE.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n")
+        save(profile.name, key, scenario, model, quant, amount, chosen, notes, selection, gold, original)
     return chosen
+
+
+def save(profile: str, key: str, scenario: str, model: str, quant: str, amount, chosen: dict, notes: dict,
+         selection: dict, gold: dict, original: dict) -> None:
+    """Merge one tuning run into ``hparams.json`` (methods not re-tuned keep their stored values)."""
+    path = runner.HPARAMS_FILE
+    table = json.loads(path.read_text()) if path.exists() else {}
+    old = table.setdefault(profile, {}).get(key, {})
+    untuned = [m for m in old.get("_untuned_methods", []) if m not in chosen]
+    if "_untuned" in old and "_untuned_methods" not in old:      # a placeholder copied from another set
+        untuned = [m for m in old if not m.startswith("_") and m not in chosen]
+    entry = {m: v for m, v in old.items() if not m.startswith("_")}
+    entry.update(chosen)
+    meta = {
+        "_command": tune_command(profile, scenario, model, quant, amount),
+        "_selection_seed": SELECTION_SEED, "_amount": amount, "_criterion": criterion(scenario),
+        "_retrain": {k: round(v, 2) for k, v in gold.items() if k != "seconds"},
+        "_original": {k: round(v, 2) for k, v in original.items() if k != "seconds"},
+        "_selection": {**old.get("_selection", {}), **selection},
+        "_notes": {**{m: n for m, n in old.get("_notes", {}).items() if m not in chosen}, **notes},
+    }
+    if untuned:
+        meta["_untuned_methods"] = untuned
+    table[profile][key] = {**meta, **entry}
+    path.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n")
+
+
+__all__ = ["tune", "grid", "method_grid", "select", "criterion", "SELECTION_SEED", "AMOUNTS", "FORGET_TOLERANCE",
+           "GRIDS", "FIXED", "SCENARIO_GRIDS"]

@@ -1,0 +1,140 @@
+"""Tests for per-scenario tuning: the hparams.json lookup, the selection rule, the tune command."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import helpers.experiments.runner as runner
+import helpers.experiments.tune as tuning
+from helpers.experiments import load_hparams, run_table, tuned_set
+from helpers.experiments.__main__ import main
+from helpers.experiments.tune import FIXED, GRIDS, SCENARIO_GRIDS, select
+from helpers.profiles import get_profile
+from helpers.unlearn import DEFAULTS, METHODS
+
+TINY = get_profile("default").with_(name="tiny", epochs=1, retrain_epochs=1,
+                                    widths={"resnet18": 0.0625, "mobilenet_v2": 0.125})
+
+
+@pytest.fixture
+def hparams_file(tmp_path, monkeypatch):
+    path = tmp_path / "hparams.json"
+    path.write_text(json.dumps({"tiny": {
+        "random/resnet18-w4a4": {"_command": "x", "ft": {"lr": 0.1}},
+        "class/resnet18-w4a4": {"ft": {"lr": 0.2}},
+        "random/mobilenet_v2-w2": {"ft": {"lr": 0.3}},
+        "random/resnet18-w4a4-pact": {"ft": {"lr": 0.4}},
+    }}))
+    monkeypatch.setattr(runner, "HPARAMS_FILE", path)
+    return path
+
+
+def test_lookup_picks_the_matching_set(hparams_file):
+    assert tuned_set("tiny", "random", "resnet18", "w4a4")[0] == "random/resnet18-w4a4"
+    assert load_hparams("tiny", "class") == {"ft": {"lr": 0.2}}
+    assert load_hparams("tiny", "random", "mobilenet_v2", "w2") == {"ft": {"lr": 0.3}}
+    assert load_hparams("tiny", "random", "resnet18", "w4a4-pact") == {"ft": {"lr": 0.4}}
+    assert load_hparams("tiny") == {"ft": {"lr": 0.1}}                        # provenance keys left out
+
+
+def test_lookup_falls_back_by_the_documented_rule(hparams_file):
+    # a quantizer variant without its own set -> the same bit widths with the default quantizer
+    assert tuned_set("tiny", "random", "resnet18", "w4a4-dsq")[0] == "random/resnet18-w4a4"
+    # a network without a set for this scenario -> the scenario's set on ResNet-18 W4A4
+    assert tuned_set("tiny", "class", "mobilenet_v2", "w2")[0] == "class/resnet18-w4a4"
+    assert tuned_set("tiny", "random", "resnet18", "fp")[0] == "random/resnet18-w4a4"
+    # never from another scenario
+    with pytest.raises(ValueError, match="no hyper-parameters tuned for scenario 'poisoned'"):
+        tuned_set("tiny", "poisoned")
+    # a profile with no tuned set at all runs on the package defaults
+    assert tuned_set("paper", "class") == (None, {})
+
+
+def test_unknown_scenario_or_model_is_a_clear_error(hparams_file):
+    with pytest.raises(ValueError, match="unknown scenario 'forget-all'"):
+        tuned_set("tiny", "forget-all")
+    with pytest.raises(ValueError, match="unknown setting"):
+        load_hparams("tiny", "random", "vgg16", "w4a4")
+    with pytest.raises(ValueError, match="unknown setting"):
+        load_hparams("tiny", "random", "resnet18", "w3a3")
+    with pytest.raises(ValueError, match="unknown scenario"):
+        run_table(TINY, scenario="forget-all", cache=False)
+
+
+def test_run_table_uses_the_scenario_set(hparams_file, monkeypatch):
+    seen = {}
+
+    def fake_cell(profile, data, setting, scenario, amount, method, seed, hparams, cache):
+        seen[(scenario, method)] = hparams
+        return {"FA": 0.0, "RA": 100.0, "TA": 90.0, "MIA": 50.0, "seconds": 1.0}
+    monkeypatch.setattr(runner, "run_cell", fake_cell)
+    table = run_table(TINY, scenario="class", ratios=(0,), methods=("ft",), seeds=(1, 2), cache=False, progress=False)
+    assert seen[("class", "ft")]["lr"] == 0.2 and table.attrs["hparams_set"] == "class/resnet18-w4a4"
+    table = run_table(TINY, model="mobilenet_v2", quant="w2", ratios=(0.1,), methods=("ft",), seeds=(1, 2),
+                      cache=False, progress=False)
+    assert seen[("random", "ft")]["lr"] == 0.3 and table.attrs["hparams_set"] == "random/mobilenet_v2-w2"
+    run_table(TINY, ratios=(0.1,), methods=("ft",), seeds=(1, 2), hparams={"ft": {"lr": 0.5}}, cache=False,
+              progress=False)
+    assert seen[("random", "ft")]["lr"] == 0.5                                 # an explicit override wins
+
+
+ROW = dict(RA=99.0, TA=95.0, MIA=100.0)
+
+
+def test_class_criterion_requires_forgetting():
+    gold = dict(FA=0.0, **ROW)
+    barely = (dict(FA=80.0, **ROW), {"lr": 0.01})            # AG 20: RA, TA, MIA untouched
+    forgets = (dict(FA=2.0, RA=80.0, TA=75.0, MIA=100.0), {"lr": 0.1})  # AG 10.25
+    hp, note = select("oeu", [barely, forgets], gold, "class")
+    assert hp == {"lr": 0.1} and note is None
+    # random forgetting keeps the smallest AG, whatever FA does
+    closer = (dict(FA=80.0, RA=99.0, TA=95.0, MIA=100.0), {"lr": 0.01})
+    assert select("oeu", [closer, forgets], dict(FA=75.0, **ROW), "random")[0] == {"lr": 0.01}
+
+
+def test_a_method_that_cannot_forget_is_recorded_with_its_grid_edge():
+    gold = dict(FA=0.0, **ROW)
+    scored = [(dict(FA=90.0, **ROW), {"lr": 1e-4}), (dict(FA=40.0, **ROW), {"lr": 1e-3})]
+    hp, note = select("ga", scored, gold, "class")
+    assert hp == {"lr": 1e-3}
+    assert "no grid point brings FA within 5 points" in note and "FA 40.0 %" in note
+    assert "lr=0.001 (the grid's largest, the end of App. A.6's range)" in note
+    original = dict(FA=100.0, **ROW)                          # forgetting that costs more than doing nothing
+    hp, note = select("ga", [(dict(FA=0.0, RA=10.0, TA=10.0, MIA=100.0), {"lr": 1e-3})], gold, "class", original)
+    assert "larger than doing nothing" in note
+
+
+def test_grids_and_stored_sets_name_real_hyper_parameters():
+    for scenario in SCENARIO_GRIDS:
+        for method in GRIDS:
+            searched = tuning.method_grid(method, scenario)
+            assert method in METHODS and set(searched) | set(FIXED[method]) <= set(DEFAULTS[method])
+    stored = json.loads(runner.HPARAMS_FILE.read_text())["default"]
+    for key, entry in stored.items():
+        scenario, _, setting = key.partition("/")
+        model, _, quant = setting.partition("-")
+        assert runner.hparams_key(scenario, model, quant) == key
+        for method, values in entry.items():
+            if not method.startswith("_"):
+                assert set(values) <= set(DEFAULTS[method]), (key, method)
+
+
+def test_tune_command_writes_the_scenario_key(tmp_path, monkeypatch):
+    path = tmp_path / "hparams.json"
+    path.write_text(json.dumps({"tiny": {"random/resnet18-w4a4": {"ga": {"lr": 0.5}}}}))
+    monkeypatch.setattr(runner, "HPARAMS_FILE", path)
+    monkeypatch.setattr(tuning, "get_profile", lambda name: TINY)
+    monkeypatch.setitem(GRIDS, "ga", {"lr": [1e-4, 1e-3]})
+    monkeypatch.setitem(FIXED, "ga", {"epochs": 1, "batch_size": 128})
+    monkeypatch.setenv("UNLEARNING_BOOK_CACHE", str(tmp_path / "cache"))
+    assert main(["tune", "--scenario", "class", "--methods", "ga"]) == 0
+    stored = json.loads(path.read_text())["tiny"]
+    assert stored["random/resnet18-w4a4"] == {"ga": {"lr": 0.5}}                # other sets untouched
+    entry = stored["class/resnet18-w4a4"]
+    assert entry["ga"]["lr"] in (1e-4, 1e-3) and entry["ga"]["epochs"] == 1
+    assert entry["_command"] == ("python -m helpers.experiments tune --profile tiny --scenario class "
+                                 "--model resnet18 --quant w4a4 --amount 0")
+    assert entry["_selection_seed"] == 0 and entry["_amount"] == 0 and "FA" in entry["_criterion"]
+    assert set(entry["_selection"]) == {"ga"} and entry["_retrain"]["FA"] == 0.0
+    assert load_hparams("tiny", "class") == {"ga": entry["ga"]}
