@@ -95,14 +95,22 @@ def test_class_criterion_requires_forgetting():
 
 def test_a_method_that_cannot_forget_is_recorded_with_its_grid_edge():
     gold = dict(FA=0.0, **ROW)
-    scored = [(dict(FA=90.0, **ROW), {"lr": 1e-4}), (dict(FA=40.0, **ROW), {"lr": 1e-3})]
+    scored = [(dict(FA=90.0, **ROW), {"lr": 1e-4, "epochs": 3}), (dict(FA=40.0, **ROW), {"lr": 1e-3, "epochs": 5}),
+              (dict(FA=60.0, **ROW), {"lr": 3e-4, "epochs": 5})]
     hp, note = select("ga", scored, gold, "class")
-    assert hp == {"lr": 1e-3}
+    assert hp == {"lr": 1e-3, "epochs": 5}
     assert "no grid point brings FA within 5 points" in note and "FA 40.0 %" in note
-    assert "lr=0.001 (the grid's largest, the end of App. A.6's range)" in note
+    assert "lr=0.001 (the grid's largest, the end of App. A.6's range), epochs=5 (the grid's largest)" in note
     original = dict(FA=100.0, **ROW)                          # forgetting that costs more than doing nothing
-    hp, note = select("ga", [(dict(FA=0.0, RA=10.0, TA=10.0, MIA=100.0), {"lr": 1e-3})], gold, "class", original)
+    hp, note = select("ga", [(dict(FA=0.0, RA=10.0, TA=10.0, MIA=100.0), {"lr": 1e-3, "epochs": 3})], gold, "class",
+                      original)
     assert "larger than doing nothing" in note
+
+
+def test_default_methods_tune_the_ablations_only_where_chapter_5_runs_them():
+    assert set(tuning.default_methods("random", "resnet18", "w4a4")) == set(GRIDS)
+    assert "oeu_no_gop" not in tuning.default_methods("class", "resnet18", "w4a4")
+    assert "oeu" in tuning.default_methods("random", "mobilenet_v2", "w2")
 
 
 def test_grids_and_stored_sets_name_real_hyper_parameters():
@@ -122,10 +130,11 @@ def test_grids_and_stored_sets_name_real_hyper_parameters():
 
 def test_tune_command_writes_the_scenario_key(tmp_path, monkeypatch):
     path = tmp_path / "hparams.json"
-    path.write_text(json.dumps({"tiny": {"random/resnet18-w4a4": {"ga": {"lr": 0.5}}}}))
+    path.write_text(json.dumps({"tiny": {"random/resnet18-w4a4": {"ga": {"lr": 0.5}},
+                                         "class/resnet18-w4a4": {"_untuned": "a copy", "ft": {"lr": 9}}}}))
     monkeypatch.setattr(runner, "HPARAMS_FILE", path)
     monkeypatch.setattr(tuning, "get_profile", lambda name: TINY)
-    monkeypatch.setitem(GRIDS, "ga", {"lr": [1e-4, 1e-3]})
+    monkeypatch.setitem(tuning.FORGETTING_GRIDS, "ga", {"lr": [1e-4, 1e-3]})
     monkeypatch.setitem(FIXED, "ga", {"epochs": 1, "batch_size": 128})
     monkeypatch.setenv("UNLEARNING_BOOK_CACHE", str(tmp_path / "cache"))
     assert main(["tune", "--scenario", "class", "--methods", "ga"]) == 0
@@ -134,7 +143,8 @@ def test_tune_command_writes_the_scenario_key(tmp_path, monkeypatch):
     entry = stored["class/resnet18-w4a4"]
     assert entry["ga"]["lr"] in (1e-4, 1e-3) and entry["ga"]["epochs"] == 1
     assert entry["_command"] == ("python -m helpers.experiments tune --profile tiny --scenario class "
-                                 "--model resnet18 --quant w4a4 --amount 0")
-    assert entry["_selection_seed"] == 0 and entry["_amount"] == 0 and "FA" in entry["_criterion"]
-    assert set(entry["_selection"]) == {"ga"} and entry["_retrain"]["FA"] == 0.0
-    assert load_hparams("tiny", "class") == {"ga": entry["ga"]}
+                                 "--model resnet18 --quant w4a4 --amount 3")
+    assert entry["_selection_seed"] == 0 and entry["_amount"] == 3 and "FA" in entry["_criterion"]
+    assert set(entry["_selection"]) == {"ga"} and "FA" in entry["_retrain"]
+    assert load_hparams("tiny", "class") == {"ga": entry["ga"]}           # the placeholder's copy is dropped
+    assert "ft" in entry["_untuned_methods"] and "_untuned" not in entry

@@ -3,7 +3,7 @@
 One set per (profile, scenario, network + quantization): for every method, a
 small grid inside the ranges of OEU Appendix A.6 is tried on seed 0, on the
 scenario's tuning forget set (:data:`AMOUNTS`: 10 % random forgetting, class
-0, or 5 % corrupted samples), and one grid point is kept by the scenario's
+3, or 5 % corrupted samples), and one grid point is kept by the scenario's
 criterion:
 
 - ``random``: the smallest average gap to Retrain (AG), as in the paper.
@@ -35,10 +35,10 @@ from ..metrics import average_gap
 from ..profiles import get_profile
 from . import runner
 from .cache import ResultCache
-from .runner import SCENARIOS, check_scenario, hparams_key, method_hparams, resolve_setting, run_cell
+from .runner import PAPER_METHODS, SCENARIOS, check_scenario, hparams_key, method_hparams, resolve_setting, run_cell
 
 SELECTION_SEED = 0
-AMOUNTS = {"random": 0.1, "class": 0, "mislabeled": 0.05, "poisoned": 0.05}   # the forget set tuned on
+AMOUNTS = {"random": 0.1, "class": 3, "mislabeled": 0.05, "poisoned": 0.05}   # the forget set tuned on
 FORGET_TOLERANCE = 5.0            # percentage points of FA from Retrain's that still count as "forgotten"
 CONSTRAINED = ("class", "mislabeled", "poisoned")   # scenarios whose criterion requires forgetting first
 
@@ -74,8 +74,30 @@ PAPER_RANGES = {
     "oeu": dict(lr=(1e-2, 1e-1)), "oeu_no_gop": dict(lr=(1e-2, 1e-1)),
     "oeu_global_gop": dict(lr=(1e-2, 1e-1)),
 }
+# Where forgetting is required (class, corrupted samples) the grids reach the upper ends of App. A.6's
+# learning-rate ranges, and the methods whose loop runs over D_f alone (GA, Q-MUL, OEU) also try
+# App. A.6's epoch counts (GA 5, Q-MUL and OEU 10): D_f is one class or a few per cent of D, one or
+# two batches, so three epochs are only three to six steps.
+FORGETTING_GRIDS = {
+    "ft": dict(lr=[0.003, 0.01, 0.03, 0.1]),
+    "ga": dict(lr=[1e-4, 3e-4, 1e-3], epochs=[3, 5]),
+    "rl": dict(lr=[0.001, 0.003, 0.01, 0.03, 0.1]),
+    "l1_sparse": dict(lr=[0.01, 0.03, 0.1], alpha=[1e-6, 1e-5, 1e-4]),
+    "salun": dict(lr=[0.002, 0.005, 0.02, 0.05], fraction=[0.3, 0.5, 0.7]),
+    "qmul": dict(lr=[0.003, 0.01, 0.03, 0.1], epochs=[3, 10]),
+    "oeu": dict(lr=[0.01, 0.03, 0.1], epochs=[3, 10]),
+}
 # Per scenario, grids that replace the default one for a method (see the module docstring).
-SCENARIO_GRIDS: dict[str, dict[str, dict]] = {scenario: {} for scenario in SCENARIOS}
+SCENARIO_GRIDS: dict[str, dict[str, dict]] = {scenario: (FORGETTING_GRIDS if scenario in CONSTRAINED else {})
+                                              for scenario in SCENARIOS}
+ABLATION_SET = ("random", "resnet18", "w4a4")   # the only set whose ablation variants are tuned (chapter 5, Table 2)
+
+
+def default_methods(scenario: str, model: str, quant: str) -> list[str]:
+    """The methods ``tune`` searches when none are named: the paper's, plus the ablations for :data:`ABLATION_SET`."""
+    if (scenario, model, quant) == ABLATION_SET:
+        return list(GRIDS)
+    return [m for m in PAPER_METHODS if m in GRIDS]
 
 
 def method_grid(method: str, scenario: str = "random") -> dict:
@@ -151,9 +173,11 @@ def tune(profile_name: str = "default", scenario: str = "random", model: str = "
     """Grid-search every method on the selection seed; return (and by default save) the choices.
 
     ``amount`` is the tuning forget set (a ratio, or a class for ``"class"``);
-    it defaults to :data:`AMOUNTS`. The set is written under
+    it defaults to :data:`AMOUNTS`. ``methods`` defaults to
+    :func:`default_methods`. The set is written under
     :func:`helpers.experiments.runner.hparams_key`; methods not re-tuned keep
-    their stored values.
+    their stored values, except in a placeholder set (``_untuned``), whose
+    copied values are dropped.
     """
     key = hparams_key(scenario, model, quant)
     amount = AMOUNTS[scenario] if amount is None else amount
@@ -170,7 +194,7 @@ def tune(profile_name: str = "default", scenario: str = "random", model: str = "
     log(f"{key} amount={amount}: Retrain FA={gold['FA']:.1f}, Original FA={original['FA']:.1f} "
         f"AG={average_gap(original, gold):.2f}")
     chosen, notes, selection = {}, {}, {}
-    for method in methods or GRIDS:
+    for method in methods or default_methods(scenario, model, quant):
         scored = []
         for hp in grid(method, scenario):
             row = cell(method, hp)
@@ -193,11 +217,11 @@ def save(profile: str, key: str, scenario: str, model: str, quant: str, amount, 
     path = runner.HPARAMS_FILE
     table = json.loads(path.read_text()) if path.exists() else {}
     old = table.setdefault(profile, {}).get(key, {})
-    untuned = [m for m in old.get("_untuned_methods", []) if m not in chosen]
-    if "_untuned" in old and "_untuned_methods" not in old:      # a placeholder copied from another set
-        untuned = [m for m in old if not m.startswith("_") and m not in chosen]
+    if "_untuned" in old:                     # a placeholder copied from another set: keep nothing of it
+        old = {}
     entry = {m: v for m, v in old.items() if not m.startswith("_")}
     entry.update(chosen)
+    untuned = sorted(set(GRIDS) - set(entry))
     meta = {
         "_command": tune_command(profile, scenario, model, quant, amount),
         "_selection_seed": SELECTION_SEED, "_amount": amount, "_criterion": criterion(scenario),
@@ -207,10 +231,10 @@ def save(profile: str, key: str, scenario: str, model: str, quant: str, amount, 
         "_notes": {**{m: n for m, n in old.get("_notes", {}).items() if m not in chosen}, **notes},
     }
     if untuned:
-        meta["_untuned_methods"] = untuned
+        meta["_untuned_methods"] = untuned    # these run with the package defaults (helpers.unlearn.DEFAULTS)
     table[profile][key] = {**meta, **entry}
     path.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n")
 
 
-__all__ = ["tune", "grid", "method_grid", "select", "criterion", "SELECTION_SEED", "AMOUNTS", "FORGET_TOLERANCE",
-           "GRIDS", "FIXED", "SCENARIO_GRIDS"]
+__all__ = ["tune", "grid", "method_grid", "select", "criterion", "default_methods", "SELECTION_SEED", "AMOUNTS",
+           "FORGET_TOLERANCE", "GRIDS", "FIXED", "SCENARIO_GRIDS", "FORGETTING_GRIDS"]
