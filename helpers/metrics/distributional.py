@@ -145,12 +145,6 @@ def _count_at_least(sorted_values: np.ndarray, thresholds: np.ndarray) -> np.nda
     return sorted_values.size - np.searchsorted(sorted_values, thresholds, side="left")
 
 
-def _count_between(sorted_values: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """How many values satisfy ``l <= v <= r`` for each pair ``(l, r)``."""
-    return (np.searchsorted(sorted_values, right, side="right")
-            - np.searchsorted(sorted_values, left, side="left"))
-
-
 def _single_threshold_counts(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """True and false positives of "positive iff ``c >= t``" over ``metric.py``'s threshold grid."""
     lo, hi = min(pos.min(), neg.min()), max(pos.max(), neg.max())
@@ -159,7 +153,12 @@ def _single_threshold_counts(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarr
 
 
 def _double_threshold_counts(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """True and false positives of "peakier population iff ``l <= c <= r``" (``metric.py``'s grid)."""
+    """True and false positives of "peakier population iff ``l <= c <= r``" (``metric.py``'s grid).
+
+    One entry per distinct outcome of each row of the grid (fixed ``r``), not
+    per grid point: the counts only change where ``l`` passes a sample, so the
+    grid's first ``l`` and every ``l`` just past a sample cover all outcomes.
+    """
     if np.ptp(pos) >= np.ptp(neg):
         pos, neg = neg, pos
     width = np.ptp(pos)
@@ -167,26 +166,26 @@ def _double_threshold_counts(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarr
     right = np.linspace(lo, hi, int(math.ceil((hi - lo) * THRESHOLDS_PER_UNIT)))
     n_left = int(math.ceil(2 * DOUBLE_BUFFER * THRESHOLDS_PER_UNIT))
     offsets = np.linspace(-width - DOUBLE_BUFFER, -width + DOUBLE_BUFFER, n_left)
+    # first[i, v]: the first left index j with v < right[i] + offsets[j] (tested as offsets[j] > v - right[i];
+    # the two forms can differ only for a v within rounding error of a threshold)
+    first = [np.searchsorted(offsets, np.sort(values)[None, :] - right[:, None], side="right")
+             for values in (pos, neg)]                                  # each (n_right, N)
+    candidates = np.minimum(np.concatenate([np.zeros((right.size, 1), dtype=np.intp), *first], axis=1),
+                            n_left - 1)                                 # (n_right, 2N + 1) left indices
     counts = []
-    for values in (np.sort(pos), np.sort(neg)):
-        at_most_right = np.searchsorted(values, right, side="right")  # (n_right,)
-        below_left = _count_below_grid(values, right, offsets)       # (n_right, n_left)
-        counts.append(np.maximum(at_most_right[:, None] - below_left, 0).ravel())  # l > r: empty
+    for values, firsts in zip((pos, neg), first):
+        at_most_right = np.searchsorted(np.sort(values), right, side="right")          # (n_right,)
+        below_left = _count_at_most_per_row(np.sort(firsts, axis=1), candidates)     # (n_right, 2N + 1)
+        counts.append(np.maximum(at_most_right[:, None] - below_left, 0).ravel())    # l > r: empty
     return counts[0], counts[1]
 
 
-def _count_below_grid(values: np.ndarray, right: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """``#{v : v < right[i] + offsets[j]}`` for every ``(i, j)``, without forming the grid.
-
-    ``v < r + o`` is tested as ``o > v - r``: the first offset above ``v - r``
-    is found once per ``(i, v)`` and the counts are accumulated along ``j``.
-    The two forms can differ only for a ``v`` within rounding error of a threshold.
-    """
-    first = np.searchsorted(offsets, values[None, :] - right[:, None], side="right")  # (n_right, N)
-    n_right, n_left = right.size, offsets.size
-    rows = np.repeat(np.arange(n_right), values.size)
-    hist = np.bincount(rows * (n_left + 1) + first.ravel(), minlength=n_right * (n_left + 1))
-    return np.cumsum(hist.reshape(n_right, n_left + 1), axis=1)[:, :n_left]
+def _count_at_most_per_row(sorted_rows: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """``#{k : sorted_rows[i, k] <= queries[i, q]}`` for every row ``i`` (one global search)."""
+    n_rows, width = sorted_rows.shape
+    shift = (np.arange(n_rows) * (max(sorted_rows.max(), queries.max()) + 1))[:, None]
+    found = np.searchsorted((sorted_rows + shift).ravel(), (queries + shift).ravel(), side="right")
+    return found.reshape(queries.shape) - (np.arange(n_rows) * width)[:, None]
 
 
 def single_threshold_rates(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -201,6 +200,8 @@ def single_threshold_rates(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray
 
 def double_threshold_rates(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """FPR and FNR of the attacks "peakier population iff ``l <= c <= r``" (``metric.py``'s grid).
+
+    Every distinct outcome of the grid appears (once per ``r``, not once per ``(l, r)``).
 
     The population with the smaller range becomes the positive one; its range
     is the interval's nominal ``width``. ``r`` takes ``ceil(100 * (range_pos -
