@@ -1,7 +1,12 @@
 """The chapter's experiment: selection seed, report seeds, one table with every method.
 
 For each dataset, scenario and seed: load the data (the seed fixes the splits), train the
-original model (shared by both scenarios) and the oracle, then run every method.
+original model (shared by both scenarios) and the oracle, then run every method. On the
+report seeds a second, independently seeded oracle (``replica=1``) is scored against the
+first like any method (row ``oracle_indep``): the oracle's own noise floor. The
+``original`` row is doing nothing. Seeds: the original from the experiment seed, the
+oracles from ``derive_seed(seed, "oracle", replica)``, every unlearning run from
+``derive_seed(seed, "unlearn")`` (:mod:`helpers.seeds`).
 
 **Choosing hyper-parameters.** Each method's knobs stay at :data:`.methods.DEFAULTS` except
 its budget, the number of steps, which is chosen on the *selection seed* only: one run of
@@ -30,7 +35,9 @@ METHOD_ORDER = ("ga", "fisher", "neggrad+", "cf_k", "eu_k", "scrub", "certified"
                 "adv_uniform", "oeu", "dg")
 LABELS = {"ga": "GA", "fisher": "Fisher-GA", "neggrad+": "NegGrad+", "cf_k": "CF-k", "eu_k": "EU-k",
           "scrub": "SCRUB", "certified": "Certified", "qmul": "Q-MUL", "lca": "LCA", "adv_uniform": "ADV-uniform",
-          "oeu": "OEU", "dg": "DG (ch. 7)", "original": "original", "oracle": "oracle (retrain)"}
+          "oeu": "OEU", "dg": "DG (ch. 7)", "original": "original", "oracle": "oracle (retrain)",
+          "oracle_indep": "oracle′ (replica 1)"}
+REFERENCES = ("original", "oracle", "oracle_indep")     # rows every cell carries besides the methods
 STEP_GRID = (4, 8, 16, 32)
 SCENARIO_NAMES = {"A": "A: 2% subset", "B": "B: class 0"}
 
@@ -86,7 +93,7 @@ def report_row(prep: Prepared, model, method: str, seed: int, steps=None, second
 def run(datasets=("iris", "digits"), scenarios=("A", "B"), selection_seed: int = 0, seeds=(1, 2, 3),
         methods=METHOD_ORDER, progress: bool = True, workers: int | None = None):
     """The whole chapter. Returns ``(results, selection)``: one row per (dataset, scenario, seed, method)
-    including ``original`` and ``oracle`` rows, and the step-count scores of the selection seed.
+    including the rows of :data:`REFERENCES`, and the step-count scores of the selection seed.
 
     ``workers`` processes (default: one per dataset, at most the number of CPU cores) run the
     datasets side by side; each uses one torch thread. ``workers=1`` runs everything here."""
@@ -122,6 +129,9 @@ def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
                     continue
                 rows.append(report_row(prep, original, "original", seed, seconds=t_original))
                 rows.append(report_row(prep, prep.oracle, "oracle", seed, seconds=prep.seconds["oracle"]))
+                start = time.perf_counter()
+                floor = train_oracle(data, prep.split, seed, replica=1).model
+                rows.append(report_row(prep, floor, "oracle_indep", seed, seconds=time.perf_counter() - start))
                 budget = {(c["dataset"], c["scenario"], c["method"]): c["steps"] for c in chosen}
                 for method in methods:
                     steps = budget[(name, scenario, method)]
@@ -130,30 +140,15 @@ def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
     return pd.DataFrame(rows), pd.DataFrame(chosen)
 
 
-COLUMNS = ["retain", "forget", "test", "UQI", "KL_test", "KL_retain", "agree_test", "MIA_AUC"]
+COLUMNS = ["retain", "forget", "test", "MIA_AUC", "AG", "UQI", "KL_test", "KL_retain", "agree_test"]
 
 
 def summary(results: pd.DataFrame, columns=COLUMNS) -> pd.DataFrame:
     """Mean over the report seeds, one row per (dataset, scenario, method), methods in chapter order."""
-    order = {m: i for i, m in enumerate(("original", "oracle", *METHOD_ORDER))}
+    order = {m: i for i, m in enumerate((*REFERENCES, *METHOD_ORDER))}
     table = results.groupby(["dataset", "scenario", "method"], sort=False)[columns].mean()
     table = table.reset_index()
     table["_o"] = table["method"].map(order)
     table = table.sort_values(["dataset", "scenario", "_o"], kind="stable").drop(columns="_o")
     table["method"] = table["method"].map(LABELS)
     return table.set_index(["dataset", "scenario", "method"])
-
-
-def rank_by_balance(results: pd.DataFrame) -> pd.DataFrame:
-    """Each method's mean rank (1 = best) per (dataset, scenario) on three criteria: UQI (high),
-    KL to the oracle on test data (low), |MIA AUC - oracle's| (low); averaged into ``mean rank``."""
-    methods = results[~results["method"].isin(["original", "oracle"])]
-    mean = methods.groupby(["dataset", "scenario", "method"])[["UQI", "KL_test", "MIA_AUC"]].mean()
-    oracle_mia = results[results["method"] == "oracle"].groupby(["dataset", "scenario"])["MIA_AUC"].mean()
-    mean["MIA_gap"] = (mean["MIA_AUC"] - oracle_mia.reindex(mean.index.droplevel("method")).values).abs()
-    ranks = pd.concat({"UQI": mean["UQI"].groupby(level=[0, 1]).rank(ascending=False),
-                       "KL_test": mean["KL_test"].groupby(level=[0, 1]).rank(),
-                       "MIA_gap": mean["MIA_gap"].groupby(level=[0, 1]).rank()}, axis=1)
-    ranks["mean rank"] = ranks.mean(1)
-    overall = ranks["mean rank"].groupby(level="method").mean().sort_values()
-    return overall.rename(index=LABELS).to_frame("mean rank over cells")

@@ -4,7 +4,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .experiment import SCENARIO_NAMES
+from .experiment import LABELS, METHOD_ORDER, SCENARIO_NAMES
+
+ORIGINAL, FLOOR = LABELS["original"], LABELS["oracle_indep"]
+
+
+def _colour(method: str) -> str:
+    return "grey" if method == ORIGINAL else "C1" if method == FLOOR else "C0"
 
 
 def _panels(table: pd.DataFrame):
@@ -19,13 +25,15 @@ def _panels(table: pd.DataFrame):
 
 def plot_tradeoff(table: pd.DataFrame):
     """Forget accuracy (x, lower = more forgetting) against test accuracy (y, utility), one panel per
-    (dataset, scenario); ``table`` is :func:`.experiment.summary`. The oracle is the target point."""
+    (dataset, scenario); ``table`` is :func:`.experiment.summary`. The oracle (black star) is the
+    target point, the second oracle (hollow star) shows how far another retraining lands."""
     fig, axes, cells = _panels(table)
     for ax, (dataset, scenario) in zip(axes, cells):
         cell = table.loc[(dataset, scenario)]
         for method, row in cell.iterrows():
-            style = dict(marker="*", s=180, color="black", zorder=3) if method.startswith("oracle") else \
-                dict(marker="X", s=80, color="grey", zorder=3) if method == "original" else dict(s=40)
+            style = dict(marker="*", s=180, color="black", zorder=3) if method == LABELS["oracle"] else \
+                dict(marker="*", s=180, facecolors="none", edgecolors="black", zorder=3) if method == FLOOR else \
+                dict(marker="X", s=80, color="grey", zorder=3) if method == ORIGINAL else dict(s=40)
             ax.scatter(row["forget"], row["test"], **style)
             ax.annotate(method, (row["forget"], row["test"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
         ax.set(title=f"{dataset}, {SCENARIO_NAMES[scenario]}", xlabel="forget accuracy (D_f)",
@@ -36,13 +44,33 @@ def plot_tradeoff(table: pd.DataFrame):
 
 
 def plot_kl(table: pd.DataFrame):
-    """Mean KL(p_oracle || p_model) on the test set per method, one panel per cell."""
+    """Mean KL(p_oracle || p_model) on the test set per method, one panel per cell; grey: doing
+    nothing, orange: the second oracle (the noise floor)."""
     fig, axes, cells = _panels(table)
     for ax, (dataset, scenario) in zip(axes, cells):
-        cell = table.loc[(dataset, scenario)].drop(index=["oracle (retrain)"], errors="ignore")["KL_test"]
-        colors = ["grey" if m == "original" else "C0" for m in cell.index]
-        ax.barh(cell.index[::-1], cell.values[::-1], color=colors[::-1])
+        cell = table.loc[(dataset, scenario)].drop(index=[LABELS["oracle"]], errors="ignore")["KL_test"]
+        ax.barh(cell.index[::-1], cell.values[::-1], color=[_colour(m) for m in cell.index[::-1]])
         ax.set(title=f"{dataset}, {SCENARIO_NAMES[scenario]}", xlabel="KL(oracle || model), test set, nats")
         ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_gap(results: pd.DataFrame):
+    """AG (mean absolute gap to the oracle, lower is better) per method and cell: mean over seeds with
+    the sample standard deviation as error bar; grey: doing nothing; dashed orange line: the second
+    oracle's AG, the oracle's own noise floor. ``results`` is :func:`.experiment.run`'s first table."""
+    order = ["original", "oracle_indep", *METHOD_ORDER]
+    stats = results.groupby(["dataset", "scenario", "method"], sort=False)["AG"].agg(["mean", "std"])
+    fig, axes, cells = _panels(stats)
+    for ax, (dataset, scenario) in zip(axes, cells):
+        cell = stats.loc[(dataset, scenario)].reindex([m for m in order if m in stats.loc[(dataset, scenario)].index])
+        labels = [LABELS[m] for m in cell.index]
+        ax.barh(labels[::-1], cell["mean"].values[::-1], xerr=cell["std"].values[::-1],
+                color=[_colour(m) for m in labels[::-1]], error_kw=dict(lw=0.8))
+        ax.axvline(cell.loc["oracle_indep", "mean"], color="C1", ls="--", lw=1, label="noise floor (oracle′)")
+        ax.set(title=f"{dataset}, {SCENARIO_NAMES[scenario]}", xlabel="AG: mean |gap| to the oracle (lower is better)")
+        ax.tick_params(axis="y", labelsize=8)
+        ax.legend(loc="lower right", fontsize=7)
     fig.tight_layout()
     return fig
