@@ -1,0 +1,141 @@
+"""Chapter 4's readings: one Retrain against a population, and the distributional verdicts.
+
+Section 4.9 compares *populations* of models (:mod:`helpers.experiments.populations`)
+one forget example at a time. Its verdicts are paired over the forget
+examples: every population is scored on the same ``S`` examples, so two
+methods are compared example by example (:func:`helpers.stats.paired_interval`
+on the per-example points ``h(eps_s)`` or the per-example U-LiRA accuracy),
+and a comparison whose interval spans zero is "undecided". The randomness of
+training is inside each population already (``N`` seeds per example); the
+interval covers the spread over examples.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..notebook import join_words
+from ..stats import paired_interval
+
+REFERENCE_NAMES = {"original": "doing nothing", "retrain_indep": "the noise floor (Retrain′)"}
+
+
+def central_interval(values, coverage: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """Per column of ``(N, S)`` values: the central ``coverage`` interval (quantiles), as two ``(S,)`` arrays."""
+    if not 0 < coverage < 1:
+        raise ValueError(f"coverage must be in (0, 1), got {coverage}")
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2 or v.shape[0] < 2:
+        raise ValueError(f"values must be (N models, S examples) with N >= 2, got shape {v.shape}")
+    tail = (1 - coverage) / 2
+    return np.quantile(v, tail, axis=0), np.quantile(v, 1 - tail, axis=0)
+
+
+def share_inside(retrained, single, coverage: float = 0.9) -> float:
+    """Percentage of examples where ``single`` (one model's ``(S,)`` outputs) lies in the retrained
+    population's central ``coverage`` interval: where that model is indistinguishable from "a" Retrain."""
+    low, high = central_interval(retrained, coverage)
+    single = np.asarray(single, dtype=float)
+    if single.shape != low.shape:
+        raise ValueError(f"single must have shape {low.shape}, got {single.shape}")
+    return float(100 * np.mean((single >= low) & (single <= high)))
+
+
+def standardised_distance(retrained, single) -> np.ndarray:
+    """``|single - mean| / sd`` per example (sample sd of the retrained population, ``ddof=1``)."""
+    v = np.asarray(retrained, dtype=float)
+    sd = v.std(axis=0, ddof=1)
+    if (sd == 0).any():
+        raise ValueError("a retrained population with zero spread on an example has no scale")
+    return np.abs(np.asarray(single, dtype=float) - v.mean(axis=0)) / sd
+
+
+def example_picks(retrained, single, k: int = 3) -> list[int]:
+    """``k`` forget examples from most to least separated (:func:`standardised_distance`): the
+    largest, evenly spaced middle ones and the smallest, for a figure."""
+    d = standardised_distance(retrained, single)
+    if not 1 <= k <= d.size:
+        raise ValueError(f"k must be in [1, {d.size}], got {k}")
+    order = np.argsort(-d, kind="stable")
+    return [int(order[i]) for i in np.linspace(0, d.size - 1, k).round().astype(int)]
+
+
+QUANTITIES = {"points": ("h(ε)", True), "ulira": ("U-LiRA", False)}   # (column words, higher is better)
+
+
+def comparison(table, name: str, reference: str, quantity: str = "points"):
+    """``(verdict, interval)`` of row ``name`` against row ``reference``, paired over the forget examples.
+
+    ``quantity="points"``: the per-example challenge points ``h(eps_s)``
+    (higher is better; their mean is F). ``quantity="ulira"``: the per-example
+    U-LiRA accuracy (lower is better; 0.5 = indistinguishable from Retrain).
+    ``verdict`` is ``"better"``, ``"worse"`` or ``"undecided"`` (interval spans 0).
+    """
+    if quantity not in QUANTITIES:
+        raise ValueError(f"quantity must be one of {sorted(QUANTITIES)}, got {quantity!r}")
+    per_example = table.attrs[quantity]
+    for needed in (name, reference):
+        if needed not in per_example:
+            raise ValueError(f"the table has no row {needed!r}")
+    iv = paired_interval(per_example[name], per_example[reference])
+    if iv.direction == "undecided":
+        return "undecided", iv
+    return ("better" if (iv.direction == "larger") == QUANTITIES[quantity][1] else "worse"), iv
+
+
+def _methods(table) -> list[str]:
+    methods = [n for n in table.index if n not in REFERENCE_NAMES]
+    if not methods:
+        raise ValueError("the table has no method rows")
+    return methods
+
+
+def verdict_table(table):
+    """Every method against doing nothing and against Retrain′, by the points and by U-LiRA.
+
+    Columns ``"h(ε) vs Original"``, ``"h(ε) vs Retrain′"``, ``"U-LiRA vs Original"``,
+    ``"U-LiRA vs Retrain′"``; cells read ``"better: +0.077 [+0.067, +0.088]"``: the
+    verdict and the paired difference (method minus reference) with its 95 % t
+    interval over the forget examples.
+    """
+    import pandas as pd
+
+    rows = {}
+    for name in _methods(table):
+        row = {}
+        for quantity, (words, _) in QUANTITIES.items():
+            for ref in REFERENCE_NAMES:
+                verdict, iv = comparison(table, name, ref, quantity)
+                short = "Original" if ref == "original" else "Retrain′"
+                row[f"{words} vs {short}"] = f"{verdict}: {iv.mean:+.3f} [{iv.low:+.3f}, {iv.high:+.3f}]"
+        rows[table.loc[name, "label"]] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _phrase(vs_original: str, vs_floor: str) -> str:
+    words = {"better": "better than", "worse": "worse than", "undecided": "undecided against"}
+    return f"{words[vs_original]} doing nothing and {words[vs_floor]} the noise floor"
+
+
+def verdict_summary(table) -> str:
+    """The verdicts of :func:`verdict_table` in one sentence, methods with the same verdicts grouped."""
+    groups: dict[tuple, list[str]] = {}
+    for name in _methods(table):
+        key = tuple(comparison(table, name, ref, q)[0] for q in QUANTITIES for ref in REFERENCE_NAMES)
+        groups.setdefault(key, []).append(table.loc[name, "label"])
+    n_examples = len(next(iter(table.attrs["points"].values())))
+    parts = []
+    for (p_orig, p_floor, u_orig, u_floor), names in groups.items():
+        subject = join_words(names)
+        if len(groups) == 1 and len(names) > 1:
+            subject = f"All {len(names)} methods ({subject})"
+        verb = "is" if len(names) == 1 else "are"
+        if (p_orig, p_floor) == (u_orig, u_floor):
+            parts.append(f"{subject} {verb} {_phrase(p_orig, p_floor)}, by the challenge's points and by U-LiRA alike")
+        else:
+            parts.append(f"{subject} {verb} {_phrase(p_orig, p_floor)} by the challenge's points, "
+                         f"and {_phrase(u_orig, u_floor)} by U-LiRA")
+    return "; ".join(parts) + f" (paired over the {n_examples} forget examples)"
+
+
+__all__ = ["central_interval", "share_inside", "standardised_distance", "example_picks", "comparison",
+           "verdict_table", "verdict_summary"]
