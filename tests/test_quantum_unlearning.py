@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
+import helpers.quantum.batched as batched_module
+import helpers.quantum.training as training_module
 import helpers.quantum.unlearning as unlearning_module
 from helpers.data import load_tabular
 from helpers.quantum import (accuracy, forget_target, kl_to_gold, objective, probabilities, table_1,
@@ -15,10 +18,12 @@ from helpers.quantum import (accuracy, forget_target, kl_to_gold, objective, pro
 from helpers.quantum import display_list, display_name
 from helpers.quantum import experiment as E
 from helpers.quantum import tables as T
-from helpers.quantum.evaluation import confusion, probability_bounds, reassignment, recall
+from helpers.quantum.evaluation import (closeness_to_gold, confusion, gold_agreement, probability_bounds,
+                                       reassignment, recall)
 from helpers.quantum.experiment import forget_and_anchor, select_unlearning, validation_scores
 from helpers.quantum.plots import plot_forget_probability, plot_weight_changes
 from helpers.quantum.training import init_theta
+from helpers.seeds import derive_seed
 
 
 @pytest.fixture(scope="module")
@@ -165,9 +170,17 @@ def test_selection_uses_the_validation_split(trained, iris):
 
 # --------------------------------------------------------------------------- chapter 7's tables and wording
 def _fake_runs_frame(trained, iris, other):
-    frames = [table_1(trained.theta, other, iris.X_test, iris.y_test, 2).assign(dataset="iris", seed=s)
+    frames = [table_1(trained.theta, other, iris.X_test, iris.y_test, 2).assign(dataset="iris", seed=s, gold=0.5,
+                                                                               gold_indep=0.25 * s)
               for s in (0, 1)]
     return pd.concat(frames, ignore_index=True)
+
+
+def _fake_run(iris, original, unlearned, gold, gold_indep, seed=1):
+    """A QuantumRun of given weights (no training)."""
+    result = lambda theta: SimpleNamespace(theta=theta)                     # noqa: E731
+    return E.QuantumRun(iris, seed, 2, result(original), gold=result(gold), gold_indep=result(gold_indep),
+                        unlearned={"similarity": result(unlearned)})
 
 
 def test_probability_bounds_and_reassignment(trained, iris):
@@ -186,6 +199,8 @@ def test_tables_beside_paper_have_no_empty_rows(trained, iris):
                                  ("covertype", "0"), ("covertype", "1"), ("covertype", "2 (F)")]
     assert table.loc[("iris", "1"), "paper after"] == "0.800"
     assert " ± " in table.loc[("iris", "0"), "ours after"]
+    assert table.loc[("iris", "0"), "ours gold"] == "0.500 ± 0.000"                   # the gold model's column
+    assert table.loc[("iris", "0"), "ours gold′"] == "0.125 ± 0.177"                  # sample std of (0, 0.25)
     assert table.loc[("covertype", "2 (F)"), "ours after"] == T.MISSING              # paper-only rows
     assert table.loc[("covertype", "2 (F)"), "paper before"] == "0.633"
     assert not table.isna().any().any()
@@ -195,21 +210,51 @@ def test_tables_beside_paper_have_no_empty_rows(trained, iris):
     assert prob.loc["iris", "paper before"] == "0.4155"                              # the paper's decimals
     assert prob.loc["iris", "paper delta"] == f"{0.2098 - 0.4155:.4f}"               # computed from the paper
     assert prob.loc["covertype", "paper after"] == "0.2715" and prob.loc["covertype", "ours after"] == T.MISSING
-    t2 = pd.DataFrame([dict(dataset="iris", seed=s, **kl_to_gold(trained.theta, other, iris.X_test,
-                                                                  iris.y_test, 2)) for s in (0, 1)])
+    runs = [_fake_run(iris, trained.theta, other, trained.theta, trained.theta + 0.1 * init_theta(2, std=1.0), s)
+            for s in (0, 1)]
+    t2 = T.table_2_frame(runs)
+    assert list(t2["model"].unique()) == ["original", "similarity", "gold_indep"]
+    assert (t2.loc[t2["model"] == "original", "mean_kl"] < 1e-12).all()            # original == gold here
     table2 = T.table_2_beside_paper(t2)
-    assert table2.loc[("covertype", "paper (one run)"), "std_kl"] == T.MISSING
-    assert table2.loc[("covertype", "paper (one run)"), "mean_kl"] == "0.0468"       # the paper's decimals
-    assert table2.loc[("covertype", "paper (one run)"), "max_kl"] == "0.1625"
+    assert list(table2.index.get_level_values(1)[:3]) == [T.MODEL_NAMES[m] for m in ("original", "similarity",
+                                                                                      "gold_indep")]
+    paper = ("covertype", "paper (one run, unlearned model)")
+    assert table2.loc[paper, "std_kl"] == T.MISSING
+    assert table2.loc[paper, "mean_kl"] == "0.0468" and table2.loc[paper, "max_kl"] == "0.1625"  # the paper's decimals
+    assert table2.loc[paper, "forgotten_prob_model"] == "0.295"
     assert not table2.isna().any().any()
 
 
+def test_closeness_to_gold_and_agreement(trained, iris):
+    other = trained.theta + 0.5 * init_theta(3, std=1.0)
+    same = closeness_to_gold(trained.theta, trained.theta, iris.X_test, iris.y_test, 2)
+    assert same["mean_kl"] < 1e-12 and same["gold_agreement"] == 1.0
+    d = closeness_to_gold(trained.theta, other, iris.X_test, iris.y_test, 2)
+    mask = iris.y_test == 2
+    by_hand = (probabilities(trained.theta, iris.X_test[mask]).argmax(-1)
+               == probabilities(other, iris.X_test[mask]).argmax(-1)).double().mean().item()
+    assert d["gold_agreement"] == by_hand == gold_agreement(trained.theta, other, iris.X_test, iris.y_test, 2)
+    assert 0 < by_hand < 1                                                      # a case with something to count
+    rec = recall(confusion(other, iris.X_test, iris.y_test))
+    assert d["forget_recall"] == rec[2] and abs(d["retained_recall"] - rec[:2].mean()) < 1e-15
+    with pytest.raises(ValueError, match="no samples of the forgotten class"):
+        gold_agreement(trained.theta, other, iris.X_test[:5], torch.zeros(5, dtype=torch.int64), 2)
+
+
+def test_closeness_frame_and_reassignment_against_gold(trained, iris):
+    other = trained.theta + 0.5 * init_theta(3, std=1.0)
+    run = _fake_run(iris, trained.theta, other, gold=other, gold_indep=trained.theta)
+    frame = T.closeness_frame([run]).set_index("model")
+    assert list(frame.index) == ["original", "similarity", "gold_indep", "gold"]
+    assert frame.loc["similarity", "mean_kl"] < 1e-12 and frame.loc["gold", "gold_agreement"] == 1.0
+    assert frame.loc["original", "mean_kl"] == frame.loc["gold_indep", "mean_kl"] > 0    # the same weights
+    moves = T.reassignment_frame([run])
+    assert moves.loc[0, "reassigned"] > 0 and moves.loc[0, "same_as_gold"] == 1.0       # unlearned == gold here
+    table = T.compare_targets(T.closeness_frame([run]), models=("similarity", "original"))
+    assert list(table.index.get_level_values(1)) == [T.MODEL_NAMES["similarity"], T.MODEL_NAMES["original"]]
+
+
 def test_wording_helpers():
-    assert T.verdict({"iris": True, "wine": True}) == "reproduces"
-    assert T.verdict({"iris": False, "wine": False}) == "does not reproduce"
-    assert T.verdict({"iris": True, "wine": False}) == "reproduces on Iris only"
-    assert T.comparison_word(0.5, 0.45) == "similar to" and T.comparison_word(0.63, 0.49) == "larger than"
-    assert T.comparison_word(0.2, 0.5) == "smaller than"
     chosen = {"iris": {"beta": 1.0, "lr": 0.05}, "wine": {"beta": 4.0, "lr": 0.05}}
     text = E.describe_grid_edges(chosen, dict(beta=(1.0, 4.0), lr=(0.02, 0.05, 0.1)))
     assert text == "β = 1 is the smallest value tried (Iris); β = 4 is the largest value tried (Wine)."
@@ -237,9 +282,58 @@ def test_chapter_7_figures(trained, iris):
     paper = pd.DataFrame(dict(before=[0.4155], after=[0.2098]), index=["iris"])
     fig = plot_forget_probability(table, paper=paper, floor=probability_bounds()[0])
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert {"before (paper)", "after (paper)", "floor 0.063"} <= set(labels)
+    assert {"before (paper)", "after (paper)", "floor 0.063"} <= set(labels) and "gold model (ours)" not in labels
+    with_gold = plot_forget_probability(table.assign(gold=[0.3, 0.32], gold_std=[0.02, 0.05]))
+    assert "gold model (ours)" in [t.get_text() for t in with_gold.axes[0].get_legend().get_texts()]
+    assert len(with_gold.axes[0].patches) == 6                                   # three bars per dataset
     fig2 = plot_weight_changes({"a": np.linspace(-1, 1, 72), "b": np.linspace(-0.2, 0.3, 72)}, bins=10,
                                title="wine, seed 1")
     widths = {round(p.get_width(), 12) for p in fig2.axes[0].patches}
     assert len(widths) == 1 and fig2.axes[0].get_title() == "wine, seed 1"     # shared bin edges
     plt.close("all")
+
+
+# --------------------------------------------------------------------------- independent seed streams
+def _record_starts(monkeypatch, module):
+    """Spy on ``init_theta`` as ``module`` calls it: the seeds and starting weights of every model."""
+    starts = []
+    real = module.init_theta
+
+    def spy(seed, std=0.1):
+        theta = real(seed, std)
+        starts.append((seed, theta.clone()))
+        return theta
+    monkeypatch.setattr(module, "init_theta", spy)
+    return starts
+
+
+def test_gold_models_never_start_from_the_original(iris, monkeypatch):
+    starts = _record_starts(monkeypatch, batched_module)
+    run = E.run(iris, 1, 2, train=dict(iterations=12), unlearn=dict(steps=2))
+    seeds = [s for s, _ in starts]
+    assert seeds == [1, unlearning_module.gold_seed(1, 0), unlearning_module.gold_seed(1, 1)]
+    original, gold, gold_indep = (theta for _, theta in starts)
+    assert torch.equal(original, init_theta(1))                        # the original: the seed's own stream
+    for a, b in ((original, gold), (original, gold_indep), (gold, gold_indep)):
+        assert (a - b).abs().max() > 0.05                              # three different starting points
+    assert run.gold is not None and run.gold_indep is not None
+    assert not torch.equal(run.gold.theta, run.gold_indep.theta)
+
+
+def test_one_model_gold_retrain_uses_the_oracle_stream(iris, monkeypatch):
+    starts = _record_starts(monkeypatch, training_module)
+    unlearning_module.gold_retrain(iris, 2, seed=1, replica=1, iterations=3)
+    assert [s for s, _ in starts] == [derive_seed(1, "oracle", 1)]
+    assert not torch.equal(starts[0][1], init_theta(1))
+
+
+def test_unlearning_draws_its_calibration_subset_from_the_unlearn_stream(trained, iris):
+    X_f, X_a = forget_and_anchor(iris, 2)
+    result = unlearn_vqc(trained.theta, X_f, X_a, 2, steps=1, seed=1, replica=2)
+    expected = torch.randperm(len(X_f), generator=torch.Generator().manual_seed(derive_seed(1, "unlearn", 2)))
+    assert torch.equal(result.calibration, expected[:len(X_f) // 2])
+    plain = torch.randperm(len(X_f), generator=torch.Generator().manual_seed(1))[:len(X_f) // 2]
+    assert not torch.equal(result.calibration, plain)                   # not the original's seed
+    other = unlearn_vqc(trained.theta, X_f, X_a, 2, steps=1, seed=1, replica=3)
+    assert not torch.equal(result.calibration, other.calibration)       # replicas are independent runs
+    assert result.settings["seed"] == 1 and result.settings["replica"] == 2

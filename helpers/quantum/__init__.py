@@ -12,7 +12,8 @@ One idea per module:
 - ``training``    mini-batch Adam with a cosine schedule, best-validation checkpoint (Sec. 4)
 - ``unlearning``  forget target (Eq. 6), uniform target (App. A), objective (Eq. 7), gold retrain
 - ``evaluation``  confusion matrices, Table 1 (recall, forget-class probability), Table 2 (KL to gold)
-- ``experiment``  selection seed, report seeds, runs over seeds (chapter 7)
+- ``batched``     training and unlearning many classifiers in one pass (gold models, populations)
+- ``experiment``  selection seed, report seeds, runs over seeds, gold model and Gold′ (chapter 7)
 - ``tables``      Tables 1-2 and the uniform-target comparison over seeds, beside the published numbers
 - ``plots``       the chapters' figures
 - ``names``       display names of the datasets for the chapters' prose (``iris`` -> Iris)

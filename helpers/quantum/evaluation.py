@@ -4,7 +4,10 @@
 - per-class recall before/after and the forgotten class's mean probability (Table 1);
 - KL(gold ‖ unlearned) on retained-class test samples, after renormalising both
   distributions over the retained labels, as mean, median and max (Table 2), and
-  the probability mass both models put on the forgotten class for those samples.
+  the probability mass both models put on the forgotten class for those samples;
+- ours, beside the paper's: :func:`closeness_to_gold`, every model (the untouched original,
+  the unlearned models, an independently seeded second gold model) measured against the gold
+  model with all of the above, plus where it sends the forgotten class (:func:`gold_agreement`).
 """
 from __future__ import annotations
 
@@ -90,3 +93,28 @@ def kl_to_gold(theta_gold, theta_unlearned, X, y, forget_class: int, num_classes
                 median_kl=kl.quantile(0.5).item(), max_kl=kl.max().item(), std_kl=kl.std().item(),
                 forgotten_prob_gold=p_gold[:, forget_class].mean().item(),
                 forgotten_prob_unlearned=p_unl[:, forget_class].mean().item())
+
+
+def gold_agreement(theta_gold, theta, X, y, forget_class: int) -> float:
+    """Share of the forgotten class's samples that ``theta`` assigns to the class the gold model
+    assigns them to (ours: "is the forgotten class reassigned as retraining would?"); the gold
+    model itself scores 1."""
+    mask = torch.as_tensor(y) == forget_class
+    if not mask.any():
+        raise ValueError(f"no samples of the forgotten class {forget_class} to compare")
+    same = probabilities(theta_gold, X[mask]).argmax(-1) == probabilities(theta, X[mask]).argmax(-1)
+    return same.double().mean().item()
+
+
+def closeness_to_gold(theta_gold, theta, X, y, forget_class: int, num_classes: int = 3) -> dict:
+    """One model against the gold model on a split: Table 2's KL statistics (:func:`kl_to_gold`;
+    ``forgotten_prob``: its p(f|x) on retained samples), the forgotten class's recall and mean
+    probability on its own samples (Table 1), the mean recall of the retained classes, and
+    :func:`gold_agreement`. For ``theta = theta_gold``: KL 0, agreement 1, the gold's own values."""
+    kl = kl_to_gold(theta_gold, theta, X, y, forget_class, num_classes)
+    rec = recall(confusion(theta, X, y, num_classes))
+    return dict(mean_kl=kl["mean_kl"], median_kl=kl["median_kl"], max_kl=kl["max_kl"], std_kl=kl["std_kl"],
+                forgotten_prob=kl["forgotten_prob_unlearned"], forget_recall=float(rec[forget_class]),
+                forget_prob=forget_class_probability(theta, X, y, forget_class),
+                retained_recall=float(np.delete(rec, forget_class).mean()),
+                gold_agreement=gold_agreement(theta_gold, theta, X, y, forget_class))

@@ -7,6 +7,13 @@ Protocol (what the book reports):
   λ = 0.01 stay at the paper's values;
 - other seeds (new data splits, initialisations and mini-batch orders) are then run
   with those settings and reported on the **test** split, as mean and spread.
+
+Seeds. Seed ``s`` fixes the data split and the original model (``init_theta(s)``, its
+mini-batches from ``s + 1``). The gold model and a second, independent gold model (Gold′,
+the gold model's own noise floor) train from the ``"oracle"`` streams ``(s, replica)`` with
+replicas 0 and 1, the unlearning runs draw their calibration subsets from the ``"unlearn"``
+stream (:mod:`helpers.seeds`). Every model of every seed is trained in one batched pass
+(:mod:`helpers.quantum.batched`); the results equal one-model-at-a-time training.
 """
 from __future__ import annotations
 
@@ -16,28 +23,33 @@ import itertools
 from dataclasses import dataclass, field
 
 import pandas as pd
+import torch
 
-from ..notebook import progress_bar
+from .batched import gold_retrain_batch, stack_same_size, train_vqc_batch, unlearn_vqc_batch
 from .evaluation import confusion, recall
 from .names import display_list, display_name
 from .training import TrainResult, probabilities, train_vqc
-from .unlearning import UnlearnResult, check_forget_class, gold_retrain, unlearn_vqc
+from .unlearning import check_forget_class
 
 TRAIN = dict(iterations=300, batch_size=10, lr=0.1, init_std=0.1)      # paper, Sec. 4 (lr, std: ours)
 TRAIN_LRS = (0.03, 0.1, 0.3)                                           # searched on the selection seed
 UNLEARN = dict(alpha=1.0, lam=0.01, beta=2.0, steps=100, lr=0.05)      # α, λ: paper, Sec. 4.3
 GRID = dict(beta=(1.0, 4.0), lr=(0.02, 0.05, 0.1))                     # searched on the selection seed
+GOLD_REPLICAS = (0, 1)                                                 # the gold model and Gold′
 
 
 @dataclass
 class QuantumRun:
-    """Everything one (dataset, seed) produced; ``unlearned`` maps a target name to its result."""
+    """Everything one (dataset, seed) produced: the original model, ``unlearned`` (a target name ->
+    its result), the gold model (oracle replica 0) and ``gold_indep`` (Gold′, oracle replica 1:
+    the gold model's own noise floor)."""
 
     data: object
     seed: int
     forget_class: int
     original: TrainResult
     gold: TrainResult | None = None
+    gold_indep: TrainResult | None = None
     unlearned: dict = field(default_factory=dict)
 
     @property
@@ -83,26 +95,50 @@ def forget_and_anchor(data, forget_class: int):
 
 
 def train_original(data, seed: int, **train) -> TrainResult:
+    """The original model of seed ``seed``: every class, ``init_theta(seed)`` (the ``"original"`` stream)."""
     return train_vqc(data.X_train, data.y_train, data.X_val, data.y_val, seed=seed, **{**TRAIN, **train})
 
 
 def run(data, seed: int, forget_class: int = 2, targets=("similarity", "uniform"), unlearn=None,
         train=None, gold: bool = True) -> QuantumRun:
-    """Train the original model, unlearn ``forget_class`` with each target, retrain the gold model."""
+    """Train the original model, unlearn ``forget_class`` with each target, retrain the gold model
+    and Gold′ (one seed of :func:`run_seeds`)."""
+    return run_seeds({seed: data}, forget_class, targets, unlearn, train, gold)[0]
+
+
+def run_seeds(by_seed: dict, forget_class: int = 2, targets=("similarity", "uniform"), unlearn=None,
+              train=None, gold: bool = True) -> list[QuantumRun]:
+    """:func:`run` for every ``seed: data`` of ``by_seed``, all seeds in one batched pass per kind of
+    model (the splits of one dataset have one size): the originals (seed ``s``), the gold models
+    (oracle replicas :data:`GOLD_REPLICAS` of ``s``) and one unlearning run per original and target
+    (``"unlearn"`` stream of ``s``, replica 0)."""
     train, unlearn = {**TRAIN, **(train or {})}, {**UNLEARN, **(unlearn or {})}
-    result = QuantumRun(data, seed, forget_class, train_original(data, seed, **train))
-    X_forget, X_anchor = forget_and_anchor(data, forget_class)
-    for target in targets:
-        result.unlearned[target] = unlearn_vqc(result.original.theta, X_forget, X_anchor, forget_class,
-                                               target=target, seed=seed, **unlearn)
+    seeds, datas = list(by_seed), list(by_seed.values())
+    originals = train_vqc_batch(*(stack_same_size([getattr(d, k) for d in datas])
+                                  for k in ("X_train", "y_train", "X_val", "y_val")), seeds=seeds, **train)
+    runs = [QuantumRun(d, s, forget_class, o) for d, s, o in zip(datas, seeds, originals)]
+    pairs = [(r, target) for target in targets for r in runs]
+    if pairs:
+        X_forget, X_anchor = zip(*(forget_and_anchor(r.data, forget_class) for r, _ in pairs))
+        results = unlearn_vqc_batch(torch.stack([r.original.theta for r, _ in pairs]), stack_same_size(X_forget),
+                                    stack_same_size(X_anchor), forget_class, target=[t for _, t in pairs],
+                                    seed=[r.seed for r, _ in pairs], **unlearn)
+        for (r, target), result in zip(pairs, results):
+            r.unlearned[target] = result
     if gold:
-        result.gold = gold_retrain(data, forget_class, seed=seed, **train)
-    return result
+        jobs = [(r, replica) for replica in GOLD_REPLICAS for r in runs]
+        golds = gold_retrain_batch([r.data for r, _ in jobs], forget_class, seeds=[r.seed for r, _ in jobs],
+                                   replicas=[replica for _, replica in jobs], **train)
+        for (r, replica), model in zip(jobs, golds):
+            setattr(r, "gold" if replica == GOLD_REPLICAS[0] else "gold_indep", model)
+    return runs
 
 
 def select_training(data, seed: int = 0, lrs=TRAIN_LRS) -> tuple[pd.DataFrame, dict, TrainResult]:
     """Train with each learning rate on the selection seed; keep the lowest validation loss."""
-    results = {lr: train_original(data, seed, lr=lr) for lr in lrs}
+    trained = train_vqc_batch(data.X_train, data.y_train, data.X_val, data.y_val, seeds=[seed] * len(lrs),
+                              **{**TRAIN, "lr": list(lrs)})
+    results = dict(zip(lrs, trained))
     table = pd.DataFrame([dict(lr=lr, best_val_loss=r.history["val_loss"].min()) for lr, r in results.items()])
     best = float(table.loc[table["best_val_loss"].idxmin(), "lr"])
     return table, {"lr": best}, results[best]
@@ -118,17 +154,36 @@ def validation_scores(theta, data, forget_class: int) -> dict:
                 score=retained_acc - rec[forget_class])
 
 
-def select_unlearning(data, original: TrainResult, forget_class: int = 2, grid=None, seed: int = 0,
-                      progress: bool = False) -> tuple[pd.DataFrame, dict]:
+PER_MODEL = ("target", "beta", "lr")        # settings unlearn_vqc_batch takes one per model
+
+
+def unlearn_settings(theta_orig, X_forget, X_anchor, forget_class: int, settings: list, seed: int = 0) -> list:
+    """:func:`~helpers.quantum.unlearning.unlearn_vqc` of one original with each dict of ``settings``
+    (over :data:`UNLEARN`), batched: settings that differ only in target, β or step size share a pass."""
+    settings = [{"target": "similarity", **UNLEARN, **s} for s in settings]
+    groups = {}
+    for i, s in enumerate(settings):
+        groups.setdefault(tuple(sorted((k, v) for k, v in s.items() if k not in PER_MODEL)), []).append(i)
+    results = [None] * len(settings)
+    for shared, members in groups.items():
+        per_model = {k: [settings[i][k] for i in members] for k in PER_MODEL}
+        batch = unlearn_vqc_batch(torch.as_tensor(theta_orig).expand(len(members), -1), X_forget, X_anchor,
+                                  forget_class, seed=seed, **per_model, **dict(shared))
+        for i, result in zip(members, batch):
+            results[i] = result
+    return results
+
+
+def select_unlearning(data, original: TrainResult, forget_class: int = 2, grid=None,
+                      seed: int = 0) -> tuple[pd.DataFrame, dict]:
     """Try every combination of ``grid`` on the selection seed; rank by validation score
-    (retained accuracy minus forget recall, ties broken by a lower forget-class probability)."""
+    (retained accuracy minus forget recall, ties broken by a lower forget-class probability).
+    ``seed`` is the selection seed: the calibration subsets come from its ``"unlearn"`` stream."""
     grid = grid or GRID
     X_forget, X_anchor = forget_and_anchor(data, forget_class)
-    rows = []
-    for values in progress_bar(list(itertools.product(*grid.values())), desc="selection", enabled=progress):
-        setting = dict(zip(grid, values))
-        u = unlearn_vqc(original.theta, X_forget, X_anchor, forget_class, seed=seed, **{**UNLEARN, **setting})
-        rows.append({**setting, **validation_scores(u.theta, data, forget_class)})
+    settings = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+    results = unlearn_settings(original.theta, X_forget, X_anchor, forget_class, settings, seed)
+    rows = [{**setting, **validation_scores(u.theta, data, forget_class)} for setting, u in zip(settings, results)]
     table = pd.DataFrame(rows).sort_values(["score", "forget_prob"], ascending=[False, True])
     best = {k: table.iloc[0][k].item() for k in grid}
     return table.reset_index(drop=True), best

@@ -75,19 +75,26 @@ def plot_weight_changes(deltas: dict, bins: int = 30, title: str | None = None):
 def plot_forget_probability(table: pd.DataFrame, paper: pd.DataFrame | None = None, floor: float | None = None):
     """Mean forgotten-class probability before and after unlearning, per dataset (Table 1's last line):
     bars are the mean over seeds with the seeds' standard deviation as error bars (columns ``before``,
-    ``after``, ``before_std``, ``after_std``); ``paper`` (``before``, ``after`` by dataset) adds the
-    published values as markers, ``floor`` a dashed line at the lowest reachable probability."""
+    ``after``, ``before_std``, ``after_std``; optional ``gold``, ``gold_std``: a third bar for the gold
+    model); ``paper`` (``before``, ``after`` by dataset) adds the published values as markers,
+    ``floor`` a dashed line at the lowest reachable probability."""
     fig, ax = plt.subplots(figsize=(5.6, 3.4))
     groups = list(table.index)
     x = np.arange(len(groups))
+    bars = [("before", "before (ours)", "0.7"), ("after", "after (ours)", "C3")]
+    if "gold" in table:
+        bars.append(("gold", "gold model (ours)", "C2"))
+    width = 0.8 / len(bars)
+    offsets = {column: (i - (len(bars) - 1) / 2) * width for i, (column, _, _) in enumerate(bars)}
     style = dict(capsize=4, error_kw=dict(lw=1))
-    ax.bar(x - 0.2, table["before"], 0.4, yerr=table.get("before_std"), label="before (ours)", color="0.7", **style)
-    ax.bar(x + 0.2, table["after"], 0.4, yerr=table.get("after_std"), label="after (ours)", color="C3", **style)
+    for column, label, color in bars:
+        ax.bar(x + offsets[column], table[column], width, yerr=table.get(f"{column}_std"), label=label, color=color,
+               **style)
     if paper is not None:
         shown = [i for i, g in enumerate(groups) if g in paper.index]
-        for offset, column, marker in ((-0.2, "before", "D"), (0.2, "after", "o")):
-            ax.scatter(x[shown] + offset + 0.1, [paper.loc[groups[i], column] for i in shown], marker=marker,
-                       color="black", zorder=3, label=f"{column} (paper)")      # beside the error bar
+        for column, marker in (("before", "D"), ("after", "o")):
+            ax.scatter(x[shown] + offsets[column] + width / 4, [paper.loc[groups[i], column] for i in shown],
+                       marker=marker, color="black", zorder=3, label=f"{column} (paper)")      # beside the error bar
     if floor is not None:
         ax.axhline(floor, color="0.3", ls="--", lw=1, label=f"floor {floor:.3f}")
     ax.set_xticks(x, [" / ".join(map(str, g)) if isinstance(g, tuple) else str(g) for g in groups])

@@ -3,14 +3,41 @@
 The paper's Table 1 (recall per class before and after, and the forgotten class's
 mean probability) and Table 2 (KL to the gold model), as mean ± std over seeds and
 beside the published numbers of :mod:`helpers.paper`; the similarity-versus-uniform
-comparison of Appendix A; and the small helpers that turn a checked claim into words.
+comparison of Appendix A. Every table also shows what doing nothing scores (the
+untouched original) and the gold model's own noise floor (Gold′, a second gold model
+trained from an independent seed), which the paper's tables do not have. The verdicts
+read from these tables are computed in :mod:`helpers.chapters.ch07`.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from .evaluation import confusion, kl_to_gold, reassignment, recall, table_1
-from .names import display_list
+from .evaluation import (closeness_to_gold, confusion, forget_class_probability, kl_to_gold, reassignment,
+                         recall, table_1)
+from .training import probabilities
+
+MODEL_NAMES = {"original": "Original (do nothing)", "similarity": "DG unlearning (similarity target)",
+               "uniform": "DG unlearning (uniform target)", "gold_indep": "Gold′ (independent seed: noise floor)",
+               "gold": "Gold"}
+
+
+def run_models(run) -> dict:
+    """The weights of every model of one run, by name: ``original`` (doing nothing), each unlearned
+    target, ``gold_indep`` (Gold′) and ``gold`` (the reference)."""
+    models = {"original": run.original.theta, **{t: u.theta for t, u in run.unlearned.items()}}
+    if run.gold_indep is not None:
+        models["gold_indep"] = run.gold_indep.theta
+    models["gold"] = run.gold.theta
+    return models
+
+
+def closeness_frame(runs) -> pd.DataFrame:
+    """One row per (dataset, seed, model) on the test split: every model of :func:`run_models`
+    against that run's gold model (:func:`~helpers.quantum.evaluation.closeness_to_gold`)."""
+    return pd.DataFrame([dict(dataset=r.dataset, seed=r.seed, model=name,
+                              **closeness_to_gold(r.gold.theta, theta, r.data.X_test, r.data.y_test,
+                                                  r.forget_class, r.data.num_classes))
+                         for r in runs for name, theta in run_models(r).items()])
 
 
 def reassignment_frame(runs, target: str = "similarity") -> pd.DataFrame:
@@ -18,16 +45,24 @@ def reassignment_frame(runs, target: str = "similarity") -> pd.DataFrame:
     forgotten-class samples the original model predicted as f (``predicted_f_before``), how many of
     those the unlearned model moves to a retained class (``reassigned``), and the share of those that
     go to the most frequent one (``top_share``; the paper, Sec. 4.3: "primarily ... a single
-    retained class")."""
+    retained class"); ``same_as_gold``: the share of the moved samples sent where the gold model
+    puts them (doing nothing moves none)."""
     rows = []
     for r in runs:
-        counts = reassignment(r.original.theta, r.unlearned[target].theta, r.data.X_test, r.data.y_test,
-                              r.forget_class, r.data.num_classes)
+        X, y = r.data.X_test, r.data.y_test
+        after = r.unlearned[target].theta
+        counts = reassignment(r.original.theta, after, X, y, r.forget_class, r.data.num_classes)
         moved = counts.copy()
         moved[r.forget_class] = 0
+        mask = y == r.forget_class
+        was_f = probabilities(r.original.theta, X[mask]).argmax(-1) == r.forget_class
+        new = probabilities(after, X[mask]).argmax(-1)
+        is_moved = was_f & (new != r.forget_class)
+        same = (new == probabilities(r.gold.theta, X[mask]).argmax(-1))[is_moved].double()
         rows.append(dict(dataset=r.dataset, seed=r.seed, predicted_f_before=int(counts.sum()),
                          reassigned=int(moved.sum()), top_class=int(moved.argmax()),
-                         top_share=moved.max() / max(moved.sum(), 1)))
+                         top_share=moved.max() / max(moved.sum(), 1),
+                         same_as_gold=same.mean().item() if len(same) else float("nan")))
     return pd.DataFrame(rows)
 
 
@@ -45,19 +80,39 @@ def target_summary(runs) -> pd.DataFrame:
 
 
 def table_1_frame(runs, target: str = "similarity") -> pd.DataFrame:
-    """Table 1 rows of every run (test split), with ``dataset`` and ``seed`` columns."""
+    """Table 1 rows of every run (test split), with ``dataset`` and ``seed`` columns; ``before`` is
+    the original (doing nothing), ``after`` the unlearned model, and ``gold`` and ``gold_indep``
+    the same quantity for the gold model and Gold′ (its noise floor)."""
     frames = []
     for r in runs:
         t = table_1(r.original.theta, r.unlearned[target].theta, r.data.X_test, r.data.y_test, r.forget_class)
+        for column, model in (("gold", r.gold), ("gold_indep", r.gold_indep)):
+            t[column] = _table_1_column(model.theta, r)
         frames.append(t.assign(dataset=r.dataset, seed=r.seed, target=target))
     return pd.concat(frames, ignore_index=True)
 
 
+def _table_1_column(theta, run) -> list:
+    """One model's recall per class, then its forgotten-class probability (Table 1's rows)."""
+    rec = recall(confusion(theta, run.data.X_test, run.data.y_test, run.data.num_classes))
+    return [*map(float, rec), forget_class_probability(theta, run.data.X_test, run.data.y_test, run.forget_class)]
+
+
+TABLE_2_MODELS = ("original", "similarity", "gold_indep")
+
+
 def table_2_frame(runs, target: str = "similarity") -> pd.DataFrame:
-    """Table 2 rows (KL to gold on retained-class test samples) of every run."""
-    return pd.DataFrame([dict(dataset=r.dataset, seed=r.seed, target=target,
-                              **kl_to_gold(r.gold.theta, r.unlearned[target].theta, r.data.X_test,
-                                           r.data.y_test, r.forget_class)) for r in runs])
+    """Table 2 rows (KL to gold on retained-class test samples) of every run, for the original
+    (doing nothing), the unlearned model (``target``) and Gold′ (the noise floor): column ``model``;
+    ``forgotten_prob_model`` is that model's p(f|x) on the retained samples."""
+    rows = []
+    for r in runs:
+        models = {"original": r.original.theta, target: r.unlearned[target].theta, "gold_indep": r.gold_indep.theta}
+        for model, theta in models.items():
+            kl = kl_to_gold(r.gold.theta, theta, r.data.X_test, r.data.y_test, r.forget_class)
+            kl["forgotten_prob_model"] = kl.pop("forgotten_prob_unlearned")
+            rows.append(dict(dataset=r.dataset, seed=r.seed, model=model, **kl))
+    return pd.DataFrame(rows)
 
 
 def mean_std(frame: pd.DataFrame, by, columns) -> pd.DataFrame:
@@ -102,83 +157,72 @@ def _beside(ours: pd.DataFrame, paper: pd.DataFrame, index) -> pd.DataFrame:
     return table
 
 
+OURS_TABLE_1 = {"before": "ours before (Original)", "after": "ours after", "delta": "ours delta",
+                "gold": "ours gold", "gold_indep": "ours gold′"}
+
+
 def table_1_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
-    """Table 1's recall rows: ours (mean ± std over seeds) next to the published run
-    (``helpers.paper``), then the paper's rows of datasets not in ``frame`` (covertype offline);
-    "—" where one side has no number (the paper has no wine rows). Ours with three decimals, the
-    paper's with its own."""
+    """Table 1's recall rows: ours (mean ± std over seeds; ``before`` is the original, i.e. doing
+    nothing; ``gold`` and ``gold′`` the gold model and its independently seeded twin, whose
+    difference is the noise floor) next to the published run (``helpers.paper``), then the paper's
+    rows of datasets not in ``frame`` (covertype offline); "—" where one side has no number (the
+    paper has no wine rows). Ours with three decimals, the paper's with its own."""
     recall_rows = frame[frame["metric"] == "recall"]
-    ours = mean_std(recall_rows, ["dataset", "class"], ["before", "after", "delta"]).add_prefix("ours ")
+    ours = mean_std(recall_rows, ["dataset", "class"], list(OURS_TABLE_1)).rename(columns=OURS_TABLE_1)
     return _beside(ours, _paper_table_1("recall"), ["dataset", "class"])
 
 
 def forget_probability_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
-    """The line under Table 1, mean p(f | x) on the forgotten class's test samples before and after
-    unlearning: ours (mean ± std over seeds) next to the published values, with the paper's change
-    computed from its before and after; the paper's datasets not in ``frame`` get a row of their own;
-    "—" where one side has no number."""
+    """The line under Table 1, mean p(f | x) on the forgotten class's test samples before (the
+    original: doing nothing) and after unlearning, and for the gold model and Gold′: ours (mean ±
+    std over seeds) next to the published values, with the paper's change computed from its
+    before and after; the paper's datasets not in ``frame`` get a row of their own; "—" where one
+    side has no number."""
     rows = frame[frame["metric"] == "forget_class_mean_prob"]
-    ours = mean_std(rows, ["dataset"], ["before", "after", "delta"]).add_prefix("ours ")
+    ours = mean_std(rows, ["dataset"], list(OURS_TABLE_1)).rename(columns=OURS_TABLE_1)
     return _beside(ours, _paper_table_1("forget_class_mean_prob"), ["dataset"])
 
 
 def forget_probability_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mean and std over seeds of the forgotten-class probability before and after, per dataset
-    (columns ``before``, ``after``, ``before_std``, ``after_std``), for :func:`plot_forget_probability`."""
-    g = frame[frame["metric"] == "forget_class_mean_prob"].groupby("dataset", sort=False)[["before", "after"]]
+    """Mean and std over seeds of the forgotten-class probability before, after and for the gold model,
+    per dataset (columns ``before``, ``after``, ``gold`` and ``*_std``), for :func:`plot_forget_probability`."""
+    g = frame[frame["metric"] == "forget_class_mean_prob"].groupby("dataset", sort=False)[["before", "after", "gold"]]
     return g.mean().join(g.std().fillna(0.0).add_suffix("_std"))
 
 
-TABLE_2_COLUMNS = ["mean_kl", "std_kl", "median_kl", "max_kl", "forgotten_prob_gold", "forgotten_prob_unlearned"]
+TABLE_2_COLUMNS = ["mean_kl", "std_kl", "median_kl", "max_kl", "forgotten_prob_gold", "forgotten_prob_model"]
 
 
 def table_2_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
-    """Table 2: one row per dataset we ran (mean ± std over seeds of each run's statistic; ``std_kl``
-    is the spread of the KL over test samples within a run), then one row per published dataset
-    (the paper gives covertype only, one run); "—" where the paper has no number."""
+    """Table 2: per dataset we ran, one row per model of :func:`table_2_frame` (mean ± std over
+    seeds of each run's statistic; ``std_kl`` is the spread of the KL over test samples within a
+    run): the original (doing nothing), the unlearned model and Gold′ (the KL between two
+    independently seeded gold models: the noise floor); then one row per published dataset (the
+    paper gives covertype only, one run, unlearned model only); "—" where the paper has no number."""
     from ..paper import quantum_table
 
-    ours = mean_std(frame, ["dataset"], TABLE_2_COLUMNS)
-    ours.index = pd.MultiIndex.from_product([ours.index, ["ours (mean ± std over seeds)"]])
-    paper = quantum_table(2).set_index("dataset").reindex(columns=TABLE_2_COLUMNS)
-    paper = paper.apply(lambda column: column.map(_published))
-    paper.index = pd.MultiIndex.from_product([paper.index, ["paper (one run)"]])
-    table = pd.concat([ours, paper])
+    ours = mean_std(frame, ["dataset", "model"], TABLE_2_COLUMNS)
+    ours.index = ours.index.set_levels(ours.index.levels[1].map(lambda m: MODEL_NAMES.get(m, m)), level=1)
+    paper = quantum_table(2).rename(columns={"forgotten_prob_unlearned": "forgotten_prob_model"})
+    paper = paper.set_index("dataset").reindex(columns=TABLE_2_COLUMNS).apply(lambda column: column.map(_published))
+    paper.index = pd.MultiIndex.from_product([paper.index, ["paper (one run, unlearned model)"]])
+    table = pd.concat([ours, paper.fillna(MISSING)])
     table.index.names = ["dataset", "source"]
     return table
 
 
-def compare_targets(runs, targets=("similarity", "uniform")) -> pd.DataFrame:
-    """Similarity-guided versus uniform target, per dataset (mean over seeds): forget-class recall and
-    probability after unlearning, retained-class recall, KL to the gold model."""
-    rows = []
-    for target in targets:
-        t1, t2 = table_1_frame(runs, target), table_2_frame(runs, target)
-        forget = t1[t1["class"].str.endswith("(F)")]
-        for (dataset, seed), group in forget.groupby(["dataset", "seed"], sort=False):
-            retained = t1[(t1["dataset"] == dataset) & (t1["seed"] == seed) & ~t1["class"].str.endswith("(F)")]
-            kl = t2[(t2["dataset"] == dataset) & (t2["seed"] == seed)].iloc[0]
-            rows.append(dict(dataset=dataset, target=target, seed=seed,
-                             forget_recall=group[group["metric"] == "recall"]["after"].item(),
-                             forget_prob=group[group["metric"] == "forget_class_mean_prob"]["after"].item(),
-                             retained_recall=retained["after"].mean(), mean_kl_to_gold=kl["mean_kl"]))
-    frame = pd.DataFrame(rows)
-    return frame.groupby(["dataset", "target"], sort=False)[
-        ["forget_recall", "forget_prob", "retained_recall", "mean_kl_to_gold"]].mean()
+COMPARED = ("similarity", "uniform", "original", "gold_indep")
+TARGET_COLUMNS = ["forget_recall", "forget_prob", "retained_recall", "mean_kl", "gold_agreement"]
 
 
-def verdict(holds: dict) -> str:
-    """A claim checked on several datasets, in words: ``"reproduces"`` if ``holds[name]`` is true for
-    every dataset, ``"does not reproduce"`` if for none, else ``"reproduces on Iris only"`` (display
-    names, :func:`~helpers.quantum.names.display_name`)."""
-    ok = [name for name, value in holds.items() if value]
-    if len(ok) == len(holds):
-        return "reproduces"
-    return "does not reproduce" if not ok else f"reproduces on {display_list(ok)} only"
-
-
-def comparison_word(ours: float, paper: float, factor: float = 1.25) -> str:
-    """``"similar to"`` if ``ours / paper`` lies within a ``factor`` of 1, else ``"larger than"`` or
-    ``"smaller than"`` (for sentences such as "a drop larger than the paper's")."""
-    ratio = ours / paper
-    return "similar to" if 1 / factor <= ratio <= factor else "larger than" if ratio > factor else "smaller than"
+def compare_targets(closeness: pd.DataFrame, models=COMPARED) -> pd.DataFrame:
+    """Similarity-guided versus uniform target, beside doing nothing (the original) and Gold′ (the
+    gold model's noise floor), per dataset (mean over seeds of :func:`closeness_frame`): forgotten
+    class recall and probability, retained-class recall, KL to the gold model and agreement with
+    the gold model on the forgotten class."""
+    rows = closeness[closeness["model"].isin(models)]
+    table = rows.groupby(["dataset", "model"], sort=False)[TARGET_COLUMNS].mean()
+    order = [(d, m) for d in dict.fromkeys(rows["dataset"]) for m in models if (d, m) in table.index]
+    table = table.loc[order]
+    table.index = pd.MultiIndex.from_tuples([(d, MODEL_NAMES[m]) for d, m in order], names=["dataset", "model"])
+    return table

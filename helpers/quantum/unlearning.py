@@ -17,7 +17,14 @@ and retained anchor samples A:
    By Theorem 1 this is, up to a constant, ``L_F - α · mean KL(p_orig || p_w) on A - λ ||Δw||²``:
    the Lagrangian of "fit q on F subject to staying close on A and in weight space".
 
-The *gold* model is simply :func:`~helpers.quantum.training.train_vqc` on the retained data.
+The *gold* model is :func:`~helpers.quantum.training.train_vqc` on the retained data, started from
+its own seed stream (:func:`gold_retrain`).
+
+Seeds. Every function here takes the *experiment* seed ``s`` (the one that fixed the data split
+and trained the original with ``init_theta(s)``) and derives its own stream from it
+(:func:`helpers.seeds.derive_seed`): the gold model ``(s, "oracle", replica)``, the unlearning
+run's calibration subset ``(s, "unlearn", replica)``. So the gold model never starts from the
+original's weights, and no two jobs share a random stream.
 """
 from __future__ import annotations
 
@@ -58,16 +65,34 @@ def uniform_target(num_classes: int, forget_class: int) -> torch.Tensor:
     return q
 
 
-def calibration_subset(n_forget: int, seed: int = 0, n_calibration: int | None = None) -> torch.Tensor:
+def calibration_subset(n_forget: int, seed: int = 0, n_calibration: int | None = None,
+                       replica: int = 0) -> torch.Tensor:
     """Indices of the calibration subset S ⊆ F of Eq. (6): ``n_calibration`` samples of the forget
-    set drawn with ``seed`` (None = half of F, at least one), as :func:`unlearn_vqc` draws them."""
+    set (None = half of F, at least one), as :func:`unlearn_vqc` draws them.
+
+    ``seed`` is the experiment seed; the draw comes from the ``"unlearn"`` stream
+    :func:`helpers.seeds.derive_seed` ``(seed, "unlearn", replica)``, never from the
+    streams that trained the original model or the gold model.
+    """
     n_cal = max(1, n_forget // 2) if n_calibration is None else min(n_calibration, n_forget)
-    return torch.randperm(n_forget, generator=torch.Generator().manual_seed(seed))[:n_cal]
+    generator = torch.Generator().manual_seed(derive_seed(seed, "unlearn", replica))
+    return torch.randperm(n_forget, generator=generator)[:n_cal]
 
 
 def check_forget_class(forget_class, num_classes: int) -> None:
     if not isinstance(forget_class, int) or not 0 <= forget_class < num_classes:
         raise ValueError(f"forget_class must be an integer class index in 0..{num_classes - 1}, got {forget_class!r}")
+
+
+def objective_terms(log_p_forget, q, log_p_anchor, p_ref, penalty, alpha=1.0, lam=0.01):
+    """Eq. (7) from log-probabilities: ``J = E_F[Σ_k q_k log p] + α E_A[Σ_k p_ref log p] - λ penalty``.
+
+    log_p_forget (..., |F|, K), q (..., K), log_p_anchor (..., |A|, K), p_ref (..., |A|, K),
+    penalty (...,) = ``||w - w_orig||²``; any leading batch shape (one model, or T models at once).
+    Returns ``(J, forget_term, anchor_term)``, each of the leading shape."""
+    forget_term = (q[..., None, :] * log_p_forget).sum(-1).mean(-1)
+    anchor_term = (p_ref * log_p_anchor).sum(-1).mean(-1)
+    return forget_term + alpha * anchor_term - lam * penalty, forget_term, anchor_term
 
 
 def objective(theta, theta_orig, X_forget, q, X_anchor, p_ref, alpha=1.0, lam=0.01,
@@ -77,12 +102,27 @@ def objective(theta, theta_orig, X_forget, q, X_anchor, p_ref, alpha=1.0, lam=0.
     q : (K,) forget target; p_ref : (|A|, K) cached anchor references p_orig(·|x)."""
     log_p_forget = torch.log_softmax(logits(theta, X_forget, engine, gradient), -1)    # (|F|, K)
     log_p_anchor = torch.log_softmax(logits(theta, X_anchor, engine, gradient), -1)    # (|A|, K)
-    forget_term = (q * log_p_forget).sum(-1).mean()
-    anchor_term = (p_ref * log_p_anchor).sum(-1).mean()
     penalty = ((theta - theta_orig) ** 2).sum()
-    J = forget_term + alpha * anchor_term - lam * penalty
+    J, forget_term, anchor_term = objective_terms(log_p_forget, q, log_p_anchor, p_ref, penalty, alpha, lam)
     return J, dict(J=J.item(), forget_term=forget_term.item(), anchor_term=anchor_term.item(),
                    penalty=penalty.item())
+
+
+def unlearning_target(p_forget, forget_class: int, *, target: str = "similarity", beta: float = 2.0,
+                      n_calibration: int | None = None, seed: int = 0, replica: int = 0):
+    """The target q and the calibration indices of one run: Eq. (6) on a calibration subset
+    (:func:`calibration_subset`, from the ``"unlearn"`` stream of ``seed`` and ``replica``) for
+    ``"similarity"``, Appendix A's uniform target for ``"uniform"`` (S is drawn all the same).
+
+    p_forget : (|F|, K) original-model probabilities on the forget set."""
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r}; choose one of {TARGETS}")
+    K = p_forget.shape[-1]
+    check_forget_class(forget_class, K)
+    calibration = calibration_subset(len(p_forget), seed, n_calibration, replica)
+    q = (forget_target(p_forget[calibration], forget_class, beta) if target == "similarity"
+         else uniform_target(K, forget_class))
+    return q, calibration
 
 
 @dataclass
@@ -99,7 +139,7 @@ class UnlearnResult:
 
 def unlearn_vqc(theta_orig, X_forget, X_anchor, forget_class: int, *, target: str = "similarity",
                 beta: float = 2.0, n_calibration: int | None = None, alpha: float = 1.0, lam: float = 0.01,
-                steps: int = 100, lr: float = 0.05, seed: int = 0, engine: str = "torch",
+                steps: int = 100, lr: float = 0.05, seed: int = 0, replica: int = 0, engine: str = "torch",
                 gradient: str = "autograd", progress: bool = False, watch=None) -> UnlearnResult:
     """Distribution-guided unlearning: maximise J (Eq. 7) from ``theta_orig`` by gradient ascent (Adam).
 
@@ -107,22 +147,19 @@ def unlearn_vqc(theta_orig, X_forget, X_anchor, forget_class: int, *, target: st
         S ⊆ F of ``n_calibration`` samples; None = half of F) or ``"uniform"`` (Appendix A).
     alpha, lam : the anchor weight α and the weight-penalty λ of Eq. (7) (paper: 1.0 and 0.01).
     steps, lr : full-batch Adam ascent steps on F and A, and its learning rate.
+    seed, replica : the experiment seed; the run's only random choice, the calibration subset S,
+        comes from the ``"unlearn"`` stream ``derive_seed(seed, "unlearn", replica)``
+        (:func:`calibration_subset`), independent of the original's and the gold model's streams.
     watch : optional indices (or a slice) of weights to follow: the history then also has, per step,
         ``watch_grad`` (largest |∂J/∂θ_i| before the step) and ``watch_shift`` (largest
         |θ_i - θ_orig,i| after it), as chapter 7 does for the idle weights θ66..θ71.
     """
-    if target not in TARGETS:
-        raise ValueError(f"unknown target {target!r}; choose one of {TARGETS}")
     start = time.perf_counter()
     theta_orig = torch.as_tensor(theta_orig, dtype=torch.float64).detach()
     X_forget, X_anchor = torch.as_tensor(X_forget, dtype=torch.float64), torch.as_tensor(X_anchor, dtype=torch.float64)
     p_forget = probabilities(theta_orig, X_forget, engine)                     # (|F|, K)
-    K = p_forget.shape[-1]
-    check_forget_class(forget_class, K)
-    calibration = calibration_subset(len(X_forget), seed, n_calibration)
-    n_cal = len(calibration)
-    q = (forget_target(p_forget[calibration], forget_class, beta) if target == "similarity"
-         else uniform_target(K, forget_class))
+    q, calibration = unlearning_target(p_forget, forget_class, target=target, beta=beta,
+                                       n_calibration=n_calibration, seed=seed, replica=replica)
     p_ref = probabilities(theta_orig, X_anchor, engine)                          # cached anchor references
     theta = theta_orig.clone().requires_grad_(True)
     optimizer = torch.optim.Adam([theta], lr=lr)
@@ -137,19 +174,32 @@ def unlearn_vqc(theta_orig, X_forget, X_anchor, forget_class: int, *, target: st
         if watch is not None:
             terms["watch_shift"] = (theta.detach() - theta_orig)[watch].abs().max().item()
         rows.append(dict(step=step, **terms))
-    settings = dict(target=target, beta=beta, n_calibration=n_cal, alpha=alpha, lam=lam, steps=steps, lr=lr)
+    settings = dict(target=target, beta=beta, n_calibration=len(calibration), alpha=alpha, lam=lam, steps=steps,
+                    lr=lr, seed=seed, replica=replica)
     return UnlearnResult(theta.detach(), q, calibration, pd.DataFrame(rows), time.perf_counter() - start, settings)
+
+
+def retained_split(data, forget_class: int) -> tuple:
+    """``(X_train, y_train, X_val, y_val)`` without the forgotten class: what a gold model trains on."""
+    check_forget_class(forget_class, data.num_classes)
+    keep, keep_val = data.y_train != forget_class, data.y_val != forget_class
+    return data.X_train[keep], data.y_train[keep], data.X_val[keep_val], data.y_val[keep_val]
+
+
+def gold_seed(seed: int, replica: int = 0) -> int:
+    """The seed a gold model trains with: ``derive_seed(seed, "oracle", replica)`` (its initial
+    weights ``init_theta`` of it, its mini-batches from it + 1), never the original's ``seed``."""
+    return derive_seed(seed, "oracle", replica)
 
 
 def gold_retrain(data, forget_class: int, *, seed: int = 0, replica: int = 0, **train_kwargs):
     """The gold standard: train from scratch on the retained classes only (train and validation).
 
     ``seed`` is the experiment seed; the gold model draws its initial weights and
-    mini-batches from the ``"oracle"`` stream :func:`helpers.seeds.derive_seed`
-    ``(seed, "oracle", replica)``, never from the original's ``init_theta(seed)``.
-    ``replica`` numbers independent gold models (the oracle's own noise floor).
+    mini-batches from the ``"oracle"`` stream :func:`gold_seed` ``(seed, replica)`` =
+    :func:`helpers.seeds.derive_seed` ``(seed, "oracle", replica)``, never from the
+    original's ``init_theta(seed)``. ``replica`` numbers independent gold models (the
+    oracle's own noise floor). :func:`helpers.quantum.batched.gold_retrain_batch` trains
+    several at once, with the same seeds.
     """
-    check_forget_class(forget_class, data.num_classes)
-    keep, keep_val = data.y_train != forget_class, data.y_val != forget_class
-    return train_vqc(data.X_train[keep], data.y_train[keep], data.X_val[keep_val], data.y_val[keep_val],
-                     seed=derive_seed(seed, "oracle", replica), **train_kwargs)
+    return train_vqc(*retained_split(data, forget_class), seed=gold_seed(seed, replica), **train_kwargs)

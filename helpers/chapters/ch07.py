@@ -1,0 +1,392 @@
+"""Chapter 7's readings: distribution-guided (DG) unlearning against doing nothing and the gold model's spread.
+
+The paper measures the unlearned model against the gold model (retrained without the
+forgotten class) and against nothing else. Two yardsticks are missing, and this module
+supplies them, seed by seed:
+
+- **doing nothing**: the untouched original model, measured against the same gold model.
+  A method that does not end closer to the gold model than the original did not move the
+  model towards retraining;
+- **the gold model's noise floor**: Gold′, a second gold model trained from an independent
+  seed (oracle replica 1), measured against the gold model. No method can be asked to be
+  closer to the gold model than another gold model is.
+
+Every measure becomes a *distance to the gold model* per seed (lower = closer): the KL
+itself, the absolute gap to the gold model's value (recall, probability), or the share
+of the forgotten class's samples sent elsewhere than the gold model sends them. Two
+methods are compared seed by seed with :func:`helpers.stats.paired_interval` (paired
+differences, sample std, 95 % Student t); a verdict is "undecided" whenever the interval
+spans zero. The paper's own claims are checked the same way (:func:`claim_verdict`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..notebook import join_words
+from ..quantum.names import display_list, display_name
+from ..stats import PairedInterval, paired_interval
+
+BASELINE, FLOOR = "original", "gold_indep"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A column of :func:`helpers.quantum.tables.closeness_frame` and how it becomes a distance to gold.
+
+    ``kind``: ``"value"`` (the column already is a distance, e.g. the KL), ``"gap"`` (``|x - x_gold|``)
+    or ``"agreement"`` (``1 - x``, for a share of agreement with the gold model)."""
+
+    column: str
+    label: str
+    kind: str
+
+    def __post_init__(self):
+        if self.kind not in ("value", "gap", "agreement"):
+            raise ValueError(f"unknown measure kind {self.kind!r}; choose 'value', 'gap' or 'agreement'")
+
+
+MEASURES = {
+    "mean_kl": Measure("mean_kl", "mean KL to the gold model on retained samples", "value"),
+    "forget_recall": Measure("forget_recall", "forgotten-class recall", "gap"),
+    "forget_prob": Measure("forget_prob", "forgotten-class probability", "gap"),
+    "gold_agreement": Measure("gold_agreement", "where the forgotten class's samples go", "agreement"),
+    "retained_recall": Measure("retained_recall", "retained-class recall", "gap"),
+}
+FORGET_MEASURES = ("forget_recall", "forget_prob", "gold_agreement")
+DISTANCE_LABELS = {"value": "{label}", "gap": "|{label} - gold's|",
+                   "agreement": "forgotten samples not sent where the gold model sends them"}
+
+
+def wide(closeness: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One column of a closeness frame with one row per (dataset, seed) and one column per model
+    (and ``dataset``, ``seed`` columns), for :func:`claim_by_dataset`."""
+    if column not in closeness:
+        raise ValueError(f"closeness frame has no column {column!r}")
+    out = closeness.pivot_table(index=["dataset", "seed"], columns="model", values=column, sort=False)
+    out.columns.name = None
+    return out.reset_index()
+
+
+def distance_to_gold(closeness: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Per (dataset, seed) and model, the distance of ``measure`` to the gold model (lower = closer).
+
+    ``closeness`` has one row per (dataset, seed, model) with a ``"gold"`` model among them
+    (:func:`helpers.quantum.tables.closeness_frame`). Returns a frame indexed by (dataset, seed),
+    one column per model other than the gold model."""
+    missing = {"dataset", "seed", "model", measure.column} - set(closeness.columns)
+    if missing:
+        raise ValueError(f"closeness frame lacks columns {sorted(missing)}")
+    wide = closeness.pivot_table(index=["dataset", "seed"], columns="model", values=measure.column, sort=False)
+    if measure.kind == "value":
+        out = wide
+    elif measure.kind == "gap":
+        if "gold" not in wide:
+            raise ValueError("a 'gap' measure needs the gold model's own rows (model == 'gold')")
+        out = wide.sub(wide["gold"], axis=0).abs()
+    else:
+        out = 1.0 - wide
+    return out.drop(columns="gold", errors="ignore")
+
+
+def _against(a: pd.Series, b: pd.Series) -> PairedInterval:
+    a, b = a.align(b, join="inner")
+    return paired_interval(a.to_numpy(), b.to_numpy())
+
+
+BASELINE_WORDS = {"smaller": "closer", "larger": "farther", "undecided": "undecided"}
+FLOOR_WORDS = {"smaller": "below", "larger": "above", "undecided": "undecided"}
+
+
+def judge(closeness: pd.DataFrame, method: str = "similarity", measures=None) -> pd.DataFrame:
+    """``method`` against doing nothing and against the noise floor, per dataset and measure.
+
+    For each (dataset, measure): the mean distance to gold over seeds of ``method``, of the
+    original (``original``) and of Gold′ (``floor``); ``vs_original``, the paired t interval of
+    ``d(method) - d(original)`` over seeds, read as ``verdict`` ``"closer"`` (interval below 0),
+    ``"farther"`` (above) or ``"undecided"``; ``vs_floor``, the interval of ``d(method) - d(Gold′)``,
+    read as ``floor_verdict`` ``"above"`` the noise floor, ``"below"`` it or ``"undecided"``."""
+    measures = MEASURES if measures is None else measures
+    rows = []
+    for key, measure in measures.items():
+        distance = distance_to_gold(closeness, measure)
+        for name in (method, BASELINE, FLOOR):
+            if name not in distance:
+                raise ValueError(f"the closeness frame has no {name!r} model; it has {list(distance.columns)}")
+        for dataset, d in distance.groupby(level="dataset", sort=False):
+            vs_original, vs_floor = _against(d[method], d[BASELINE]), _against(d[method], d[FLOOR])
+            rows.append(dict(dataset=dataset, measure=key, method=d[method].mean(), original=d[BASELINE].mean(),
+                             floor=d[FLOOR].mean(), vs_original=vs_original,
+                             verdict=BASELINE_WORDS[vs_original.direction], vs_floor=vs_floor,
+                             floor_verdict=FLOOR_WORDS[vs_floor.direction], n=vs_original.n))
+    table = pd.DataFrame(rows)
+    order = {d: i for i, d in enumerate(dict.fromkeys(closeness["dataset"]))}
+    table = table.sort_values("dataset", key=lambda d: d.map(order), kind="stable")
+    return table.set_index(["dataset", "measure"])
+
+
+def interval_text(interval: PairedInterval, decimals: int = 3) -> str:
+    """``"+0.023 [+0.010, +0.036]"``: the mean paired difference and its t interval."""
+    f = f"{{:+.{decimals}f}}"
+    return f"{f.format(interval.mean)} [{f.format(interval.low)}, {f.format(interval.high)}]"
+
+
+def judged_table(judged: pd.DataFrame, method_name: str = "DG") -> pd.DataFrame:
+    """:func:`judge` for the page: distances to gold (lower = closer) of the method, doing nothing and
+    Gold′, the paired differences with their 95 % t intervals and the verdicts."""
+    out = pd.DataFrame({
+        method_name: judged["method"].map("{:.3f}".format),
+        "Original (do nothing)": judged["original"].map("{:.3f}".format),
+        "Gold′ (noise floor)": judged["floor"].map("{:.3f}".format),
+        f"{method_name} - Original": judged["vs_original"].map(interval_text),
+        "vs doing nothing": judged["verdict"],
+        f"{method_name} - Gold′": judged["vs_floor"].map(interval_text),
+        "vs noise floor": judged["floor_verdict"]})
+    out.index = pd.MultiIndex.from_tuples(
+        [(display_name(d), DISTANCE_LABELS[MEASURES[m].kind].format(label=MEASURES[m].label) if m in MEASURES else m)
+         for d, m in judged.index], names=["dataset", "distance to the gold model"])
+    return out
+
+
+def _numbers(row, decimals: int = 3) -> str:
+    return (f"{row['method']:.{decimals}f} against {row['original']:.{decimals}f}, difference "
+            f"{interval_text(row['vs_original'], decimals)}")
+
+
+def _listed(group, describe) -> str:
+    """``"0.044 against 0.021, ..."`` for one dataset, ``"Iris: ...; Wine: ..."`` for several."""
+    if len(group) == 1:
+        return describe(group[0][1])
+    return "; ".join(f"{display_name(d)}: {describe(r)}" for d, r in group)
+
+
+def closeness_sentence(judged: pd.DataFrame, measure: str = "mean_kl", subject: str = "Distribution-guided unlearning") -> str:
+    """Whether ``subject`` ends closer to the gold model than doing nothing, by one measure, in words.
+
+    Says plainly "does not move the model closer to retraining than doing nothing" unless the
+    method is closer on at least one dataset; every number is the method's and the original's mean
+    distance and the paired interval of their difference (95 %, over the seeds)."""
+    rows = judged.xs(measure, level="measure")
+    label = MEASURES[measure].label if measure in MEASURES else measure
+    groups = {v: [(d, rows.loc[d]) for d in rows.index if rows.loc[d, "verdict"] == v]
+              for v in ("closer", "farther", "undecided")}
+    described = {
+        "closer": "it ends closer to the gold model than the untouched original on {names} ({numbers})",
+        "farther": "it ends farther from the gold model than the untouched original on {names} ({numbers})",
+        "undecided": "the difference from doing nothing is undecided on {names} ({numbers})"}
+    parts = [described[v].format(names=display_list(d for d, _ in g), numbers=_listed(g, _numbers))
+             for v, g in groups.items() if g]
+    n = int(rows["n"].iloc[0])
+    return (f"{subject} {closeness_lead(judged, measure)}, by the {label}: {'; '.join(parts)}. Differences are "
+            f"paired over {n} seeds, with 95 % t intervals.")
+
+
+def closeness_lead(judged: pd.DataFrame, measure: str = "mean_kl") -> str:
+    """The verb phrase of :func:`closeness_sentence`: ``"does not move the model closer to retraining
+    than doing nothing"`` unless the method is closer on some dataset (``"... only in part"``: closer
+    on some, not all; ``"moves the model closer ..."``: closer on every dataset)."""
+    verdicts = set(judged.xs(measure, level="measure")["verdict"])
+    if "closer" not in verdicts:
+        return "does not move the model closer to retraining than doing nothing"
+    if verdicts == {"closer"}:
+        return "moves the model closer to retraining than doing nothing"
+    return "moves the model closer to retraining than doing nothing only in part"
+
+
+def floor_sentence(judged: pd.DataFrame, measure: str = "mean_kl", subject: str = "the unlearned model",
+                   preface: bool = True) -> str:
+    """``subject`` against the gold model's noise floor (Gold′) by one measure, per dataset, in words;
+    ``preface`` first says where the floor is."""
+    rows = judged.xs(measure, level="measure")
+    floors = display_list(f"{r['floor']:.3f} on {display_name(d)}" for d, r in rows.iterrows())
+    said = {"above": "farther from the gold model than Gold′ is (above the noise floor)",
+            "below": "closer to the gold model than Gold′ is (below the noise floor)",
+            "undecided": "not distinguishable from Gold′ (undecided)"}
+    parts = [f"{said[v]} on {display_list(g.index)} "
+             f"({_listed(list(g.iterrows()), lambda r: 'difference ' + interval_text(r['vs_floor']))})"
+             for v, g in rows.groupby("floor_verdict", sort=False)]
+    said_of_subject = f"{subject} is {'; and '.join(parts)}."
+    if not preface:
+        return said_of_subject[0].upper() + said_of_subject[1:]
+    return (f"An independently seeded gold model (Gold′) is at {floors} from the gold model: that is the "
+            f"noise floor. Against it, {said_of_subject}")
+
+
+def helps_sentence(judged: pd.DataFrame, measures=FORGET_MEASURES) -> str:
+    """Where the method does help: per dataset, the measures (of ``measures``) on which it ends
+    closer to the gold model than doing nothing, and those on which the difference is undecided
+    or goes the other way."""
+    parts = []
+    for dataset, rows in judged[judged.index.get_level_values("measure").isin(measures)].groupby(level="dataset", sort=False):
+        by = {v: [MEASURES[m].label for m in rows.index.get_level_values("measure")[rows["verdict"] == v]]
+              for v in ("closer", "farther", "undecided")}
+        said = []
+        if by["closer"]:
+            said.append(f"closer to the gold model than doing nothing in {join_words(by['closer'])}")
+        if by["farther"]:
+            said.append(f"farther from it than doing nothing in {join_words(by['farther'])}")
+        if by["undecided"]:
+            said.append(f"undecided against doing nothing in {join_words(by['undecided'])}")
+        parts.append(f"on {display_name(dataset)} it is {'; '.join(said)}")
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------- the paper's claims
+CLAIM_WORDS = {"reproduces", "does not reproduce", "undecided"}
+
+
+def claim_verdict(a, b, expect: str) -> tuple[str, PairedInterval]:
+    """A claim "``a`` is ``expect`` than ``b``" (``"smaller"`` or ``"larger"``) checked over paired seeds:
+    ``"reproduces"`` when the t interval of ``a - b`` lies wholly on the claimed side of 0,
+    ``"does not reproduce"`` when it lies wholly on the other side, ``"undecided"`` when it spans 0.
+    ``b`` may be a constant (a threshold, a published number) repeated for every seed."""
+    if expect not in ("smaller", "larger"):
+        raise ValueError(f"expect must be 'smaller' or 'larger', got {expect!r}")
+    interval = paired_interval(a, b)
+    if interval.direction == "undecided":
+        return "undecided", interval
+    return ("reproduces" if interval.direction == expect else "does not reproduce"), interval
+
+
+def claim_words(verdicts: dict) -> str:
+    """One claim's verdicts over datasets in words: the verdict itself when every dataset agrees
+    (``"reproduces"``), else ``"reproduces on Iris; undecided on Wine"`` (display names). The values
+    are verdicts, or the ``(verdict, interval)`` pairs of :func:`claim_by_dataset`."""
+    if not verdicts:
+        raise ValueError("no datasets to report")
+    verdicts = {d: v[0] if isinstance(v, tuple) else v for d, v in verdicts.items()}
+    unknown = set(verdicts.values()) - CLAIM_WORDS
+    if unknown:
+        raise ValueError(f"unknown verdicts {sorted(unknown)}; expected {sorted(CLAIM_WORDS)}")
+    kinds = list(dict.fromkeys(verdicts.values()))
+    if len(kinds) == 1:
+        return kinds[0]
+    return "; ".join(f"{kind} on {display_list(n for n, v in verdicts.items() if v == kind)}" for kind in kinds)
+
+
+def claim_by_dataset(values: pd.DataFrame, a: str, b, expect: str) -> dict:
+    """:func:`claim_verdict` per dataset of ``values`` (one row per (dataset, seed)): column ``a``
+    against column ``b`` (a column name, or a number used for every seed). Returns
+    ``{dataset: (verdict, interval)}``."""
+    out = {}
+    for dataset, g in values.groupby("dataset", sort=False):
+        other = g[b] if isinstance(b, str) else [float(b)] * len(g)
+        out[dataset] = claim_verdict(g[a], other, expect)
+    return out
+
+
+def claim_sentence(results: dict, decimals: int = 3) -> str:
+    """:func:`claim_by_dataset` results as ``"Iris: +0.023 [+0.010, +0.036]; Wine: ..."``."""
+    return "; ".join(f"{display_name(d)}: {interval_text(iv, decimals)}" for d, (_, iv) in results.items())
+
+
+CHANGE_WORDS = {"smaller": "falls", "larger": "rises", "undecided": "does not change detectably (undecided)"}
+
+
+COMPARE_WORDS = {"smaller": "is lower than the gold model's", "larger": "is higher than the gold model's",
+                 "undecided": "is not distinguishable from the gold model's (undecided)"}
+
+
+def change_sentence(results: dict, what: str, words: dict = CHANGE_WORDS) -> str:
+    """How ``what`` changes per dataset, from :func:`claim_by_dataset` results of ``after`` against
+    ``before``: ``"on Iris the retained recall falls (-0.030 [-0.050, -0.010]); on Wine it does not
+    change detectably (undecided; ...)"``. ``words`` maps the interval's direction to the verb
+    (:data:`COMPARE_WORDS`: against the gold model)."""
+    parts = []
+    for i, (dataset, (_, iv)) in enumerate(results.items()):
+        subject = what if i == 0 else "it"
+        word = words[iv.direction]
+        numbers = interval_text(iv)
+        said = (f"{word[:-1]}; {numbers})" if word.endswith(")") else f"{word} ({numbers})")
+        parts.append(f"on {display_name(dataset)} {subject} {said}")
+    return "; ".join(parts)
+
+
+def relation_to_published(values, published: float) -> str:
+    """Our per-seed values against one published number: ``"larger than"``, ``"smaller than"`` (t
+    interval of ``values - published`` wholly above or below 0) or ``"not distinguishable from"``."""
+    direction = paired_interval(values, [float(published)] * len(list(values))).direction
+    return {"larger": "larger than", "smaller": "smaller than"}.get(direction, "not distinguishable from")
+
+
+def forget_recall_words(after_per_run) -> str:
+    """The forgotten class's recall after unlearning, in words: ``"is 0 on every dataset and seed"``
+    or ``"is at most 0.100 on any dataset and seed"``."""
+    values = pd.Series(after_per_run, dtype=float)
+    if values.empty:
+        raise ValueError("no runs")
+    return "is 0 on every dataset and seed" if values.max() == 0 else \
+        f"is at most {values.max():.3f} on any dataset and seed"
+
+
+# --------------------------------------------------------------------------- the idle weights (section 7.10)
+@dataclass
+class IdleWeights:
+    """One run's two unlearning runs redone one model at a time with the idle weights watched:
+    ``deltas`` (target -> θ_unlearned - θ_orig), ``history`` (the similarity run's, with
+    ``watch_grad`` and ``watch_shift``) and ``values`` for the prose."""
+
+    deltas: dict
+    history: pd.DataFrame
+    values: dict
+
+
+def idle_weights(run, settings: dict, idle, move: float = 0.1) -> IdleWeights:
+    """Redo ``run``'s unlearning (similarity and uniform targets, the same seed and ``settings``) with
+    :func:`~helpers.quantum.unlearning.unlearn_vqc`, watching the weights ``idle``.
+
+    The one-model runs give the batched runs' predictions (checked: ``batched_gap``, the largest
+    difference of a test probability); their idle weights differ (``batched_idle_gap``), because
+    Adam turns the rounding noise of these weights' gradients into steps. ``values``: per target
+    the mean ``|Δθ|`` (``dtheta_<target>``) and the share of weights moved by more than ``move``
+    (``moved_<target>``); the idle weights' largest final shift (``idle_max``), their first
+    gradient and shift (``idle_g1``, ``idle_s1``), the first step whose gradient exceeds Adam's
+    ε (``idle_eps_step``), their peak shift and its step, their final shift, and ``idle_back``
+    (whether they end below half their peak)."""
+    from ..quantum.experiment import forget_and_anchor
+    from ..quantum.training import probabilities
+    from ..quantum.unlearning import unlearn_vqc
+
+    X_f, X_a = forget_and_anchor(run.data, run.forget_class)
+    one = {t: unlearn_vqc(run.original.theta, X_f, X_a, run.forget_class, target=t, seed=run.seed, watch=idle,
+                          **settings) for t in ("similarity", "uniform")}
+    deltas = {t: (u.theta - run.original.theta).numpy() for t, u in one.items()}
+    X = run.data.X_test
+    values = {"batched_gap": max((probabilities(u.theta, X) - probabilities(run.unlearned[t].theta, X)).abs().max().item()
+                                 for t, u in one.items()),
+              "batched_idle_gap": max((u.theta - run.unlearned[t].theta)[idle].abs().max().item() for t, u in one.items())}
+    for t, d in deltas.items():
+        values[f"dtheta_{t}"], values[f"moved_{t}"] = float(abs(d).mean()), float((abs(d) > move).mean())
+    values["idle_max"] = max(float(abs(d[idle]).max()) for d in deltas.values())
+    h = one["similarity"].history
+    values.update(idle_history(h, eps=torch_adam_eps()))
+    return IdleWeights(deltas, h, values)
+
+
+def torch_adam_eps() -> float:
+    """Adam's ε in torch's defaults (1e-8)."""
+    import torch
+
+    return torch.optim.Adam([torch.zeros(1)]).defaults["eps"]
+
+
+def idle_history(history: pd.DataFrame, eps: float) -> dict:
+    """From a history with ``watch_grad`` and ``watch_shift`` per step: the first step's gradient and
+    shift, the first step whose gradient exceeds ``eps`` (0 if none), the peak shift and its step, the
+    final shift, and ``idle_back``: ``"before the penalty pulls them back"`` when the final shift is
+    below half the peak, else ``"and stay near that"``."""
+    above = history.loc[history["watch_grad"] > eps, "step"]
+    peak = int(history["watch_shift"].idxmax())
+    end, top = history["watch_shift"].iloc[-1], history["watch_shift"].max()
+    return dict(adam_eps=eps, idle_g1=history["watch_grad"].iloc[0], idle_s1=history["watch_shift"].iloc[0],
+                idle_eps_step=int(above.iloc[0]) if len(above) else 0, idle_peak=top,
+                idle_peak_step=int(history.loc[peak, "step"]), idle_end=end,
+                idle_back="before the penalty pulls them back" if end < top / 2 else "and stay near that")
+
+
+__all__ = ["MEASURES", "FORGET_MEASURES", "Measure", "wide", "distance_to_gold", "judge", "judged_table", "interval_text",
+           "closeness_sentence", "closeness_lead", "change_sentence", "COMPARE_WORDS", "floor_sentence", "helps_sentence", "claim_verdict", "claim_words",
+           "claim_by_dataset", "claim_sentence", "relation_to_published", "forget_recall_words", "IdleWeights", "idle_weights",
+           "idle_history"]

@@ -1,0 +1,207 @@
+"""Many classifiers at once: training and unlearning ``T`` VQCs in one batched pass.
+
+Chapter 7 needs many models of the same kind: the original and the gold model of every
+seed, an independent second gold model (the gold model's own noise floor), and for the
+distributional test populations of 32 and more. One model at a time, most of the cost of a
+training step is Python and autograd overhead around a handful of 64x64 matrices; ``T``
+models in one pass share it.
+
+Each model ``t`` keeps its own weights, inputs, seed and learning rate, and gets exactly
+the computation of the one-model functions:
+
+- :func:`expectations_per_model` is the dense path of :mod:`helpers.quantum.simulator`
+  (one shared unitary per weight vector) with a leading model axis: model ``t`` sees only
+  its own inputs ``X[t]``;
+- :func:`train_vqc_batch` is :func:`~helpers.quantum.training.train_vqc` for each seed
+  (the same initialisation ``init_theta(seed)``, mini-batch generator ``seed + 1``, cosine
+  schedule and best-validation checkpoint). The loss is the *sum* of the models' losses,
+  so each model's gradient is its own; Adam is elementwise, so one optimiser with one
+  parameter group per model is ``T`` independent optimisers;
+- :func:`unlearn_vqc_batch` is :func:`~helpers.quantum.unlearning.unlearn_vqc` for each
+  (original, target, β, step size, seed, replica).
+
+The tests check both against the one-model functions.
+"""
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import torch
+import torch.nn.functional as F
+
+from ..notebook import progress_bar
+from . import simulator as S
+from .circuit import N_FEATURES, N_PARAMS, PARAMS_PER_ANSATZ
+from .training import TrainResult, init_theta
+from .unlearning import UnlearnResult, gold_seed, objective_terms, retained_split, unlearning_target
+
+
+def expectations_per_model(theta: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
+    """``<Z_3>, <Z_4>, <Z_5>`` of model ``t`` on its own inputs: theta (T, 72), X (T, B, 4) -> (T, B, 3).
+
+    The simulator's dense path (:func:`helpers.quantum.simulator.dense_expectations`) with a
+    model axis: the first ansatz as a 16x64 product (qubits 4, 5 start in 0), the second
+    feature map as two diagonals around the fixed 16x16 basis change, the second ansatz
+    on the 56 amplitudes the readout needs."""
+    T, B = X.shape[:2]
+    if theta.shape != (T, N_PARAMS) or X.shape[2:] != (N_FEATURES,):
+        raise ValueError(f"need theta (T, {N_PARAMS}) and X (T, B, {N_FEATURES}); "
+                         f"got {tuple(theta.shape)} and {tuple(X.shape)}")
+    R = S.ansatz_unitary(theta.reshape(T * 2, PARAMS_PER_ANSATZ)).reshape(T, 2, S.DIM, S.DIM)
+    first, second = R.unbind(1)
+    first = first[:, :16, :] @ torch.block_diag(*[S.V16.conj()] * 4)           # (T, 16, 64), V16^† folded in
+    x = X.reshape(T * B, N_FEATURES)
+    phase = S.feature_phase(x)                                                  # (T*B, 16), both feature maps
+    psi = S.encode_zero_state(x, phase).reshape(T, B, 16) @ first               # (T, B, 64), Y basis
+    psi = psi.reshape(T, B, 4, 16) * S.ry_phase(x).reshape(T, B, 1, 16)
+    psi = (psi @ S.V16.T) * phase.reshape(T, B, 1, 16)                          # computational basis
+    states = psi.reshape(T, B, S.DIM) @ second[:, :, :S.N_READ]                 # (T, B, 56)
+    return torch.view_as_real(states).reshape(T, B, 2 * S.N_READ).square() @ S.READOUT_ZEROS - 1.0
+
+
+def probabilities_per_model(theta, X) -> torch.Tensor:
+    """Softmax of :func:`expectations_per_model`, no gradient: (T, B, 3). ``X`` (B, 4) is shared by all."""
+    theta = torch.as_tensor(theta, dtype=torch.float64).reshape(-1, N_PARAMS)
+    with torch.no_grad():
+        return torch.softmax(expectations_per_model(theta, per_model(X, len(theta), 1)), -1)
+
+
+def per_model(values, T: int, item_dims: int) -> torch.Tensor:
+    """``values`` with a leading model axis of size ``T``: shared (``item_dims + 1`` dimensions,
+    expanded) or one per model (``item_dims + 2`` dimensions, first of size ``T``)."""
+    values = torch.as_tensor(values)
+    values = values.to(torch.float64) if values.is_floating_point() else values.to(torch.int64)
+    if values.dim() == item_dims + 1:
+        return values.expand(T, *values.shape)
+    if values.dim() != item_dims + 2 or values.shape[0] != T:
+        raise ValueError(f"expected one array shared by all {T} models or one per model "
+                         f"(leading axis {T}); got shape {tuple(values.shape)}")
+    return values
+
+
+def settings_per_model(value, T: int, name: str) -> list:
+    """A setting for each of the ``T`` models: one value for all, or a sequence of ``T`` values."""
+    values = list(value) if isinstance(value, (list, tuple)) else [value] * T
+    if len(values) != T:
+        raise ValueError(f"{name} needs one value or {T} values (one per model), got {len(values)}")
+    return values
+
+
+def _adam(start: torch.Tensor, lrs: list) -> tuple[list, torch.optim.Adam]:
+    """One leaf tensor per model and one Adam parameter group each (its own learning rate)."""
+    params = [row.detach().clone().requires_grad_(True) for row in start]
+    return params, torch.optim.Adam([{"params": [p], "lr": lr} for p, lr in zip(params, lrs)])
+
+
+def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300, batch_size: int = 10,
+                    init_std: float = 0.1, progress: bool = False, desc: str = "training") -> list[TrainResult]:
+    """:func:`~helpers.quantum.training.train_vqc` for every seed in ``seeds``, all in one pass.
+
+    X (n, 4) and y (n,) are shared by every model, or (T, n, 4) and (T, n) give each model its
+    own training set (all of the same size; likewise the validation set). ``lr`` is one
+    learning rate or one per model. ``TrainResult.seconds`` is the batch's wall time
+    divided by the number of models."""
+    seeds = [int(s) for s in seeds]
+    T = len(seeds)
+    if T == 0:
+        raise ValueError("seeds must name at least one model")
+    lrs = settings_per_model(lr, T, "lr")
+    X, y, X_val, y_val = per_model(X, T, 1), per_model(y, T, 0), per_model(X_val, T, 1), per_model(y_val, T, 0)
+    n = X.shape[1]
+    if n < batch_size:
+        raise ValueError(f"need at least batch_size={batch_size} training samples, got {n}")
+    start = time.perf_counter()
+    params, optimizer = _adam(torch.stack([init_theta(s, init_std) for s in seeds]), lrs)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=iterations)
+    generators = [torch.Generator().manual_seed(s + 1) for s in seeds]
+    rows = torch.arange(T)[:, None]
+    best_val = torch.full((T,), float("inf"), dtype=torch.float64)
+    best_theta, best_it = torch.stack(params).detach().clone(), torch.zeros(T, dtype=torch.int64)
+    record = torch.empty(iterations, 3, T, dtype=torch.float64)                # lr, train loss, val loss
+    for it in progress_bar(range(iterations), desc=desc, enabled=progress):
+        batch = torch.stack([torch.randperm(n, generator=g)[:batch_size] for g in generators])   # (T, bs)
+        theta = torch.stack(params)
+        out = expectations_per_model(theta, torch.cat([X[rows, batch], X_val], 1))              # (T, bs + nv, 3)
+        loss = F.cross_entropy(out[:, :batch_size].transpose(1, 2), y[rows, batch], reduction="none").mean(1)
+        with torch.no_grad():
+            val = F.cross_entropy(out[:, batch_size:].transpose(1, 2), y_val, reduction="none").mean(1)
+            better = val < best_val                                       # validation loss of the current θ
+            best_val = torch.where(better, val, best_val)
+            best_theta[better], best_it[better] = theta[better], it
+        optimizer.zero_grad()
+        loss.sum().backward()                                             # each model's gradient is its own
+        record[it] = torch.stack([torch.tensor(schedule.get_last_lr(), dtype=torch.float64), loss.detach(), val])
+        optimizer.step()
+        schedule.step()
+    seconds = (time.perf_counter() - start) / T
+    history = [pd.DataFrame(dict(iteration=range(iterations), lr=record[:, 0, t].numpy(),
+                                 train_loss=record[:, 1, t].numpy(), val_loss=record[:, 2, t].numpy()))
+               for t in range(T)]
+    return [TrainResult(best_theta[t].clone(), history[t], int(best_it[t]), seconds) for t in range(T)]
+
+
+def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, target="similarity", beta=2.0,
+                      lr=0.05, seed=0, replica=0, n_calibration: int | None = None, alpha: float = 1.0,
+                      lam: float = 0.01, steps: int = 100, progress: bool = False) -> list[UnlearnResult]:
+    """:func:`~helpers.quantum.unlearning.unlearn_vqc` for every row of ``theta_orig`` (T, 72), in one pass.
+
+    ``target``, ``beta``, ``lr``, ``seed`` and ``replica`` are one value for all models or one
+    per model; X_forget and X_anchor are shared, or one per model (T, n, 4). Model ``t``
+    draws its calibration subset from ``derive_seed(seed[t], "unlearn", replica[t])``,
+    exactly as :func:`~helpers.quantum.unlearning.unlearn_vqc` does."""
+    theta_orig = torch.as_tensor(theta_orig, dtype=torch.float64).detach().reshape(-1, N_PARAMS)
+    T = len(theta_orig)
+    targets, betas, lrs, seeds, replicas = (settings_per_model(v, T, name) for v, name in (
+        (target, "target"), (beta, "beta"), (lr, "lr"), (seed, "seed"), (replica, "replica")))
+    start = time.perf_counter()
+    X_forget, X_anchor = per_model(X_forget, T, 1), per_model(X_anchor, T, 1)
+    n_forget = X_forget.shape[1]
+    p_forget, p_ref = probabilities_per_model(theta_orig, X_forget), probabilities_per_model(theta_orig, X_anchor)
+    made = [unlearning_target(p_forget[t], forget_class, target=targets[t], beta=betas[t],
+                              n_calibration=n_calibration, seed=seeds[t], replica=replicas[t]) for t in range(T)]
+    q = torch.stack([target_q for target_q, _ in made])                              # (T, K)
+    X_all = torch.cat([X_forget, X_anchor], 1)                                      # one pass for F and A
+    params, optimizer = _adam(theta_orig, lrs)
+    record = torch.empty(steps, 4, T, dtype=torch.float64)                          # J, forget, anchor, penalty
+    for step in progress_bar(range(steps), desc="unlearning", enabled=progress):
+        theta = torch.stack(params)
+        log_p = torch.log_softmax(expectations_per_model(theta, X_all), -1)
+        penalty = ((theta - theta_orig) ** 2).sum(-1)
+        J, forget_term, anchor_term = objective_terms(log_p[:, :n_forget], q, log_p[:, n_forget:], p_ref,
+                                                      penalty, alpha, lam)
+        optimizer.zero_grad()
+        (-J.sum()).backward()                                 # ascent on every J_t
+        optimizer.step()
+        record[step] = torch.stack([J, forget_term, anchor_term, penalty]).detach()
+    seconds = (time.perf_counter() - start) / T
+    results = []
+    for t in range(T):
+        history = pd.DataFrame(dict(step=range(1, steps + 1), J=record[:, 0, t].numpy(),
+                                    forget_term=record[:, 1, t].numpy(), anchor_term=record[:, 2, t].numpy(),
+                                    penalty=record[:, 3, t].numpy()))
+        settings = dict(target=targets[t], beta=betas[t], n_calibration=len(made[t][1]), alpha=alpha, lam=lam,
+                        steps=steps, lr=lrs[t], seed=seeds[t], replica=replicas[t])
+        results.append(UnlearnResult(params[t].detach().clone(), q[t], made[t][1], history, seconds, settings))
+    return results
+
+
+def gold_retrain_batch(datas, forget_class: int, *, seeds, replicas, **train) -> list[TrainResult]:
+    """:func:`~helpers.quantum.unlearning.gold_retrain` ``(datas[t], forget_class, seed=seeds[t],
+    replica=replicas[t])`` for every ``t``, in one pass: the same retained data and the same
+    ``"oracle"`` seeds (:func:`~helpers.quantum.unlearning.gold_seed`). ``datas`` is one
+    dataset for all or one per model (splits of the same size)."""
+    seeds, T = list(seeds), len(list(seeds))
+    datas = settings_per_model(datas, T, "datas")
+    replicas = settings_per_model(replicas, T, "replicas")
+    splits = [retained_split(d, forget_class) for d in datas]
+    X, y, X_val, y_val = (stack_same_size([split[i] for split in splits]) for i in range(4))
+    return train_vqc_batch(X, y, X_val, y_val, seeds=[gold_seed(s, r) for s, r in zip(seeds, replicas)], **train)
+
+
+def stack_same_size(arrays) -> torch.Tensor:
+    """``torch.stack`` with a clear error when the models' data differ in size."""
+    shapes = {tuple(a.shape) for a in arrays}
+    if len(shapes) != 1:
+        raise ValueError(f"batched models need data of one size; got shapes {sorted(shapes)}")
+    return torch.stack([torch.as_tensor(a) for a in arrays])

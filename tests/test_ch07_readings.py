@@ -1,0 +1,178 @@
+"""Chapter 7's verdicts and their wording (helpers.chapters.ch07), on constructed closeness frames."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.chapters import ch07
+
+SEEDS = (1, 2, 3, 4)
+
+
+def frame(kl: dict, recall: dict | None = None, agreement: dict | None = None) -> pd.DataFrame:
+    """A closeness frame: ``kl[dataset][model]`` is a per-seed list of the mean KL to gold; the gold
+    model's rows have KL 0; recall and agreement likewise (default: constant)."""
+    rows = []
+    for dataset, models in kl.items():
+        for model, values in {**models, "gold": [0.0] * len(SEEDS)}.items():
+            for i, seed in enumerate(SEEDS):
+                rows.append(dict(dataset=dataset, seed=seed, model=model, mean_kl=values[i],
+                                 forget_recall=(recall or {}).get(dataset, {}).get(model, [0.5] * 4)[i],
+                                 gold_agreement=(agreement or {}).get(dataset, {}).get(model, [1.0] * 4)[i]))
+    return pd.DataFrame(rows)
+
+
+FLOOR = [0.010, 0.011, 0.009, 0.010]
+ORIGINAL = [0.020, 0.030, 0.025, 0.022]
+CLOSER = [o - 0.008 + e for o, e in zip(ORIGINAL, (0.000, 0.001, -0.001, 0.000))]   # below the original, near floor
+FARTHER = [o + 0.030 + e for o, e in zip(ORIGINAL, (0.000, 0.002, -0.002, 0.001))]
+MIXED = [o + e for o, e in zip(ORIGINAL, (0.010, -0.012, 0.008, -0.009))]          # spans zero
+KL_ONLY = {"mean_kl": ch07.MEASURES["mean_kl"]}
+
+
+def test_distance_to_gold_by_kind():
+    f = frame({"iris": {"original": ORIGINAL, "similarity": FARTHER, "gold_indep": FLOOR}},
+              recall={"iris": {"original": [1.0] * 4, "similarity": [0.0] * 4, "gold_indep": [0.2] * 4,
+                               "gold": [0.3] * 4}},
+              agreement={"iris": {"original": [0.25] * 4, "similarity": [0.75] * 4, "gold_indep": [0.5] * 4}})
+    kl = ch07.distance_to_gold(f, ch07.MEASURES["mean_kl"])
+    assert "gold" not in kl and kl.loc[("iris", 2), "similarity"] == FARTHER[1]          # the KL itself
+    gap = ch07.distance_to_gold(f, ch07.MEASURES["forget_recall"])
+    assert gap.loc[("iris", 1)].round(12).to_dict() == {"original": 0.7, "similarity": 0.3, "gold_indep": 0.1}
+    off = ch07.distance_to_gold(f, ch07.MEASURES["gold_agreement"])
+    assert off.loc[("iris", 1)].to_dict() == {"original": 0.75, "similarity": 0.25, "gold_indep": 0.5}
+    with pytest.raises(ValueError, match="lacks columns"):
+        ch07.distance_to_gold(f.drop(columns="mean_kl"), ch07.MEASURES["mean_kl"])
+    with pytest.raises(ValueError, match="unknown measure kind"):
+        ch07.Measure("mean_kl", "x", "ratio")
+
+
+def test_judge_reads_each_direction_against_doing_nothing_and_the_floor():
+    f = frame({"iris": {"original": ORIGINAL, "similarity": CLOSER, "gold_indep": FLOOR},
+               "wine": {"original": ORIGINAL, "similarity": FARTHER, "gold_indep": FLOOR},
+               "covertype": {"original": ORIGINAL, "similarity": MIXED, "gold_indep": ORIGINAL}})
+    j = ch07.judge(f, measures=KL_ONLY)
+    assert list(j.index.get_level_values("dataset")) == ["iris", "wine", "covertype"]
+    assert j.loc[("iris", "mean_kl"), "verdict"] == "closer"
+    assert j.loc[("wine", "mean_kl"), "verdict"] == "farther"
+    assert j.loc[("covertype", "mean_kl"), "verdict"] == "undecided"
+    assert j.loc[("wine", "mean_kl"), "floor_verdict"] == "above"
+    assert j.loc[("covertype", "mean_kl"), "floor_verdict"] == "undecided"
+    below = ch07.judge(frame({"iris": {"original": ORIGINAL, "similarity": FLOOR, "gold_indep": ORIGINAL}}),
+                       measures=KL_ONLY)
+    assert below.loc[("iris", "mean_kl"), "floor_verdict"] == "below"
+    iv = j.loc[("wine", "mean_kl"), "vs_original"]
+    assert abs(iv.mean - 0.03025) < 1e-12 and iv.n == 4
+    assert j.loc[("wine", "mean_kl"), "method"] == pytest.approx(sum(FARTHER) / 4)
+    with pytest.raises(ValueError, match="no 'gold_indep' model"):
+        ch07.judge(f[f["model"] != "gold_indep"], measures=KL_ONLY)
+
+
+def test_closeness_sentence_says_plainly_when_doing_nothing_is_as_close():
+    farther = ch07.judge(frame({"iris": {"original": ORIGINAL, "similarity": FARTHER, "gold_indep": FLOOR},
+                                "wine": {"original": ORIGINAL, "similarity": MIXED, "gold_indep": FLOOR}}),
+                         measures=KL_ONLY)
+    text = ch07.closeness_sentence(farther)
+    assert text.startswith("Distribution-guided unlearning does not move the model closer to retraining than doing "
+                           "nothing, by the mean KL to the gold model on retained samples: it ends farther")
+    assert "farther from the gold model than the untouched original on Iris (" in text
+    assert "the difference from doing nothing is undecided on Wine (" in text and "over 4 seeds" in text
+    closer = ch07.judge(frame({"iris": {"original": ORIGINAL, "similarity": CLOSER, "gold_indep": FLOOR}}),
+                        measures=KL_ONLY)
+    assert ch07.closeness_sentence(closer).startswith("Distribution-guided unlearning moves the model closer to "
+                                                      "retraining than doing nothing, by")
+    part = ch07.judge(frame({"iris": {"original": ORIGINAL, "similarity": CLOSER, "gold_indep": FLOOR},
+                             "wine": {"original": ORIGINAL, "similarity": FARTHER, "gold_indep": FLOOR}}),
+                      measures=KL_ONLY)
+    assert "closer to retraining than doing nothing only in part" in ch07.closeness_sentence(part)
+
+
+def test_floor_and_help_sentences():
+    f = frame({"iris": {"original": ORIGINAL, "similarity": FARTHER, "gold_indep": FLOOR},
+               "wine": {"original": ORIGINAL, "similarity": MIXED, "gold_indep": ORIGINAL}},
+              recall={"iris": {"original": [1.0, 0.9, 1.0, 0.9], "similarity": [0.0] * 4, "gold": [0.1, 0.0, 0.2, 0.0]},
+                      "wine": {"original": [0.0, 0.9, 0.1, 0.8], "similarity": [0.9, 0.0, 0.8, 0.0]}})
+    j = ch07.judge(f, measures={k: ch07.MEASURES[k] for k in ("mean_kl", "forget_recall", "gold_agreement")})
+    floor = ch07.floor_sentence(j)
+    assert floor.startswith("An independently seeded gold model (Gold′) is at 0.010 on Iris and 0.024 on Wine")
+    assert "above the noise floor) on Iris (difference +" in floor and "(undecided) on Wine" in floor
+    helps = ch07.helps_sentence(j, measures=("forget_recall", "gold_agreement"))
+    assert helps.startswith("On Iris it is closer to the gold model than doing nothing in forgotten-class recall")
+    assert "on Wine it is undecided against doing nothing in forgotten-class recall" in helps
+    table = ch07.judged_table(j)
+    assert table.loc[("Iris", "|forgotten-class recall - gold's|"), "vs doing nothing"] == "closer"
+    assert table.loc[("Iris", "mean KL to the gold model on retained samples"), "vs noise floor"] == "above"
+
+
+def test_claim_verdicts_and_words():
+    assert ch07.claim_verdict([0.1, 0.2, 0.15], [0.5, 0.6, 0.55], "smaller")[0] == "reproduces"
+    assert ch07.claim_verdict([0.1, 0.2, 0.15], [0.5, 0.6, 0.55], "larger")[0] == "does not reproduce"
+    assert ch07.claim_verdict([0.1, 0.6, 0.3], [0.5, 0.2, 0.3], "smaller")[0] == "undecided"
+    verdict, interval = ch07.claim_verdict([1.0, 1.0, 0.8], [0.75] * 3, "larger")          # a threshold
+    assert verdict == "undecided" and interval.n == 3                                    # 0.8 is close to it
+    assert ch07.claim_verdict([1.0, 1.0, 1.0], [0.75] * 3, "larger")[0] == "reproduces"   # no spread: decided
+    with pytest.raises(ValueError, match="expect must be"):
+        ch07.claim_verdict([1, 2], [1, 2], "equal")
+    assert ch07.claim_words({"iris": "reproduces", "wine": "reproduces"}) == "reproduces"
+    assert ch07.claim_words({"iris": "undecided", "wine": "undecided"}) == "undecided"
+    assert ch07.claim_words({"iris": "reproduces", "wine": "undecided", "covertype": "reproduces"}) == \
+        "reproduces on Iris and Covertype; undecided on Wine"
+    with pytest.raises(ValueError, match="no datasets"):
+        ch07.claim_words({})
+    with pytest.raises(ValueError, match="unknown verdicts"):
+        ch07.claim_words({"iris": "better"})
+
+
+def test_claims_by_dataset_and_against_a_published_number():
+    values = pd.DataFrame(dict(dataset=["iris"] * 3 + ["wine"] * 3, seed=[1, 2, 3] * 2,
+                               after=[0.1, 0.2, 0.15, 0.5, 0.1, 0.3], before=[0.5, 0.6, 0.55, 0.4, 0.4, 0.4]))
+    results = ch07.claim_by_dataset(values, "after", "before", "smaller")
+    assert {d: v for d, (v, _) in results.items()} == {"iris": "reproduces", "wine": "undecided"}
+    assert ch07.claim_sentence(results).startswith("Iris: -0.400 [")
+    threshold = ch07.claim_by_dataset(values, "before", 0.3, "larger")
+    assert threshold["iris"][0] == "reproduces" and threshold["wine"][0] == "reproduces"
+    assert ch07.relation_to_published([0.6, 0.62, 0.61], 0.5) == "larger than"
+    assert ch07.relation_to_published([0.3, 0.32, 0.31], 0.5) == "smaller than"
+    assert ch07.relation_to_published([0.3, 0.7, 0.5], 0.5) == "not distinguishable from"
+    assert ch07.interval_text(results["iris"][1], 2).count("[") == 1
+
+
+def test_idle_history_reads_the_trace():
+    h = pd.DataFrame(dict(step=[1, 2, 3, 4], watch_grad=[1e-17, 1e-9, 3e-8, 1e-7], watch_shift=[1e-12, 1e-4, 5e-4, 1e-4]))
+    v = ch07.idle_history(h, eps=1e-8)
+    assert (v["idle_eps_step"], v["idle_peak_step"], v["idle_peak"], v["idle_end"]) == (3, 3, 5e-4, 1e-4)
+    assert v["idle_back"] == "before the penalty pulls them back"
+    flat = ch07.idle_history(h.assign(watch_grad=0.0, watch_shift=[1e-4, 2e-4, 3e-4, 3e-4]), eps=1e-8)
+    assert flat["idle_back"] == "and stay near that" and flat["idle_eps_step"] == 0
+
+
+def test_change_sentence_says_falls_rises_or_undecided():
+    values = pd.DataFrame(dict(dataset=["iris"] * 3 + ["wine"] * 3 + ["covertype"] * 3, seed=[1, 2, 3] * 3,
+                               after=[0.1, 0.2, 0.15, 0.9, 0.8, 0.85, 0.5, 0.1, 0.3], before=[0.5] * 3 + [0.4] * 3 + [0.3] * 3))
+    text = ch07.change_sentence(ch07.claim_by_dataset(values, "after", "before", "smaller"), "the recall")
+    assert text.startswith("on Iris the recall falls (-0.350 [")
+    assert "; on Wine it rises (+0.450 [" in text
+    assert "; on Covertype it does not change detectably (undecided; +0.000 [" in text
+
+
+def test_forget_recall_words():
+    assert ch07.forget_recall_words([0.0, 0.0]) == "is 0 on every dataset and seed"
+    assert ch07.forget_recall_words([0.0, 0.1]) == "is at most 0.100 on any dataset and seed"
+    with pytest.raises(ValueError, match="no runs"):
+        ch07.forget_recall_words([])
+
+
+def test_wide_and_comparison_words():
+    f = frame({"iris": {"original": ORIGINAL, "similarity": FARTHER, "gold_indep": FLOOR}})
+    w = ch07.wide(f, "mean_kl")
+    assert list(w.columns[:2]) == ["dataset", "seed"] and w.loc[1, "similarity"] == FARTHER[1]
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        ch07.wide(f, "nope")
+    results = ch07.claim_by_dataset(w, "similarity", "gold_indep", "larger")
+    assert ch07.claim_words(results) == "reproduces"                                # (verdict, interval) pairs
+    text = ch07.change_sentence(results, "its KL", words=ch07.COMPARE_WORDS)
+    assert text.startswith("on Iris its KL is higher than the gold model's (+")
+    j = ch07.judge(f, measures=KL_ONLY)
+    assert ch07.floor_sentence(j, subject="the untouched original", preface=False).startswith(
+        "The untouched original is farther from the gold model than Gold′ is (above the noise floor) on Iris")
+    assert ch07.closeness_lead(j) == "does not move the model closer to retraining than doing nothing"
