@@ -7,6 +7,7 @@ import pytest
 
 import helpers.experiments.runner as runner
 import helpers.experiments.tune as tuning
+from helpers.data import load_dataset
 from helpers.experiments import load_hparams, run_table, tuned_set
 from helpers.experiments.__main__ import main
 from helpers.experiments.tune import FIXED, GRIDS, SCENARIO_GRIDS, select
@@ -148,3 +149,5 @@ def test_tune_command_writes_the_scenario_key(tmp_path, monkeypatch):
     assert set(entry["_selection"]) == {"ga"} and "FA" in entry["_retrain"]
     assert load_hparams("tiny", "class") == {"ga": entry["ga"]}           # the placeholder's copy is dropped
     assert "ft" in entry["_untuned_methods"] and "_untuned" not in entry
+    targets = load_dataset("digits").train.targets
+    assert entry["_sizes"] == {"forget": int((targets == 3).sum()), "retain": int((targets != 3).sum())}

@@ -20,8 +20,9 @@ criterion:
 The tables are then reported on other seeds (1, 2, 3 by default). The choices
 are written to ``hparams.json`` (versioned with the code) under the key
 ``"<scenario>/<model>-<quant>"`` with their provenance (``_command``,
-``_selection_seed``, ``_amount``, ``_criterion``, ``_selection``: the chosen
-point's AG and FA). Re-tune with, e.g.::
+``_selection_seed``, ``_amount``, ``_criterion``, ``_sizes``: |D_f| and |D_r|,
+``_retrain`` and ``_original``: their metrics, ``_selection``: the chosen
+point's AG and FA, ``_notes``). Re-tune with, e.g.::
 
     python -m helpers.experiments tune --profile default --scenario class --model resnet18 --quant w4a4
 """
@@ -35,7 +36,16 @@ from ..metrics import average_gap
 from ..profiles import get_profile
 from . import runner
 from .cache import ResultCache
-from .runner import PAPER_METHODS, SCENARIOS, check_scenario, hparams_key, method_hparams, resolve_setting, run_cell
+from .runner import (
+    PAPER_METHODS,
+    SCENARIOS,
+    check_scenario,
+    forget_retain,
+    hparams_key,
+    method_hparams,
+    resolve_setting,
+    run_cell,
+)
 
 SELECTION_SEED = 0
 AMOUNTS = {"random": 0.1, "class": 3, "mislabeled": 0.05, "poisoned": 0.05}   # the forget set tuned on
@@ -207,12 +217,13 @@ def tune(profile_name: str = "default", scenario: str = "random", model: str = "
             notes[method] = note
             log(f"{method}: {note}")
     if write:
-        save(profile.name, key, scenario, model, quant, amount, chosen, notes, selection, gold, original)
+        sizes = [len(s) for s in forget_retain(data, scenario, amount, SELECTION_SEED)[:2]]
+        save(profile.name, key, scenario, model, quant, amount, chosen, notes, selection, gold, original, sizes)
     return chosen
 
 
 def save(profile: str, key: str, scenario: str, model: str, quant: str, amount, chosen: dict, notes: dict,
-         selection: dict, gold: dict, original: dict) -> None:
+         selection: dict, gold: dict, original: dict, sizes=None) -> None:
     """Merge one tuning run into ``hparams.json`` (methods not re-tuned keep their stored values)."""
     path = runner.HPARAMS_FILE
     table = json.loads(path.read_text()) if path.exists() else {}
@@ -225,6 +236,7 @@ def save(profile: str, key: str, scenario: str, model: str, quant: str, amount, 
     meta = {
         "_command": tune_command(profile, scenario, model, quant, amount),
         "_selection_seed": SELECTION_SEED, "_amount": amount, "_criterion": criterion(scenario),
+        "_sizes": dict(zip(("forget", "retain"), sizes or ())),      # |D_f|, |D_r| on the selection seed
         "_retrain": {k: round(v, 2) for k, v in gold.items() if k != "seconds"},
         "_original": {k: round(v, 2) for k, v in original.items() if k != "seconds"},
         "_selection": {**old.get("_selection", {}), **selection},
