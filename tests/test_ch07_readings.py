@@ -1,6 +1,7 @@
 """Chapter 7's verdicts and their wording (helpers.chapters.ch07), on constructed closeness frames."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -176,3 +177,38 @@ def test_wide_and_comparison_words():
     assert ch07.floor_sentence(j, subject="the untouched original", preface=False).startswith(
         "The untouched original is farther from the gold model than Gold′ is (above the noise floor) on Iris")
     assert ch07.closeness_lead(j) == "does not move the model closer to retraining than doing nothing"
+
+
+def test_population_readings_on_constructed_populations():
+    rng = np.random.default_rng(0)
+    gold = rng.normal(0.0, 1.0, (8, 6))
+    conf = {"gold": gold, "below": gold - 1.0 + rng.normal(0, 0.01, (8, 6)), "above": gold + 2.0,
+            "same": gold + rng.normal(0, 0.5, (8, 6)) * np.array([1, -1, 1, -1, 1, -1])}
+    text = ch07.side_of_gold(conf, {"below": "B's", "above": "A's"})
+    assert text.startswith("B's lies below the gold models' (-1.00 [") and "; A's lies above the gold models' (+2.00 [" in text
+    assert ch07.side_of_gold({"gold": gold, "same": gold.copy()}, {"same": "S's"}).startswith(
+        "S's is not distinguishable from the gold models' (undecided)")
+    with pytest.raises(ValueError, match="no reference population"):
+        ch07.side_of_gold({"a": gold}, {"a": "A"})
+    assert ch07.spread_picks([0.5, 3.0, 0.1, 2.0, 1.0], k=3) == [2, 4, 1]
+    with pytest.raises(ValueError, match="k must be in"):
+        ch07.spread_picks([0.5, 3.0], k=3)
+
+
+def test_population_display_and_verdicts_use_the_gold_names():
+    table = pd.DataFrame({"label": ["Gold′ (noise floor)", "Original (do nothing)", "DG"], "F": [0.12, 0.02, 0.03],
+                          "score": [0.1, 0.02, 0.03], "RA_ratio": 1.0, "TA_ratio": 1.0, "ulira_accuracy": [50, 90, 85],
+                          "median_epsilon": [1.8, 3.4, 3.3], "FA": [20, 90, 0], "RA": 99, "TA": 98},
+                         index=["retrain_indep", "original", "similarity"])
+    table.attrs.update(retrain=dict(FA=25.0, RA=99.8, TA=98.9),
+                       points={"retrain_indep": np.array([0.5, 0.25, 0.5, 0.25]), "original": np.zeros(4),
+                               "similarity": np.array([0.0, 0.0, 0.0625, 0.0])},
+                       ulira={"retrain_indep": np.array([0.5, 0.45, 0.55, 0.5]), "original": np.ones(4),
+                              "similarity": np.array([0.95, 1.0, 0.9, 1.0])})
+    shown = ch07.population_display(table)
+    assert list(shown.index) == ["Gold (the reference)", "Gold′ (noise floor)", "Original (do nothing)", "DG"]
+    assert shown.loc["Gold (the reference)", "FA %"] == 25.0 and np.isnan(shown.loc["Gold (the reference)", "F ↑"])
+    verdicts = ch07.population_verdicts(table)
+    assert list(verdicts.columns) == ["h(ε) vs Original", "h(ε) vs Gold′", "U-LiRA vs Original", "U-LiRA vs Gold′"]
+    assert verdicts.loc["DG", "h(ε) vs Gold′"].startswith("worse")
+    assert verdicts.loc["DG", "h(ε) vs Original"].startswith("undecided")

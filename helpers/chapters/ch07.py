@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..notebook import join_words
@@ -321,6 +322,59 @@ def forget_recall_words(after_per_run) -> str:
         f"is at most {values.max():.3f} on any dataset and seed"
 
 
+# --------------------------------------------------------------------------- populations (section 7.11)
+POPULATION_COLUMNS = {"F": "F ↑", "score": "score ↑", "RA_ratio": "RA_u / RA_r", "TA_ratio": "TA_u / TA_r",
+                      "ulira_accuracy": "U-LiRA acc. % (50 ideal)", "median_epsilon": "median ε",
+                      "FA": "FA %", "RA": "RA %", "TA": "TA %"}
+
+
+def population_display(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`helpers.quantum.population.population_table` for the page: the gold population (the
+    reference, only its FA, RA and TA) first, then one row per population, readable column names."""
+    shown = table.set_index("label")[list(POPULATION_COLUMNS)]
+    reference = pd.DataFrame({c: [table.attrs["retrain"][c]] for c in ("FA", "RA", "TA")},
+                             index=["Gold (the reference)"])
+    return pd.concat([reference, shown]).reindex(columns=list(POPULATION_COLUMNS)).rename(columns=POPULATION_COLUMNS)
+
+
+def population_verdicts(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`helpers.chapters.ch04.verdict_table` (paired over the forget examples) with the VQC's
+    names: the noise floor is Gold′."""
+    from .ch04 import verdict_table
+
+    out = verdict_table(table)
+    out.columns = [c.replace("Retrain′", "Gold′") for c in out.columns]
+    return out
+
+
+SIDE_WORDS = {"smaller": "lies below the gold models'", "larger": "lies above the gold models'",
+              "undecided": "is not distinguishable from the gold models' (undecided)"}
+
+
+def side_of_gold(conf: dict, names: dict, reference: str = "gold") -> str:
+    """Where each population's mean output lies against the reference population's, paired over the
+    forget examples: ``conf`` maps a population to its ``(N, S)`` outputs, ``names`` the ones to
+    describe to their words: ``"the unlearned models' lies below the gold models' (-0.66 [-0.76,
+    -0.56]); the originals' lies above the gold models' (...)"``."""
+    if reference not in conf:
+        raise ValueError(f"no reference population {reference!r}")
+    gold = np.asarray(conf[reference], dtype=float).mean(0)
+    parts = []
+    for name, words in names.items():
+        iv = paired_interval(np.asarray(conf[name], dtype=float).mean(0), gold)
+        parts.append(f"{words} {SIDE_WORDS[iv.direction]} ({interval_text(iv, 2)})")
+    return "; ".join(parts)
+
+
+def spread_picks(epsilons, k: int = 3) -> list[int]:
+    """``k`` forget examples from the smallest to the largest ``epsilons`` (evenly spaced ranks), for a figure."""
+    eps = np.asarray(epsilons, dtype=float)
+    if not 1 <= k <= eps.size:
+        raise ValueError(f"k must be in [1, {eps.size}], got {k}")
+    order = np.argsort(eps, kind="stable")
+    return [int(order[i]) for i in np.linspace(0, eps.size - 1, k).round().astype(int)]
+
+
 # --------------------------------------------------------------------------- the idle weights (section 7.10)
 @dataclass
 class IdleWeights:
@@ -388,5 +442,6 @@ def idle_history(history: pd.DataFrame, eps: float) -> dict:
 
 __all__ = ["MEASURES", "FORGET_MEASURES", "Measure", "wide", "distance_to_gold", "judge", "judged_table", "interval_text",
            "closeness_sentence", "closeness_lead", "change_sentence", "COMPARE_WORDS", "floor_sentence", "helps_sentence", "claim_verdict", "claim_words",
-           "claim_by_dataset", "claim_sentence", "relation_to_published", "forget_recall_words", "IdleWeights", "idle_weights",
+           "claim_by_dataset", "claim_sentence", "relation_to_published", "forget_recall_words", "population_display", "population_verdicts",
+           "side_of_gold", "spread_picks", "IdleWeights", "idle_weights",
            "idle_history"]

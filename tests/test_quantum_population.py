@@ -1,0 +1,91 @@
+"""Populations of VQCs for chapter 7's distributional test (helpers.quantum.population)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import helpers.quantum.batched as batched_module
+import helpers.quantum.population as P
+from helpers.data import load_tabular
+from helpers.experiments.cache import ResultCache
+from helpers.metrics.distributional import logit_scaled_confidence
+from helpers.quantum import accuracy, expectations, unlearn_vqc
+from helpers.quantum.experiment import forget_and_anchor
+from helpers.seeds import derive_seed
+
+SMALL = dict(n_models=4, train=dict(iterations=6), unlearn=dict(steps=3))
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_tabular("iris", seed=1)
+
+
+@pytest.fixture(scope="module")
+def pops(iris, tmp_path_factory):
+    cache = ResultCache(tmp_path_factory.mktemp("cache"))
+    return P.populations(iris, 2, seed=1, cache=cache, **SMALL), cache
+
+
+def test_member_seeds_are_the_population_stream():
+    assert P.member_seeds(3, 2) == [derive_seed(3, "population", 0), derive_seed(3, "population", 1)]
+    with pytest.raises(ValueError, match="n_models >= 2"):
+        P.member_seeds(3, 1)
+
+
+def test_populations_start_where_their_streams_say(iris, monkeypatch):
+    starts = []
+    real = batched_module.init_theta
+    monkeypatch.setattr(batched_module, "init_theta", lambda s, std=0.1: starts.append(s) or real(s, std))
+    P.populations(iris, 2, seed=1, cache=False, **SMALL)
+    p = P.member_seeds(1, 4)
+    gold = [derive_seed(s, "oracle", 0) for s in p]
+    gold_indep = [derive_seed(s, "oracle", 1) for s in p]
+    assert starts == gold + gold_indep + p                       # gold, Gold′, originals; none shared
+    assert len(set(starts)) == 12
+
+
+def test_populations_are_cached_and_unlearn_their_own_originals(iris, pops, monkeypatch):
+    first, cache = pops
+    assert list(first) == list(P.POPULATIONS)
+    assert all(theta.shape == (4, 72) for theta, _ in first.values())
+    monkeypatch.setattr(P, "train_population", lambda *a, **k: pytest.fail("not read from the cache"))
+    again = P.populations(iris, 2, seed=1, cache=cache, **SMALL)
+    assert all(torch.equal(first[n][0], again[n][0]) for n in P.POPULATIONS)
+    originals, unlearned = first["original"][0], first["similarity"][0]
+    X_f, X_a = forget_and_anchor(iris, 2)
+    one = unlearn_vqc(originals[2], X_f, X_a, 2, seed=P.member_seeds(1, 4)[2], steps=3)
+    assert torch.allclose(one.theta[:66], unlearned[2][:66], atol=1e-8, rtol=0)
+
+
+def test_unknown_population_and_missing_originals(iris):
+    with pytest.raises(ValueError, match="unknown population 'retrain'"):
+        P.train_population("retrain", iris, 2, [1, 2], {}, {})
+    with pytest.raises(ValueError, match="pass originals="):
+        P.train_population("similarity", iris, 2, [1, 2], {}, {})
+
+
+def test_population_outputs_by_hand(iris, pops):
+    theta = pops[0]["original"][0]
+    out = P.population_outputs(theta, iris, 2)
+    X_f, _ = forget_and_anchor(iris, 2)
+    assert out["conf"].shape == (4, len(X_f))
+    z = expectations(theta[1], X_f).numpy()
+    assert np.allclose(out["conf"][1], logit_scaled_confidence(z, np.full(len(X_f), 2)))
+    p2 = np.exp(z[:, 2]) / np.exp(z).sum(1)
+    assert np.allclose(out["conf"][1], np.log(p2) - np.log(1 - p2))            # log p_y - log(1 - p_y)
+    keep = iris.y_test != 2
+    assert out["TA"][0] == pytest.approx(100 * accuracy(theta[0], iris.X_test[keep], iris.y_test[keep]))
+    assert out["FA"][3] == pytest.approx(100 * accuracy(theta[3], X_f, torch.full((len(X_f),), 2)))
+
+
+def test_population_table_has_the_references_and_per_example_arrays(iris, pops):
+    table = P.population_table(iris, 2, seed=1, cache=pops[1], **SMALL)
+    assert list(table.index) == ["retrain_indep", "original", "similarity"]
+    assert table.loc["original", "label"] == "Original (do nothing)"
+    n_forget = int((iris.y_train == 2).sum())
+    assert table.attrs["n_forget"] == n_forget and table.attrs["n_models"] == 4
+    assert all(len(v) == n_forget for v in table.attrs["points"].values())
+    assert ((table["F"] >= 0) & (table["F"] <= 1)).all() and ((table["ulira_accuracy"] >= 0) & (table["ulira_accuracy"] <= 100)).all()
+    assert set(table.attrs["conf"]) == set(P.POPULATIONS)
