@@ -67,3 +67,42 @@ def test_all_methods_with_the_same_verdicts_are_grouped():
     ulira = {"retrain_indep": base, "original": np.ones(n), "ft": base + 0.1, "ga": base + 0.2}
     assert ch04.verdict_summary(_table(points, ulira)).startswith(
         "All 2 methods (FT and GA) are better than doing nothing and worse than the noise floor")
+
+
+def test_ag_verdict_reads_against_the_larger_of_floor_and_one_image():
+    assert ch04.ag_verdict(1.0, 3.0, floor=0.5, one_image=0.2).startswith("OEU is closer to Retrain")
+    assert ch04.ag_verdict(3.0, 1.0, floor=0.5, one_image=0.2).startswith("OEU is **further** from Retrain")
+    level = ch04.ag_verdict(1.4, 1.0, floor=0.5, one_image=0.2)
+    assert "**level**" in level and "within the noise floor (0.50)" in level
+    # a floor below one image: the image is the scale
+    assert "one forget image's worth of AG (0.30)" in ch04.ag_verdict(1.2, 1.0, floor=0.1, one_image=0.3)
+    with pytest.raises(ValueError):
+        ch04.ag_verdict(1.0, 1.0, floor=-1.0, one_image=0.2)
+
+
+def test_gap_changes_words():
+    before = {"|ΔFA|": 2.0, "|ΔRA|": 1.0, "|ΔTA|": 0.5}
+    after = {"|ΔFA|": 1.0, "|ΔRA|": 1.5, "|ΔTA|": 0.5}
+    assert ch04.gap_changes(before, after, ["FA", "RA", "TA"]) == (
+        "widens the gap to Retrain in RA (1.00 → 1.50), and narrows it in FA (2.00 → 1.00)")
+    assert ch04.gap_changes(before, before, ["FA"]) == "leaves every gap as it was"
+
+
+def test_population_display_puts_the_reference_first():
+    n = 4
+    table = _table({"retrain_indep": np.ones(n), "original": np.zeros(n), "ft": np.ones(n)},
+                   {"retrain_indep": np.ones(n), "original": np.ones(n), "ft": np.ones(n)})
+    for column, value in (("F", 0.5), ("score", 0.4), ("RA_ratio", 1.0), ("TA_ratio", 0.99),
+                          ("ulira_accuracy", 60.0), ("ulira_auc", 0.6), ("FA", 90.0), ("RA", 99.0), ("TA", 95.0)):
+        table[column] = value
+    table.attrs["retrain"] = {"FA": 91.0, "RA": 98.0, "TA": 96.0, "seconds": 1.0}
+    shown = ch04.population_display(table)
+    assert list(shown.index) == ["Retrain (the reference)", "Retrain′", "Original", "FT"]
+    assert shown.loc["Retrain (the reference)", "FA %"] == 91.0
+    assert np.isnan(shown.loc["Retrain (the reference)", "F ↑"])
+    assert shown.loc["FT", "U-LiRA acc. % (50 ideal)"] == 60.0
+
+
+def test_ag_verdict_quotes_the_difference_of_the_printed_values():
+    # 1.824 and 0.389 print as 1.82 and 0.39: the sentence says 1.43, not round(1.435) = 1.44
+    assert "by 1.43 points of AG" in ch04.ag_verdict(0.389, 1.824, floor=1.0, one_image=0.17)

@@ -1,4 +1,10 @@
-"""Chapter 4's readings: one Retrain against a population, and the distributional verdicts.
+"""Chapter 4's readings: the scorecard against doing nothing and the noise floor (Sec. 4.7), and
+one Retrain against a population with the distributional verdicts (Sec. 4.9).
+
+Section 4.7 runs one seed, so no paired interval over seeds exists there: a
+method's AG is read against the do-nothing model's AG with the **noise floor**
+as the scale, the AG of a second, independently seeded Retrain (Retrain′) to
+the first (or one forget image's worth of AG, if that is larger).
 
 Section 4.9 compares *populations* of models (:mod:`helpers.experiments.populations`)
 one forget example at a time. Its verdicts are paired over the forget
@@ -57,6 +63,47 @@ def example_picks(retrained, single, k: int = 3) -> list[int]:
         raise ValueError(f"k must be in [1, {d.size}], got {k}")
     order = np.argsort(-d, kind="stable")
     return [int(order[i]) for i in np.linspace(0, d.size - 1, k).round().astype(int)]
+
+
+def ag_verdict(ag_method: float, ag_original: float, floor: float, one_image: float,
+               name: str = "OEU") -> str:
+    """A method's AG against doing nothing's on one seed, with the noise floor as the scale.
+
+    The resolution is ``max(floor, one_image)``: differences of AG smaller
+    than Retrain′'s own AG to Retrain (or than one forget image's worth) are
+    "level with doing nothing".
+
+    >>> ag_verdict(1.0, 3.0, floor=0.5, one_image=0.2)
+    'OEU is closer to Retrain than the untouched original model by 2.00 points of AG, more than the noise floor (0.50)'
+    """
+    if min(ag_method, ag_original, floor) < 0 or one_image <= 0:
+        raise ValueError("AGs and the floor must be >= 0 and one_image > 0")
+    resolution = max(floor, one_image)
+    scale = (f"the noise floor ({floor:.2f})" if floor >= one_image
+             else f"one forget image's worth of AG ({one_image:.2f})")
+    d = ag_original - ag_method
+    shown = abs(round(ag_original, 2) - round(ag_method, 2))    # the difference of the AGs as printed
+    if abs(d) <= resolution:
+        return (f"{name} and the untouched original model are **level** by AG on this seed: they differ by "
+                f"{shown:.2f} points, within {scale}")
+    where = "closer to" if d > 0 else "**further** from"
+    return (f"{name} is {where} Retrain than the untouched original model by {shown:.2f} points of AG, "
+            f"more than {scale}")
+
+
+def gap_changes(before, after, metrics) -> str:
+    """How each metric's gap to Retrain moved from ``before`` (do nothing) to ``after`` (a method), in words.
+
+    ``before`` / ``after`` map ``"|Δm|"`` to the gap of metric ``m``.
+    """
+    def listing(ms):
+        return join_words(f"{m} ({before[f'|Δ{m}|']:.2f} → {after[f'|Δ{m}|']:.2f})" for m in ms)
+
+    grew = [m for m in metrics if after[f"|Δ{m}|"] > before[f"|Δ{m}|"]]
+    shrank = [m for m in metrics if after[f"|Δ{m}|"] < before[f"|Δ{m}|"]]
+    parts = ([f"widens the gap to Retrain in {listing(grew)}"] if grew else []) + \
+            ([f"narrows {'it' if grew else 'the gap to Retrain'} in {listing(shrank)}"] if shrank else [])
+    return ", and ".join(parts) or "leaves every gap as it was"
 
 
 QUANTITIES = {"points": ("h(ε)", True), "ulira": ("U-LiRA", False)}   # (column words, higher is better)
@@ -137,5 +184,22 @@ def verdict_summary(table) -> str:
     return "; ".join(parts) + f" (paired over the {n_examples} forget examples)"
 
 
-__all__ = ["central_interval", "share_inside", "standardised_distance", "example_picks", "comparison",
+def population_display(table):
+    """The population table for the page: Retrain's reference row first, readable column names.
+
+    Retrain is the reference every row is scored against, so only its FA, RA
+    and TA (population means, ``table.attrs["retrain"]``) are filled in.
+    """
+    import pandas as pd
+
+    columns = {"F": "F ↑", "score": "score ↑", "RA_ratio": "RA_u / RA_r", "TA_ratio": "TA_u / TA_r",
+               "ulira_accuracy": "U-LiRA acc. % (50 ideal)", "ulira_auc": "U-LiRA AUC",
+               "FA": "FA %", "RA": "RA %", "TA": "TA %"}
+    shown = table.set_index("label")[list(columns)]
+    reference = pd.DataFrame({c: [table.attrs["retrain"][c]] for c in ("FA", "RA", "TA")},
+                             index=["Retrain (the reference)"])
+    return pd.concat([reference, shown]).reindex(columns=list(columns)).rename(columns=columns)
+
+
+__all__ = ["population_display", "ag_verdict", "gap_changes", "central_interval", "share_inside", "standardised_distance", "example_picks", "comparison",
            "verdict_table", "verdict_summary"]

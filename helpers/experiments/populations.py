@@ -216,14 +216,19 @@ def population(name: str, *, seed: int = 1, n_models: int = N_MODELS, scenario: 
               "n_models": n_models, "hparams": hp}
     stored = cache.get_json(config)
     if stored is None:
-        start = time.perf_counter()
-        original = train_original(data, scenario, amount, seed, cache)
-        forget_set, retain_set, test_set = forget_retain(data, scenario, amount, seed)
-        members = [model_outputs(population_member(name, original, forget_set, retain_set, seed, i, hp),
-                                 forget_set, retain_set, test_set)
-                   for i in progress_bar(range(n_models), desc=LABELS.get(name, name), enabled=progress)]
-        stored = {k: [m[k] for m in members] for k in ("conf", "FA", "RA", "TA")}
-        stored["seconds"] = time.perf_counter() - start
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)       # a 64-unit MLP gains nothing from threads, and loses a lot to contention
+        try:
+            start = time.perf_counter()
+            original = train_original(data, scenario, amount, seed, cache)
+            forget_set, retain_set, test_set = forget_retain(data, scenario, amount, seed)
+            members = [model_outputs(population_member(name, original, forget_set, retain_set, seed, i, hp),
+                                     forget_set, retain_set, test_set)
+                       for i in progress_bar(range(n_models), desc=LABELS.get(name, name), enabled=progress)]
+            stored = {k: [m[k] for m in members] for k in ("conf", "FA", "RA", "TA")}
+            stored["seconds"] = time.perf_counter() - start
+        finally:
+            torch.set_num_threads(threads)
         cache.put_json(config, stored)
     out = {k: np.asarray(stored[k], dtype=np.float64) for k in ("conf", "FA", "RA", "TA")}
     out["seconds"] = float(stored["seconds"])
