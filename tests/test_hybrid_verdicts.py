@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.quantum.hybrid.verdicts import (budget_words, direction_words, directions, favourites_words, floor_words,
-                                             gap_block, judge, leading_group, ranking, ranking_words)
+from helpers.quantum.hybrid.verdicts import (budget_words, direction_words, directions, favourites_words,
+                                             floor_distance_words, floor_words, gap_block, judge, judge_sentence,
+                                             leader_words, leading_group, ranking, ranking_words)
 
 SEEDS = (1, 2, 3)
 WOBBLE = (0.0, 0.01, -0.01)       # small, seed-to-seed noise shared by nobody
@@ -51,6 +52,70 @@ def test_judge_on_the_chapters_block_uses_doing_nothing_and_the_second_oracle():
     assert judged.loc["EU-k", "vs Original"] == "better" and judged.loc["GA", "vs Original"] == "worse"
     assert judged.loc["LCA", "vs Original"] == "undecided"
     assert judged.loc["EU-k", "vs noise floor"] == "within" and judged.loc["GA", "vs noise floor"] == "above"
+
+
+def test_judge_sentence_says_oracle_and_states_every_branch():
+    block = gap_block(results({**BASE, "eu_k": 0.05, "ga": 0.6, "lca": 0.3, "oeu": 0.0},
+                              {"lca": (-0.2, 0.2, 0.05)}), "B")
+    judged = judge(block)
+    assert list(judged["vs Original"]) == ["better", "worse", "undecided", "better"]
+    assert list(judged["vs noise floor"]) == ["within", "above", "within", "below"]
+    assert judge_sentence(block) == (
+        "EU-k and OEU are closer to the oracle than doing nothing; GA is farther from it than doing nothing; "
+        "for LCA the difference from doing nothing is undecided (paired 95 % t intervals over 3 seeds). "
+        "GA is farther from the oracle than a second, independently seeded oracle is; OEU is closer to it than "
+        "the second oracle is; for EU-k and LCA the intervals cannot tell the gap from the second oracle's: "
+        "within the oracle's own noise floor.")
+    far = gap_block(results({**BASE, "ga": 0.6, "dg": 0.5}), "B")
+    assert judge_sentence(far) == (
+        "No method is shown to be closer to the oracle than doing nothing; GA and DG (ch. 7) are farther from it "
+        "than doing nothing (paired 95 % t intervals over 3 seeds). Every method is farther from the oracle than "
+        "a second, independently seeded oracle is.")
+    assert "Retrain" not in judge_sentence(block) + judge_sentence(far)
+
+
+def test_leader_words_compares_the_leader_with_doing_nothing_and_the_second_oracle():
+    def words(ag, noise=None):
+        block = gap_block(results(ag, noise), "B")
+        return leader_words(block, ranking(block))
+    assert words({**BASE, "eu_k": 0.0, "ga": 0.6}) == (
+        "The leader, EU-k, is closer to the oracle than doing nothing, and closer to it than a second oracle is "
+        "(paired 95 % t intervals over 3 seeds).")
+    assert words({**BASE, "original": 0.06, "eu_k": 0.05}, {"original": (-0.1, 0.1, 0.0)}) == (
+        "The leader, EU-k, is not shown to be closer to the oracle than doing nothing, and within the oracle's "
+        "noise floor (paired 95 % t intervals over 3 seeds); doing nothing is itself not farther from the oracle "
+        "than a second oracle is, so this ordering ranks noise around the oracle.")
+    assert words({**BASE, "original": 0.01, "ga": 0.2}) == (
+        "The leader, GA, is farther from the oracle than doing nothing, and farther from it than a second oracle "
+        "is (paired 95 % t intervals over 3 seeds); doing nothing is itself not farther from the oracle than a "
+        "second oracle is, so this ordering ranks noise around the oracle.")
+    one_seed = results({**BASE, "ga": 0.2})
+    block = gap_block(one_seed[one_seed.seed == 1], "B")
+    with pytest.raises(ValueError, match="at least two seeds"):
+        leader_words(block, ranking(block))
+
+
+def test_floor_distance_words_pairs_doing_nothing_with_the_second_oracle_in_one_cell():
+    def words(original, noise, column="KL_test"):
+        res = results({"original": original, "oracle": 0.0, "oracle_indep": 0.67, "ga": 0.8},
+                      {"original": noise}, datasets=("digits",), scenario="A", column=column)
+        return floor_distance_words(res, "digits", "A", column)
+    assert words(0.64, (-0.2, 0.2, 0.0)) == (
+        "Doing nothing is at a test KL of 0.64 from the oracle, a second oracle at 0.67; the paired 95 % t "
+        "intervals over 3 seeds span zero: by this measure the untouched model cannot be told apart from "
+        "another retraining.")
+    assert words(1.5, WOBBLE).endswith("put the difference above zero: by this measure the untouched model is "
+                                       "farther from the oracle than another retraining is.")
+    assert words(0.2, WOBBLE, "KL_retain").startswith("Doing nothing is at a retain KL of 0.20")
+    assert words(0.2, WOBBLE).endswith("below zero: by this measure the untouched model is closer to the oracle "
+                                       "than another retraining is.")
+    res = results({**BASE, "ga": 0.4}, datasets=("digits",), scenario="A", column="KL_test")
+    with pytest.raises(ValueError, match="'forget' is not a distance to the oracle"):
+        floor_distance_words(res, "digits", "A", "forget")
+    with pytest.raises(ValueError, match="no rows for dataset 'iris'"):
+        floor_distance_words(res, "iris", "A")
+    with pytest.raises(ValueError, match="no \\['oracle_indep'\\] rows"):
+        floor_distance_words(res[res.method != "oracle_indep"], "digits", "A")
 
 
 def ranked_of(ag, noise=None):
@@ -149,6 +214,22 @@ def test_plot_gap_draws_every_row_and_the_noise_floor():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["EU-k", "GA", "oracle′ (replica 1)", "original"]
     assert ax.lines[-1].get_xdata()[0] == pytest.approx(0.05)            # the second oracle's mean AG
     assert len(fig.axes) == 2
+    assert [a.get_title() for a in fig.axes] == ["digits, B: class 0", "iris, B: class 0"]   # as summary() sorts
+
+
+def test_plot_tradeoff_names_the_reference_points_in_a_legend_and_labels_the_methods():
+    import matplotlib
+    matplotlib.use("Agg")
+    from helpers.quantum.hybrid import experiment as E
+    from helpers.quantum.hybrid.plots import plot_tradeoff
+
+    res = pd.concat([results({**BASE, "ga": 0.6}, column=c) for c in ("forget", "test")], axis=1)
+    res = res.loc[:, ~res.columns.duplicated()]
+    fig = plot_tradeoff(E.summary(res, columns=["forget", "test"]))
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["original", "oracle (retrain)", "oracle′ (replica 1)"]
+    assert [t.get_text() for t in ax.texts] == ["GA"]
 
 
 def test_the_experiment_scores_doing_nothing_and_a_second_oracle():

@@ -27,18 +27,22 @@ def plot_tradeoff(table: pd.DataFrame):
     """Forget accuracy (x, lower = more forgetting) against test accuracy (y, utility), one panel per
     (dataset, scenario); ``table`` is :func:`.experiment.summary`. The oracle (black star) is the
     target point, the second oracle (hollow star) shows how far another retraining lands."""
+    references = {LABELS["oracle"]: dict(marker="*", s=180, color="black", zorder=3),
+                  FLOOR: dict(marker="*", s=180, facecolors="none", edgecolors="black", zorder=3),
+                  ORIGINAL: dict(marker="X", s=80, color="grey", zorder=3)}
     fig, axes, cells = _panels(table)
     for ax, (dataset, scenario) in zip(axes, cells):
         cell = table.loc[(dataset, scenario)]
         for method, row in cell.iterrows():
-            style = dict(marker="*", s=180, color="black", zorder=3) if method == LABELS["oracle"] else \
-                dict(marker="*", s=180, facecolors="none", edgecolors="black", zorder=3) if method == FLOOR else \
-                dict(marker="X", s=80, color="grey", zorder=3) if method == ORIGINAL else dict(s=40)
-            ax.scatter(row["forget"], row["test"], **style)
+            if method in references:       # named in the legend, so their labels do not cover the methods'
+                ax.scatter(row["forget"], row["test"], label=method, **references[method])
+                continue
+            ax.scatter(row["forget"], row["test"], s=40)
             ax.annotate(method, (row["forget"], row["test"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
         ax.set(title=f"{dataset}, {SCENARIO_NAMES[scenario]}", xlabel="forget accuracy (D_f)",
                ylabel="test accuracy")
         ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
     return fig
 
@@ -59,9 +63,11 @@ def plot_kl(table: pd.DataFrame):
 def plot_gap(results: pd.DataFrame):
     """AG (mean absolute gap to the oracle, lower is better) per method and cell: mean over seeds with
     the sample standard deviation as error bar; grey: doing nothing; dashed orange line: the second
-    oracle's AG, the oracle's own noise floor. ``results`` is :func:`.experiment.run`'s first table."""
+    oracle's AG, the oracle's own noise floor. ``results`` is :func:`.experiment.run`'s first table;
+    panels in the order of :func:`.experiment.summary` (datasets, then scenarios, sorted)."""
     order = ["original", "oracle_indep", *METHOD_ORDER]
     stats = results.groupby(["dataset", "scenario", "method"], sort=False)["AG"].agg(["mean", "std"])
+    stats = stats.sort_index(level=["dataset", "scenario"], sort_remaining=False)   # panels as in summary()
     fig, axes, cells = _panels(stats)
     for ax, (dataset, scenario) in zip(axes, cells):
         cell = stats.loc[(dataset, scenario)].reindex([m for m in order if m in stats.loc[(dataset, scenario)].index])

@@ -17,8 +17,13 @@ with a 95 % Student-t interval of the mean difference and the sample standard de
   intervals support;
 - :func:`directions` / :func:`direction_words` compare one column (e.g. the MIA AUC) of
   every method with the oracle's;
+- :func:`judge_sentence` states :func:`~helpers.experiments.compare.judge`'s verdicts (vs doing
+  nothing, vs the noise floor) in the chapter's words: "the oracle", not "Retrain";
+- :func:`leader_words` says whether the leader of a :func:`ranking` beats doing nothing and
+  the noise floor, and warns when the scenario has nothing to forget;
 - :func:`floor_words` asks whether doing nothing is farther from the oracle than a
   second oracle is: if not, the scenario cannot show that any method forgets;
+  :func:`floor_distance_words` asks the same of one distance column (e.g. the test KL) in one cell;
 - :func:`budget_words` reads the step budgets chosen on the selection seed.
 """
 from __future__ import annotations
@@ -184,6 +189,92 @@ def direction_words(dirs: pd.DataFrame, quantity: str, reference: str = "the ora
     return text[0].upper() + text[1:]
 
 
+def judge_sentence(block: pd.DataFrame) -> str:
+    """:func:`~helpers.experiments.compare.judge` on a :func:`gap_block`, stated with "the oracle".
+
+    First sentence: who is closer to the oracle than doing nothing (``"better"``), who is
+    farther (``"worse"``), who is undecided. Second: who is farther from the oracle than a
+    second, independently seeded oracle is (``"above"`` the noise floor), who is closer
+    (``"below"``), and for whom the intervals cannot tell the two gaps apart (``"within"``)."""
+    judged, n = judge(block), _seeds(block)
+    by = lambda column, value: list(judged.index[judged[column] == value])     # noqa: E731
+    better, worse, undecided = (by("vs Original", v) for v in ("better", "worse", "undecided"))
+    above, below, within = (by("vs noise floor", v) for v in ("above", "below", "within"))
+    parts = [f"{join_words(better)} {_is_are(better)} closer to the oracle than doing nothing" if better
+             else "no method is shown to be closer to the oracle than doing nothing"]
+    if worse:
+        parts.append(f"{join_words(worse)} {_is_are(worse)} farther from it than doing nothing")
+    if undecided:
+        parts.append(f"for {join_words(undecided)} the difference from doing nothing is undecided")
+    first = "; ".join(parts) + f" ({_intervals(n, '')})."
+    if not below and not within:
+        second = "Every method is farther from the oracle than a second, independently seeded oracle is."
+    else:
+        parts = []
+        if above:
+            parts.append(f"{join_words(above)} {_is_are(above)} farther from the oracle than a second, "
+                         "independently seeded oracle is")
+        if below:
+            parts.append(f"{join_words(below)} {_is_are(below)} closer to it than the second oracle is")
+        if within:
+            parts.append(f"for {join_words(within)} the intervals cannot tell the gap from the second oracle's: "
+                         "within the oracle's own noise floor")
+        second = "; ".join(parts) + "."
+    return first[0].upper() + first[1:] + " " + second[0].upper() + second[1:]
+
+
+def leader_words(block: pd.DataFrame, ranked: pd.DataFrame) -> str:
+    """Is the first method of :func:`ranking` closer to the oracle than doing nothing, and than a second oracle?
+
+    Paired over seeds on the :func:`gap_block` the ranking came from. When doing nothing is
+    not farther from the oracle than the second oracle (as in :func:`floor_words`), the
+    sentence adds that the ordering ranks noise around the oracle."""
+    leader = ranked.index[0]
+    vs_nothing, vs_floor = paired_ag(block, leader, "original"), paired_ag(block, leader, "retrain_indep")
+    floor = paired_ag(block, "original", "retrain_indep")
+    if floor is None or vs_nothing is None or vs_floor is None:
+        raise ValueError("leader_words needs at least two seeds")
+    nothing = {"smaller": "is closer to the oracle than doing nothing",
+               "larger": "is farther from the oracle than doing nothing",
+               "undecided": "is not shown to be closer to the oracle than doing nothing"}[vs_nothing.direction]
+    second = {"smaller": "closer to it than a second oracle is",
+              "larger": "farther from it than a second oracle is",
+              "undecided": "within the oracle's noise floor"}[vs_floor.direction]
+    text = f"The leader, {leader}, {nothing}, and {second} ({_intervals(vs_floor.n, '')})"
+    if floor.direction != "larger":
+        return text + ("; doing nothing is itself not farther from the oracle than a second oracle is, "
+                       "so this ordering ranks noise around the oracle.")
+    return text + "."
+
+
+DISTANCES = {"KL_test": "test KL", "KL_retain": "retain KL", "AG": "AG"}
+
+
+def floor_distance_words(results: pd.DataFrame, dataset: str, scenario: str, column: str = "KL_test") -> str:
+    """Doing nothing's distance to the oracle against a second oracle's, paired over seeds in one cell.
+
+    ``column`` is a distance to the oracle (:data:`DISTANCES`; 0 is the oracle itself)."""
+    if column not in DISTANCES:
+        raise ValueError(f"{column!r} is not a distance to the oracle; choose one of {list(DISTANCES)}")
+    cell = results[(results["dataset"] == dataset) & (results["scenario"] == scenario)]
+    if cell.empty:
+        raise ValueError(f"no rows for dataset {dataset!r}, scenario {scenario!r}")
+    wide = cell.pivot_table(index="seed", columns="method", values=column, sort=False)
+    missing = [m for m in ("original", "oracle_indep") if m not in wide.columns]
+    if missing:
+        raise ValueError(f"no {missing} rows in this cell; experiment.run adds them")
+    a, b = wide["original"].to_numpy(), wide["oracle_indep"].to_numpy()
+    iv = paired_interval(a, b)
+    verdict = {"larger": "put the difference above zero: by this measure the untouched model is farther from "
+                         "the oracle than another retraining is",
+               "smaller": "put the difference below zero: by this measure the untouched model is closer to the "
+                          "oracle than another retraining is",
+               "undecided": "span zero: by this measure the untouched model cannot be told apart from "
+                            "another retraining"}[iv.direction]
+    return (f"Doing nothing is at a {DISTANCES[column]} of {a.mean():.2f} from the oracle, a second oracle at "
+            f"{b.mean():.2f}; {_intervals(len(wide))} {verdict}.")
+
+
 def floor_words(block: pd.DataFrame) -> str:
     """Is doing nothing farther from the oracle than a second, independently seeded oracle is?
 
@@ -225,5 +316,6 @@ def budget_words(selection: pd.DataFrame, grid) -> str:
     return text[0].upper() + text[1:]
 
 
-__all__ = ["JUDGE_NAMES", "gap_block", "judge", "ranking", "leading_group", "ranking_words", "favourites_words",
-           "directions", "direction_words", "floor_words", "budget_words"]
+__all__ = ["JUDGE_NAMES", "gap_block", "judge", "judge_sentence", "ranking", "leading_group", "ranking_words",
+           "favourites_words", "leader_words", "directions", "direction_words", "floor_words", "floor_distance_words",
+           "budget_words"]
