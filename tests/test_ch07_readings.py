@@ -212,3 +212,15 @@ def test_population_display_and_verdicts_use_the_gold_names():
     assert list(verdicts.columns) == ["h(ε) vs Original", "h(ε) vs Gold′", "U-LiRA vs Original", "U-LiRA vs Gold′"]
     assert verdicts.loc["DG", "h(ε) vs Gold′"].startswith("worse")
     assert verdicts.loc["DG", "h(ε) vs Original"].startswith("undecided")
+
+
+def test_idle_weights_redo_a_run_one_model_at_a_time():
+    from helpers.data import load_tabular
+    from helpers.quantum import experiment as E
+
+    run = E.run(load_tabular("iris", seed=1), 1, 2, train=dict(iterations=20), unlearn=dict(steps=4))
+    story = ch07.idle_weights(run, {**E.UNLEARN, "steps": 4}, slice(66, 72))
+    assert set(story.deltas) == {"similarity", "uniform"} and story.deltas["uniform"].shape == (72,)
+    assert story.values["batched_gap"] < 1e-10                      # the same predictions as the batched run
+    assert {"idle_max", "idle_g1", "idle_eps_step", "idle_back", "dtheta_similarity", "moved_uniform"} <= set(story.values)
+    assert len(story.history) == 4 and "watch_shift" in story.history

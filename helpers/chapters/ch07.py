@@ -408,9 +408,9 @@ def idle_weights(run, settings: dict, idle, move: float = 0.1) -> IdleWeights:
                           **settings) for t in ("similarity", "uniform")}
     deltas = {t: (u.theta - run.original.theta).numpy() for t, u in one.items()}
     X = run.data.X_test
-    values = {"batched_gap": max((probabilities(u.theta, X) - probabilities(run.unlearned[t].theta, X)).abs().max().item()
-                                 for t, u in one.items()),
-              "batched_idle_gap": max((u.theta - run.unlearned[t].theta)[idle].abs().max().item() for t, u in one.items())}
+    gaps = [((probabilities(u.theta, X) - probabilities(run.unlearned[t].theta, X)).abs().max().item(),
+             (u.theta - run.unlearned[t].theta)[idle].abs().max().item()) for t, u in one.items()]
+    values = {"batched_gap": max(g for g, _ in gaps), "batched_idle_gap": max(g for _, g in gaps)}
     for t, d in deltas.items():
         values[f"dtheta_{t}"], values[f"moved_{t}"] = float(abs(d).mean()), float((abs(d) > move).mean())
     values["idle_max"] = max(float(abs(d[idle]).max()) for d in deltas.values())
@@ -440,8 +440,8 @@ def idle_history(history: pd.DataFrame, eps: float) -> dict:
                 idle_back="before the penalty pulls them back" if end < top / 2 else "and stay near that")
 
 
-__all__ = ["MEASURES", "FORGET_MEASURES", "Measure", "wide", "distance_to_gold", "judge", "judged_table", "interval_text",
-           "closeness_sentence", "closeness_lead", "change_sentence", "COMPARE_WORDS", "floor_sentence", "helps_sentence", "claim_verdict", "claim_words",
-           "claim_by_dataset", "claim_sentence", "relation_to_published", "forget_recall_words", "population_display", "population_verdicts",
-           "side_of_gold", "spread_picks", "IdleWeights", "idle_weights",
-           "idle_history"]
+__all__ = ["MEASURES", "FORGET_MEASURES", "Measure", "wide", "distance_to_gold", "judge", "judged_table",
+           "interval_text", "closeness_sentence", "closeness_lead", "change_sentence", "COMPARE_WORDS",
+           "floor_sentence", "helps_sentence", "claim_verdict", "claim_words", "claim_by_dataset", "claim_sentence",
+           "relation_to_published", "forget_recall_words", "population_display", "population_verdicts",
+           "side_of_gold", "spread_picks", "IdleWeights", "idle_weights", "idle_history"]
