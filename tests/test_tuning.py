@@ -106,6 +106,16 @@ def test_a_method_that_cannot_forget_is_recorded_with_its_grid_edge():
     hp, note = select("ga", [(dict(FA=0.0, RA=10.0, TA=10.0, MIA=100.0), {"lr": 1e-3, "epochs": 3})], gold, "class",
                       original)
     assert "larger than doing nothing" in note
+    # random forgetting too: a method whose best point is farther from Retrain than doing nothing is flagged
+    near = dict(FA=99.0, **ROW)
+    hp, note = select("oeu", [(dict(FA=90.0, **ROW), {"lr": 0.01})], dict(FA=95.0, **ROW), "random", near)
+    assert hp == {"lr": 0.01} and "its best grid point comes with an AG of 1.25, larger than doing nothing's (1.00)" in note
+    assert "lr=0.01 (the grid's smallest, the end of App. A.6's range)" in note
+    assert select("oeu", [(dict(FA=94.0, **ROW), {"lr": 0.01})], dict(FA=95.0, **ROW), "random", near)[1] is None
+    # a scenario whose original has nothing to forget says so
+    hp, note = select("oeu", [(dict(FA=0.0, RA=90.0, TA=95.0, MIA=100.0), {"lr": 0.01, "epochs": 3})],
+                      dict(FA=0.0, **ROW), "mislabeled", dict(FA=1.0, **ROW))
+    assert note.startswith("doing nothing already has FA 1.0 % (Retrain's 0.0 %): there is nothing to forget")
 
 
 def test_default_methods_tune_the_ablations_only_where_chapter_5_runs_them():

@@ -137,20 +137,24 @@ def select(method: str, scored: list, gold: dict, scenario: str, original: dict 
     """``(hp, note)``: the grid point ``scenario``'s criterion keeps from ``scored`` = [(row, hp), ...].
 
     ``note`` is ``None`` when the choice is unremarkable, otherwise a sentence
-    saying why the method does not forget (or forgets only at a cost).
+    saying why the method does not forget, or why even its best grid point is
+    farther from Retrain than doing nothing (``original``'s row) is.
     """
     if not scored:
         raise ValueError(f"nothing to select for {method}: the grid is empty")
     ag = lambda item: average_gap(item[0], gold)            # noqa: E731
     fa_gap = lambda item: abs(item[0]["FA"] - gold["FA"])   # noqa: E731
-    if scenario not in CONSTRAINED:
-        return min(scored, key=ag)[1], None
     forgets = [item for item in scored if fa_gap(item) <= FORGET_TOLERANCE]
-    if forgets:
-        row, hp = min(forgets, key=ag)
+    if scenario not in CONSTRAINED or forgets:
+        row, hp = min(forgets if scenario in CONSTRAINED else scored, key=ag)
         if original is not None and average_gap(row, gold) > average_gap(original, gold):
-            return hp, (f"forgets (FA {row['FA']:.1f} %) only with an AG of {average_gap(row, gold):.2f}, "
-                        f"larger than doing nothing ({average_gap(original, gold):.2f}) on the selection seed")
+            done = f"forgets (FA {row['FA']:.1f} %) only" if scenario in CONSTRAINED else "its best grid point comes"
+            if scenario in CONSTRAINED and abs(original["FA"] - gold["FA"]) <= FORGET_TOLERANCE:
+                done = (f"doing nothing already has FA {original['FA']:.1f} % (Retrain's {gold['FA']:.1f} %): "
+                        f"there is nothing to forget; the method's best grid point comes")
+            return hp, (f"{done} with an AG of {average_gap(row, gold):.2f}, larger than doing nothing's "
+                        f"({average_gap(original, gold):.2f}) on the selection seed, at "
+                        f"{describe_point(method, hp, scenario)}")
         return hp, None
     row, hp = min(scored, key=lambda item: (fa_gap(item), ag(item)))
     return hp, (f"no grid point brings FA within {FORGET_TOLERANCE:g} points of Retrain's "
