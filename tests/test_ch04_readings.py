@@ -9,7 +9,7 @@ from helpers.chapters import ch04
 
 
 def _table(points: dict, ulira: dict) -> pd.DataFrame:
-    labels = {"retrain_indep": "Retrain′", "original": "Original", "ft": "FT", "ga": "GA"}
+    labels = {"retrain_indep": "Retrain′", "original": "Original", "ft": "FT", "ga": "GA", "rl": "RL"}
     table = pd.DataFrame({"label": [labels[n] for n in points]}, index=list(points))
     table.attrs.update(points={k: np.asarray(v, float) for k, v in points.items()},
                        ulira={k: np.asarray(v, float) for k, v in ulira.items()})
@@ -66,7 +66,9 @@ def test_all_methods_with_the_same_verdicts_are_grouped():
     points = {"retrain_indep": base, "original": np.zeros(n), "ft": base - 0.1, "ga": base - 0.2}
     ulira = {"retrain_indep": base, "original": np.ones(n), "ft": base + 0.1, "ga": base + 0.2}
     assert ch04.verdict_summary(_table(points, ulira)).startswith(
-        "All 2 methods (FT and GA) are better than doing nothing and worse than the noise floor")
+        "Both methods (FT and GA) are better than doing nothing and worse than the noise floor")
+    points["rl"], ulira["rl"] = base - 0.15, base + 0.15
+    assert ch04.verdict_summary(_table(points, ulira)).startswith("All three methods (FT, GA and RL) are")
 
 
 def test_ag_verdict_reads_against_the_larger_of_floor_and_one_image():
@@ -106,3 +108,18 @@ def test_population_display_puts_the_reference_first():
 def test_ag_verdict_quotes_the_difference_of_the_printed_values():
     # 1.824 and 0.389 print as 1.82 and 0.39: the sentence says 1.43, not round(1.435) = 1.44
     assert "by 1.43 points of AG" in ch04.ag_verdict(0.389, 1.824, floor=1.0, one_image=0.17)
+
+
+def test_population_reading_words():
+    assert ch04.single_model_words(86.8, 88.9).startswith("judged one model at a time, doing nothing looks "
+                                                          "like a Retrain on most examples (86.8%")
+    assert "fewer than half of the examples" in ch04.single_model_words(40.0, 88.9)
+    with pytest.raises(ValueError, match="percentages"):
+        ch04.single_model_words(120.0, 50.0)
+    assert ch04.floor_words(0.179) == "$F$ = 0.179, not 1"
+    assert ch04.floor_words(1.0).startswith("$F$ = 1: no rule")
+    assert ch04.original_words([50.0, 50.0], 50.0) == "every forget example gets $\\varepsilon_s$ = 50, the cap"
+    assert ch04.original_words([50.0, 1.0], 50.0).startswith("50.0% of the forget examples")
+    rng = np.random.default_rng(1)
+    assert ch04.chance_words(0.5 + rng.normal(0, 0.05, 100)).startswith("indistinguishable from chance")
+    assert ch04.chance_words(0.7 + rng.normal(0, 0.05, 100)).startswith("above chance")

@@ -146,3 +146,11 @@ def test_bad_input_gets_a_clear_error():
         distributional_score(good, good, ra_unlearned=1, ra_retrained=1, ta_unlearned=1, ta_retrained=0)
     with pytest.raises(ValueError, match="labels"):
         logit_scaled_confidence(np.zeros((2, 3)), np.array([0, 3]))
+
+
+def test_pairwise_auc_counts_ties_as_half():
+    from helpers.metrics.distributional import pairwise_auc
+    pos = np.array([[3.0, 1.0], [1.0, 1.0]])
+    neg = np.array([[2.0, 1.0], [0.0, 1.0]])
+    # column 0: pairs (3>2, 3>0, 1<2, 1>0) -> 3/4; column 1: all ties -> 1/2
+    assert pairwise_auc(pos, neg).tolist() == [0.75, 0.5]

@@ -22,6 +22,7 @@ import numpy as np
 from ..notebook import join_words
 from ..stats import paired_interval
 
+NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 REFERENCE_NAMES = {"original": "doing nothing", "retrain_indep": "the noise floor (Retrain′)"}
 
 
@@ -174,7 +175,8 @@ def verdict_summary(table) -> str:
     for (p_orig, p_floor, u_orig, u_floor), names in groups.items():
         subject = join_words(names)
         if len(groups) == 1 and len(names) > 1:
-            subject = f"All {len(names)} methods ({subject})"
+            count = NUMBER_WORDS.get(len(names), str(len(names)))
+            subject = f"{'Both' if len(names) == 2 else 'All ' + count} methods ({subject})"
         verb = "is" if len(names) == 1 else "are"
         if (p_orig, p_floor) == (u_orig, u_floor):
             parts.append(f"{subject} {verb} {_phrase(p_orig, p_floor)}, by the challenge's points and by U-LiRA alike")
@@ -182,6 +184,47 @@ def verdict_summary(table) -> str:
             parts.append(f"{subject} {verb} {_phrase(p_orig, p_floor)} by the challenge's points, "
                          f"and {_phrase(u_orig, u_floor)} by U-LiRA")
     return "; ".join(parts) + f" (paired over the {n_examples} forget examples)"
+
+
+def single_model_words(inside_original: float, inside_retrain: float) -> str:
+    """What a one-model check against the retrained population's middle 90 % says about doing nothing.
+
+    ``inside_original`` / ``inside_retrain``: :func:`share_inside` of the original
+    model and of one independent Retrain′ model, in percent.
+    """
+    for value in (inside_original, inside_retrain):
+        if not 0 <= value <= 100:
+            raise ValueError(f"shares are percentages in [0, 100], got {value}")
+    most = "most" if inside_original > 50 else "fewer than half of the"
+    return (f"judged one model at a time, doing nothing looks like a Retrain on {most} examples "
+            f"({inside_original:.1f}%, against {inside_retrain:.1f}% for one model of the Retrain′ population)")
+
+
+def floor_words(f_floor: float) -> str:
+    """Retrain′'s forgetting quality in words: the test's noise floor at this N."""
+    if not 0 <= f_floor <= 1:
+        raise ValueError(f"F lies in [0, 1], got {f_floor}")
+    if f_floor == 1:
+        return "$F$ = 1: no rule of the family splits two samples of Retrain on any example"
+    return f"$F$ = {f_floor:.3f}, not 1"
+
+
+def original_words(epsilons, cap: float) -> str:
+    """How the do-nothing population's per-example epsilons sit against the cap (50), in words."""
+    eps = np.asarray(epsilons, dtype=float)
+    capped = float(np.mean(eps >= cap))
+    if capped == 1:
+        return f"every forget example gets $\\varepsilon_s$ = {cap:g}, the cap"
+    return f"{100 * capped:.1f}% of the forget examples get $\\varepsilon_s$ = {cap:g}, the cap"
+
+
+def chance_words(per_example_accuracy) -> str:
+    """Is an attack's per-example accuracy at chance (0.5)? A t interval over the examples decides."""
+    acc = np.asarray(per_example_accuracy, dtype=float)
+    direction = paired_interval(acc, np.full_like(acc, 0.5)).direction
+    return {"undecided": "indistinguishable from chance: the 95% t interval over the examples spans 50%",
+            "larger": "above chance: the 95% t interval over the examples lies above 50%",
+            "smaller": "below chance: the 95% t interval over the examples lies below 50%"}[direction]
 
 
 def population_display(table):
@@ -201,5 +244,5 @@ def population_display(table):
     return pd.concat([reference, shown]).reindex(columns=list(columns)).rename(columns=columns)
 
 
-__all__ = ["population_display", "ag_verdict", "gap_changes", "central_interval", "share_inside", "standardised_distance", "example_picks", "comparison",
+__all__ = ["single_model_words", "floor_words", "original_words", "chance_words", "population_display", "ag_verdict", "gap_changes", "central_interval", "share_inside", "standardised_distance", "example_picks", "comparison",
            "verdict_table", "verdict_summary"]

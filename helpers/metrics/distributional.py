@@ -77,7 +77,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 DELTA = 1e-5                    # metric.py's DELTA
 EPSILON_CAP = 50.0              # metric.py's EPSILON_CAP
@@ -378,7 +377,8 @@ def ulira(unlearned, retrained, *, folds: int = 2) -> ULiRAResult:
     unlearned and retrained outputs, score the held-out models with
     :func:`likelihood_ratio`, and call "unlearned" when it is ``> 0`` (equal
     priors). ``accuracy[s]`` is the share of the ``2N`` held-out models
-    classified correctly; ``auc[s]`` the ROC AUC of the held-out ratios.
+    classified correctly; ``auc[s]`` the ROC AUC of the held-out ratios
+    (:func:`pairwise_auc`).
     """
     u, r = _populations(unlearned, retrained)
     n = u.shape[0]
@@ -393,16 +393,20 @@ def ulira(unlearned, retrained, *, folds: int = 2) -> ULiRAResult:
         score_u[held] = likelihood_ratio(u[held], fit_u, fit_r)
         score_r[held] = likelihood_ratio(r[held], fit_u, fit_r)
     accuracy = ((score_u > 0).sum(axis=0) + (score_r <= 0).sum(axis=0)) / (2 * n)
-    labels = np.r_[np.ones(n), np.zeros(n)]
-    auc = np.array([roc_auc_score(labels, np.r_[score_u[:, s], score_r[:, s]])
-                    for s in range(u.shape[1])])
+    auc = pairwise_auc(score_u, score_r)
     return ULiRAResult(accuracy, auc, float(accuracy.mean()), float(auc.mean()), folds)
+
+
+def pairwise_auc(positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
+    """ROC AUC per column: ``P(pos > neg) + P(pos = neg) / 2`` over all pairs (Mann-Whitney), ``(n, S)`` inputs."""
+    diff = positive[:, None, :] - negative[None, :, :]                  # (n_pos, n_neg, S)
+    return ((diff > 0).mean(axis=(0, 1)) + 0.5 * (diff == 0).mean(axis=(0, 1)))
 
 
 __all__ = [
     "BIN_WIDTH", "DELTA", "EPSILON_CAP", "DistributionalScore", "ULiRAResult",
     "distributional_score", "double_threshold_rates", "epsilon_from_rates", "epsilon_points",
     "example_epsilon", "forgetting_quality", "gaussian_log_likelihood", "likelihood_ratio",
-    "logit_scaled_confidence", "max_resolvable_epsilon", "per_example_epsilon",
+    "logit_scaled_confidence", "max_resolvable_epsilon", "pairwise_auc", "per_example_epsilon",
     "single_threshold_rates", "ulira",
 ]
