@@ -244,5 +244,6 @@ def population_display(table):
     return pd.concat([reference, shown]).reindex(columns=list(columns)).rename(columns=columns)
 
 
-__all__ = ["single_model_words", "floor_words", "original_words", "chance_words", "population_display", "ag_verdict", "gap_changes", "central_interval", "share_inside", "standardised_distance", "example_picks", "comparison",
-           "verdict_table", "verdict_summary"]
+__all__ = ["ag_verdict", "gap_changes", "central_interval", "share_inside", "standardised_distance",
+           "example_picks", "single_model_words", "floor_words", "original_words", "chance_words",
+           "comparison", "verdict_table", "verdict_summary", "population_display"]
