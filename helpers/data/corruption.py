@@ -3,10 +3,11 @@
 Why. In random data forgetting on digits (OEU's 10 %), the forgotten samples
 look like every retained one: Retrain still classifies almost all of them
 correctly, so the model that never saw them behaves almost like the one that
-did, and a second, independently seeded Retrain is about as far from the
-first as the methods are. That task can hardly separate methods. Forgetting
-is only visible where the original *learned something from D_f that it could
-not have learned from D_r*. Both scenarios below build such a D_f, seeded,
+did. Doing nothing is then already within a few points of Retrain, and the
+methods' gaps differ from doing nothing's by less than their spread over
+seeds: that task can hardly separate methods. Forgetting is only visible
+where the original *learned something from D_f that it could not have
+learned from D_r*. Both scenarios below build such a D_f, seeded,
 before the original is trained; the original is trained on the corrupted
 training set, Retrain on the clean rest ``D_r`` only:
 
@@ -14,13 +15,14 @@ training set, Retrain on the clean rest ``D_r`` only:
     A fraction of the training samples get a wrong label, uniform among the
     other ``K - 1`` classes. ``D_f`` = those samples with their wrong labels,
     so forget accuracy (FA) counts how many wrong labels a model reproduces:
-    zero for Retrain, and as high as the original has *memorised* them. The
+    close to zero for Retrain (it predicts the true class, or errs at
+    random), and as high as the original has *memorised* them. The
     samples are the ones random forgetting of the same ratio and seed would
     forget (:func:`helpers.data.forget_split`).
 ``poisoned``
     The same, but the corrupted samples also carry a small trigger (a white
-    square in the top-left corner, side ``H // 4``; on 8x8 digits the 2x2
-    pixels that are blank in every image) and all get one target label
+    square in the top-left corner, side ``H // 4``; on 8x8 digits 2x2
+    pixels that are blank in almost every image) and all get one target label
     (:data:`POISON_TARGET`); they are drawn from the other classes, so every
     label is wrong. This is a backdoor in the style of BadNets (Gu et al.,
     2017), the data-poisoning case that motivates corrective unlearning: the
