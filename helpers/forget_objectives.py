@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from .losses import entropy, entropy_forget_loss, random_labels, similar_labels
+from .seeds import derive_seed
 from .train import predict, seed_everything
 from .unlearn.base import gradients, trainable
 from .unlearn.oeu import unlearning_loop
@@ -128,15 +129,19 @@ def unlearn_with_objective(objective: str, model, forget_set, retain_set, *, see
     ``g_f + beta * g_r``, with ``g_f`` the gradient of the chosen objective
     (``"random"``, ``"similar"`` or ``"entropy"``, the last being exactly
     ``oeu_no_gop``) and ``g_r`` that of the retain cross-entropy. The labels of
-    the label objectives are fixed once, before unlearning, from ``model``.
+    the label objectives are fixed once, before unlearning, from ``model``
+    (drawn with ``seed``, as :func:`objective_targets` shows them); the loop's
+    batch order comes from the ``"unlearn"`` stream of ``seed``
+    (:func:`helpers.seeds.derive_seed`), as in :func:`helpers.unlearn.unlearn`.
     Returns ``(new_model, targets)``; ``targets`` is ``None`` for ``"entropy"``.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"unknown objective {objective!r}; choose one of {OBJECTIVES}")
     targets = objective_targets(objective, model, forget_set, seed)
     new = copy.deepcopy(model)
-    seed_everything(seed)
-    unlearning_loop(new, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+    stream = derive_seed(seed, "unlearn")
+    seed_everything(stream)
+    unlearning_loop(new, forget_set, retain_set, seed=stream, epochs=epochs, lr=lr, batch_size=batch_size,
                      forget_loss=forget_loss(objective, targets),
                      combine=lambda g_f, g_r: [f + beta * r for f, r in zip(g_f, g_r)])
     new.eval()

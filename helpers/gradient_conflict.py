@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 from .gop import layer_cosines, project_global, project_layerwise
 from .losses import entropy, entropy_forget_loss
+from .seeds import derive_seed
 from .train import batches, seed_everything
 from .unlearn.base import trainable
 from .unlearn.oeu import egu_loss, unlearning_loop
@@ -166,8 +167,9 @@ def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wis
                        for n, f, b, a in zip(names, g_f, before, after))
         return [f + beta * r for f, r in zip(g_hat, g_r)]                         # Eq. (12)
 
-    seed_everything(seed)                                                         # as helpers.unlearn.unlearn does
-    unlearning_loop(new, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
+    stream = derive_seed(seed, "unlearn")                 # the unlearning run's own stream, as unlearn() draws it
+    seed_everything(stream)
+    unlearning_loop(new, forget_set, retain_set, seed=stream, epochs=epochs, lr=lr, batch_size=batch_size,
                      forget_loss=egu_loss, combine=combine)
     new.eval()
     return new, pd.DataFrame(records)
