@@ -59,21 +59,32 @@ def rank_agreement(ranks: pd.DataFrame) -> float:
     return float(ranks["AG computed"].corr(ranks["AG published"], method="spearman"))
 
 
-def per_seed(computed: pd.DataFrame, method: str) -> pd.Series:
-    """One method's AG on each seed (index: seed) from a :func:`block` of a computed table."""
+def per_seed(computed: pd.DataFrame, method: str, metric: str = "AG") -> pd.Series:
+    """One method's ``metric`` (AG, FA, RA, TA or MIA) on each seed (index: seed) from a :func:`block`."""
     rows = computed.attrs.get("per_seed")
     if rows is None:
         raise ValueError("this table has no per-seed rows (attrs['per_seed']); build it with run_table or aggregate")
     if method not in set(rows.method):
         raise ValueError(f"{method!r} is not in this block; it has {list(dict.fromkeys(rows.method))}")
-    return rows[rows.method == method].set_index("seed")["AG"].sort_index()
+    if metric not in rows.columns:
+        raise ValueError(f"{metric!r} is not a per-seed column; choose one of {[*METRICS, 'AG']}")
+    return rows[rows.method == method].set_index("seed")[metric].sort_index()
+
+
+def paired_metric(a_block: pd.DataFrame, a: str, b_block: pd.DataFrame, b: str,
+                  metric: str = "AG") -> PairedInterval | None:
+    """The t interval of ``metric(a) - metric(b)`` paired over the seeds both blocks share.
+
+    The blocks may differ (e.g. the same seeds on two networks); ``None`` with
+    fewer than two shared seeds.
+    """
+    x, y = per_seed(a_block, a, metric).align(per_seed(b_block, b, metric), join="inner")
+    return paired_interval(x.to_numpy(), y.to_numpy()) if len(x) >= 2 else None
 
 
 def paired_ag(computed: pd.DataFrame, a: str, b: str) -> PairedInterval | None:
     """The t interval of ``AG(a) - AG(b)`` paired over seeds; ``None`` with fewer than two seeds."""
-    x, y = per_seed(computed, a), per_seed(computed, b)
-    x, y = x.align(y, join="inner")
-    return paired_interval(x.to_numpy(), y.to_numpy()) if len(x) >= 2 else None
+    return paired_metric(computed, a, computed, b, "AG")
 
 
 def _direction(interval: PairedInterval | None) -> str:
@@ -172,3 +183,73 @@ def judge_words(judged: pd.DataFrame) -> str:
     else:
         text += "Every method is farther from Retrain than an independently seeded Retrain is."
     return text[0].upper() + text[1:]
+
+
+def methods_of(computed: pd.DataFrame) -> list[str]:
+    """The unlearning methods of a block, in table order: every row but Retrain, Retrain′ and Original."""
+    return [m for m in computed.index if m not in BASELINES]
+
+
+def versus_retrain(computed: pd.DataFrame, metric: str, rows=None) -> pd.DataFrame:
+    """Each row's ``metric`` minus Retrain's, paired over seeds, with its 95 % t interval.
+
+    ``rows`` defaults to every row but Retrain (Retrain′ and Original included).
+    Column ``verdict`` is ``"larger"``, ``"smaller"`` or ``"undecided"`` (the
+    interval spans zero, or there is one seed). Index: method keys.
+    """
+    rows = [m for m in computed.index if m != "retrain"] if rows is None else list(rows)
+    out = []
+    for m in rows:
+        iv = paired_metric(computed, m, computed, "retrain", metric)
+        value = computed.loc[m, metric]
+        out.append({metric: value, "minus Retrain": value - computed.loc["retrain", metric],
+                    "low": np.nan if iv is None else iv.low, "high": np.nan if iv is None else iv.high,
+                    "verdict": _direction(iv)})
+    return pd.DataFrame(out, index=pd.Index(rows, name="method"))
+
+
+def separated_pairs(computed: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of methods (baselines left out) and whether a paired 95 % interval tells their AG apart.
+
+    Columns ``a``, ``b`` (labels), ``AG a - AG b`` and ``verdict``
+    (``"larger"``, ``"smaller"`` or ``"undecided"``).
+    """
+    names = methods_of(computed)
+    rows = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            iv = paired_ag(computed, a, b)
+            rows.append({"a": LABELS.get(a, a), "b": LABELS.get(b, b),
+                         "AG a - AG b": computed.loc[a, "AG"] - computed.loc[b, "AG"], "verdict": _direction(iv)})
+    return pd.DataFrame(rows, columns=["a", "b", "AG a - AG b", "verdict"])
+
+
+def rank_agreement_over_seeds(computed: pd.DataFrame, published: pd.DataFrame) -> PairedInterval | None:
+    """Spearman's rho between each seed's AG and the published AG, with a t interval over seeds.
+
+    One rho per seed (the methods both tables hold, baselines left out), then
+    the t interval of their mean against zero: above zero, the computed order
+    agrees with the paper's beyond seed noise; below, it runs against it;
+    spanning zero, undecided. ``None`` with fewer than two seeds or methods.
+    """
+    names = [m for m in methods_of(computed) if m in published.index and not np.isnan(published.loc[m, "AG"])]
+    rows = computed.attrs.get("per_seed")
+    if rows is None:
+        raise ValueError("this table has no per-seed rows (attrs['per_seed']); build it with run_table or aggregate")
+    if len(names) < 2:
+        return None
+    wide = rows[rows.method.isin(names)].pivot(index="method", columns="seed", values="AG").loc[names]
+    rhos = [wide[s].corr(published.loc[names, "AG"], method="spearman") for s in wide.columns]
+    rhos = np.nan_to_num(np.asarray(rhos, dtype=float))       # a seed with all AG tied carries no order: 0
+    return paired_interval(rhos, np.zeros_like(rhos)) if len(rhos) >= 2 else None
+
+
+def label_methods(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table whose method index level reads as the book's labels (Original, Retrain′ ...)."""
+    out = frame.copy()
+    if isinstance(out.index, pd.MultiIndex):
+        level = out.index.names.index("method") if "method" in out.index.names else -1
+        out.index = out.index.set_levels(out.index.levels[level].map(lambda m: LABELS.get(m, m)), level=level)
+    else:
+        out.index = [LABELS.get(m, m) for m in out.index]
+    return out

@@ -1,0 +1,392 @@
+"""Chapter 5's sentences, each computed from paired comparisons over seeds.
+
+Every claim of the form "A is closer to Retrain than B", "this network is the
+weaker classifier" or "the order agrees with the paper's" is a paired
+comparison over seeds (:mod:`helpers.stats`: the mean of the per-seed
+differences with a 95 % Student-t interval, sample standard deviation) and is
+worded "undecided" / "cannot be told apart" when the interval spans zero. A
+*block* is one ratio (or class) of a ``run_table`` table
+(:func:`helpers.experiments.compare.block`); "closer to Retrain" means a
+smaller average gap (AG).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..notebook import join_words
+from ..stats import PairedInterval, paired_interval
+from .compare import (
+    LABELS,
+    ORACLE_REPLICA,
+    block,
+    difference_from,
+    judge,
+    judge_words,
+    methods_of,
+    paired_ag,
+    paired_metric,
+    per_seed,
+    rank_agreement_over_seeds,
+    separated_pairs,
+    versus_retrain,
+)
+
+METRIC_NAMES = {"FA": "forget accuracy", "RA": "retain accuracy", "TA": "test accuracy", "MIA": "MIA-efficacy"}
+
+
+def _label(method: str) -> str:
+    return LABELS.get(method, method)
+
+
+def _seeds(computed: pd.DataFrame) -> int:
+    return int(computed.attrs["per_seed"].seed.nunique())
+
+
+def _interval(iv: PairedInterval) -> str:
+    return f"{iv.mean:+.2f} [{iv.low:+.2f}, {iv.high:+.2f}]"
+
+
+def _percent(amount) -> str:
+    return f"{round(100 * amount)} %"
+
+
+def closest(computed: pd.DataFrame) -> str:
+    """The method (key) with the smallest mean AG, baselines left out."""
+    names = methods_of(computed)
+    if not names:
+        raise ValueError("this block has no unlearning method besides Retrain, Retrain′ and Original")
+    return computed.loc[names, "AG"].idxmin()
+
+
+def standing_words(computed: pd.DataFrame, method: str = "oeu", subject: str | None = None) -> str:
+    """Where ``method`` stands: the methods it is closer to Retrain than, farther than, or not told apart from.
+
+    Each pair is :func:`~helpers.experiments.compare.difference_from`: AG paired
+    over seeds, 95 % t interval. ``subject`` replaces the method's name at the start.
+    """
+    diff = difference_from(computed, method)
+    subject = subject or _label(method)
+    if diff.empty:
+        return f"{subject} is the only method in this table"
+    if _seeds(computed) < 2:
+        return f"{subject} cannot be compared with the other methods: a paired comparison needs two seeds or more"
+    groups = {v: list(diff.index[diff["verdict"] == v]) for v in ("larger", "smaller", "undecided")}
+    parts = []
+    if groups["larger"]:
+        parts.append(f"closer to Retrain than {join_words(groups['larger'])}")
+    if groups["smaller"]:
+        whom = "it" if parts else "Retrain"
+        parts.append(f"farther from {whom} than {join_words(groups['smaller'])}")
+    if groups["undecided"]:
+        every = "any other method" if len(groups["undecided"]) == len(diff) else join_words(groups["undecided"])
+        parts.append(f"not told apart from {every}")
+    return f"{subject} is {join_words(parts, ', and ' if len(parts) > 2 else ' and ')} " \
+           f"(paired 95 % t intervals on AG over {_seeds(computed)} seeds)"
+
+
+def closest_words(computed: pd.DataFrame) -> str:
+    """The method of smallest mean AG, and whether the paired intervals make it *the* closest."""
+    best = closest(computed)
+    diff = difference_from(computed, best)
+    head = f"{_label(best)} has the smallest mean AG ({computed.loc[best, 'AG']:.2f})"
+    if _seeds(computed) < 2:
+        return head + " on the one seed run; a paired comparison needs two seeds or more"
+    if len(diff) and (diff["verdict"] == "larger").all():
+        return head + (f" and is decidedly the closest to Retrain: every other method's AG is larger, each by a "
+                       f"paired 95 % t interval over {_seeds(computed)} seeds that lies above zero")
+    return head + "; " + standing_words(computed, best, subject="it")
+
+
+def judgement(computed: pd.DataFrame) -> str:
+    """:func:`~helpers.experiments.compare.judge_words` of a block, or a plain sentence when it has one seed."""
+    if _seeds(computed) < 2:
+        return ("With one seed no paired comparison is possible, so no method can be judged against doing "
+                "nothing or against the noise floor here.")
+    return judge_words(judge(computed))
+
+
+def separation_words(computed: pd.DataFrame, scenario: str = "this scenario") -> str:
+    """Can ``scenario`` separate methods at all? Doing nothing against the oracle's noise floor, and method pairs.
+
+    The noise floor is Retrain′, a second independently seeded Retrain: if doing
+    nothing (Original) is not decidedly farther from Retrain than Retrain′ is,
+    no method can be shown to forget better than doing nothing.
+    """
+    ag_o, ag_f = computed.loc["original", "AG"], computed.loc[ORACLE_REPLICA, "AG"]
+    text = f"Doing nothing scores AG {ag_o:.2f} and an independently seeded Retrain {ag_f:.2f}"
+    iv = paired_ag(computed, "original", ORACLE_REPLICA)
+    if iv is None:
+        text += "; with one seed the two cannot be compared."
+    elif iv.direction == "larger":
+        text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, lies above zero: doing nothing "
+                 f"is measurably farther from Retrain than another Retrain is, so {scenario} leaves something to "
+                 "forget that the oracle can see.")
+    elif iv.direction == "undecided":
+        text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, spans zero: {scenario} cannot tell "
+                 "a model that forgot nothing from a second Retrain, so no method can be shown to forget better "
+                 "than doing nothing here.")
+    else:
+        text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, lies below zero: doing nothing is "
+                 f"even closer to Retrain than a second Retrain is, so {scenario} cannot reward forgetting at all.")
+    pairs = separated_pairs(computed)
+    if len(pairs) == 0 or iv is None:
+        return text
+    told = int((pairs["verdict"] != "undecided").sum())
+    return text + (f" Of the {len(pairs)} pairs of methods, {told} {'is' if told == 1 else 'are'} told apart "
+                   "by a paired 95 % interval on AG.")
+
+
+def signal_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Per ratio (or class) of a table: AG of Original and Retrain′, their paired difference, pairs told apart."""
+    rows = {}
+    for amount in dict.fromkeys(table.index.get_level_values(0)):
+        b = block(table, amount)
+        iv = paired_ag(b, "original", ORACLE_REPLICA)
+        pairs = separated_pairs(b)
+        rows[amount] = {"AG Original": b.loc["original", "AG"], "AG Retrain′": b.loc[ORACLE_REPLICA, "AG"],
+                        "difference": np.nan if iv is None else iv.mean,
+                        "low": np.nan if iv is None else iv.low, "high": np.nan if iv is None else iv.high,
+                        "Original vs noise floor": {"larger": "above", "smaller": "below"}.get(
+                            "undecided" if iv is None else iv.direction, "within"),
+                        "method pairs told apart": f"{int((pairs['verdict'] != 'undecided').sum())} of {len(pairs)}"}
+    return pd.DataFrame(rows).T.rename_axis(table.index.names[0])
+
+
+def agreement_words(computed: pd.DataFrame, published: pd.DataFrame) -> str:
+    """How the computed AG order relates to the paper's: Spearman's rho per seed, t interval against zero."""
+    iv = rank_agreement_over_seeds(computed, published)
+    if iv is None:
+        return "cannot be compared with the paper's (it needs two seeds and two methods)"
+    stats = f"mean Spearman ρ over {iv.n} seeds {iv.mean:+.2f}, 95 % t interval [{iv.low:+.2f}, {iv.high:+.2f}]"
+    return {"larger": f"agrees with the paper's ({stats}, above zero)",
+            "smaller": f"runs against the paper's ({stats}, below zero)",
+            "undecided": f"is not told apart from an unrelated order ({stats}, spanning zero)"}[iv.direction]
+
+
+def under_forgetting_words(table: pd.DataFrame, methods=("ft", "ga")) -> str:
+    """For each method, the ratios where its FA stays above Retrain's (paired over seeds), and where undecided."""
+    amounts = list(dict.fromkeys(table.index.get_level_values(0)))
+    parts = []
+    for m in methods:
+        verdict = {a: versus_retrain(block(table, a), "FA", rows=[m]).loc[m, "verdict"] for a in amounts}
+        groups = {v: [_percent(a) for a in amounts if verdict[a] == v] for v in ("larger", "undecided", "smaller")}
+        if groups["larger"]:
+            text = f"{_label(m)}'s FA stays above Retrain's at {join_words(groups['larger'])}"
+        else:
+            text = f"{_label(m)}'s FA is not decidedly above Retrain's at any ratio"
+        extras = []
+        if groups["larger"] and groups["undecided"]:
+            extras.append(f"undecided at {join_words(groups['undecided'])}")
+        if groups["smaller"]:
+            extras.append(f"below it at {join_words(groups['smaller'])}")
+        parts.append(text + (f" ({'; '.join(extras)})" if extras else ""))
+    n = _seeds(block(table, amounts[0]))
+    return "; ".join(parts) + f" (paired 95 % t intervals over {n} seeds)"
+
+
+def remembered_words(computed: pd.DataFrame, what: str = "the forgotten class",
+                     still: str = "still recognising the class") -> str:
+    """Which methods keep an FA above Retrain's on ``D_f`` (paired over seeds): they have not forgotten ``what``.
+
+    ``what`` names the forget set, ``still`` says what an FA above Retrain's
+    means there (e.g. "still predicting the poison label").
+    """
+    fa = versus_retrain(computed, "FA", rows=methods_of(computed))
+    keep = [f"{_label(m)} ({fa.loc[m, 'FA']:.1f} %)" for m in fa.index[fa["verdict"] == "larger"]]
+    level = [f"{_label(m)} ({fa.loc[m, 'FA']:.1f} %)" for m in fa.index[fa["verdict"] != "larger"]]
+    text = f"Retrain's FA on {what} is {computed.loc['retrain', 'FA']:.1f} %. "
+    if keep:
+        text += f"{join_words(keep)} {'keeps' if len(keep) == 1 else 'keep'} an FA above it beyond seed noise ({still})"
+    else:
+        text += "No method keeps an FA decidedly above it"
+    if level:
+        text += f"; {join_words(level)} cannot be told apart from Retrain's FA"
+    return text + f" (paired 95 % t intervals over {_seeds(computed)} seeds)."
+
+
+def class_forgetting_words(computed: pd.DataFrame) -> str:
+    """:func:`remembered_words` for class-wise forgetting."""
+    return remembered_words(computed, "the forgotten class", "still recognising the class")
+
+
+def accuracy_loss_words(computed: pd.DataFrame) -> str:
+    """The methods whose test accuracy is decidedly below Retrain's (paired over seeds), with the loss, or "none"."""
+    ta = versus_retrain(computed, "TA", rows=methods_of(computed))
+    if _seeds(computed) < 2:
+        return "none can be shown on one seed (a paired comparison needs two seeds or more)"
+    lost = [f"{_label(m)} ({ta.loc[m, 'minus Retrain']:+.1f} points)" for m in ta.index[ta["verdict"] == "smaller"]]
+    return join_words(lost) if lost else "none of the methods"
+
+
+def network_words(a_block: pd.DataFrame, b_block: pd.DataFrame, a_name: str, b_name: str,
+                  method: str = "retrain", metric: str = "TA") -> str:
+    """``method``'s ``metric`` on two networks (same seeds, same forget sets), compared paired over seeds."""
+    a, b = a_block.loc[method, metric], b_block.loc[method, metric]
+    what = f"{_label(method)}'s {METRIC_NAMES.get(metric, metric)}"
+    text = f"{what} is {a:.1f} % on {a_name} and {b:.1f} % on {b_name}"
+    iv = paired_metric(a_block, method, b_block, method, metric)
+    if iv is None:
+        return text + "; with one seed the two cannot be compared"
+    diff = f"paired difference {_interval(iv)} points over {iv.n} seeds"
+    return text + {"smaller": f": {a_name} is the weaker classifier ({diff})",
+                   "larger": f": {a_name} is the stronger classifier ({diff})",
+                   "undecided": f": neither is decidedly the stronger classifier ({diff}, spanning zero)"}[iv.direction]
+
+
+def settings_words(blocks: dict, method: str = "oeu") -> str:
+    """Each setting's verdicts (``{title: block}``): :func:`judgement` and :func:`standing_words` of ``method``.
+
+    When every block has one seed, one sentence says so instead of repeating it per setting.
+    """
+    if all(_seeds(b) < 2 for b in blocks.values()):
+        return ("With one seed per setting no paired comparison is possible: the AG of each method in each "
+                "setting is a description, and no method can be judged against doing nothing, the noise "
+                "floor or another method here.")
+    return " ".join(f"{title}: {judgement(b)} {standing_words(b, method)}." for title, b in blocks.items())
+
+
+def weak_original(computed: pd.DataFrame, points: float = 10.0) -> bool:
+    """Is the original model's test accuracy more than ``points`` below Retrain's, beyond seed noise?
+
+    A paired t interval of ``TA(Original) - TA(Retrain) + points`` wholly below zero.
+    With one seed, the single difference decides.
+    """
+    x, y = per_seed(computed, "original", "TA").align(per_seed(computed, "retrain", "TA"), join="inner")
+    shifted = (x - y + points).to_numpy()
+    if len(shifted) < 2:
+        return bool(shifted.size and shifted[0] < 0)
+    return paired_interval(shifted, np.zeros_like(shifted)).direction == "smaller"
+
+
+def method_summary(comparisons: dict, method: str = "oeu") -> pd.DataFrame:
+    """``method`` in every comparison: ``{title: (block, published rank or None)}`` -> one row each.
+
+    Columns: ``seeds``; the number of methods it is decidedly ``closer than``,
+    ``farther than`` and ``not told apart`` from; ``vs Original`` and ``vs noise
+    floor`` (:func:`~helpers.experiments.compare.judge`); the descriptive rank of
+    its mean AG and the published rank.
+    """
+    rows = {}
+    for title, (computed, published_rank) in comparisons.items():
+        diff = difference_from(computed, method)
+        judged = judge(computed).loc[_label(method)]
+        names = methods_of(computed)
+        rows[title] = {"seeds": _seeds(computed), "closer than": int((diff["verdict"] == "larger").sum()),
+                       "farther than": int((diff["verdict"] == "smaller").sum()),
+                       "not told apart": int((diff["verdict"] == "undecided").sum()),
+                       "vs Original": judged["vs Original"], "vs noise floor": judged["vs noise floor"],
+                       "rank of mean AG": int(computed.loc[names, "AG"].rank(method="min")[method]),
+                       "rank published": published_rank}
+    return pd.DataFrame(rows).T
+
+
+def summary_words(summary: pd.DataFrame, method: str = "oeu") -> str:
+    """One sentence from :func:`method_summary`: in how many comparisons ``method`` is decidedly the closest.
+
+    Only comparisons with two seeds or more count (one seed decides nothing).
+    """
+    skipped = int((summary["seeds"] < 2).sum())
+    summary = summary[summary["seeds"] >= 2]
+    n = len(summary)
+    if n == 0:
+        return f"No comparison has two seeds or more, so nothing about {_label(method)} can be decided"
+    first = int(((summary["farther than"] == 0) & (summary["not told apart"] == 0)).sum())
+    unbeaten = int((summary["farther than"] == 0).sum())
+    beats = int((summary["vs Original"] == "better").sum())
+    floor = int((summary["vs noise floor"] != "above").sum())
+    name = _label(method)
+    return (f"{name} is decidedly the closest to Retrain (closer than every other method, paired over seeds) in "
+            f"{first} of the {n} comparisons, and no method is decidedly closer than it in {unbeaten}; it is "
+            f"decidedly closer to Retrain than doing nothing in {beats} of {n}, and within the oracle's noise "
+            f"floor (not farther from Retrain than a second Retrain is) in {floor} of {n}"
+            + (f" ({skipped} comparison{'s' if skipped > 1 else ''} with one seed left out)" if skipped else ""))
+
+
+def tuning_words(profile: str, computed: pd.DataFrame) -> str:
+    """Which tuned set of ``hparams.json`` a table used (``attrs["hparams_set"]``), and whether it is really tuned.
+
+    Untuned methods and the tuning's notes are given for the methods of ``computed`` only.
+    """
+    from .runner import tuned_set
+    key = computed.attrs.get("hparams_set")
+    if key is None:
+        return "the package defaults (this profile has no tuned hyper-parameters)"
+    scenario, _, network = key.partition("/")
+    model, _, quant = network.partition("-")
+    _, entry = tuned_set(profile, scenario, model, quant)
+    if "_untuned" in entry:
+        return f"the set `{key}` of `hparams.json`, which is not tuned for this scenario yet ({entry['_untuned']})"
+    text = f"the set `{key}` of `hparams.json`, chosen on seed {entry.get('_selection_seed', '?')}"
+    if entry.get("_amount") is not None:
+        text += f" at {'class' if scenario == 'class' else 'ratio'} {entry['_amount']:g}"
+    shown = set(methods_of(computed))
+    untuned = [m for m in entry.get("_untuned_methods", []) if m in shown]
+    if untuned:
+        verb = "keeps" if len(untuned) == 1 else "keep"
+        text += f"; {join_words(_label(m) for m in untuned)} {verb} the package defaults"
+    notes = {m: n for m, n in (entry.get("_notes") or {}).items() if m in shown}
+    if notes:
+        text += ". The tuning's notes: " + "; ".join(f"{_label(m)}: {n}" for m, n in notes.items())
+    return text
+
+
+
+POPULATION_REFERENCES = ("retrain_indep", "original")
+
+
+def distributional_ranking(population: pd.DataFrame, computed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The methods of a population table by the challenge's forgetting quality F, beside their AG.
+
+    ``population`` is :func:`helpers.experiments.populations.population_table`
+    (rows ``retrain_indep``, ``original``, then methods); ``computed`` an optional
+    ``run_table`` block whose AG is shown beside (another network: a description,
+    not a paired comparison). Columns: ``F``, ``score``, ``U-LiRA %``, ``rank by F``
+    (methods only, 1 = highest F), ``AG``, ``rank by AG`` (1 = smallest).
+    """
+    names = [m for m in population.index if m not in POPULATION_REFERENCES]
+    out = pd.DataFrame({"F": population["F"], "score": population["score"],
+                        "U-LiRA %": population["ulira_accuracy"]}).astype(float)
+    out["rank by F"] = out.loc[names, "F"].rank(ascending=False, method="min")
+    if computed is not None:
+        out["AG"] = [computed.loc[m, "AG"] if m in computed.index else np.nan for m in out.index]
+        shared = [m for m in names if m in computed.index]
+        out["rank by AG"] = out.loc[shared, "AG"].rank(method="min")
+    ranks = [c for c in ("rank by F", "rank by AG") if c in out]
+    out[ranks] = out[ranks].astype("Int64")
+    out.index = [_label(m) for m in out.index]
+    return out
+
+
+def distributional_words(population: pd.DataFrame) -> str:
+    """The method of highest F, and the methods it is decidedly above, paired over the forget examples.
+
+    Each forget example's challenge points ``h(eps)`` (``population.attrs["points"]``,
+    higher is better; their mean is F) are compared method against method with
+    a paired 95 % t interval over the examples.
+    """
+    names = [m for m in population.index if m not in POPULATION_REFERENCES]
+    if not names:
+        raise ValueError("the population table has no method rows")
+    points = population.attrs["points"]
+    best = max(names, key=lambda m: population.loc[m, "F"])
+    groups = {"above": [], "undecided": []}        # best has the highest mean: never decidedly below
+    for m in names:
+        if m != best:
+            above = paired_interval(points[best], points[m]).direction == "larger"
+            groups["above" if above else "undecided"].append(_label(m))
+    text = f"{_label(best)} has the highest forgetting quality (F = {population.loc[best, 'F']:.3f})"
+    parts = []
+    if groups["above"]:
+        parts.append(f"decidedly above {join_words(groups['above'])}")
+    if groups["undecided"]:
+        parts.append(f"not told apart from {join_words(groups['undecided'])}")
+    if parts:
+        text += f"; paired over the {len(points[best])} forget examples it is {join_words(parts)}"
+    return text
+
+
+__all__ = ["closest", "judgement", "standing_words", "closest_words", "separation_words", "signal_table",
+           "agreement_words", "under_forgetting_words", "remembered_words", "class_forgetting_words",
+           "accuracy_loss_words", "network_words", "settings_words", "weak_original", "method_summary", "summary_words", "tuning_words",
+           "distributional_ranking", "distributional_words", "METRIC_NAMES"]

@@ -1,0 +1,261 @@
+"""Chapter 5's computed sentences (helpers.experiments.verdicts) on constructed tables whose answer is known."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.experiments import aggregate
+from helpers.experiments.compare import (block, judge, judge_words, label_methods, paired_metric, per_seed,
+                                        rank_agreement_over_seeds, separated_pairs, versus_retrain)
+from helpers.experiments.verdicts import (accuracy_loss_words, agreement_words, class_forgetting_words, closest,
+                                         closest_words, distributional_ranking, distributional_words, judgement,
+                                         method_summary, network_words, remembered_words, separation_words,
+                                         settings_words, signal_table, standing_words, summary_words, tuning_words,
+                                         under_forgetting_words, weak_original)
+
+SEEDS = (1, 2, 3)
+BASE = {"FA": 50.0, "RA": 99.0, "TA": 95.0, "MIA": 10.0}
+
+
+def table(spec: dict, seeds=SEEDS) -> pd.DataFrame:
+    """``spec[amount][method]`` = per-metric values: a number (every seed) or a list (one per seed).
+
+    A method given as a plain number ``x`` (or list) means FA = 50 + 4 x, so its AG
+    against Retrain (FA 50) is x; metrics not given keep Retrain's value.
+    """
+    rows = []
+    for amount, methods in spec.items():
+        for method, values in methods.items():
+            if not isinstance(values, dict):
+                values = {"FA": np.add(50.0, np.multiply(4.0, values))}
+            for i, seed in enumerate(seeds):
+                row = {"amount": amount, "method": method, "seed": seed, **BASE, "seconds": 1.0}
+                for metric, v in values.items():
+                    row[metric] = float(np.broadcast_to(v, (len(seeds),))[i])
+                rows.append(row)
+    return aggregate(pd.DataFrame(rows))
+
+
+def one(methods: dict, seeds=SEEDS) -> pd.DataFrame:
+    return block(table({0.1: methods}, seeds), 0.1)
+
+
+FLOOR = {"retrain": 0.0, "retrain_indep": [0.9, 1.1, 1.0], "original": [2.0, 2.1, 1.9]}
+ONE_FLOOR = {"retrain": 0.0, "retrain_indep": 1.0, "original": 2.0}          # the same rows on one seed
+
+
+def test_per_seed_and_paired_metric_read_any_metric_and_reject_unknown_ones():
+    b = one({**FLOOR, "oeu": {"TA": [90.0, 91.0, 92.0]}})
+    assert list(per_seed(b, "oeu", "TA")) == [90.0, 91.0, 92.0]
+    iv = paired_metric(b, "oeu", b, "retrain", "TA")
+    assert iv.mean == pytest.approx(-4.0) and iv.direction == "smaller"
+    with pytest.raises(ValueError, match="'speed' is not a per-seed column"):
+        per_seed(b, "oeu", "speed")
+
+
+def test_closest_and_standing_name_each_paired_verdict():
+    b = one({**FLOOR, "ft": [0.5, 0.6, 0.4], "ga": [3.0, 3.1, 2.9], "oeu": [0.2, 1.5, 0.1],
+             "rl": [0.2, 0.25, 0.15]})
+    assert closest(b) == "rl"
+    words = standing_words(b, "ft")
+    assert words == ("FT is closer to Retrain than GA, farther from it than RL, and not told apart from OEU "
+                     "(paired 95 % t intervals on AG over 3 seeds)")
+    assert closest_words(b).startswith("RL has the smallest mean AG (0.20); it is closer to Retrain than FT and GA "
+                                       "and not told apart from OEU")
+    clear = one({**FLOOR, "ft": [0.5, 0.6, 0.4], "ga": [3.0, 3.1, 2.9]})
+    assert "is decidedly the closest to Retrain" in closest_words(clear)
+    assert standing_words(one({**FLOOR, "oeu": 1.0})) == "OEU is the only method in this table"
+    assert standing_words(b, "ga").startswith("GA is farther from Retrain than FT, OEU and RL (paired")
+
+
+def test_one_seed_gives_no_verdict_and_says_so():
+    b = one({"retrain": 0.0, "retrain_indep": 1.0, "original": 2.0, "ft": 0.5, "oeu": 3.0}, seeds=(1,))
+    assert standing_words(b, "oeu") == ("OEU cannot be compared with the other methods: a paired comparison needs "
+                                        "two seeds or more")
+    assert closest_words(b) == ("FT has the smallest mean AG (0.50) on the one seed run; a paired comparison needs "
+                                "two seeds or more")
+    assert judgement(b).startswith("With one seed no paired comparison is possible")
+    assert accuracy_loss_words(b).startswith("none can be shown on one seed")
+    three = one({**FLOOR, "ft": [0.5, 0.6, 0.4]})
+    assert judgement(three) == judge_words(judge(three))
+
+
+def test_separation_tells_a_null_scenario_from_one_with_signal():
+    null = one({"retrain": 0.0, "retrain_indep": [1.0, 2.0, 0.5], "original": [1.5, 0.8, 1.2],
+                "ft": [0.5, 0.6, 0.4], "ga": [3.0, 3.1, 2.9], "oeu": [0.5, 0.7, 0.3]})
+    words = separation_words(null, "10 % random forgetting")
+    assert "spans zero: 10 % random forgetting cannot tell a model that forgot nothing from a second Retrain" in words
+    assert words.endswith("Of the 3 pairs of methods, 2 are told apart by a paired 95 % interval on AG.")
+    signal = one({**FLOOR, "ft": 0.5})
+    assert "lies above zero" in separation_words(signal) and "pairs" not in separation_words(signal)
+    assert "leaves something to forget that the oracle can see" in separation_words(signal)
+    below = one({**FLOOR, "original": [0.1, 0.2, 0.15]})
+    assert "lies below zero" in separation_words(below)
+    one_seed = one({"retrain": 0.0, "retrain_indep": 1.0, "original": 2.0, "ft": 0.5, "ga": 0.7}, seeds=(1,))
+    assert separation_words(one_seed).endswith("with one seed the two cannot be compared.")
+
+
+def test_signal_table_has_a_row_per_ratio():
+    t = table({0.1: {**FLOOR, "original": [1.0, 1.2, 0.8], "ft": [0.5, 1.0, 0.2], "ga": 0.6},
+               0.5: {**FLOOR, "ft": [0.5, 0.6, 0.4], "ga": [3.0, 3.1, 2.9]}})
+    out = signal_table(t)
+    assert list(out.index) == [0.1, 0.5]
+    assert list(out["Original vs noise floor"]) == ["within", "above"]
+    assert list(out["method pairs told apart"]) == ["0 of 1", "1 of 1"]
+
+
+def test_separated_pairs_counts_each_unordered_pair_once():
+    pairs = separated_pairs(one({**FLOOR, "a": [1.0, 1.1, 0.9], "b": [2.0, 2.1, 1.9], "c": [1.0, 3.0, 0.0]}))
+    assert len(pairs) == 3 and list(pairs["verdict"]) == ["smaller", "undecided", "undecided"]
+
+
+def test_agreement_over_seeds_uses_one_rho_per_seed():
+    published = pd.DataFrame({"AG": [0.0, 1.0, 2.0, 3.0]}, index=["retrain", "ft", "ga", "oeu"])
+    same = one({**FLOOR, "ft": [0.1, 0.2, 0.1], "ga": [1.0, 1.1, 0.9], "oeu": [2.0, 2.2, 2.1]})
+    iv = rank_agreement_over_seeds(same, published)
+    assert iv.mean == pytest.approx(1.0) and iv.direction == "larger"
+    assert agreement_words(same, published).startswith("agrees with the paper's (mean Spearman ρ over 3 seeds +1.00")
+    reverse = one({**FLOOR, "ft": [2.1, 2.2, 2.0], "ga": [1.0, 1.1, 0.9], "oeu": [0.1, 0.2, 0.1]})
+    assert agreement_words(reverse, published).startswith("runs against the paper's")
+    mixed = one({**FLOOR, "ft": [0.1, 2.0, 1.0], "ga": [1.0, 1.0, 0.1], "oeu": [2.0, 0.1, 2.0]})
+    assert agreement_words(mixed, published).startswith("is not told apart from an unrelated order")
+    single = one({"retrain": 0.0, "retrain_indep": 1.0, "original": 2.0, "ft": 1.0, "ga": 2.0}, seeds=(1,))
+    assert agreement_words(single, published).startswith("cannot be compared")
+
+
+def test_under_forgetting_reports_each_ratio():
+    t = table({0.1: {**FLOOR, "ft": {"FA": [60.0, 61.0, 62.0]}, "ga": {"FA": [50.0, 40.0, 61.0]}},
+               0.3: {**FLOOR, "ft": {"FA": [70.0, 71.0, 80.0]}, "ga": {"FA": [45.0, 44.0, 46.0]}}})
+    assert under_forgetting_words(t) == ("FT's FA stays above Retrain's at 10 % and 30 %; GA's FA is not decidedly "
+                                         "above Retrain's at any ratio (below it at 30 %) (paired 95 % t intervals "
+                                         "over 3 seeds)")
+
+
+def test_class_forgetting_separates_remembering_from_forgetting():
+    b = one({**FLOOR, "retrain": {"FA": 0.0}, "retrain_indep": {"FA": 0.0}, "original": {"FA": 99.0},
+             "oeu": {"FA": [80.0, 85.0, 90.0]}, "rl": {"FA": 0.0}, "ft": {"FA": [0.0, 30.0, 0.0]}})
+    words = class_forgetting_words(b)
+    assert words.startswith("Retrain's FA on the forgotten class is 0.0 %. OEU (85.0 %) keeps an FA above it beyond "
+                            "seed noise (still recognising the class)")
+    assert "RL (0.0 %) and FT (10.0 %) cannot be told apart from Retrain's FA" in words
+    none = one({**FLOOR, "retrain": {"FA": 0.0}, "rl": {"FA": 0.0}})
+    assert "No method keeps an FA decidedly above it" in class_forgetting_words(none)
+    both = one({**FLOOR, "retrain": {"FA": 1.0}, "ft": {"FA": [90.0, 95.0, 99.0]}, "ga": {"FA": [80.0, 85.0, 90.0]}})
+    assert remembered_words(both, "the poisoned samples", "still predicting the poison label").startswith(
+        "Retrain's FA on the poisoned samples is 1.0 %. FT (94.7 %) and GA (85.0 %) keep an FA above it")
+
+
+def test_accuracy_loss_and_network_comparison():
+    b = one({**FLOOR, "ft": {"TA": [85.0, 86.0, 84.0]}, "ga": {"TA": [95.0, 80.0, 99.0]}})
+    assert accuracy_loss_words(b) == "FT (-10.0 points)"
+    assert accuracy_loss_words(one({**FLOOR, "ft": 0.2})) == "none of the methods"
+    weaker = one({**FLOOR, "retrain": {"TA": [90.0, 91.0, 89.0]}})
+    stronger = one({**FLOOR, "retrain": {"TA": [96.0, 97.0, 96.5]}})
+    words = network_words(weaker, stronger, "the small net", "the big net")
+    assert words.startswith("Retrain's test accuracy is 90.0 % on the small net and 96.5 % on the big net: "
+                            "the small net is the weaker classifier")
+    assert "is the stronger classifier" in network_words(stronger, weaker, "big", "small")
+    noisy = one({**FLOOR, "retrain": {"TA": [90.0, 99.0, 95.0]}})
+    assert "neither is decidedly the stronger classifier" in network_words(noisy, stronger, "a", "b")
+
+
+def test_settings_words_say_once_that_one_seed_decides_nothing():
+    single = one({**ONE_FLOOR, "oeu": 0.2, "ft": 1.5}, seeds=(1,))
+    assert settings_words({"a": single, "b": single}).startswith("With one seed per setting no paired comparison")
+    three = one({**FLOOR, "oeu": [0.2, 0.3, 0.25], "ft": [1.5, 1.6, 1.4]})
+    words = settings_words({"PACT": three})
+    assert words.startswith("PACT: OEU and FT are closer to Retrain than doing nothing")
+    assert words.endswith("OEU is closer to Retrain than FT (paired 95 % t intervals on AG over 3 seeds).")
+
+
+def test_weak_original_needs_the_gap_beyond_noise():
+    weak = one({**FLOOR, "original": {"TA": [10.0, 12.0, 11.0]}})
+    fine = one({**FLOOR, "original": {"TA": [94.0, 95.0, 96.0]}})
+    noisy = one({**FLOOR, "original": {"TA": [10.0, 95.0, 94.0]}})
+    assert weak_original(weak) and not weak_original(fine) and not weak_original(noisy)
+    assert weak_original(one({"retrain": 0.0, "original": {"TA": 20.0}}, seeds=(1,)))
+
+
+def test_method_summary_and_its_sentence():
+    first = one({**FLOOR, "oeu": [0.2, 0.3, 0.25], "ft": [1.5, 1.6, 1.4]})
+    tied = one({**FLOOR, "oeu": [0.2, 1.5, 0.1], "ft": [0.5, 0.6, 0.4]})
+    summary = method_summary({"a": (first, 1), "b": (tied, None)})
+    assert list(summary["closer than"]) == [1, 0] and list(summary["not told apart"]) == [0, 1]
+    assert list(summary["vs Original"]) == ["better", "undecided"]
+    assert list(summary["rank of mean AG"]) == [1, 2]
+    assert summary_words(summary).startswith("OEU is decidedly the closest to Retrain (closer than every other "
+                                             "method, paired over seeds) in 1 of the 2 comparisons, and no method "
+                                             "is decidedly closer than it in 2")
+    single = one({**ONE_FLOOR, "oeu": 0.2, "ft": 1.5}, seeds=(1,))
+    with_single = method_summary({"a": (first, 1), "b": (tied, None), "c": (single, None)})
+    assert with_single.loc["c", "seeds"] == 1
+    assert summary_words(with_single).endswith("(1 comparison with one seed left out)")
+    assert "in 1 of the 2 comparisons" in summary_words(with_single)
+    assert summary_words(method_summary({"c": (single, None)})).startswith("No comparison has two seeds or more")
+
+
+def test_label_methods_relabels_the_method_level():
+    t = table({0.1: {**FLOOR, "oeu": 0.5}})
+    assert list(label_methods(t).index.get_level_values(1)) == ["Retrain", "Retrain′ (independent seed)",
+                                                                "Original (do nothing)", "OEU"]
+    assert list(label_methods(block(t, 0.1)).index)[-1] == "OEU"
+
+
+def test_versus_retrain_defaults_to_every_row_but_retrain():
+    out = versus_retrain(one({**FLOOR, "oeu": [0.5, -0.5, 0.1]}), "FA")
+    assert list(out.index) == ["retrain_indep", "original", "oeu"]
+    assert list(out["verdict"]) == ["larger", "larger", "undecided"]
+
+
+def test_tuning_words_names_the_set_and_says_when_it_is_a_placeholder(tmp_path, monkeypatch):
+    from helpers.experiments import runner
+    sets = {"default": {
+        "random/resnet18-w4a4": {"_selection_seed": 0, "_amount": 0.1, "oeu": {"lr": 0.01}},
+        "class/resnet18-w4a4": {"_untuned": "placeholder: a copy", "oeu": {"lr": 0.01}},
+        "poisoned/resnet18-w4a4": {"_selection_seed": 0, "_amount": 0.05, "_untuned_methods": ["iu", "qmul"],
+                                   "_notes": {"ga": "no grid value reaches Retrain's FA", "ft": "not shown"},
+                                   "ga": {"lr": 1.0}}}}
+    path = tmp_path / "hparams.json"
+    path.write_text(json.dumps(sets))
+    monkeypatch.setattr(runner, "HPARAMS_FILE", path)
+    b = one({**FLOOR, "oeu": 0.5, "iu": 0.6, "ga": 0.7})
+    b.attrs["hparams_set"] = "random/resnet18-w4a4"
+    words = tuning_words("default", b)
+    assert words == "the set `random/resnet18-w4a4` of `hparams.json`, chosen on seed 0 at ratio 0.1"
+    b.attrs["hparams_set"] = "class/resnet18-w4a4"
+    assert "which is not tuned for this scenario yet (placeholder: a copy)" in tuning_words("default", b)
+    b.attrs["hparams_set"] = "poisoned/resnet18-w4a4"
+    assert tuning_words("default", b).endswith("at ratio 0.05; IU keeps the package defaults. The tuning's notes: "
+                                               "GA: no grid value reaches Retrain's FA")
+    b.attrs["hparams_set"] = None
+    assert tuning_words("default", b).startswith("the package defaults")
+
+
+def population(points: dict) -> pd.DataFrame:
+    """A population table (as population_table lays it out) whose F is the mean of the given per-example points."""
+    rows = {m: {"label": m, "F": float(np.mean(p)), "score": 0.9 * float(np.mean(p)), "ulira_accuracy": 60.0}
+            for m, p in points.items()}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.attrs["points"] = {m: np.asarray(p, dtype=float) for m, p in points.items()}
+    return table
+
+
+def test_distributional_ranking_and_words_pair_over_forget_examples():
+    rng = np.random.default_rng(0)
+    base = rng.uniform(0.0, 0.2, size=40)
+    pops = population({"retrain_indep": base + 0.5, "original": np.zeros(40), "ft": base + 0.1,
+                       "ga": base, "oeu": base + 0.1 + rng.normal(0, 0.3, size=40)})
+    words = distributional_words(pops)
+    best = "FT" if pops.loc["ft", "F"] > pops.loc["oeu", "F"] else "OEU"
+    assert words.startswith(f"{best} has the highest forgetting quality")
+    assert "paired over the 40 forget examples it is decidedly above GA and not told apart from" in words
+    ag = one({**FLOOR, "ft": 0.5, "ga": 0.2, "oeu": 0.9})
+    ranking = distributional_ranking(pops, ag)
+    assert list(ranking.index) == ["Retrain′ (independent seed)", "Original (do nothing)", "FT", "GA", "OEU"]
+    assert ranking.loc["GA", "rank by F"] == 3 and ranking.loc["GA", "rank by AG"] == 1
+    assert pd.isna(ranking.loc["Original (do nothing)", "rank by F"])
+    with pytest.raises(ValueError, match="no method rows"):
+        distributional_words(population({"retrain_indep": base, "original": base}))
