@@ -12,9 +12,9 @@ from helpers.experiments.compare import (block, judge, judge_words, label_method
                                         rank_agreement_over_seeds, separated_pairs, versus_retrain)
 from helpers.experiments.verdicts import (accuracy_loss_words, agreement_words, class_forgetting_words, closest,
                                          closest_words, distributional_ranking, distributional_words, judgement,
-                                         method_summary, network_words, remembered_words, separation_words,
-                                         settings_words, signal_table, standing_words, summary_words, tuning_words,
-                                         under_forgetting_words, weak_original)
+                                         method_summary, network_words, original_quality_words, remembered_words,
+                                         separation_words, settings_words, signal_table, standing_words,
+                                         summary_words, tuning_words, under_forgetting_words, weak_original)
 
 SEEDS = (1, 2, 3)
 BASE = {"FA": 50.0, "RA": 99.0, "TA": 95.0, "MIA": 10.0}
@@ -169,6 +169,17 @@ def test_settings_words_say_once_that_one_seed_decides_nothing():
     words = settings_words({"PACT": three})
     assert words.startswith("PACT: OEU and FT are closer to Retrain than doing nothing")
     assert words.endswith("OEU is closer to Retrain than FT (paired 95 % t intervals on AG over 3 seeds).")
+
+
+def test_original_quality_words_flag_a_weak_original():
+    weak = one({**FLOOR, "original": {"TA": [60.0, 62.0, 61.0]}})
+    assert original_quality_words(weak, "the original MobileNetV2").startswith(
+        "The original MobileNetV2 reaches a test accuracy of 61.0 % against Retrain's 95.0 %: more than 10 points "
+        "below it beyond seed noise, so every method's gap here mostly measures how weak the original was")
+    fine = one({**FLOOR, "original": {"TA": [94.0, 95.0, 96.0]}})
+    assert original_quality_words(fine) == "The original reaches a test accuracy of 95.0 % against Retrain's 95.0 %"
+    single = one({**ONE_FLOOR, "original": {"TA": 50.0}}, seeds=(1,))
+    assert "below it on the one seed run" in original_quality_words(single)
 
 
 def test_weak_original_needs_the_gap_beyond_noise():

@@ -259,6 +259,21 @@ def weak_original(computed: pd.DataFrame, points: float = 10.0) -> bool:
     return paired_interval(shifted, np.zeros_like(shifted)).direction == "smaller"
 
 
+def original_quality_words(computed: pd.DataFrame, name: str = "the original", points: float = 10.0) -> str:
+    """The original model's test accuracy against Retrain's, and whether it is too weak for its gaps to mean much.
+
+    Weak is :func:`weak_original`: more than ``points`` below Retrain's, beyond
+    seed noise (on one seed, the single difference decides).
+    """
+    orig, gold = computed.loc["original", "TA"], computed.loc["retrain", "TA"]
+    text = f"{name[0].upper() + name[1:]} reaches a test accuracy of {orig:.1f} % against Retrain's {gold:.1f} %"
+    if not weak_original(computed, points):
+        return text
+    where = "on the one seed run" if _seeds(computed) < 2 else "beyond seed noise"
+    return (text + f": more than {points:g} points below it {where}, so every method's gap here mostly measures "
+            "how weak the original was (a method starts from it, Retrain starts afresh), not how well it unlearned")
+
+
 def method_summary(comparisons: dict, method: str = "oeu") -> pd.DataFrame:
     """``method`` in every comparison: ``{title: (block, published rank or None)}`` -> one row each.
 
@@ -388,5 +403,6 @@ def distributional_words(population: pd.DataFrame) -> str:
 
 __all__ = ["closest", "judgement", "standing_words", "closest_words", "separation_words", "signal_table",
            "agreement_words", "under_forgetting_words", "remembered_words", "class_forgetting_words",
-           "accuracy_loss_words", "network_words", "settings_words", "weak_original", "method_summary", "summary_words", "tuning_words",
-           "distributional_ranking", "distributional_words", "METRIC_NAMES"]
+           "accuracy_loss_words", "network_words", "settings_words", "weak_original", "original_quality_words",
+           "method_summary", "summary_words", "tuning_words", "distributional_ranking", "distributional_words",
+           "METRIC_NAMES"]
