@@ -42,3 +42,8 @@ def join_words(words, last: str = " and ") -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + last + words[-1]
+
+
+def is_are(words) -> str:
+    """The verb for :func:`join_words` of ``words``: ``"is"`` for one word, ``"are"`` for more."""
+    return "is" if len(list(words)) == 1 else "are"

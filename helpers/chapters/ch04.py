@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..notebook import join_words
+from ..notebook import is_are, join_words
 from ..stats import paired_interval
 
 NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
@@ -177,7 +177,7 @@ def verdict_summary(table) -> str:
         if len(groups) == 1 and len(names) > 1:
             count = NUMBER_WORDS.get(len(names), str(len(names)))
             subject = f"{'Both' if len(names) == 2 else 'All ' + count} methods ({subject})"
-        verb = "is" if len(names) == 1 else "are"
+        verb = is_are(names)
         if (p_orig, p_floor) == (u_orig, u_floor):
             parts.append(f"{subject} {verb} {_phrase(p_orig, p_floor)}, by the challenge's points and by U-LiRA alike")
         else:

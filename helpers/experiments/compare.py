@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import METRICS
-from ..notebook import join_words
+from ..notebook import is_are, join_words
 from ..stats import PairedInterval, paired_interval
 from .runner import BASELINES, ORACLE_REPLICA
 
@@ -170,15 +170,15 @@ def judge_words(judged: pd.DataFrame) -> str:
     worse = list(judged.index[judged["vs Original"] == "worse"])
     undecided = list(judged.index[judged["vs Original"] == "undecided"])
     floor = list(judged.index[judged["vs noise floor"] != "above"])
-    parts = [f"{join_words(better)} {'is' if len(better) == 1 else 'are'} closer to Retrain than doing nothing"
+    parts = [f"{join_words(better)} {is_are(better)} closer to Retrain than doing nothing"
              if better else "no method is closer to Retrain than doing nothing"]
     if worse:
-        parts.append(f"{join_words(worse)} {'is' if len(worse) == 1 else 'are'} farther from it than doing nothing")
+        parts.append(f"{join_words(worse)} {is_are(worse)} farther from it than doing nothing")
     if undecided:
         parts.append(f"for {join_words(undecided)} the difference from doing nothing is undecided")
     text = "; ".join(parts) + " (paired 95 % t intervals over seeds). "
     if floor:
-        text += (f"{join_words(floor)} {'is' if len(floor) == 1 else 'are'} not farther from Retrain than an "
+        text += (f"{join_words(floor)} {is_are(floor)} not farther from Retrain than an "
                  "independently seeded Retrain is: within the oracle's own noise floor.")
     else:
         text += "Every method is farther from Retrain than an independently seeded Retrain is."

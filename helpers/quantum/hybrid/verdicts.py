@@ -32,16 +32,12 @@ import numpy as np
 import pandas as pd
 
 from ...experiments.compare import judge, paired_ag
-from ...notebook import join_words
+from ...notebook import is_are, join_words
 from ...stats import CONFIDENCE, paired_interval
 from .experiment import LABELS, REFERENCES
 
 # Row names that compare.judge expects for the three reference rows.
 JUDGE_NAMES = {"original": "original", "oracle": "retrain", "oracle_indep": "retrain_indep"}
-
-
-def _is_are(words) -> str:
-    return "is" if len(words) == 1 else "are"
 
 
 def _intervals(n, article: str = "the ") -> str:
@@ -138,8 +134,8 @@ def favourites_words(ranked: pd.DataFrame, favourites, who: str = "the study's f
     if not inside:
         return (f"None of {who}, {join_words(favourites)}, is in the leading group: "
                 f"{leader} is closer to the oracle than each of them.")
-    return (f"Of {who}, {join_words(inside)} {_is_are(inside)} in the leading group; "
-            f"{join_words(outside)} {_is_are(outside)} not ({leader} is closer to the oracle).")
+    return (f"Of {who}, {join_words(inside)} {is_are(inside)} in the leading group; "
+            f"{join_words(outside)} {is_are(outside)} not ({leader} is closer to the oracle).")
 
 
 def directions(results: pd.DataFrame, dataset: str, scenario: str, column: str,
@@ -200,10 +196,10 @@ def judge_sentence(block: pd.DataFrame) -> str:
     by = lambda column, value: list(judged.index[judged[column] == value])     # noqa: E731
     better, worse, undecided = (by("vs Original", v) for v in ("better", "worse", "undecided"))
     above, below, within = (by("vs noise floor", v) for v in ("above", "below", "within"))
-    parts = [f"{join_words(better)} {_is_are(better)} closer to the oracle than doing nothing" if better
+    parts = [f"{join_words(better)} {is_are(better)} closer to the oracle than doing nothing" if better
              else "no method is shown to be closer to the oracle than doing nothing"]
     if worse:
-        parts.append(f"{join_words(worse)} {_is_are(worse)} farther from it than doing nothing")
+        parts.append(f"{join_words(worse)} {is_are(worse)} farther from it than doing nothing")
     if undecided:
         parts.append(f"for {join_words(undecided)} the difference from doing nothing is undecided")
     first = "; ".join(parts) + f" ({_intervals(n, '')})."
@@ -212,10 +208,10 @@ def judge_sentence(block: pd.DataFrame) -> str:
     else:
         parts = []
         if above:
-            parts.append(f"{join_words(above)} {_is_are(above)} farther from the oracle than a second, "
+            parts.append(f"{join_words(above)} {is_are(above)} farther from the oracle than a second, "
                          "independently seeded oracle is")
         if below:
-            parts.append(f"{join_words(below)} {_is_are(below)} closer to it than the second oracle is")
+            parts.append(f"{join_words(below)} {is_are(below)} closer to it than the second oracle is")
         if within:
             parts.append(f"for {join_words(within)} the intervals cannot tell the gap from the second oracle's: "
                          "within the oracle's own noise floor")
