@@ -128,3 +128,31 @@ def test_cache_key_changes_with_the_code(monkeypatch):
     before = cache_key({"x": 1})
     monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "edited")
     assert cache_key({"x": 1}) != before
+
+
+def test_fingerprint_ignores_docstrings_and_comments_but_not_code():
+    from helpers.experiments.cache import _code_only
+    base = b'"""Module."""\ndef f(x):\n    """Eq. 7."""\n    return x + 1\n'
+    reworded = b'"""Another module text."""\ndef f(x):\n    """Eq. (7) of the paper."""\n    # a comment\n    return x + 1\n'
+    changed = b'"""Module."""\ndef f(x):\n    """Eq. 7."""\n    return x + 2\n'
+    assert _code_only(base) == _code_only(reworded)
+    assert _code_only(base) != _code_only(changed)
+
+
+def test_presentation_modules_are_outside_the_fingerprint():
+    from helpers.experiments.cache import _is_presentation
+    assert _is_presentation("chapters/ch05.py") and _is_presentation("plots/tables.py")
+    assert _is_presentation("experiments/verdicts.py") and _is_presentation("notebook.py")
+    assert not _is_presentation("unlearn/oeu.py") and not _is_presentation("experiments/runner.py")
+    assert not _is_presentation("quantum/hybrid/metrics.py")
+
+
+def test_cache_key_records_the_thread_count():
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        one = cache_key({"x": 1})
+        torch.set_num_threads(2)
+        assert cache_key({"x": 1}) != one
+    finally:
+        torch.set_num_threads(threads)

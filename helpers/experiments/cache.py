@@ -1,9 +1,10 @@
 """A small on-disk cache for experiment results and trained models.
 
 Entries are keyed by the whole configuration (a JSON-able dict), the version
-of ``helpers`` and a fingerprint of its source code: change a hyper-parameter
-or any line of ``helpers`` and the old entry is simply not found (stale
-results are never served after a bug fix). Every write goes to a temporary file that is
+of ``helpers``, a fingerprint of its code and torch's thread count: change a
+hyper-parameter or any line of code in ``helpers`` and the old entry is simply not
+found (stale results are never served after a bug fix); a reworded docstring or a
+presentation module (chapter readings, plots, verdict wording) leaves it valid. Every write goes to a temporary file that is
 then renamed into place, so an interrupted run never leaves a half-written
 entry; an entry that cannot be read back (truncated, corrupt, wrong key) is
 deleted and recomputed, never trusted.
@@ -12,6 +13,7 @@ The folder is ``$UNLEARNING_BOOK_CACHE`` or ``~/.cache/unlearning-book/results``
 """
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import io
@@ -31,20 +33,52 @@ def default_folder() -> Path:
     return Path(os.environ.get(ENV_VAR) or Path("~/.cache/unlearning-book/results")).expanduser()
 
 
+#: Modules that only word, draw or tabulate results already computed: they never run
+#: inside a cached computation, so editing them must not recompute the book.
+PRESENTATION = ("chapters/", "plots/", "paper/", "notebook.py", "stats.py",
+                "experiments/compare.py", "experiments/verdicts.py", "quantum/hybrid/verdicts.py")
+
+
+def _is_presentation(relative: str) -> bool:
+    return any(relative == p or (p.endswith("/") and relative.startswith(p)) for p in PRESENTATION)
+
+
+def _code_only(source: bytes) -> str:
+    """The module's syntax tree without docstrings (comments never reach the tree)."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree, include_attributes=False)
+
+
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of every ``.py`` file of the ``helpers`` package (computed once per process)."""
+    """A hash of the code of every ``helpers`` module that computes results (once per process).
+
+    Docstrings, comments and the presentation modules in :data:`PRESENTATION` are left
+    out: rewording a sentence or a figure never invalidates a trained model, while any
+    change to a line of code that computes one does.
+    """
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
+        relative = path.relative_to(package).as_posix()
+        if _is_presentation(relative):
+            continue
+        digest.update(relative.encode())
+        digest.update(_code_only(path.read_bytes()).encode())
     return digest.hexdigest()[:16]
 
 
 def cache_key(config: dict) -> str:
-    """A stable hash of ``config``, the helpers version and :func:`code_fingerprint`."""
-    text = json.dumps({"config": config, "version": __version__, "code": code_fingerprint()},
+    """A stable hash of ``config``, the helpers version, :func:`code_fingerprint` and torch's
+    thread count (1 and 2 threads sum in different orders and train different models)."""
+    text = json.dumps({"config": config, "version": __version__, "code": code_fingerprint(),
+                       "threads": torch.get_num_threads()},
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 

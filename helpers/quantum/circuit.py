@@ -1,7 +1,8 @@
 """The six-qubit variational quantum classifier (VQC) of the quantum unlearning paper, Sec. 4.
 
-One description of the circuit, :func:`gates`, is the single source of truth:
-:func:`vqc_circuit` turns it into a Qiskit ``QuantumCircuit`` and
+One description of the circuit, :func:`gates` (the feature map's and the ansatz's gates),
+is the single source of truth: :func:`feature_map` and :func:`ansatz` turn its two blocks
+into named Qiskit ``QuantumCircuit`` pieces, :func:`vqc_circuit` composes them, and
 :mod:`helpers.quantum.reference` simulates it gate by gate. The fast engine
 (:mod:`helpers.quantum.simulator`) re-derives the same unitary from the algebra
 instead, so the tests can compare two independent implementations.
@@ -20,7 +21,10 @@ the amplitude of ``|q5 q4 q3 q2 q1 q0>`` sits at index ``sum_q q_i 2^i``.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+if TYPE_CHECKING:
+    from qiskit.circuit import ParameterVector, QuantumCircuit
 
 N_QUBITS = 6
 N_FEATURES = 4
@@ -34,7 +38,8 @@ N_CLASSES = len(READOUT)
 
 
 def gates() -> Iterator[tuple]:
-    """The circuit as a list of gates, in time order.
+    """The circuit as a list of gates, in time order: the feature map and ansatz 0, then
+    the feature map again and ansatz 1 (data re-uploading).
 
     Yields ``(name, qubits, angle)`` with ``name`` in ``"ry", "rz", "cx"``;
     ``angle`` is ``None`` for ``cx``, ``("x", i)`` for the feature x_i,
@@ -43,16 +48,12 @@ def gates() -> Iterator[tuple]:
     ``r``, gate ``g`` (0 = Ry, 1 = Rz) on qubit ``q``.
     """
     for block in range(N_ANSATZ):
-        yield from _feature_map()
-        for rep in range(REPS):
-            for g, name in enumerate(("ry", "rz")):
-                for q in range(N_QUBITS):
-                    yield name, (q,), ("θ", block * PARAMS_PER_ANSATZ + rep * 12 + g * N_QUBITS + q)
-            for q in range(N_QUBITS):
-                yield "cx", (q, (q + 1) % N_QUBITS), None
+        yield from feature_map_gates()
+        yield from ansatz_gates(block)
 
 
-def _feature_map() -> Iterator[tuple]:
+def feature_map_gates() -> Iterator[tuple]:
+    """The feature map ``U_Φ(x)`` as ``(name, qubits, angle)`` gates (see :func:`gates`)."""
     for i in range(N_FEATURES):
         yield "ry", (i,), ("x", i)
     for a, b in PAIRS:
@@ -61,7 +62,81 @@ def _feature_map() -> Iterator[tuple]:
         yield "cx", (a, b), None
 
 
-def vqc_circuit(barriers: bool = False):
+def ansatz_gates(block: int) -> Iterator[tuple]:
+    """Ansatz ``block`` (0 or 1), ``W(θ[36 block : 36 block + 36])``, as gates (see :func:`gates`)."""
+    _check_block(block)
+    for rep in range(REPS):
+        for g, name in enumerate(("ry", "rz")):
+            for q in range(N_QUBITS):
+                yield name, (q,), ("θ", block * PARAMS_PER_ANSATZ + rep * 12 + g * N_QUBITS + q)
+        for q in range(N_QUBITS):
+            yield "cx", (q, (q + 1) % N_QUBITS), None
+
+
+def _check_block(block: int) -> None:
+    if block not in range(N_ANSATZ):
+        raise ValueError(f"block must be in 0..{N_ANSATZ - 1}, got {block!r}")
+
+
+def _circuit(gate_list: Iterable[tuple], name: str, x, theta) -> QuantumCircuit:
+    """A six-qubit ``QuantumCircuit`` named ``name`` holding ``gate_list``, angles from ``x`` and ``theta``."""
+    from qiskit.circuit import QuantumCircuit
+
+    qc = QuantumCircuit(N_QUBITS, name=name)
+    for gate, qubits, angle in gate_list:
+        if gate == "cx":
+            qc.cx(*qubits)
+            continue
+        kind = angle[0]
+        value = x[angle[1]] if kind == "x" else x[angle[1]] * x[angle[2]] if kind == "xx" else theta[angle[1]]
+        getattr(qc, gate)(value, qubits[0])
+    return qc
+
+
+def feature_map(x: ParameterVector | None = None) -> QuantumCircuit:
+    """The feature map ``U_Φ(x)`` of the paper's VQC (Sec. 4, Fig. 1) as a six-qubit ``QuantumCircuit``.
+
+    ``Ry(x_i)`` on qubit i = 0..3 writes the four features into the qubits; then for each
+    neighbouring pair (a, b) in (0, 1), (1, 2), (2, 3), ``CX(a, b) · Rz(x_a x_b) · CX(a, b)``
+    entangles them through the product of their features. Pass the ``ParameterVector`` ``x``
+    (length 4) to share the inputs with other blocks, as :func:`vqc_circuit` does; by default
+    a new one.
+
+    >>> qc = feature_map()
+    >>> qc.num_parameters, [p.name for p in qc.parameters]
+    (4, ['x[0]', 'x[1]', 'x[2]', 'x[3]'])
+    """
+    from qiskit.circuit import ParameterVector
+
+    x = ParameterVector("x", N_FEATURES) if x is None else x
+    if len(x) != N_FEATURES:
+        raise ValueError(f"x must hold {N_FEATURES} parameters, got {len(x)}")
+    return _circuit(feature_map_gates(), "U_Φ(x)", x, None)
+
+
+def ansatz(block: int = 0, theta: ParameterVector | None = None) -> QuantumCircuit:
+    """Trainable block ``W(θ)`` number ``block`` (0 or 1) of the paper's VQC (Sec. 4, Fig. 1).
+
+    Three repetitions of ``Ry(θ)`` and ``Rz(θ)`` on every qubit and the ring
+    ``CX(q, (q+1) mod 6)``: 36 weights, ``θ[36 block]`` to ``θ[36 block + 35]`` of the
+    classifier's 72. Pass the ``ParameterVector`` ``theta`` (length 72) to share the weights
+    with other blocks, as :func:`vqc_circuit` does; by default a new one.
+
+    >>> qc = ansatz(1)
+    >>> qc.num_parameters, qc.parameters[0].name, qc.parameters[-1].name
+    (36, 'θ[36]', 'θ[71]')
+    """
+    from qiskit.circuit import ParameterVector
+
+    _check_block(block)
+    theta = ParameterVector("θ", N_PARAMS) if theta is None else theta
+    if len(theta) != N_PARAMS:
+        raise ValueError(f"theta must hold all {N_PARAMS} weights, got {len(theta)}")
+    first = PARAMS_PER_ANSATZ * block
+    return _circuit(ansatz_gates(block), f"W(θ[{first}:{first + PARAMS_PER_ANSATZ}])", None, theta)
+
+
+def vqc_circuit(barriers: bool = False) -> QuantumCircuit:
     r"""The paper's variational quantum classifier as a Qiskit ``QuantumCircuit``.
 
     Six qubits; a ``ParameterVector`` ``x`` of 4 inputs and ``θ`` of 72
@@ -106,21 +181,13 @@ def vqc_circuit(barriers: bool = False):
     """
     from qiskit.circuit import ParameterVector, QuantumCircuit
 
-    x = ParameterVector("x", N_FEATURES)
-    theta = ParameterVector("θ", N_PARAMS)
+    x, theta = ParameterVector("x", N_FEATURES), ParameterVector("θ", N_PARAMS)
     qc = QuantumCircuit(N_QUBITS, name="vqc")
-    previous = None
-    for name, qubits, angle in gates():
-        block = "x" if angle is not None and angle[0] != "θ" else "θ" if angle is not None else previous
-        if barriers and previous is not None and block != previous:
-            qc.barrier()
-        previous = block
-        if name == "cx":
-            qc.cx(*qubits)
-            continue
-        kind = angle[0]
-        value = x[angle[1]] if kind == "x" else x[angle[1]] * x[angle[2]] if kind == "xx" else theta[angle[1]]
-        getattr(qc, name)(value, qubits[0])
+    for block in range(N_ANSATZ):                   # data re-uploading: U_Φ(x) before each W(θ)
+        for piece in (feature_map(x), ansatz(block, theta)):
+            if barriers and qc.data:
+                qc.barrier()
+            qc.compose(piece, inplace=True)
     return qc
 
 
