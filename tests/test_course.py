@@ -35,6 +35,8 @@ def test_exercises_named_in_the_course_guide_exist():
     named = set(re.findall(r"\{ref\}`(ch\d+-ex-[\w-]+)`", _text()))
     assert named, "the course guide assigns no exercise by label"
     assert named <= labels, f"book/course.md names exercises that do not exist: {sorted(named - labels)}"
+    exercises = {label for label in labels if re.fullmatch(r"ch\d+-ex-[\w-]+", label)}
+    assert exercises <= named, f"book/course.md does not assign these exercises: {sorted(exercises - named)}"
 
 
 def test_course_guide_has_its_parts():
