@@ -270,3 +270,47 @@ def test_distributional_ranking_and_words_pair_over_forget_examples():
     assert pd.isna(ranking.loc["Original (do nothing)", "rank by F"])
     with pytest.raises(ValueError, match="no method rows"):
         distributional_words(population({"retrain_indep": base, "original": base}))
+
+
+def test_forget_gap_words_pairs_each_scenario_and_compares_it_with_the_first():
+    from helpers.experiments.verdicts import forget_gap_words
+    small = one({**FLOOR, "ft": 0.1} | {"original": {"FA": [51.0, 52.0, 51.5]}})          # +1.5 points
+    large = one({**FLOOR} | {"original": {"FA": [90.0, 95.0, 92.0]}})                   # about +42
+    smaller = one({**FLOOR} | {"original": {"FA": [50.0, 51.0, 50.5]}})                 # +0.5, 1 below on each seed
+    noisy = one({**FLOOR} | {"original": {"FA": [40.0, 60.0, 55.0]}})                   # +1.7, spans zero
+    words = forget_gap_words({"random": small, "class": large, "tiny": smaller, "noisy": noisy})
+    assert words.startswith("Doing nothing's forget accuracy minus Retrain's is +1.50 [")
+    assert "points for class" in words and "over 3 seeds" in words
+    assert "against random, the difference is decidedly larger for class; decidedly smaller for tiny; " \
+           "not told apart for noisy" in words
+    only = forget_gap_words({"random": small})
+    assert "against" not in only and only.endswith("over 3 seeds)")
+    single = forget_gap_words({"random": one({**ONE_FLOOR, "original": {"FA": 53.0}}, seeds=(1,))})
+    assert single == "Doing nothing's forget accuracy minus Retrain's is +3.0 points for random, on one seed: " \
+                     "a description, which decides nothing"
+    with pytest.raises(ValueError, match="at least one scenario"):
+        forget_gap_words({})
+
+
+def test_seconds_words_state_the_ratio_as_a_description():
+    from helpers.experiments.verdicts import seconds_words
+    a, b = one(FLOOR), one(FLOOR)
+    a.loc["retrain", "seconds"], b.loc["retrain", "seconds"] = 5.0, 2.0
+    assert seconds_words(a, b, "net A", "net B") == (
+        "Retrain took 5.0 s on net A and 2.0 s on net B, 2.5 times as long (mean wall time over the seeds run, "
+        "one measurement each: a description, not a paired test)")
+    b.loc["retrain", "seconds"] = 0.0
+    with pytest.raises(ValueError, match="no positive wall time"):
+        seconds_words(a, b, "A", "B")
+
+
+@pytest.mark.parametrize("values, way", [((0.2, 0.3, 0.5), "rose from 0.20 at 10 % to 0.50 at 50 %"),
+                                         ((0.5, 0.3, 0.2), "fell from 0.50 at 10 % to 0.20 at 50 %"),
+                                         ((0.4, 0.1, 0.4), "stayed the same from 0.40 at 10 % to 0.40 at 50 %")])
+def test_cost_trend_words_compare_the_smallest_and_largest_forget_set(values, way):
+    from helpers.experiments.verdicts import cost_trend_words
+    ratios = pd.Series(values, index=[0.5, 0.3, 0.1][::-1])
+    assert cost_trend_words(ratios) == f"Here OEU's time over Retrain's {way} (mean wall times, one measurement " \
+                                       "per seed: a description, not a paired test)"
+    with pytest.raises(ValueError, match="two forget-set sizes"):
+        cost_trend_words(pd.Series([0.2], index=[0.1]))

@@ -346,6 +346,81 @@ def tuning_words(profile: str, computed: pd.DataFrame) -> str:
     return text
 
 
+def forget_gap_words(blocks: dict, metric: str = "FA") -> str:
+    """How far doing nothing leaves ``metric`` from Retrain's in each scenario, paired over seeds.
+
+    ``blocks`` maps a scenario's name to its block (same seeds). For each, the
+    per-seed difference ``metric(Original) - metric(Retrain)`` gets a 95 % t
+    interval; then each later scenario's difference is compared with the first
+    one's, paired over the seeds both share ("decidedly larger / smaller than",
+    or "not told apart"). With one seed the numbers are stated and nothing is
+    compared.
+    """
+    if not blocks:
+        raise ValueError("forget_gap_words needs at least one scenario")
+    what = METRIC_NAMES.get(metric, metric)
+    diffs = {name: (per_seed(b, "original", metric) - per_seed(b, "retrain", metric)).dropna()
+             for name, b in blocks.items()}
+    n = min(len(d) for d in diffs.values())
+    if n < 2:
+        parts = [f"{d.mean():+.1f} points for {name}" for name, d in diffs.items()]
+        return (f"Doing nothing's {what} minus Retrain's is {join_words(parts)}, on one seed: a description, "
+                "which decides nothing")
+    parts = []
+    for name, d in diffs.items():
+        iv = paired_interval(d.to_numpy(), np.zeros(len(d)))
+        parts.append(f"{_interval(iv)} points for {name}")
+    text = (f"Doing nothing's {what} minus Retrain's is {join_words(parts)} (mean and paired 95 % t interval "
+            f"over {n} seeds)")
+    (first, d0), *rest = diffs.items()
+    groups = {"larger": [], "smaller": [], "undecided": []}
+    for name, d in rest:
+        x, y = d.align(d0, join="inner")
+        direction = paired_interval(x.to_numpy(), y.to_numpy()).direction if len(x) >= 2 else "undecided"
+        groups[direction].append(name)
+    said = []
+    if groups["larger"]:
+        said.append(f"decidedly larger for {join_words(groups['larger'])}")
+    if groups["smaller"]:
+        said.append(f"decidedly smaller for {join_words(groups['smaller'])}")
+    if groups["undecided"]:
+        said.append(f"not told apart for {join_words(groups['undecided'])}")
+    if said:
+        text += f"; against {first}, the difference is {'; '.join(said)} (paired over the seeds)"
+    return text
+
+
+def seconds_words(a_block: pd.DataFrame, b_block: pd.DataFrame, a_name: str, b_name: str,
+                  method: str = "retrain") -> str:
+    """``method``'s mean wall time on two settings and their ratio: a description, not a paired test.
+
+    The tables keep one wall time per seed (mean in column ``seconds``), and times
+    measured in a notebook vary with the machine's load.
+    """
+    a, b = float(a_block.loc[method, "seconds"]), float(b_block.loc[method, "seconds"])
+    if not (a > 0 and b > 0):
+        raise ValueError(f"{_label(method)} has no positive wall time in both blocks ({a}, {b})")
+    return (f"{_label(method)} took {a:.1f} s on {a_name} and {b:.1f} s on {b_name}, {a / b:.1f} times as long "
+            "(mean wall time over the seeds run, one measurement each: a description, not a paired test)")
+
+
+def cost_trend_words(ratios: pd.Series, method: str = "oeu") -> str:
+    """Does ``method``'s time over Retrain's rise from the smallest forget set to the largest?
+
+    ``ratios``: the method's mean time / Retrain's, indexed by ratio
+    (:func:`helpers.experiments.ratio_to_retrain`). A description of one run's
+    wall times, not a paired test.
+    """
+    ratios = ratios.dropna().sort_index()
+    if len(ratios) < 2:
+        raise ValueError("cost_trend_words needs the ratio at two forget-set sizes or more")
+    lo, hi = ratios.index[0], ratios.index[-1]
+    a, b = ratios.iloc[0], ratios.iloc[-1]
+    way = "rose" if b > a else "fell" if b < a else "stayed the same"
+    return (f"Here {_label(method)}'s time over Retrain's {way} from {a:.2f} at {_percent(lo)} to {b:.2f} at "
+            f"{_percent(hi)} (mean wall times, one measurement per seed: a description, not a paired test)")
+
+
 
 POPULATION_REFERENCES = ("retrain_indep", "original")
 
@@ -404,5 +479,5 @@ def distributional_words(population: pd.DataFrame) -> str:
 __all__ = ["closest", "judgement", "standing_words", "closest_words", "separation_words", "signal_table",
            "agreement_words", "under_forgetting_words", "remembered_words", "class_forgetting_words",
            "accuracy_loss_words", "network_words", "settings_words", "weak_original", "original_quality_words",
-           "method_summary", "summary_words", "tuning_words", "distributional_ranking", "distributional_words",
-           "METRIC_NAMES"]
+           "method_summary", "summary_words", "tuning_words", "forget_gap_words", "seconds_words", "cost_trend_words",
+           "distributional_ranking", "distributional_words", "METRIC_NAMES"]
