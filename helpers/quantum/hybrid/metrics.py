@@ -5,17 +5,21 @@ forget set ``D_f`` and the test set:
 
 - **drops**: ``forget drop = acc_o(D_f) - acc_u(D_f)``, likewise retain and test;
 - **UQI** (unlearning quality index) ``= forget drop - ½ (retain drop + test drop)``:
-  high when forgetting costs little utility;
+  high when forgetting costs little utility (chapter 8, equation ``ch8-uqi``);
 - **KL to the oracle** ``KL(p_oracle || p_u)`` averaged over the test samples and over
   ``D_r``, each row compared with *the same row* (the study compared rows of two
-  separately shuffled passes over ``D_r``), and the **argmax agreement** with the oracle;
+  separately shuffled passes over ``D_r``; chapter 8, equation ``ch8-kl``), and the
+  **argmax agreement** with the oracle;
 - **MIA AUC**: ROC-AUC of the max-softmax confidence separating members (``D_f``) from
   non-members drawn from **held-out test data** (the study drew them from ``D_r``, i.e.
-  from training data, so its "non-members" were members too). 0.5 = indistinguishable.
+  from training data, so its "non-members" were members too). 0.5 = indistinguishable
+  (chapter 8, equation ``ch8-mia``: the share of (member, non-member) pairs ordered correctly,
+  ties counting ½).
   The attack is a fixed score: it draws no randomness (so it needs no ``"attack"`` seed);
 - **AG**, the chapter's ranking criterion: the mean absolute gap to the oracle over forget,
   retain and test accuracy and MIA AUC, OEU's Average Gap (OEU Sec. 5.1, App. A.1; OEU's
-  MIA is its own attack's efficacy, ours the AUC above; fractions instead of percentages). 0 = the oracle's scores.
+  MIA is its own attack's efficacy, ours the AUC above; fractions instead of percentages; chapter 8,
+  equation ``ch8-ag``). 0 = the oracle's scores.
   Unlike UQI it cannot be raised by forgetting *more* than the oracle does.
 
 Accuracies are fractions in [0, 1], as in the study's tables.
@@ -33,7 +37,10 @@ GAP_KEYS = ("forget", "retain", "test", "MIA_AUC")
 
 def kl_rows(p: torch.Tensor, q: torch.Tensor, eps: float = 1e-12) -> torch.Tensor:
     """``KL(p_i || q_i)`` for aligned rows i: (N, K), (N, K) -> (N,). Row i of ``p`` and row i of
-    ``q`` must be the outputs for the same sample."""
+    ``q`` must be the outputs for the same sample.
+
+    The summand of chapter 8's equation ``ch8-kl`` with ``p`` the oracle's softmax and ``q`` the
+    model's; both are clamped at ``eps`` so a zero probability gives a large, finite value."""
     if p.dim() != 2 or p.shape != q.shape:
         raise ValueError(f"kl_rows needs two (N, K) tensors of the same shape, got {tuple(p.shape)} and {tuple(q.shape)}")
     p, q = p.clamp_min(eps), q.clamp_min(eps)
@@ -42,6 +49,9 @@ def kl_rows(p: torch.Tensor, q: torch.Tensor, eps: float = 1e-12) -> torch.Tenso
 
 def mia_auc(p_members: torch.Tensor, p_nonmembers: torch.Tensor) -> float:
     """ROC-AUC of the max-softmax score, members labelled 1 (study's attack, held-out non-members).
+
+    Chapter 8's equation ``ch8-mia``: the share of (member, non-member) pairs in which the member
+    has the higher score, ties counting ½ (``sklearn.metrics.roc_auc_score``).
 
     1 = every member more confident than every non-member, 0.5 = indistinguishable,
     0 = every member *less* confident (as informative to an attacker as 1)."""
@@ -53,7 +63,8 @@ def mia_auc(p_members: torch.Tensor, p_nonmembers: torch.Tensor) -> float:
 
 
 def average_gap(scores: dict, oracle: dict, keys=GAP_KEYS) -> float:
-    """AG: ``mean_k |scores[k] - oracle[k]|`` over ``keys`` (OEU's average gap; module docstring)."""
+    """AG: ``mean_k |scores[k] - oracle[k]|`` over ``keys`` (OEU's average gap, OEU Sec. 5.1 and App. A.1;
+    chapter 8's equation ``ch8-ag``; module docstring)."""
     missing = [k for k in keys if k not in scores or k not in oracle]
     if missing:
         raise ValueError(f"average_gap needs {list(keys)} in both score sets; missing {missing}")
@@ -67,7 +78,8 @@ def scorecard(probs: dict, labels: dict) -> dict:
 
 
 def evaluate(model, original_probs: dict, oracle_probs: dict, data, split) -> dict:
-    """One row of the results table for ``model``.
+    """One row of the results table for ``model``: accuracies, AG (``ch8-ag``), UQI (``ch8-uqi``), the test
+    and retain KL (``ch8-kl``), the test agreement and the MIA AUC (``ch8-mia``), chapter 8's equations.
 
     ``original_probs`` / ``oracle_probs``: dicts of softmax outputs on ``"forget"``,
     ``"retain"``, ``"test"`` (from :func:`set_probs`), so each reference is computed once."""

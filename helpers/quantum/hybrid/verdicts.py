@@ -1,8 +1,9 @@
 """Chapter 8's verdicts: each method against doing nothing, the oracle's noise floor and the leader.
 
 The criterion is **AG**, the mean absolute gap to the oracle over forget, retain and test
-accuracy and MIA AUC (:func:`.metrics.average_gap`; lower is better). UQI is not used: it
-rewards forgetting *more* than the oracle (the chapter's exercise ``ch8-ex-uqi``).
+accuracy and MIA AUC (:func:`.metrics.average_gap`, chapter 8's equation ``ch8-ag``, with the
+MIA AUC of ``ch8-mia``; lower is better). UQI (``ch8-uqi``) is not used: it rewards forgetting
+*more* than the oracle (the chapter's exercise ``ch8-ex-uqi``).
 
 Every comparison is paired over the report seeds (same split, same original, same oracle)
 with a 95 % Student-t interval of the mean difference and the sample standard deviation
