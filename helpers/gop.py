@@ -1,4 +1,9 @@
-"""Gradient Orthogonal Projection (OEU Sec. 4.3, Eqs. 8-10).
+"""Gradient Orthogonal Projection (OEU Sec. 4.3, Eqs. 8-10; chapter 3 of the book).
+
+The equations are labelled in chapter 3: Eq. (8) is ``ch3-gop-global``, its
+strength-``alpha`` form (Sec. 4.3, unnumbered) ``ch3-gop-alpha``, Eq. (9)
+``ch3-gop-normalise`` and Eq. (10) ``ch3-gop-layerwise``; the update that uses
+them, Eq. (12), is ``ch3-update`` (:mod:`helpers.unlearn.oeu`).
 
 The forgetting gradient ``g_f`` and the retain gradient ``g_r`` may point in
 conflicting directions (``<g_f, g_r> < 0``): a step along ``g_f`` then raises the
@@ -13,7 +18,8 @@ import torch
 
 
 def project(g_f: torch.Tensor, g_r: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
-    """Global projection, OEU Eq. (8) with the strength ``alpha`` in [0, 1]:
+    """Global projection, Eq. (8) of the OEU paper (chapter 3, equation ``ch3-gop-global``), with the
+    strength ``alpha`` in [0, 1] of Sec. 4.3 (equation ``ch3-gop-alpha``):
 
         g_f^(alpha) = g_f - alpha * <g_f, g_r> / ||g_r||^2 * g_r
 
@@ -28,12 +34,15 @@ def project(g_f: torch.Tensor, g_r: torch.Tensor, alpha: float = 1.0) -> torch.T
 
 
 def project_layerwise(grads_f, grads_r, alpha: float = 1.0, eps: float = 1e-8) -> list[torch.Tensor]:
-    """Layer-wise normalised projection, OEU Eqs. (9)-(10), for each layer ``l``:
+    """Layer-wise normalised projection, Eqs. (9)-(10) of the OEU paper (chapter 3, equations
+    ``ch3-gop-normalise`` and ``ch3-gop-layerwise``), for each layer ``l``:
 
         g~_f = g_f / (||g_f|| + eps),   g~_r = g_r / (||g_r|| + eps)               (9)
         g_f^perp = g~_f - alpha <g~_f, g~_r> g~_r,   g^_f = g_f^perp * ||g_f||      (10)
 
-    Returns the list of projected forgetting gradients ``g^_f``. A layer without a
+    Returns the list of projected forgetting gradients ``g^_f``, which OEU's
+    update Eq. (12) (``ch3-update``) adds to ``g_r``. Up to ``eps`` this is
+    :func:`project` applied to each layer on its own. A layer without a
     forgetting gradient (``None``) gets zeros; one without a retain gradient is
     left unprojected.
     """
@@ -55,7 +64,10 @@ def project_layerwise(grads_f, grads_r, alpha: float = 1.0, eps: float = 1e-8) -
 
 
 def project_global(grads_f, grads_r, alpha: float = 1.0) -> list[torch.Tensor]:
-    """Eq. (8) applied once to all parameters flattened together (the ``GOP_global`` ablation)."""
+    """Eq. (8) (``ch3-gop-global``) applied once to all parameters flattened together (the ``GOP_global`` ablation).
+
+    The result is orthogonal to ``g_r`` as a whole, not layer by layer (chapter 3, Sec. 3.2).
+    """
     flat_f = torch.cat([g.flatten() for g in grads_f])
     flat_r = torch.cat([g.flatten() for g in grads_r])
     flat = project(flat_f, flat_r, alpha)

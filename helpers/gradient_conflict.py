@@ -1,5 +1,8 @@
 """Measuring gradient conflict on a real network (OEU Sec. 4.3, Eqs. 7-12, Theorems 4.3-4.4).
 
+The equations carry chapter 3's labels: Eq. (8) ``ch3-gop-global``, Eq. (9)
+``ch3-gop-normalise``, Eq. (10) ``ch3-gop-layerwise``, Eq. (12) ``ch3-update``.
+
 ``helpers.gop`` holds the projections themselves. This module holds the
 instruments chapter 3 points at a trained quantized network:
 
@@ -89,7 +92,8 @@ def forget_retain_losses(model, forget_set, retain_set, batch_size: int = 512) -
 
 
 def projected_directions(g_f, g_r, alpha: float = 1.0) -> dict[str, list[torch.Tensor]]:
-    """The candidate update directions of this chapter: raw ``g_f``, layer-wise GOP (Eqs. 9-10), global GOP (Eq. 8)."""
+    """The candidate update directions of chapter 3: raw ``g_f``, layer-wise GOP (Eqs. 9-10, ``ch3-gop-normalise``
+    and ``ch3-gop-layerwise``), global GOP (Eq. 8, ``ch3-gop-global``), each with strength ``alpha``."""
     return {"g_f (no projection)": list(g_f), "layer-wise GOP": project_layerwise(g_f, g_r, alpha),
             "global GOP": project_global(g_f, g_r, alpha)}
 
@@ -139,7 +143,7 @@ def step_response(model, forget_set, retain_set, g_f, g_r, directions: dict, eta
 
 def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wise", seed: int = 0, epochs: int,
                   lr: float, batch_size: int, alpha: float = 1.0, beta: float = 1.0):
-    """Run OEU (Algorithm 1, update Eq. 12) and record the gradient geometry of every step.
+    """Run OEU (Algorithm 1, update Eq. 12, chapter 3's ``ch3-update``) and record the gradient geometry of every step.
 
     ``projection`` is ``"layer-wise"`` (Eqs. 9-10: this is exactly
     ``unlearn("oeu", ...)``), ``"global"`` (Eq. 8 over all parameters: the

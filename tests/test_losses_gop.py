@@ -78,8 +78,11 @@ def test_global_projection_eq8_and_theorems_4_3_4_4():
     assert torch.dot(f, p).item() == pytest.approx((f.norm() ** 2 * (1 - cos ** 2)).item(), rel=1e-4)  # Thm 4.4
     half = project(f, r, alpha=0.5)
     assert torch.allclose(half, f - 0.5 * torch.dot(f, r) / torch.dot(r, r) * r)
-    pieces = project_global([f[:20].view(4, 5), f[20:]], [r[:20].view(4, 5), r[20:]])
-    assert torch.allclose(torch.cat([pieces[0].flatten(), pieces[1]]), p, atol=1e-6)
+    pieces = project_global([f[:20].view(4, 5), f[20:]], [r[:20].view(4, 5), r[20:]])    # one Eq. (8) over both
+    by_hand = f - torch.dot(f, r) / torch.dot(r, r) * r
+    assert pieces[0].shape == (4, 5) and torch.allclose(torch.cat([pieces[0].flatten(), pieces[1]]), by_hand, atol=1e-6)
+    per_piece = torch.cat([project(f[:20], r[:20]), project(f[20:], r[20:])])             # not the same thing
+    assert not torch.allclose(per_piece, by_hand, atol=1e-3)
 
 
 def test_projection_edge_cases_and_errors():

@@ -34,7 +34,9 @@ def unlearning_loop(model, forget_set, retain_set, *, seed, epochs, lr, batch_si
     """``epochs`` passes over D_f; each forget batch is paired with the next batch of an endless D_r stream.
 
     ``forget_loss(logits, idx)`` gives the forgetting loss of a forget batch;
-    ``combine(g_f, g_r)`` returns the update direction (a list of tensors).
+    ``combine(g_f, g_r)`` returns the update direction (a list of tensors), for
+    OEU ``g^_f + g_r`` of Eq. (12) (chapter 3, ``ch3-update``). The step is
+    ``clipped_step`` of :func:`sgd` (momentum 0.9, weight decay 5e-4).
     """
     generator = torch.Generator().manual_seed(seed)
     retain_batches = batch_stream(retain_set, batch_size, generator)
@@ -58,7 +60,14 @@ def egu_loss(logits, idx):
 
 
 def _gop_update(alpha, beta, eps=1e-8):
-    """Eq. (12): ``g^_f + beta * g_r`` with the layer-wise projection of Eqs. (9)-(10)."""
+    """The direction of OEU's update, Eq. (12) of the paper (chapter 3, equation ``ch3-update``).
+
+    ``combine(g_f, g_r)`` returns ``g^_f + beta * g_r`` per layer, ``g^_f`` the layer-wise
+    projection of Eqs. (9)-(10) (``ch3-gop-normalise``, ``ch3-gop-layerwise``) with strength
+    ``alpha``. Eq. (12) is ``theta_{t+1} = theta_t - eta (g^_f + g_r)``, i.e. ``beta = 1`` and a
+    plain gradient step; :func:`unlearning_loop` takes the step with clipping and SGD with momentum
+    0.9 and weight decay 5e-4 (``tests/test_oeu_step.py`` checks the step against Eq. 12).
+    """
     def combine(g_f, g_r):
         return [f + beta * r for f, r in zip(project_layerwise(g_f, g_r, alpha, eps), g_r)]
     return combine
@@ -68,9 +77,12 @@ def _gop_update(alpha, beta, eps=1e-8):
 def oeu(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, alpha, beta):
     """OEU, Algorithm 1: entropy-guided forgetting (Eq. 7) with layer-wise GOP (Eqs. 9-10), update Eq. (12).
 
-    ``alpha`` is the orthogonalisation strength (Sec. 4.3); ``beta`` weights the
+    Book labels: Eq. (7) ``ch2-egu``; Eqs. (9)-(10) ``ch3-gop-normalise`` and
+    ``ch3-gop-layerwise``; Eq. (12) ``ch3-update`` (chapter 3). ``alpha`` is the
+    orthogonalisation strength (Sec. 4.3, ``ch3-gop-alpha``); ``beta`` weights the
     retain gradient as in Eq. (11) (Eq. 12 is ``beta = 1``). The step is taken
-    by SGD with momentum 0.9.
+    by SGD with momentum 0.9 and weight decay 5e-4 after clipping the gradient
+    norm, where Eq. (12) is a plain gradient step.
     """
     unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
                      forget_loss=egu_loss, combine=_gop_update(alpha, beta))
@@ -94,7 +106,8 @@ def oeu_no_egu(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, a
 
 @register("oeu_global_gop", epochs=3, lr=0.01, batch_size=64, alpha=1.0, beta=1.0)
 def oeu_global_gop(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, alpha, beta):
-    """Ablation "GOP_global": EGU with Eq. (8) applied to all parameters at once, no layer normalisation."""
+    """Ablation "GOP_global": EGU with Eq. (8) (``ch3-gop-global``) applied to all parameters at once, no layer
+    normalisation, in the update of Eq. (12) (``ch3-update``)."""
     def combine(g_f, g_r):
         return [f + beta * r for f, r in zip(project_global(g_f, g_r, alpha), g_r)]
     unlearning_loop(model, forget_set, retain_set, seed=seed, epochs=epochs, lr=lr, batch_size=batch_size,
