@@ -74,3 +74,122 @@ def test_scorecard_counts_accuracies_and_the_attack():
     labels = {"forget": torch.tensor([0, 1]), "retain": torch.tensor([0, 1, 0]), "test": torch.tensor([0, 0])}
     card = scorecard(probs, labels)
     assert card == pytest.approx(dict(forget=0.5, retain=2 / 3, test=1.0, MIA_AUC=1.0))
+
+
+# --- kl_rows: rows matched by example (equation ch8-kl) ---------------------------------------------
+
+def test_kl_rows_follows_the_examples_when_both_sides_are_permuted_alike():
+    g = torch.Generator().manual_seed(0)
+    p = torch.softmax(torch.randn(7, 4, generator=g, dtype=torch.float64), -1)
+    q = torch.softmax(torch.randn(7, 4, generator=g, dtype=torch.float64), -1)
+    perm = torch.randperm(7, generator=g)
+    per_example = kl_rows(p, q)
+    assert torch.allclose(kl_rows(p[perm], q[perm]), per_example[perm])          # same pairs, new order
+    assert kl_rows(p[perm], q[perm]).mean().item() == pytest.approx(per_example.mean().item())
+    by_hand = [sum(p[i, k] * math.log(p[i, k] / q[i, k]) for k in range(4)) for i in range(7)]
+    assert per_example.tolist() == pytest.approx([float(v) for v in by_hand], rel=1e-12)
+    # one side permuted alone pairs example i with another example: a different, larger mean here
+    assert kl_rows(p, q[perm]).mean().item() != pytest.approx(per_example.mean().item())
+
+
+def test_evaluate_keeps_rows_aligned_through_set_probs():
+    """evaluate's KL of a model against itself is 0: the rows of forget, retain and test stay matched."""
+    from types import SimpleNamespace
+
+    from helpers.quantum.hybrid.metrics import evaluate, set_probs
+    data, split, model = tiny_problem()
+    probs = set_probs(model, data, split)
+    row = evaluate(model, probs, probs, data, split)
+    assert row["KL_test"] == pytest.approx(0.0, abs=1e-12) and row["KL_retain"] == pytest.approx(0.0, abs=1e-12)
+    assert row["agree_test"] == 1.0 and row["AG"] == 0.0 and row["UQI"] == 0.0
+    shuffled = SimpleNamespace(**{k: v[[1, 2, 3, 0]] if k.startswith("X_train") else v for k, v in vars(data).items()})
+    assert evaluate(model, probs, probs, shuffled, split)["KL_retain"] > 0.1     # misaligned rows are not 0
+
+
+# --- mia_auc (equation ch8-mia) ----------------------------------------------------------------------
+
+def test_mia_auc_of_100_perfectly_separated_members_is_one_and_of_identical_scores_one_half():
+    g = torch.Generator().manual_seed(1)
+    members = confident((0.9 + 0.09 * torch.rand(100, generator=g, dtype=torch.float64)).tolist())
+    nonmembers = confident((0.4 + 0.4 * torch.rand(100, generator=g, dtype=torch.float64)).tolist())
+    assert mia_auc(members, nonmembers) == 1.0
+    same = confident([0.7] * 100)
+    assert mia_auc(same, same.clone()) == 0.5                      # all 10,000 pairs tie: ½ each
+
+
+def test_mia_auc_is_the_share_of_ordered_pairs_with_ties_counting_one_half():
+    members, nonmembers = confident([0.5, 0.7]), confident([0.5, 0.3])
+    # pairs: (0.5, 0.5) tie 1/2, (0.5, 0.3) 1, (0.7, 0.5) 1, (0.7, 0.3) 1 -> 3.5 of 4
+    assert mia_auc(members, nonmembers) == pytest.approx(3.5 / 4)
+    g = torch.Generator().manual_seed(2)
+    m = confident((torch.randint(4, 9, (13,), generator=g) / 10).tolist())
+    n = confident((torch.randint(4, 9, (17,), generator=g) / 10).tolist())
+    sm, sn = m.max(-1).values, n.max(-1).values
+    pairs = ((sm[:, None] > sn[None, :]).double() + 0.5 * (sm[:, None] == sn[None, :]).double()).mean().item()
+    assert mia_auc(m, n) == pytest.approx(pairs)
+
+
+# --- UQI on a hand-computed case (equation ch8-uqi) --------------------------------------------------
+
+class Lookup(torch.nn.Module):
+    """Logits read from a table: input row ``[i]`` gets ``logits[i]`` (each example is its own index)."""
+
+    def __init__(self, logits):
+        super().__init__()
+        self.logits = torch.as_tensor(logits, dtype=torch.float64)
+
+    def forward(self, x):
+        return self.logits[x[:, 0].long()]
+
+
+def tiny_problem():
+    """4 training examples (forget: 0; retain: 1-3), 2 test examples, 2 classes, all labels 0."""
+    from types import SimpleNamespace
+    X_train = torch.arange(4, dtype=torch.float64)[:, None]
+    X_test = torch.arange(4, 6, dtype=torch.float64)[:, None]
+    data = SimpleNamespace(X_train=X_train, y_train=torch.zeros(4, dtype=torch.long),
+                           X_test=X_test, y_test=torch.zeros(2, dtype=torch.long))
+    split = SimpleNamespace(forget_idx=torch.tensor([0]), retain_idx=torch.tensor([1, 2, 3]))
+    logits = [[2.0, 0.0], [3.0, 0.0], [1.0, 0.0], [0.5, 0.0], [2.0, 0.0], [1.5, 0.0]]   # every example right
+    return data, split, Lookup(logits)
+
+
+def test_uqi_and_ag_by_hand():
+    from helpers.quantum.hybrid.metrics import evaluate, set_probs
+    data, split, original = tiny_problem()
+    # unlearned: forget example wrong, retain example 3 wrong, test example 5 wrong
+    unlearned = Lookup([[0.0, 1.0], [3.0, 0.0], [1.0, 0.0], [0.0, 0.5], [2.0, 0.0], [0.0, 1.5]])
+    # oracle: forget example wrong, everything else right
+    oracle = Lookup([[0.0, 2.0], [3.0, 0.0], [1.0, 0.0], [0.5, 0.0], [2.0, 0.0], [1.5, 0.0]])
+    row = evaluate(unlearned, set_probs(original, data, split), set_probs(oracle, data, split), data, split)
+    # drops from the original (all accuracies 1): forget 1 - 0, retain 1 - 2/3, test 1 - 1/2
+    assert row["UQI"] == pytest.approx(1 - 0.5 * (1 / 3 + 1 / 2))
+    assert (row["forget"], row["retain"], row["test"]) == pytest.approx((0.0, 2 / 3, 0.5))
+    # AG to the oracle (forget 0, retain 1, test 1): |0-0|, 1/3, 1/2, and the MIA AUCs' gap
+    mia_u, mia_o = row["MIA_AUC"], mia_auc(set_probs(oracle, data, split)["forget"], set_probs(oracle, data, split)["test"])
+    assert row["AG"] == pytest.approx((0 + 1 / 3 + 1 / 2 + abs(mia_u - mia_o)) / 4)
+    assert row["agree_test"] == 0.5
+
+
+# --- the ranking on a constructed table --------------------------------------------------------------
+
+def test_ranking_by_ag_computed_from_scorecards():
+    """AG from average_gap per seed -> the chapter's ranking (verdicts.ranking) with known answers."""
+    import pandas as pd
+
+    from helpers.quantum.hybrid.verdicts import gap_block, leading_group, ranking
+    oracle = dict(forget=0.0, retain=1.0, test=0.9, MIA_AUC=0.5)
+    offsets = {"original": 0.8, "oracle": 0.0, "oracle_indep": 0.04, "eu_k": 0.04, "lca": 0.08, "ga": 0.4}
+    rows = []
+    for seed, wobble in zip((1, 2, 3), (0.0, 0.004, -0.004)):
+        for method, off in offsets.items():
+            off = 0.0 if method == "oracle" else off + wobble
+            card = dict(oracle, forget=off, MIA_AUC=0.5 + off)           # forget and MIA off by the same amount
+            rows.append(dict(dataset="iris", scenario="A", seed=seed, method=method, AG=average_gap(card, oracle)))
+    block = gap_block(pd.DataFrame(rows), "A")
+    assert block.loc["EU-k", "AG"] == pytest.approx(0.02) and block.loc["GA", "AG"] == pytest.approx(0.2)
+    ranked = ranking(block)
+    assert list(ranked.index) == ["EU-k", "LCA", "GA"]
+    assert list(ranked["vs first"]) == ["first", "farther", "farther"]
+    assert ranked.loc["LCA", "AG - first"] == pytest.approx(0.02)
+    assert leading_group(ranked) == ["EU-k"]
