@@ -123,3 +123,229 @@ def test_population_reading_words():
     rng = np.random.default_rng(1)
     assert ch04.chance_words(0.5 + rng.normal(0, 0.05, 100)).startswith("indistinguishable from chance")
     assert ch04.chance_words(0.7 + rng.normal(0, 0.05, 100)).startswith("above chance")
+
+
+# --- Sections 4.2 to 4.8 -------------------------------------------------------------------------
+
+class _Threshold:
+    """A stand-in attack: "member" (1) where ``rule(c)`` holds."""
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def predict(self, x):
+        return self.rule(np.asarray(x)[:, 0]).astype(int)
+
+
+def test_forget_versus_test_words_uses_two_binomial_standard_errors():
+    # p = 0.95, n = 100: se = 100 * sqrt(0.95 * 0.05 / 100) = 2.18 points, so 2 se = 4.36
+    assert ch04.forget_versus_test_words(91.0, 95.0, 100).startswith("close to its test accuracy of 95.0%")
+    assert ch04.forget_versus_test_words(90.0, 95.0, 100) == (
+        "5.0 points below its test accuracy of 95.0%, more than two binomial standard errors of a share of 100 images")
+    assert ch04.forget_versus_test_words(100.0, 95.0, 100).startswith("5.0 points above")
+    # at TA = 100 % the binomial se is 0: one image's worth (1 point of 100) is the floor
+    assert ch04.forget_versus_test_words(98.0, 100.0, 100).startswith("close to")
+    with pytest.raises(ValueError, match="percentage"):
+        ch04.forget_versus_test_words(101.0, 95.0, 100)
+    with pytest.raises(ValueError, match="n_forget"):
+        ch04.forget_versus_test_words(90.0, 95.0, 0)
+
+
+def test_fa_difference_counts_images():
+    assert ch04.fa_difference_words(100.0, 98.0, 100) == "2 forget images: the original model classifies 2 more correctly"
+    assert ch04.fa_difference_words(98.0, 99.0, 100) == "1 forget image: the original model classifies 1 fewer correctly"
+    assert ch04.fa_difference_words(98.0, 98.0, 50).startswith("nil: both classify the same number of the 50")
+
+
+def test_tail_words_picks_the_lowest_quantile():
+    assert ch04.tail_words({"forget": 0.9, "retain": 0.95, "test": 0.6}) == \
+        "the test set has the longest tail of unsure predictions"
+    assert ch04.tail_words({"forget": 0.6, "retain": 0.95, "test": 0.6}).startswith("the forget and test sets share")
+    with pytest.raises(ValueError):
+        ch04.tail_words({})
+
+
+def test_threshold_words_reads_the_attack_along_the_axis():
+    assert ch04.threshold_words(_Threshold(lambda c: c >= 0.9)).startswith(
+        "The attack is, in effect, a threshold on the confidence: from about 0.9000 up")
+    assert ch04.threshold_words(_Threshold(lambda c: c < 0.3)).startswith("The attack is a threshold the other way round")
+    assert ch04.threshold_words(_Threshold(lambda c: c < 0)).startswith("The attack calls every confidence a non-member")
+    assert ch04.threshold_words(_Threshold(lambda c: (c > 0.2) & (c < 0.5))) == (
+        "The attack is not one threshold: its boundary cuts the confidence axis 2 times, into 3 bands of alternating verdicts")
+
+
+def test_retrain_mia_and_mia_versus_wrong_words():
+    assert ch04.retrain_mia_words(12.5).startswith("Even the gold standard is far from 100%: under a model that never "
+                                                  "saw them, the attack calls 87.5% of the forget images")
+    assert ch04.retrain_mia_words(60.0).startswith("The gold standard calls most of the forget images non-members (60.0%)")
+    assert ch04.mia_versus_wrong_words({"A": 5.0, "B": 6.0}, {"A": 2.0, "B": 3.0}).startswith(
+        "Under every model MIA-efficacy exceeds the misclassified share")
+    assert ch04.mia_versus_wrong_words({"A": 1.0}, {"A": 2.0}).startswith(
+        "Under every model MIA-efficacy is below the misclassified share")
+    assert ch04.mia_versus_wrong_words({"A": 5.0, "B": 1.0, "C": 2.0}, {"A": 2.0, "B": 3.0, "C": 2.0}) == (
+        "MIA-efficacy set against the misclassified share exceeds it under A, is below it under B, equals it under C")
+    with pytest.raises(ValueError):
+        ch04.mia_versus_wrong_words({"A": 1.0}, {"B": 1.0})
+
+
+def test_oeu_histogram_words():
+    assert ch04.oeu_histogram_words(7, 7, 100).endswith("under Retrain (7)")
+    assert ch04.oeu_histogram_words(8, 7, 100) == ("OEU's does not quite: the attack calls 1 more forget image "
+                                                   "non-members under OEU than under Retrain (8 against 7 of 100)")
+    assert "3 fewer forget images" in ch04.oeu_histogram_words(4, 7, 100)
+
+
+def test_auc_words():
+    # Hanley-McNeil at AUC 0.5: Q1 = 1/3, Q2 = 1/3, so se^2 = (0.25 + (n1 - 1 + n2 - 1) / 12) / (n1 n2)
+    n1, n2 = 100, 300
+    assert ch04.auc_standard_error(0.5, n1, n2) == pytest.approx(np.sqrt((0.25 + 398 / 12) / (n1 * n2)))
+    se2 = 2 * ch04.auc_standard_error(0.5, n1, n2)                  # about 0.067
+    assert ch04.chance_auc_words(0.5 + 0.9 * se2, n1, n2).startswith("within two standard errors")
+    assert ch04.chance_auc_words(0.5 + 1.1 * se2, n1, n2).endswith(f"above 0.5, more than two standard errors ({se2:.3f})")
+    assert "below 0.5" in ch04.chance_auc_words(0.3, n1, n2)
+    with pytest.raises(ValueError):
+        ch04.auc_standard_error(1.5, 10, 10)
+    assert ch04.oeu_auc_words(0.52, 0.50, 0.60) == "between Retrain's and the original model's, nearer Retrain's"
+    assert ch04.oeu_auc_words(0.58, 0.50, 0.60).endswith("nearer the original model's")
+    assert ch04.oeu_auc_words(0.5, 0.25, 0.75) == "halfway between Retrain's and the original model's"
+    assert ch04.oeu_auc_words(0.45, 0.50, 0.60).startswith("below both")
+    assert ch04.oeu_auc_words(0.65, 0.50, 0.60).startswith("above both")
+    assert ch04.same_ranking_words(0.0004).startswith("coincide to three decimals")
+    assert ch04.same_ranking_words(0.004) == "nearly coincide (their AUCs differ by at most 0.004)"
+    assert ch04.same_ranking_words(0.05) == "differ (their AUCs differ by up to 0.050)"
+    with pytest.raises(ValueError):
+        ch04.same_ranking_words(-0.1)
+    assert ch04.signal_words(0.05) == "the signal is weak on this task"
+    assert ch04.signal_words(0.2) == "at least one model leaks clearly"
+
+
+def test_train_test_gap_words():
+    words = ch04.train_test_gap_words(99.0, 96.0, 100.0, 90.0)
+    assert words.startswith("its retain accuracy is 99.0%, 3.0 points above its test accuracy")
+    assert "the gap between training and test data is wider (10.00 points" in words
+    assert "is narrower (1.00 points" in ch04.train_test_gap_words(99.0, 90.0, 100.0, 99.0)
+    assert "1.0 points below its test accuracy" in ch04.train_test_gap_words(95.0, 96.0, 100.0, 99.0)
+
+
+def _card(mia_top="GA, 100x lr", ag_top="Random weights"):
+    rows = ["Original", "Retrain", "OEU", "Retrain′", "GA (tuned)", "GA, 100x lr", "Random weights"]
+    card = pd.DataFrame({"FA": [99.0, 97.0, 98.0, 97.5, 96.0, 40.0, 10.0],
+                         "RA": [100.0, 100.0, 100.0, 100.0, 99.0, 45.0, 10.0],
+                         "TA": [97.0, 96.0, 96.5, 96.0, 95.0, 40.0, 10.0],
+                         "MIA": [2.0, 4.0, 3.0, 4.0, 5.0, 60.0, 50.0]}, index=rows)
+    for m in ("FA", "RA", "TA", "MIA"):
+        card[f"|Δ{m}|"] = (card[m] - card.loc["Retrain", m]).abs()
+    card["AG"] = card[[f"|Δ{m}|" for m in ("FA", "RA", "TA", "MIA")]].mean(axis=1)
+    card.loc[mia_top, "MIA"] = 99.0
+    card.loc[ag_top, "AG"] = 99.0
+    return card
+
+
+def test_gaming_words_branches():
+    assert ch04.gaming_words(_card()) == ("A metric that rewards \"more\" on its own is maximised here by destroying "
+                                          "the model; the gap to the gold standard is not fooled: the largest AG "
+                                          "belongs to *Random weights*")
+    words = ch04.gaming_words(_card(mia_top="OEU", ag_top="GA (tuned)"))
+    assert words.startswith("Here the top MIA-efficacy (OEU's) is not a broken model's")
+    assert words.endswith("and the largest AG belongs to *GA (tuned)*, not to a broken model")
+
+
+def test_readings_of_sections_4_2_to_4_8_on_a_constructed_run():
+    card = _card()
+    scores = card.loc[["Original", "Retrain", "OEU", "Retrain′"], ["FA", "RA", "TA", "MIA"]]
+    n_forget = 200
+    rng = np.random.default_rng(0)
+    conf = {"forget": rng.uniform(0.98, 1.0, 200), "retain": rng.uniform(0.99, 1.0, 300),
+            "test": rng.uniform(0.5, 1.0, 300)}
+
+    class _Report:
+        attack = _Threshold(lambda c: c >= 0.95)
+        conf = {"test": np.zeros(300)}
+
+    reports = {n: _Report() for n in ("Original", "Retrain", "OEU")}
+    aucs = pd.DataFrame({"svc: retain vs test": [0.6, 0.58, 0.59], "svc: forget vs test": [0.56, 0.50, 0.52],
+                         "loss: forget vs test": [0.56, 0.50, 0.53]}, index=["Original", "Retrain", "OEU"])
+    attacks = pd.DataFrame({"loss attack accuracy %": [55.0, 48.0, 51.0]}, index=["Original", "Retrain", "OEU"])
+    published = pd.DataFrame({"FA": [93.8, 93.6], "RA": [100.0, 99.9], "TA": [91.0, 90.9], "MIA": [12.0, 11.0],
+                              "AG": [0.0, 0.58]}, index=["Retrain (published)", "OEU (published)"])
+    values = ch04.readings(scores, conf, _Threshold(lambda c: c >= 0.95), reports, aucs, attacks, card, published,
+                           n_forget)
+    assert values["n_forget_wrong_retrain"] == 6 and values["one_forget_sample"] == 0.5
+    assert values["fa_diff_images"] == 4 and values["mia_retrain_n"] == 8
+    assert values["band_original"] == pytest.approx(0.95, abs=1e-4)
+    assert values["oeu_auc"] == "between Retrain's and the original model's, nearer Retrain's"
+    assert values["auc_max_dev"] == pytest.approx(0.1) and values["loss_acc_dev"] == 5.0
+    assert values["svc_loss_diff"] == pytest.approx(0.01)
+    assert values["ag_floor"] == card.loc["Retrain′", "AG"] and values["one_image_ag"] == pytest.approx(0.125)
+    assert values["oeu_worst"].startswith("FA (") or values["oeu_worst"].startswith("MIA (")
+    assert values["top_ag"] == "*Random weights*" and values["mia_broken"] == 99.0
+    assert values["tail_words"] == "the test set has the longest tail of unsure predictions"
+    assert set(ch04.as_glue(values)) == set(values)
+    assert type(ch04.as_glue({"a": "x"})["a"]).__name__ == "Markdown"
+    with pytest.raises(ValueError, match="lacks"):
+        ch04.readings(scores, conf, None, reports, aucs, attacks, card.drop(index="Retrain′"), published, n_forget)
+
+
+def _population_inputs(n_models=6, n_examples=5):
+    rng = np.random.default_rng(3)
+    rows = ["retrain_indep", "original", "ft", "ga"]
+    table = _table({r: rng.uniform(0, 1, n_examples) for r in rows}, {r: rng.uniform(0.4, 0.6, n_examples) for r in rows})
+    table["F"] = [0.3, 0.0, 0.2, 0.25]
+    table["median_epsilon"] = [0.8, 50.0, 1.0, 0.9]
+    table["ulira_accuracy"] = [51.0, 100.0, 60.0, 55.0]
+    table.attrs.update(n_forget=n_examples, epsilons={"retrain_indep": np.array([0.0, 0.0, 1.0, 2.0, 0.5]),
+                                                      "original": np.full(n_examples, 50.0)})
+    pops = {n: {"conf": rng.normal(0, 1, (n_models, n_examples)), "FA": rng.uniform(90, 100, n_models),
+                "TA": rng.uniform(90, 100, n_models), "seconds": 2.0} for n in ["retrain", *rows]}
+    return table, pops
+
+
+def test_population_readings_on_constructed_populations():
+    table, pops = _population_inputs()
+    values = ch04.population_readings(table, pops, n_models=6, hidden=32)
+    assert values["pop_hidden"] == 32 and values["n_models"] == 6 and values["n_forget_pop"] == 5
+    assert values["pop_seconds"] == 10.0 and values["eps_floor_positive"] == 60.0
+    assert values["F_methods_low"] == 0.2 and values["F_methods_high"] == 0.25 and values["n_methods_words"] == "2"
+    assert values["ulira_methods_low"] == 55.0 and values["F_original"] == 0.0
+    assert values["pop_fa_sd"] == pytest.approx(np.std(pops["retrain"]["FA"], ddof=1))
+    assert values["original_words"] == "every forget example gets $\\varepsilon_s$ = 50, the cap"
+    assert values["floor_words"] == "$F$ = 0.300, not 1"
+    with pytest.raises(ValueError, match="pops needs"):
+        ch04.population_readings(table, {k: v for k, v in pops.items() if k != "retrain"}, 6, 32)
+
+
+def test_every_glue_reference_of_chapter_4_is_computed():
+    """Each ``{glue:...}`key``` in the chapter is a key of the two reading functions or glued in a visible cell."""
+    import json
+    import re
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).parents[1] / "notebooks" / "04_mia_evaluation.ipynb").read_text())["cells"]
+    text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    referenced = {m.split(":")[0] for m in re.findall(r"\{glue:\w+\}`([^`]+)`", text)}
+    code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    glued_in_code = set(re.findall(r"glue\(\"(\w+)\"", code))
+    table, pops = _population_inputs()
+    produced = set(ch04.population_readings(table, pops, 6, 32))
+    produced |= _all_readings_keys(_card())
+    assert referenced - produced - glued_in_code == set()
+    hidden = [c for c in cells if "remove-cell" in c.get("metadata", {}).get("tags", [])]
+    assert sum(len("".join(c["source"]).splitlines()) for c in hidden) <= 5
+
+
+def _all_readings_keys(card):
+    scores = card.loc[["Original", "Retrain", "OEU", "Retrain′"], ["FA", "RA", "TA", "MIA"]]
+    conf = {k: np.linspace(0.5, 1, 10) for k in ("forget", "retain", "test")}
+
+    class _Report:
+        attack = _Threshold(lambda c: c >= 0.95)
+        conf = {"test": np.zeros(10)}
+
+    names = ["Original", "Retrain", "OEU"]
+    aucs = pd.DataFrame({k: [0.5, 0.5, 0.5] for k in ("svc: retain vs test", "svc: forget vs test",
+                                                     "loss: forget vs test")}, index=names)
+    attacks = pd.DataFrame({"loss attack accuracy %": [50.0, 50.0, 50.0]}, index=names)
+    published = pd.DataFrame({m: [90.0, 90.0] for m in ("FA", "RA", "TA", "MIA", "AG")},
+                             index=["Retrain (published)", "OEU (published)"])
+    return set(ch04.readings(scores, conf, _Report.attack, {n: _Report() for n in names}, aucs, attacks, card,
+                             published, 10))

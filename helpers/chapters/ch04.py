@@ -14,11 +14,21 @@ on the per-example points ``h(eps_s)`` or the per-example U-LiRA accuracy),
 and a comparison whose interval spans zero is "undecided". The randomness of
 training is inside each population already (``N`` seeds per example); the
 interval covers the spread over examples.
+
+Sections 4.2 to 4.8 run one seed of three models (Original, Retrain, OEU)
+plus Retrain′ and two broken "unlearners"; :func:`readings` turns their
+scorecard, attacks and ROC curves into every number and sentence the prose
+quotes, and :func:`population_readings` does the same for Sec. 4.9. Each
+sentence with a direction or a judgement is chosen by a small, tested
+function below (``*_words``).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from ..metrics import METRICS
 from ..notebook import is_are, join_words
 from ..stats import paired_interval
 
@@ -244,6 +254,332 @@ def population_display(table):
     return pd.concat([reference, shown]).reindex(columns=list(columns)).rename(columns=columns)
 
 
+# --- Sections 4.2 to 4.8: one seed of Original, Retrain and OEU -------------------------------------
+
+MODELS = ("Original", "Retrain", "OEU")
+BROKEN = ("GA, 100x lr", "Random weights")
+
+
+def _check_percent(**values) -> None:
+    for name, value in values.items():
+        if not 0 <= value <= 100:
+            raise ValueError(f"{name} is a percentage in [0, 100], got {value}")
+
+
+def _images(percent: float, n: int) -> int:
+    """How many of ``n`` images a percentage of them is (rounded to a whole image)."""
+    return int(round(percent * n / 100))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def forget_versus_test_words(fa: float, ta: float, n_forget: int) -> str:
+    """The retrained model's FA against its TA: "close to" when within two binomial standard errors of FA.
+
+    The standard error is that of a share measured on ``n_forget`` images,
+    ``100 * sqrt(p (1 - p) / n)`` with ``p = TA / 100`` (at least one image's worth).
+
+    >>> forget_versus_test_words(96.0, 96.5, 180)
+    'close to its test accuracy of 96.5% (within two binomial standard errors of a share of 180 images)'
+    """
+    _check_percent(FA=fa, TA=ta)
+    if n_forget < 1:
+        raise ValueError(f"n_forget must be >= 1, got {n_forget}")
+    p = ta / 100
+    se = max(100 * math.sqrt(p * (1 - p) / n_forget), 100 / n_forget)
+    if abs(fa - ta) <= 2 * se:
+        return (f"close to its test accuracy of {ta:.1f}% (within two binomial standard errors of a share "
+                f"of {n_forget} images)")
+    where = "below" if fa < ta else "above"
+    return (f"{abs(fa - ta):.1f} points {where} its test accuracy of {ta:.1f}%, more than two binomial "
+            f"standard errors of a share of {n_forget} images")
+
+
+def fa_difference_words(fa_original: float, fa_retrain: float, n_forget: int) -> str:
+    """How many forget images separate the original model's FA from the retrained model's, in words."""
+    _check_percent(FA_original=fa_original, FA_retrain=fa_retrain)
+    k = _images(fa_original, n_forget) - _images(fa_retrain, n_forget)
+    if k == 0:
+        return f"nil: both classify the same number of the {n_forget} forget images correctly"
+    more = "more" if k > 0 else "fewer"
+    return f"{_plural(abs(k), 'forget image')}: the original model classifies {abs(k)} {more} correctly"
+
+
+def tail_words(quantiles: dict) -> str:
+    """Which set has the longest tail of unsure predictions: the lowest 5 % quantile of the confidence."""
+    if not quantiles:
+        raise ValueError("no sets to compare")
+    lowest = min(quantiles, key=quantiles.get)
+    ties = [k for k, v in quantiles.items() if v == quantiles[lowest]]
+    if len(ties) > 1:
+        return f"the {join_words(ties)} sets share the longest tail of unsure predictions"
+    return f"the {lowest} set has the longest tail of unsure predictions"
+
+
+def threshold_words(attack, resolution: int = 10001) -> str:
+    """What a one-feature attack does along the confidence axis ``[0, 1]``: one threshold, none, or bands.
+
+    ``attack`` is anything with ``predict`` on ``(m, 1)`` confidences returning 1 for "member".
+    """
+    grid = np.linspace(0, 1, resolution, dtype=np.float32).reshape(-1, 1)
+    member = np.asarray(attack.predict(grid)) == 1
+    switches = np.flatnonzero(member[1:] != member[:-1])
+    if switches.size == 0:
+        return (f"The attack calls every confidence a {'member' if member[0] else 'non-member'}: "
+                "it has found no rule at all")
+    if switches.size == 1:
+        t = float(grid[switches[0] + 1, 0])
+        if member[-1]:
+            return (f"The attack is, in effect, a threshold on the confidence: from about {t:.4f} up, "
+                    "very confident means \"member\"")
+        return (f"The attack is a threshold the other way round: below about {t:.4f} means \"member\", "
+                "a rule that calls the *less* confident samples members")
+    return (f"The attack is not one threshold: its boundary cuts the confidence axis {switches.size} times, "
+            f"into {switches.size + 1} bands of alternating verdicts")
+
+
+def retrain_mia_words(mia_retrain: float) -> str:
+    """What the retrained model's MIA-efficacy says: far from 100 % or not."""
+    _check_percent(MIA=mia_retrain)
+    if mia_retrain < 50:
+        return (f"Even the gold standard is far from 100%: under a model that never saw them, the attack "
+                f"calls {100 - mia_retrain:.1f}% of the forget images \"members\". A retrained network is "
+                "confident on most *unseen* digits too, and the attack calls those \"members\"")
+    return (f"The gold standard calls most of the forget images non-members ({mia_retrain:.1f}%): the attack "
+            "tells unseen digits from training digits under the retrained model")
+
+
+def mia_versus_wrong_words(mia: dict, wrong: dict) -> str:
+    """Each model's MIA-efficacy against its misclassified share of D_f (100 - FA), in words."""
+    if set(mia) != set(wrong) or not mia:
+        raise ValueError("mia and wrong must give the same, non-empty set of models")
+    above = [n for n in mia if mia[n] > wrong[n]]
+    below = [n for n in mia if mia[n] < wrong[n]]
+    equal = [n for n in mia if mia[n] == wrong[n]]
+    if not below and not equal:
+        return ("Under every model MIA-efficacy exceeds the misclassified share: beside images it gets wrong, "
+                "the attack calls non-member some the model gets right but is unsure about")
+    if not above and not equal:
+        return ("Under every model MIA-efficacy is below the misclassified share: some misclassified forget "
+                "images are still confident enough to be called members")
+    parts = [f"{'exceeds' if k == 'above' else 'is below' if k == 'below' else 'equals'} it under {join_words(v)}"
+             for k, v in (("above", above), ("below", below), ("equal", equal)) if v]
+    return "MIA-efficacy set against the misclassified share " + ", ".join(parts)
+
+
+def oeu_histogram_words(n_oeu: int, n_retrain: int, n_forget: int) -> str:
+    """Does OEU's count of forget images called non-members equal Retrain's?"""
+    d = n_oeu - n_retrain
+    if d == 0:
+        return ("OEU's does, by this count: the attack calls as many forget images non-members under OEU as "
+                f"under Retrain ({n_oeu})")
+    return (f"OEU's does not quite: the attack calls {abs(d)} {'more' if d > 0 else 'fewer'} forget "
+            f"image{'' if abs(d) == 1 else 's'} non-members under OEU than under Retrain "
+            f"({n_oeu} against {n_retrain} of {n_forget})")
+
+
+def auc_standard_error(auc: float, n_pos: int, n_neg: int) -> float:
+    """Hanley and McNeil's (1982) standard error of an AUC from ``n_pos`` positives and ``n_neg`` negatives."""
+    if not 0 <= auc <= 1 or n_pos < 1 or n_neg < 1:
+        raise ValueError(f"need an AUC in [0, 1] and group sizes >= 1, got {auc}, {n_pos}, {n_neg}")
+    q1, q2 = auc / (2 - auc), 2 * auc ** 2 / (1 + auc)
+    return math.sqrt((auc * (1 - auc) + (n_pos - 1) * (q1 - auc ** 2) + (n_neg - 1) * (q2 - auc ** 2))
+                     / (n_pos * n_neg))
+
+
+def chance_auc_words(auc: float, n_pos: int, n_neg: int) -> str:
+    """Is an AUC at chance (0.5)? Within two Hanley-McNeil standard errors of 0.5 or not."""
+    se = auc_standard_error(0.5, n_pos, n_neg)
+    if abs(auc - 0.5) <= 2 * se:
+        return f"within two standard errors ({2 * se:.3f}) of 0.5, chance"
+    return f"{abs(auc - 0.5):.3f} {'above' if auc > 0.5 else 'below'} 0.5, more than two standard errors ({2 * se:.3f})"
+
+
+def oeu_auc_words(a_oeu: float, a_retrain: float, a_original: float) -> str:
+    """Where OEU's forget-vs-test AUC sits against Retrain's and the original model's."""
+    if min(a_retrain, a_original) <= a_oeu <= max(a_retrain, a_original):
+        to_rt, to_orig = abs(a_oeu - a_retrain), abs(a_oeu - a_original)
+        if to_rt == to_orig:
+            return "halfway between Retrain's and the original model's"
+        return ("between Retrain's and the original model's, nearer "
+                + ("Retrain's" if to_rt < to_orig else "the original model's"))
+    if a_oeu < min(a_retrain, a_original):
+        return ("below both Retrain's and the original model's: under OEU the forget images look *less* like "
+                "members than they do to the retrained model")
+    return ("above both Retrain's and the original model's: under OEU the forget images look *more* like "
+            "training data than before unlearning")
+
+
+def same_ranking_words(diff: float) -> str:
+    """Do the SVC and loss forget-vs-test curves agree? ``diff``: their largest AUC difference."""
+    if diff < 0:
+        raise ValueError(f"diff is an absolute difference, got {diff}")
+    if round(diff, 3) == 0:
+        return "coincide to three decimals (their AUCs agree to within 0.0005)"
+    if diff < 0.01:
+        return f"nearly coincide (their AUCs differ by at most {diff:.3f})"
+    return f"differ (their AUCs differ by up to {diff:.3f})"
+
+
+def signal_words(max_deviation: float) -> str:
+    """How far the AUCs stray from chance, in words (weak below 0.1)."""
+    if max_deviation < 0.1:
+        return "the signal is weak on this task"
+    return "at least one model leaks clearly"
+
+
+def train_test_gap_words(ra: float, ta: float, published_ra: float, published_ta: float) -> str:
+    """The original model's retain-minus-test accuracy against the published CIFAR-10 Retrain's, in words."""
+    _check_percent(RA=ra, TA=ta, published_RA=published_ra, published_TA=published_ta)
+    ours, theirs = ra - ta, published_ra - published_ta
+    side = "above" if ours >= 0 else "below"
+    where = "wider" if theirs > ours else "narrower" if theirs < ours else "the same"
+    return (f"its retain accuracy is {ra:.1f}%, {abs(ours):.1f} points {side} its test accuracy, a rough measure "
+            f"of how much it has memorised. On CIFAR-10 the gap between training and test data is {where} "
+            f"({theirs:.2f} points for the published Retrain")
+
+
+def gaming_words(card, broken=BROKEN) -> str:
+    """Who tops MIA-efficacy and who tops AG, and whether those are the broken models."""
+    top_mia, top_ag = card["MIA"].idxmax(), card["AG"].idxmax()
+    first = ("A metric that rewards \"more\" on its own is maximised here by destroying the model"
+             if top_mia in broken else
+             f"Here the top MIA-efficacy ({top_mia}'s) is not a broken model's, but nothing stops a broken one "
+             "from topping it")
+    second = (f"the gap to the gold standard is not fooled: the largest AG belongs to *{top_ag}*" if top_ag in broken
+              else f"and the largest AG belongs to *{top_ag}*, not to a broken model")
+    return f"{first}; {second}"
+
+
+def readings(scores, conf, attack, reports, aucs, attacks, card, published, n_forget: int) -> dict:
+    """Every glued value and sentence of Secs. 4.2 to 4.8, by name.
+
+    ``scores``: FA/RA/TA/MIA per model (rows Original, Retrain, OEU); ``conf``: the
+    original model's confidences on ``"forget"``, ``"retain"``, ``"test"``;
+    ``attack``: the SVC fitted by hand in Sec. 4.3; ``reports``: :func:`helpers.attacks.attack_report`
+    per model; ``aucs``: their ROC AUCs; ``attacks``: Sec. 4.6's table; ``card``:
+    Sec. 4.8's scorecard (with Retrain′ and the broken models); ``published``:
+    the published Retrain and OEU rows.
+    """
+    missing = [m for m in (*MODELS, "Retrain′", *BROKEN) if m not in card.index]
+    if missing or n_forget < 1:
+        raise ValueError(f"the scorecard lacks {missing} or n_forget < 1 ({n_forget})")
+    fa, ta, mia = scores["FA"], scores["TA"], scores["MIA"]
+    out = {"fa_orig": fa["Original"], "fa_retrain": fa["Retrain"], "ta_retrain": ta["Retrain"],
+           "fa_oeu": fa["OEU"], "one_forget_sample": 100 / n_forget, "n_forget": n_forget,
+           "n_forget_wrong_retrain": _images(100 - fa["Retrain"], n_forget),
+           "retrain_fa_words": forget_versus_test_words(fa["Retrain"], ta["Retrain"], n_forget),
+           "fa_difference": fa_difference_words(fa["Original"], fa["Retrain"], n_forget),
+           "fa_diff_images": abs(_images(fa["Original"], n_forget) - _images(fa["Retrain"], n_forget))}
+    # Sec. 4.3: the feature, the attack, the efficacy
+    share = {k: 100 * float((np.asarray(c) > 0.99).mean()) for k, c in conf.items()}
+    out.update(hi_forget=share["forget"], hi_retain=share["retain"], hi_test=share["test"],
+               hi_spread=max(share.values()) - min(share.values()),
+               tail_words=tail_words({k: float(np.quantile(c, 0.05)) for k, c in conf.items()}),
+               threshold_words=threshold_words(attack), retrain_mia_words=retrain_mia_words(mia["Retrain"]))
+    counts = {n: _images(mia[n], n_forget) for n in MODELS}
+    for name, key in zip(MODELS, ("orig", "retrain", "oeu")):
+        out[f"mia_{key}"], out[f"mia_{key}_n"] = mia[name], counts[name]
+        out[f"wrong_{name.lower()}"] = 100 - fa[name]
+    # Sec. 4.4: what the attack sees
+    grid = np.linspace(0, 1, 10001, dtype=np.float32).reshape(-1, 1)
+    members = grid[reports["Original"].attack.predict(grid) == 1]
+    out["band_original"] = float(members.min()) if members.size else float("nan")
+    out["mia_vs_wrong"] = mia_versus_wrong_words({n: mia[n] for n in MODELS}, {n: 100 - fa[n] for n in MODELS})
+    out["oeu_histogram"] = oeu_histogram_words(counts["OEU"], counts["Retrain"], n_forget)
+    # Sec. 4.5: ROC curves
+    forget_auc = aucs["svc: forget vs test"]
+    diff = float((forget_auc - aucs["loss: forget vs test"]).abs().max())
+    n_test = len(reports["Retrain"].conf["test"])
+    out.update(auc_retain_min=aucs["svc: retain vs test"].min(), auc_max_dev=float((aucs - 0.5).abs().max().max()),
+               oeu_auc=oeu_auc_words(forget_auc["OEU"], forget_auc["Retrain"], forget_auc["Original"]),
+               same_ranking=same_ranking_words(diff), svc_loss_diff=diff,
+               retrain_auc_words=chance_auc_words(forget_auc["Retrain"], n_forget, n_test))
+    out["signal_words"] = signal_words(out["auc_max_dev"])
+    for name in aucs.index:
+        out[f"auc_forget_{name.lower()}"] = forget_auc[name]
+        out[f"auc_retain_{name.lower()}"] = aucs.loc[name, "svc: retain vs test"]
+    # Sec. 4.6: the loss attack
+    for name in attacks.index:
+        out[f"loss_acc_{name.lower()}"] = attacks.loc[name, "loss attack accuracy %"]
+    out["loss_acc_dev"] = float((attacks["loss attack accuracy %"] - 50).abs().max())
+    pub = published.loc["Retrain (published)"]
+    out.update(ta_orig=scores.loc["Original", "TA"], pub_mia_retrain=pub["MIA"], pub_ta_retrain=pub["TA"],
+               pub_ra_retrain=pub["RA"],
+               train_test_gap=train_test_gap_words(scores.loc["Original", "RA"], scores.loc["Original", "TA"],
+                                                   pub["RA"], pub["TA"]))
+    # Sec. 4.7: the scorecard and AG
+    ag, g = card["AG"], card.loc["OEU", [f"|Δ{m}|" for m in METRICS]]
+    one_image_ag = 100 / n_forget / len(METRICS)   # AG moved by one forget image changing its FA (or MIA) verdict
+    out.update(ag_oeu=ag["OEU"], ag_orig=ag["Original"], ag_floor=ag["Retrain′"],
+               ag_oeu_published=published.loc["OEU (published)", "AG"],
+               oeu_worst=f"{g.idxmax()[2:-1]} ({g.max():.1f} points)", one_image_ag=one_image_ag,
+               ag_orig_images=ag["Original"] / one_image_ag,
+               oeu_verdict=ag_verdict(ag["OEU"], ag["Original"], ag["Retrain′"], one_image_ag),
+               oeu_gap_changes="Metric by metric (original model → OEU), OEU "
+                               + gap_changes(card.loc["Original"], card.loc["OEU"], METRICS))
+    # Sec. 4.8: gaming one metric
+    out.update(top_mia=f"*{card['MIA'].idxmax()}*", top_ag=f"*{card['AG'].idxmax()}*", gaming=gaming_words(card))
+    for key, name in (("broken", "GA, 100x lr"), ("random", "Random weights"), ("ga", "GA (tuned)")):
+        out[f"mia_{key}"], out[f"ag_{key}"], out[f"ta_{key}"] = (card.loc[name, c] for c in ("MIA", "AG", "TA"))
+    return out
+
+
+def population_readings(pop_table, pops, n_models: int, hidden: int) -> dict:
+    """Every glued value and sentence of Sec. 4.9, by name.
+
+    ``pop_table``: :func:`helpers.experiments.populations.population_table`;
+    ``pops``: the populations by name (``"retrain"`` and every row of the table);
+    ``hidden``: the MLP's hidden width.
+    """
+    from ..metrics.distributional import EPSILON_CAP, max_resolvable_epsilon
+
+    if "retrain" not in pops or any(n not in pops for n in pop_table.index):
+        raise ValueError("pops needs 'retrain' and every row of the table")
+    ret, row = pops["retrain"], pop_table.loc
+    confs = {n: np.asarray(p["conf"]) for n, p in pops.items()}
+    inside = {n: share_inside(confs["retrain"], confs[n][0]) for n in ("original", "retrain_indep")}
+    eps_floor = np.asarray(pop_table.attrs["epsilons"]["retrain_indep"], dtype=float)
+    methods_only = pop_table.drop(index=list(REFERENCE_NAMES))
+    out = {"pop_hidden": hidden, "n_models": n_models, "n_forget_pop": pop_table.attrs["n_forget"],
+           "pop_seconds": sum(p["seconds"] for p in pops.values()),
+           "pop_fa_sd": float(np.std(ret["FA"], ddof=1)), "pop_fa_orig": pops["original"]["FA"][0],
+           "pop_fa_mean": float(np.mean(ret["FA"])), "inside_original": inside["original"],
+           "single_model_words": single_model_words(inside["original"], inside["retrain_indep"]),
+           "max_eps": max_resolvable_epsilon(n_models),
+           "F_floor": row["retrain_indep", "F"], "eps_floor_median": row["retrain_indep", "median_epsilon"],
+           "eps_floor_positive": 100 * float((eps_floor > 0).mean()),
+           "floor_words": floor_words(row["retrain_indep", "F"]),
+           "original_words": original_words(pop_table.attrs["epsilons"]["original"], EPSILON_CAP),
+           "ulira_chance": chance_words(pop_table.attrs["ulira"]["retrain_indep"]),
+           "ulira_floor": row["retrain_indep", "ulira_accuracy"], "ulira_original": row["original", "ulira_accuracy"],
+           "F_original": row["original", "F"],
+           "F_methods_low": methods_only["F"].min(), "F_methods_high": methods_only["F"].max(),
+           "n_methods_words": NUMBER_WORDS.get(len(methods_only), str(len(methods_only))),
+           "ulira_methods_low": methods_only["ulira_accuracy"].min(),
+           "ulira_methods_high": methods_only["ulira_accuracy"].max(),
+           "dist_verdicts": verdict_summary(pop_table)}
+    for key in ("FA", "TA"):
+        out[f"pop_{key.lower()}_min"], out[f"pop_{key.lower()}_max"] = float(np.min(ret[key])), float(np.max(ret[key]))
+    return out
+
+
 __all__ = ["ag_verdict", "gap_changes", "central_interval", "share_inside", "standardised_distance",
            "example_picks", "single_model_words", "floor_words", "original_words", "chance_words",
-           "comparison", "verdict_table", "verdict_summary", "population_display"]
+           "comparison", "verdict_table", "verdict_summary", "population_display",
+           "forget_versus_test_words", "fa_difference_words", "tail_words", "threshold_words",
+           "retrain_mia_words", "mia_versus_wrong_words", "oeu_histogram_words", "auc_standard_error",
+           "chance_auc_words", "oeu_auc_words", "same_ranking_words", "signal_words", "train_test_gap_words",
+           "gaming_words", "readings", "population_readings"]
+
+
+def as_glue(values: dict) -> dict:
+    """The readings ready for :func:`helpers.notebook.glue`: sentences as Markdown (``{glue:md}``), numbers as they are."""
+    from IPython.display import Markdown
+
+    return {name: Markdown(v) if isinstance(v, str) else v for name, v in values.items()}
+
+
+__all__ += ["as_glue"]
