@@ -4,11 +4,12 @@
 This module opens it up so that a student can look inside:
 
 - the **feature**: the softmax confidence at the true label, ``c(x, y) = softmax(M(x))_y``
-  (:func:`confidence`), and the per-sample loss ``l(x, y) = -log c(x, y)`` (:func:`sample_loss`);
+  (:func:`confidence`; chapter 4, equation ``ch4-confidence``), and the per-sample loss ``l(x, y) = -log c(x, y)`` (:func:`sample_loss`);
 - the **shadow sets** the attack learns from: members = the first ``n = min(|D_r|, |D_test|)``
   retain samples, non-members = the test set (:func:`shadow_sets`);
 - the **attack**: an RBF ``SVC(C=3, gamma="auto")`` on the confidence (:func:`fit_svc`), and its
-  MIA-efficacy, the percentage of forget samples it calls non-members (:func:`svc_efficacy`);
+  MIA-efficacy, the percentage of forget samples it calls non-members (:func:`svc_efficacy`;
+  chapter 4, equation ``ch4-mia``);
 - **ROC curves** (:func:`roc`): for every threshold on a membership score, the true-positive
   rate (members called members) against the false-positive rate (non-members called members).
   The area under the curve (AUC) is 0.5 for an attacker who cannot tell the two groups apart.
@@ -31,7 +32,7 @@ SVC_PARAMS = dict(C=3, gamma="auto", kernel="rbf")      # SalUn's evaluation/SVC
 
 
 def confidence(model, dataset, batch_size: int = 512) -> np.ndarray:
-    """The attack's feature ``c(x, y) = softmax(M(x))_y`` for every sample, shape ``(N,)``."""
+    """The attack's feature ``c(x, y) = softmax(M(x))_y`` for every sample, shape ``(N,)`` (equation ``ch4-confidence``)."""
     logits = model_logits(model, dataset, batch_size)                    # (N, K)
     return F.softmax(logits, dim=1).gather(1, dataset.targets.view(-1, 1)).flatten().numpy()
 
@@ -60,7 +61,11 @@ def fit_svc(members: np.ndarray, non_members: np.ndarray) -> SVC:
 
 
 def svc_efficacy(attack: SVC, forget_conf: np.ndarray) -> float:
-    """MIA-efficacy in percent: ``100 * |{x in D_f : attack(c(x, y)) = 0}| / |D_f|``."""
+    """MIA-efficacy in percent: ``100 * |{x in D_f : attack(c(x, y)) = 0}| / |D_f|``.
+
+    The book's MIA definition, chapter 4, equation ``ch4-mia`` (SalUn's
+    ``SVC_MIA_forget_efficacy``; the OEU paper's MIA column, Sec. 5.1).
+    """
     return 100.0 * float((attack.predict(forget_conf.reshape(-1, 1)) == 0).mean())
 
 

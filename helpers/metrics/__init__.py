@@ -6,8 +6,10 @@ An unlearned model ``M_u`` is judged against the retrained model ``M_r`` (the
 - **FA** forget accuracy, top-1 accuracy on ``D_f``;
 - **RA** retain accuracy, on ``D_r``;
 - **TA** test accuracy, on held-out data;
-- **MIA** membership-inference efficacy on ``D_f`` (:func:`mia_efficacy`);
-- **AG** the average gap: mean ``|M_u - M_r|`` over those four (:func:`average_gap`).
+- **MIA** membership-inference efficacy on ``D_f`` (:func:`mia_efficacy`; chapter 4,
+  equation ``ch4-mia``);
+- **AG** the average gap: mean ``|M_u - M_r|`` over those four (:func:`average_gap`;
+  chapter 4, equation ``ch4-ag``).
 
 All values are percentages. ``loss_attack`` is a second, independent privacy
 check (the NeurIPS 2023 Machine Unlearning challenge's simple MIA).
@@ -66,6 +68,10 @@ def mia_efficacy(model, forget_set, retain_set, test_set, batch_size: int = 512)
 
            MIA = 100 * |{x in D_f : SVC(c(x, y)) = 0}| / |D_f|
 
+       the book's MIA definition (chapter 4, equation ``ch4-mia``, with the
+       feature ``c`` of equation ``ch4-confidence``). The OEU paper (Sec. 5.1)
+       cites Shokri et al. (2017) for the attack and gives no formula of its own.
+
     High MIA = the forget set looks unseen (forgotten); a model still fitting
     ``D_f`` gives a low MIA. The target is the retrained model's value, not 100.
     """
@@ -115,7 +121,8 @@ def gaps(row, retrain_row) -> dict[str, float]:
     """Per-metric absolute gaps ``|row[m] - retrain_row[m]|`` for m in FA, RA, TA, MIA (OEU Sec. 5.1).
 
     ``row`` and ``retrain_row`` are dicts or pandas Series holding those keys
-    (other keys are ignored); these are the numbers in brackets in OEU's tables.
+    (other keys are ignored); these are the numbers in brackets in OEU's tables,
+    the summands of the Average Gap (chapter 4, equation ``ch4-ag``).
     """
     missing = [m for m in METRICS for r in (row, retrain_row) if m not in r]
     if missing:
@@ -125,6 +132,11 @@ def gaps(row, retrain_row) -> dict[str, float]:
 
 def average_gap(row, retrain_row) -> float:
     """Average Gap (AG, OEU Sec. 5.1 and App. A.1): the mean of :func:`gaps` over FA, RA, TA, MIA.
+
+    ``AG(M_u) = 1/4 * sum over m in {FA, RA, TA, MIA} of |m(M_u) - m(M_r)|``:
+    chapter 4, equation ``ch4-ag`` (the paper defines it in words, "the mean
+    absolute difference between each method and Retrain across the above four
+    metrics", Sec. 5.1, without an equation number).
 
     AG is 0 for Retrain itself and lower is better: the goal is to *match* the
     retrained model, not to maximise or minimise any single metric.
