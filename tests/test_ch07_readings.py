@@ -224,3 +224,141 @@ def test_idle_weights_redo_a_run_one_model_at_a_time():
     assert story.values["batched_gap"] < 1e-10                      # the same predictions as the batched run
     assert {"idle_max", "idle_g1", "idle_eps_step", "idle_back", "dtheta_similarity", "moved_uniform"} <= set(story.values)
     assert len(story.history) == 4 and "watch_shift" in story.history
+
+
+# --------------------------------------------------------------------------- the page's readings (7.2, 7.7, 7.12)
+def test_paper_readings_are_the_published_numbers():
+    from helpers.paper.quantum import KL_IN_TEXT, UNIFORM_TARGET
+
+    r = ch07.paper_readings()
+    assert (r["paper_iris_p_b"], r["paper_iris_p_a"]) == (0.4155, 0.2098)              # the line under Table 1
+    assert r["paper_iris_1_d"] == pytest.approx(-0.2) and r["paper_cov_f_d"] == pytest.approx(-0.566)
+    assert (r["paper_kl"], r["paper_gold_pf"], r["paper_unl_pf"]) == (0.0468, 0.195, 0.295)   # Table 2
+    assert r["paper_kl_text"] == KL_IN_TEXT["mean_kl"] and r["paper_uni_a"] == UNIFORM_TARGET["forget_prob_after"]
+
+
+def targets(high_max: float) -> pd.DataFrame:
+    rows = {"β = 1": [0.45, 0.55, 0.0], "β = 8": [1 - high_max, high_max, 0.0], "uniform": [0.5, 0.5, 0.0]}
+    return pd.DataFrame(rows, index=["q_0", "q_1", "q_2"]).T
+
+
+@pytest.mark.parametrize("high_max, words", [(0.83, "lifts it to"), (0.52, "lowers it to"), (0.55, "leaves it at")])
+def test_target_readings_say_what_beta_did(high_max, words):
+    r = ch07.target_readings(targets(high_max))
+    assert r["q_max_low"] == 0.55 and r["q_max_high"] == high_max and r["q_max_uniform"] == 0.5
+    assert r["sharpening"] == f"raising β from 1 to 8 {words}"
+    with pytest.raises(ValueError, match="no row 'β = 4'"):
+        ch07.target_readings(targets(0.8), high="β = 4")
+
+
+def test_direction_words_group_datasets():
+    values = pd.DataFrame({"dataset": ["iris"] * 4 + ["wine"] * 4 + ["covertype"] * 4, "seed": list(range(1, 5)) * 3,
+                           "before": [0.4] * 12,
+                           "after": [0.2, 0.21, 0.19, 0.2] + [0.2, 0.22, 0.18, 0.2] + [0.3, 0.5, 0.35, 0.48]})
+    results = ch07.claim_by_dataset(values, "after", "before", "smaller")
+    assert ch07.direction_words(results) == "falls on Iris and Wine; does not change detectably (undecided) on Covertype"
+    assert ch07.direction_words({"iris": results["iris"]}) == "falls on Iris"
+    with pytest.raises(ValueError, match="no datasets"):
+        ch07.direction_words({})
+
+
+def seeds_frame(dataset_columns: dict) -> pd.DataFrame:
+    """One row per (dataset, seed); ``dataset_columns[dataset][column]`` is a per-seed list."""
+    rows = []
+    for dataset, columns in dataset_columns.items():
+        for i, seed in enumerate(SEEDS):
+            rows.append({"dataset": dataset, "seed": seed, **{c: v[i] for c, v in columns.items()}})
+    return pd.DataFrame(rows)
+
+
+def table_1_rows(prob_before, prob_after, retained_before, retained_after, dataset="iris") -> pd.DataFrame:
+    rows = []
+    for i, seed in enumerate(SEEDS):
+        rows.append(dict(dataset=dataset, seed=seed, **{"class": "2 (F)"}, metric="forget_class_mean_prob",
+                         before=prob_before[i], after=prob_after[i]))
+        for klass in ("0", "1"):
+            rows.append(dict(dataset=dataset, seed=seed, **{"class": klass}, metric="recall",
+                             before=retained_before[i], after=retained_after[i]))
+        rows.append(dict(dataset=dataset, seed=seed, **{"class": "2 (F)"}, metric="recall", before=1.0, after=0.0))
+    return pd.DataFrame(rows)
+
+
+def claim_inputs(top_share, uniform, prob_after, retained_after, kl_similarity):
+    moves = seeds_frame({"iris": {"top_share": top_share}})
+    forget_prob = seeds_frame({"iris": {"similarity": [0.22, 0.21, 0.23, 0.22], "uniform": uniform}})
+    t1 = table_1_rows([0.42, 0.41, 0.43, 0.42], prob_after, [1.0] * 4, retained_after)
+    closeness = frame({"iris": {"original": ORIGINAL, "similarity": kl_similarity, "gold_indep": FLOOR}})
+    return moves, forget_prob, t1, closeness
+
+
+REPRODUCES = claim_inputs(top_share=[0.9, 1.0, 0.95, 0.9], uniform=[0.30, 0.31, 0.29, 0.30],
+                          prob_after=[0.21, 0.21, 0.21, 0.21], retained_after=[0.9, 0.8, 0.85, 0.9], kl_similarity=CLOSER)
+OPPOSITE = claim_inputs(top_share=[0.5, 0.55, 0.6, 0.5], uniform=[0.15, 0.14, 0.16, 0.15],
+                        prob_after=[0.50, 0.52, 0.51, 0.50], retained_after=[1.0] * 4, kl_similarity=FARTHER)
+SPANNING = claim_inputs(top_share=[0.5, 1.0, 0.6, 1.0], uniform=[0.30, 0.12, 0.28, 0.14],
+                        prob_after=[0.30, 0.55, 0.32, 0.52], retained_after=[1.0, 0.9, 1.0, 1.1], kl_similarity=MIXED)
+
+
+def test_claim_readings_reproduce():
+    r = ch07.claim_readings(*REPRODUCES)
+    for key in ("conc_verdict", "uniform_verdict", "forget_verdict", "closeness_verdict"):
+        assert r[key] == "reproduces", key
+    assert r["forget_fall"] == "falls on Iris" and r["forget_change"].startswith("on Iris its mean probability falls (-0.")
+    assert r["retained_change"].startswith("on Iris the retained classes' mean recall falls (")
+    assert r["share_threshold"] == ch07.SHARE and r["conc_numbers"].startswith("Iris: +0.")
+    assert r["rel_drop"] == pytest.approx(np.mean(1 - np.array([0.21] * 4) / [0.42, 0.41, 0.43, 0.42]))
+    assert r["paper_rel_drop"] == pytest.approx(1 - 0.2098 / 0.4155)
+    assert r["drop_word"] == "not distinguishable from"           # ~0.50 per seed against the paper's 0.495
+
+
+def test_claim_readings_do_not_reproduce():
+    r = ch07.claim_readings(*OPPOSITE)
+    for key in ("conc_verdict", "uniform_verdict", "forget_verdict", "closeness_verdict"):
+        assert r[key] == "does not reproduce", key
+    assert r["forget_fall"] == "rises on Iris" and "its mean probability rises" in r["forget_change"]
+    assert "the retained classes' mean recall does not change detectably (undecided" in r["retained_change"]
+    assert r["drop_word"] == "smaller than"                        # our probability did not drop at all
+
+
+def test_claim_readings_undecided():
+    r = ch07.claim_readings(*SPANNING)
+    for key in ("conc_verdict", "uniform_verdict", "forget_verdict", "closeness_verdict"):
+        assert r[key] == "undecided", key
+    assert r["forget_fall"] == "does not change detectably (undecided) on Iris"
+    assert r["drop_word"] == "not distinguishable from"
+    with pytest.raises(ValueError, match="no forgotten-class probability rows for 'wine'"):
+        ch07.claim_readings(*SPANNING, dataset="wine")
+
+
+def test_claim_readings_drop_larger_than_the_papers():
+    moves, forget_prob, _, closeness = REPRODUCES
+    t1 = table_1_rows([0.42, 0.41, 0.43, 0.42], [0.10, 0.11, 0.10, 0.105], [1.0] * 4, [1.0] * 4)
+    r = ch07.claim_readings(moves, forget_prob, t1, closeness)
+    assert r["rel_drop"] > r["paper_rel_drop"] and r["drop_word"] == "larger than"
+    assert r["retained_change"].startswith("on Iris the retained classes' mean recall does not change detectably")
+
+
+def test_recall_resolution_and_covertype_note():
+    balanced = [np.repeat([0, 1, 2], 10), np.repeat([2, 1, 0], 10)]
+    r = ch07.recall_resolution(balanced, paper_delta=-0.2)
+    assert r == {"per_class": 10, "recall_step": 0.1, "paper_drop_n": 2}
+    assert "paper_drop_n" not in ch07.recall_resolution(balanced)
+    with pytest.raises(ValueError, match=r"differ in size: \[9, 10, 11\]"):
+        ch07.recall_resolution([np.array([0] * 10 + [1] * 9 + [2] * 11)])
+    with pytest.raises(ValueError, match="no test samples"):
+        ch07.recall_resolution([np.array([], dtype=int)])
+    assert ch07.covertype_note({"iris": 1, "covertype": 1}, "covertype").startswith("Covertype ran in this build")
+    note = ch07.covertype_note({"iris": 1, "wine": 1}, "wine")
+    assert "could not load Covertype (Wine stood in for it" in note
+
+
+def test_readings_compose_the_section():
+    from types import SimpleNamespace
+
+    datasets = {"iris": {s: SimpleNamespace(y_test=np.repeat([0, 1, 2], 10)) for s in SEEDS}}
+    r = ch07.readings(*REPRODUCES, datasets, SEEDS, stand_in="iris")
+    assert "rel_drop" not in r and r["iris_rel_drop"] > 0
+    assert (r["iris_per_class"], r["recall_step"], r["paper_drop_n"]) == (10, 0.1, 2)
+    assert r["covertype_note"].startswith("This offline build could not load Covertype (Iris stood in")
+    with pytest.raises(ValueError, match="Iris is not among the datasets"):
+        ch07.readings(*REPRODUCES, {"wine": {}}, SEEDS, stand_in="wine")

@@ -305,6 +305,17 @@ def change_sentence(results: dict, what: str, words: dict = CHANGE_WORDS) -> str
     return "; ".join(parts)
 
 
+def direction_words(results: dict, words: dict = CHANGE_WORDS) -> str:
+    """The directions of :func:`claim_by_dataset` results, grouped, without numbers: ``"falls on Iris
+    and Wine"``, or ``"falls on Iris; does not change detectably (undecided) on Wine"``."""
+    if not results:
+        raise ValueError("no datasets to report")
+    by: dict[str, list] = {}
+    for dataset, (_, iv) in results.items():
+        by.setdefault(iv.direction, []).append(dataset)
+    return "; ".join(f"{words[d]} on {display_list(names)}" for d, names in by.items())
+
+
 def relation_to_published(values, published: float) -> str:
     """Our per-seed values against one published number: ``"larger than"``, ``"smaller than"`` (t
     interval of ``values - published`` wholly above or below 0) or ``"not distinguishable from"``."""
@@ -320,6 +331,143 @@ def forget_recall_words(after_per_run) -> str:
         raise ValueError("no runs")
     return "is 0 on every dataset and seed" if values.max() == 0 else \
         f"is at most {values.max():.3f} on any dataset and seed"
+
+
+# --------------------------------------------------------------------------- the page's readings (sections 7.2, 7.7, 7.12)
+SHARE = 0.75        # "a single retained class": the most frequent new class gets more than this share
+PAPER_CELLS = {"iris_f": ("iris", 2, "recall"), "iris_0": ("iris", 0, "recall"), "iris_1": ("iris", 1, "recall"),
+               "cov_f": ("covertype", 2, "recall"), "iris_p": ("iris", 2, "forget_class_mean_prob"),
+               "cov_p": ("covertype", 2, "forget_class_mean_prob")}
+
+
+def paper_readings() -> dict:
+    """The paper's published numbers the chapter quotes, for glue: ``paper_<cell>_b`` / ``_a`` / ``_d``
+    (before, after, after minus before) of Table 1's cells :data:`PAPER_CELLS`; Table 2's Covertype
+    mean KL (``paper_kl``) and forgotten-class mass on retained samples (``paper_gold_pf``,
+    ``paper_unl_pf``); the KL the text quotes (``paper_kl_text`` ± ``paper_kl_std``); Appendix A's
+    uniform-target probabilities (``paper_uni_b`` → ``paper_uni_a``). Attributed, never computed by us."""
+    from ..paper import quantum_table
+    from ..paper.quantum import KL_IN_TEXT, UNIFORM_TARGET
+
+    table_1 = quantum_table(1).set_index(["dataset", "class", "metric"])
+    out = {}
+    for key, where in PAPER_CELLS.items():
+        row = table_1.loc[where]
+        out.update({f"paper_{key}_b": row["before"], f"paper_{key}_a": row["after"],
+                    f"paper_{key}_d": row["after"] - row["before"]})
+    table_2 = quantum_table(2).set_index("dataset").loc["covertype"]
+    out.update(paper_kl=table_2["mean_kl"], paper_gold_pf=table_2["forgotten_prob_gold"],
+               paper_unl_pf=table_2["forgotten_prob_unlearned"], paper_kl_std=KL_IN_TEXT["std_kl"],
+               paper_kl_text=KL_IN_TEXT["mean_kl"], paper_uni_b=UNIFORM_TARGET["forget_prob_before"],
+               paper_uni_a=UNIFORM_TARGET["forget_prob_after"])
+    return {k: float(v) for k, v in out.items()}
+
+
+def target_readings(targets: pd.DataFrame, low: str = "β = 1", high: str = "β = 8") -> dict:
+    """Section 7.2's table of targets (one row per target, columns ``q_k``) read for the prose: the
+    largest entry of the ``low`` and ``high`` targets (``q_max_low``, ``q_max_high``) and of the
+    uniform one (``q_max_uniform``), and ``sharpening``: whether raising β concentrated the mass."""
+    for row in (low, high, "uniform"):
+        if row not in targets.index:
+            raise ValueError(f"the targets table has no row {row!r}; it has {list(targets.index)}")
+    q_low, q_high, q_uniform = (float(targets.loc[r].max()) for r in (low, high, "uniform"))
+    if q_high > q_low:
+        words = f"raising β from {low[4:]} to {high[4:]} lifts it to"
+    elif q_high < q_low:
+        words = f"raising β from {low[4:]} to {high[4:]} lowers it to"
+    else:
+        words = f"raising β from {low[4:]} to {high[4:]} leaves it at"
+    return dict(q_max_low=q_low, q_max_high=q_high, q_max_uniform=q_uniform, sharpening=words)
+
+
+def claim_readings(moves: pd.DataFrame, forget_prob: pd.DataFrame, table_1: pd.DataFrame,
+                   closeness: pd.DataFrame, share: float = SHARE, dataset: str = "iris") -> dict:
+    """The paper's claims checked over paired seeds, for section 7.12 (every value glued).
+
+    moves : :func:`helpers.quantum.tables.reassignment_frame` (``top_share`` per run);
+    forget_prob : :func:`wide` of the closeness frame's ``forget_prob`` (a ``similarity`` and a
+        ``uniform`` column per run);
+    table_1 : :func:`helpers.quantum.tables.table_1_frame` (``before``, ``after`` per run and metric);
+    closeness : :func:`helpers.quantum.tables.closeness_frame`;
+    share : the threshold above which the moved samples count as going to "a single retained class";
+    dataset : the dataset whose relative drop of the forgotten-class probability is set against the
+        paper's (the paper's Table 1 has Iris and Covertype).
+
+    Returns ``conc_verdict`` / ``conc_numbers`` (single class), ``uniform_verdict`` / ``uniform_numbers``
+    (Appendix A: the uniform target leaves more forgotten-class probability), ``forget_verdict`` /
+    ``forget_change`` (the forgotten class's mean probability falls), ``rel_drop``, ``paper_rel_drop``
+    and ``drop_word`` (``dataset``'s relative drop against the paper's one value), ``retained_change``
+    (the retained classes' mean recall) and ``closeness_verdict`` (closer to gold than doing nothing
+    by the KL); verdicts are "reproduces", "does not reproduce" or "undecided" per dataset."""
+    from ..paper import quantum_table
+
+    out = {"share_threshold": float(share)}
+    concentrated = claim_by_dataset(moves, "top_share", share, "larger")
+    out.update(conc_verdict=claim_words(concentrated), conc_numbers=claim_sentence(concentrated))
+    uniform_weaker = claim_by_dataset(forget_prob, "uniform", "similarity", "larger")
+    out.update(uniform_verdict=claim_words(uniform_weaker), uniform_numbers=claim_sentence(uniform_weaker))
+    prob_rows = table_1[table_1["metric"] == "forget_class_mean_prob"]
+    forgetting = claim_by_dataset(prob_rows, "after", "before", "smaller")
+    out.update(forget_verdict=claim_words(forgetting), forget_fall=direction_words(forgetting),
+               forget_change=change_sentence(forgetting, "its mean probability"))
+    mine = prob_rows[prob_rows["dataset"] == dataset]
+    if mine.empty:
+        raise ValueError(f"no forgotten-class probability rows for {dataset!r} in Table 1's frame")
+    paper = quantum_table(1).set_index(["dataset", "class", "metric"]).loc[(dataset, 2, "forget_class_mean_prob")]
+    drops = 1 - mine["after"] / mine["before"]                              # one per seed
+    paper_drop = 1 - paper["after"] / paper["before"]
+    out.update(rel_drop=float(drops.mean()), paper_rel_drop=float(paper_drop),
+               drop_word=relation_to_published(drops, paper_drop))
+    retained = table_1[(table_1["metric"] == "recall") & ~table_1["class"].astype(str).str.endswith("(F)")]
+    retained = retained.groupby(["dataset", "seed"], sort=False)[["before", "after"]].mean().reset_index()
+    out["retained_change"] = change_sentence(claim_by_dataset(retained, "after", "before", "smaller"),
+                                             "the retained classes' mean recall")
+    closer = claim_by_dataset(wide(closeness, "mean_kl"), "similarity", "original", "smaller")
+    out["closeness_verdict"] = claim_words(closer)
+    return out
+
+
+def recall_resolution(test_labels, num_classes: int = 3, paper_delta: float | None = None) -> dict:
+    """How coarse a recall is: ``per_class`` test samples in every class (the same in every split of
+    ``test_labels``, else a ValueError), ``recall_step`` = 1 / per_class, and, given the paper's
+    recall change ``paper_delta``, ``paper_drop_n``: how many test samples it is at that class size."""
+    counts = {int((np.asarray(y) == k).sum()) for y in test_labels for k in range(num_classes)}
+    if len(counts) != 1:
+        raise ValueError(f"the test splits' classes differ in size: {sorted(counts)}")
+    per_class = counts.pop()
+    if per_class == 0:
+        raise ValueError("a class has no test samples")
+    out = dict(per_class=per_class, recall_step=1 / per_class)
+    if paper_delta is not None:
+        out["paper_drop_n"] = round(abs(paper_delta) * per_class)
+    return out
+
+
+def covertype_note(used, stand_in: str) -> str:
+    """Whether Covertype ran in this build, and which dataset stood in for it in section 7.10's figures."""
+    if "covertype" in used:
+        return "Covertype ran in this build: compare its rows above with the paper's."
+    return (f"This offline build could not load Covertype ({display_name(stand_in)} stood in for it in the "
+            "figures of section 7.10); run the chapter in Colab to test the claim there.")
+
+
+def readings(moves, forget_prob, table_1, closeness, datasets: dict, seeds, stand_in: str,
+             share: float = SHARE) -> dict:
+    """Section 7.12's glued values: :func:`claim_readings` (the ``rel_drop`` of Iris as
+    ``iris_rel_drop``), :func:`recall_resolution` of Iris's test splits over ``seeds``
+    (``iris_per_class``, ``recall_step``, ``paper_drop_n``: the paper's Iris class-1 drop in test
+    samples) and :func:`covertype_note`. ``datasets`` maps a name to ``{seed: data}``."""
+    from ..paper import quantum_table
+
+    if "iris" not in datasets:
+        raise ValueError("chapter 7's readings compare Iris with the paper; Iris is not among the datasets")
+    out = claim_readings(moves, forget_prob, table_1, closeness, share=share, dataset="iris")
+    out["iris_rel_drop"] = out.pop("rel_drop")
+    paper_delta = quantum_table(1).set_index(["dataset", "class", "metric"]).loc[("iris", 1, "recall"), "delta"]
+    resolution = recall_resolution([datasets["iris"][s].y_test for s in seeds], paper_delta=paper_delta)
+    out.update(iris_per_class=resolution["per_class"], recall_step=resolution["recall_step"],
+               paper_drop_n=resolution["paper_drop_n"], covertype_note=covertype_note(datasets, stand_in))
+    return out
 
 
 # --------------------------------------------------------------------------- populations (section 7.11)
@@ -443,5 +591,6 @@ def idle_history(history: pd.DataFrame, eps: float) -> dict:
 __all__ = ["MEASURES", "FORGET_MEASURES", "Measure", "wide", "distance_to_gold", "judge", "judged_table",
            "interval_text", "closeness_sentence", "closeness_lead", "change_sentence", "COMPARE_WORDS",
            "floor_sentence", "helps_sentence", "claim_verdict", "claim_words", "claim_by_dataset", "claim_sentence",
-           "relation_to_published", "forget_recall_words", "population_display", "population_verdicts",
-           "side_of_gold", "spread_picks", "IdleWeights", "idle_weights", "idle_history"]
+           "direction_words", "relation_to_published", "forget_recall_words", "population_display", "population_verdicts",
+           "side_of_gold", "spread_picks", "IdleWeights", "idle_weights", "idle_history", "SHARE", "PAPER_CELLS",
+           "paper_readings", "target_readings", "claim_readings", "recall_resolution", "covertype_note", "readings"]

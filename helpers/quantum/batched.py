@@ -144,7 +144,9 @@ def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300,
 def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, target="similarity", beta=2.0,
                       lr=0.05, seed=0, replica=0, n_calibration: int | None = None, alpha: float = 1.0,
                       lam: float = 0.01, steps: int = 100, progress: bool = False) -> list[UnlearnResult]:
-    """:func:`~helpers.quantum.unlearning.unlearn_vqc` for every row of ``theta_orig`` (T, 72), in one pass.
+    """:func:`~helpers.quantum.unlearning.unlearn_vqc` for every row of ``theta_orig`` (T, 72), in one pass:
+    each model maximises the DG paper's Eq. (7) (chapter 7, equation ``ch7-dg-objective``) towards its
+    own target, Eq. (6) (``ch7-dg-target``) or the uniform one.
 
     ``target``, ``beta``, ``lr``, ``seed`` and ``replica`` are one value for all models or one
     per model; X_forget and X_anchor are shared, or one per model (T, n, 4). Model ``t``

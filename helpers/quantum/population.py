@@ -15,13 +15,13 @@ forget examples are the training samples of class ``f`` (the forget set ``F``).
 ``gold_indep``    Gold′, a second gold population (``derive_seed(p_i, "oracle", 1)``): the
                   test's noise floor, what an exact unlearning method would score
 ``original``      do nothing: an original model trained on every class from ``init_theta(p_i)``
-``similarity``    distribution-guided unlearning (Eq. 7) of original ``i``, its calibration
+``similarity``    distribution-guided unlearning (Eq. 7, ``ch7-dg-objective``) of original ``i``, its calibration
                   subset from ``derive_seed(p_i, "unlearn", 0)``
 ================  ===========================================================================
 
 **A deviation from the challenge, named.** The challenge (and chapter 4) starts every
 unlearned model from *one* original. Given its original, distribution-guided unlearning has
-a single random choice, the calibration subset ``S`` of Eq. (6), and with the uniform
+a single random choice, the calibration subset ``S`` of Eq. (6) (``ch7-dg-target``), and with the uniform
 target none at all: ``N`` runs from one original would be ``N`` near-copies of one model,
 and the test would measure only that the method is (nearly) deterministic while retraining
 is not. Here each unlearned model starts from its *own* original, so both sides vary over

@@ -3,14 +3,14 @@
 Given the original weights w_orig, a forgotten class f, its training samples F
 and retained anchor samples A:
 
-1. **Forget target** (Eq. 6). On a calibration subset S ⊆ F, the original model's
+1. **Forget target** (the paper's Eq. 6; chapter 7, equation ``ch7-dg-target``). On a calibration subset S ⊆ F, the original model's
    mean softmax output, raised to a sharpness β and renormalised with q_f = 0::
 
        q_k ∝ ( E_{x∈S} p_orig(k | x) )^β   (k ≠ f),    q_f = 0.
 
    The *uniform* variant of Appendix A is q_k = 1/(K-1) for k ≠ f.
 2. **Anchor references** (Sec. 4.1.2): p_orig(· | x) cached for every x ∈ A.
-3. **Objective** (Eq. 7), maximised by gradient ascent::
+3. **Objective** (the paper's Eq. 7; chapter 7, equation ``ch7-dg-objective``), maximised by gradient ascent::
 
        J(w) = E_F[ Σ_k q_k log p_w(k|x) ] + α E_A[ Σ_k p_orig(k|x) log p_w(k|x) ] - λ ||w - w_orig||².
 
@@ -43,7 +43,8 @@ TARGETS = ("similarity", "uniform")
 
 
 def forget_target(p_calibration: torch.Tensor, forget_class: int, beta: float = 1.0) -> torch.Tensor:
-    """Eq. (6): ``q_k ∝ (mean_S p_orig(k|x))^β`` for k ≠ f, ``q_f = 0``; (K,), sums to 1.
+    """Eq. (6) of the DG paper (chapter 7, equation ``ch7-dg-target``): ``q_k ∝ (mean_S p_orig(k|x))^β``
+    for k ≠ f, then normalised, ``q_f = 0``; (K,), sums to 1.
 
     p_calibration : (|S|, K) original-model probabilities on the calibration subset S ⊆ F.
     """
@@ -58,7 +59,8 @@ def forget_target(p_calibration: torch.Tensor, forget_class: int, beta: float = 
 
 
 def uniform_target(num_classes: int, forget_class: int) -> torch.Tensor:
-    """Appendix A's baseline target: ``1/(K-1)`` on every retained class, 0 on f."""
+    """Appendix A's baseline target: ``1/(K-1)`` on every retained class, 0 on f (in place of Eq. (6) of
+    the DG paper, chapter 7's equation ``ch7-dg-target``)."""
     check_forget_class(forget_class, num_classes)
     q = torch.full((num_classes,), 1.0 / (num_classes - 1), dtype=torch.float64)
     q[forget_class] = 0.0
@@ -85,7 +87,8 @@ def check_forget_class(forget_class, num_classes: int) -> None:
 
 
 def objective_terms(log_p_forget, q, log_p_anchor, p_ref, penalty, alpha=1.0, lam=0.01):
-    """Eq. (7) from log-probabilities: ``J = E_F[Σ_k q_k log p] + α E_A[Σ_k p_ref log p] - λ penalty``.
+    """Eq. (7) of the DG paper (chapter 7, equation ``ch7-dg-objective``) from log-probabilities:
+    ``J = E_F[Σ_k q_k log p] + α E_A[Σ_k p_ref log p] - λ penalty``.
 
     log_p_forget (..., |F|, K), q (..., K), log_p_anchor (..., |A|, K), p_ref (..., |A|, K),
     penalty (...,) = ``||w - w_orig||²``; any leading batch shape (one model, or T models at once).
@@ -97,7 +100,8 @@ def objective_terms(log_p_forget, q, log_p_anchor, p_ref, penalty, alpha=1.0, la
 
 def objective(theta, theta_orig, X_forget, q, X_anchor, p_ref, alpha=1.0, lam=0.01,
               engine="torch", gradient="autograd") -> tuple[torch.Tensor, dict]:
-    """J(w) of Eq. (7) and its three terms (forget fit, anchor fit, weight penalty).
+    """J(w) of Eq. (7) of the DG paper (chapter 7, equation ``ch7-dg-objective``) and its three terms
+    (forget fit, anchor fit, weight penalty).
 
     q : (K,) forget target; p_ref : (|A|, K) cached anchor references p_orig(·|x)."""
     log_p_forget = torch.log_softmax(logits(theta, X_forget, engine, gradient), -1)    # (|F|, K)
@@ -141,7 +145,8 @@ def unlearn_vqc(theta_orig, X_forget, X_anchor, forget_class: int, *, target: st
                 beta: float = 2.0, n_calibration: int | None = None, alpha: float = 1.0, lam: float = 0.01,
                 steps: int = 100, lr: float = 0.05, seed: int = 0, replica: int = 0, engine: str = "torch",
                 gradient: str = "autograd", progress: bool = False, watch=None) -> UnlearnResult:
-    """Distribution-guided unlearning: maximise J (Eq. 7) from ``theta_orig`` by gradient ascent (Adam).
+    """Distribution-guided unlearning: maximise J (the DG paper's Eq. 7, chapter 7's ``ch7-dg-objective``)
+    from ``theta_orig`` by gradient ascent (Adam).
 
     target : ``"similarity"`` (Eq. 6 with sharpness ``beta`` on a random calibration subset
         S ⊆ F of ``n_calibration`` samples; None = half of F) or ``"uniform"`` (Appendix A).
