@@ -80,12 +80,29 @@ def test_population_outputs_by_hand(iris, pops):
     assert out["FA"][3] == pytest.approx(100 * accuracy(theta[3], X_f, torch.full((len(X_f),), 2)))
 
 
-def test_population_table_has_the_references_and_per_example_arrays(iris, pops):
+def test_population_table_rows_are_score_row_of_each_population_against_gold(iris, pops):
+    from helpers.experiments.populations import score_row
     table = P.population_table(iris, 2, seed=1, cache=pops[1], **SMALL)
     assert list(table.index) == ["retrain_indep", "original", "similarity"]
     assert table.loc["original", "label"] == "Original (do nothing)"
     n_forget = int((iris.y_train == 2).sum())
     assert table.attrs["n_forget"] == n_forget and table.attrs["n_models"] == 4
-    assert all(len(v) == n_forget for v in table.attrs["points"].values())
-    assert ((table["F"] >= 0) & (table["F"] <= 1)).all() and ((table["ulira_accuracy"] >= 0) & (table["ulira_accuracy"] <= 100)).all()
-    assert set(table.attrs["conf"]) == set(P.POPULATIONS)
+    outputs = {name: {**P.population_outputs(theta, iris, 2), "seconds": seconds} for name, (theta, seconds) in pops[0].items()}
+    for key, name in (("retrain_indep", "gold_indep"), ("original", "original"), ("similarity", "similarity")):
+        row, arrays = score_row(outputs[name], outputs["gold"])
+        assert table.loc[key, ["F", "ulira_accuracy", "FA", "RA", "TA"]].tolist() == pytest.approx(
+            [row["F"], row["ulira_accuracy"], row["FA"], row["RA"], row["TA"]])
+        assert np.array_equal(table.attrs["points"][key], arrays["points"]) and len(arrays["points"]) == n_forget
+        assert table.loc[key, "F"] == pytest.approx(table.attrs["points"][key].mean())        # F: the mean of h(eps)
+        assert table.loc[key, "ulira_accuracy"] == pytest.approx(100 * table.attrs["ulira"][key].mean())
+    assert table.attrs["retrain"]["FA"] == pytest.approx(outputs["gold"]["FA"].mean())
+
+
+def test_population_table_of_gold_copies_scores_indistinguishable(iris, pops, monkeypatch):
+    """Every population a copy of the gold one: F = 1, score 1, U-LiRA at chance (50 %), epsilon 0."""
+    gold = pops[0]["gold"]
+    monkeypatch.setattr(P, "populations", lambda *a, **k: {name: gold for name in P.POPULATIONS})
+    table = P.population_table(iris, 2, seed=1, cache=False, **SMALL)
+    assert table["F"].tolist() == [1.0] * 3 and table["score"].tolist() == [1.0] * 3
+    assert table["ulira_accuracy"].tolist() == [50.0] * 3 and table["median_epsilon"].tolist() == [0.0] * 3
+    assert (table["RA_ratio"] == 1.0).all() and (table["TA_ratio"] == 1.0).all()
