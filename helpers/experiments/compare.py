@@ -73,7 +73,8 @@ def per_seed(computed: pd.DataFrame, method: str, metric: str = "AG") -> pd.Seri
 
 def paired_metric(a_block: pd.DataFrame, a: str, b_block: pd.DataFrame, b: str,
                   metric: str = "AG") -> PairedInterval | None:
-    """The t interval of ``metric(a) - metric(b)`` paired over the seeds both blocks share.
+    """The t interval of ``metric(a) - metric(b)`` paired over the seeds both blocks share (chapter 5's
+    equation ``ch5-paired``, :func:`helpers.stats.paired_interval`).
 
     The blocks may differ (e.g. the same seeds on two networks); ``None`` with
     fewer than two shared seeds.

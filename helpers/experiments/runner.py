@@ -246,7 +246,11 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
 
 
 def aggregate(raw: pd.DataFrame, scenario: str = "random") -> pd.DataFrame:
-    """Per-seed rows -> the paper's layout (see :func:`run_table`)."""
+    """Per-seed rows -> the paper's layout (see :func:`run_table`).
+
+    Each gap is ``|metric - Retrain's metric|`` on the same seed and forget set, AG their mean over
+    FA, RA, TA and MIA (OEU paper Sec. 5.1 and App. A.1; chapter 4's equation ``ch4-ag``), then the
+    mean over seeds (chapter 5's equation ``ch5-ag``)."""
     gold = raw[raw.method == "retrain"].set_index(["amount", "seed"])[list(METRICS)]
     raw = raw.merge(gold.add_suffix("_retrain"), left_on=["amount", "seed"], right_index=True, how="left")
     for m in METRICS:

@@ -3,7 +3,8 @@
 Every claim of the form "A is closer to Retrain than B", "this network is the
 weaker classifier" or "the order agrees with the paper's" is a paired
 comparison over seeds (:mod:`helpers.stats`: the mean of the per-seed
-differences with a 95 % Student-t interval, sample standard deviation) and is
+differences with a 95 % Student-t interval, sample standard deviation; chapter 5's
+equation ``ch5-paired``, on the AG of ``ch5-ag`` or on one metric) and is
 worded "undecided" / "cannot be told apart" when the interval spans zero. A
 *block* is one ratio (or class) of a ``run_table`` table
 (:func:`helpers.experiments.compare.block`); "closer to Retrain" means a
