@@ -6,6 +6,7 @@ import math
 import matplotlib
 import pytest
 import torch
+from torch import nn
 
 matplotlib.use("Agg")
 
@@ -19,6 +20,7 @@ from helpers.forget_objectives import (  # noqa: E402
     sampled_random_label_target,
     unlearn_with_objective,
 )
+from helpers.data import forget_split, load_dataset  # noqa: E402
 from helpers.losses import entropy, kl_to_uniform  # noqa: E402
 from helpers.plots import (  # noqa: E402
     plot_entropy_histograms,
@@ -26,6 +28,7 @@ from helpers.plots import (  # noqa: E402
     plot_output_distributions,
     plot_target_bias,
 )
+from helpers.train import predict, seed_everything, train  # noqa: E402
 from helpers.unlearn import unlearn  # noqa: E402
 from tiny import tiny_forgetting_problem  # noqa: E402
 
@@ -103,14 +106,34 @@ def test_entropy_objective_is_exactly_oeu_without_gop(small):
     assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())     # input untouched
 
 
+@pytest.fixture(scope="module")
+def trained_mlp():
+    """A small MLP trained on 300 digits (it classifies its forget set correctly), and a 10 % forget split."""
+    data = load_dataset("digits")
+    train_set = data.train.subset(range(300))
+    seed_everything(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    train(model, train_set, epochs=10, lr=0.05, batch_size=32, progress=False)
+    model.eval()
+    f_idx, r_idx = forget_split(train_set.targets, ratio=0.1, seed=0)
+    return model, train_set.subset(f_idx), train_set.subset(r_idx)
+
+
 @pytest.mark.parametrize("objective", ["random", "similar"])
-def test_label_objectives_train_towards_wrong_labels(small, objective):
-    model, forget_set, retain_set = small
-    new, targets = unlearn_with_objective(objective, model, forget_set, retain_set, seed=0, epochs=1,
-                                          batch_size=16)
+def test_label_objectives_move_the_trained_model_towards_the_wrong_labels(trained_mlp, objective):
+    model, forget_set, retain_set = trained_mlp
+    budget = dict(seed=0, epochs=8, lr=0.1, batch_size=10)
+    new, targets = unlearn_with_objective(objective, model, forget_set, retain_set, **budget)
     assert targets.shape == forget_set.targets.shape and (targets != forget_set.targets).all()
-    row = output_summary(torch.randn(len(targets), 10), forget_set.targets, targets)
-    assert set(row) == {"mean H", "mean KL(p||U)", "predicts true label %", "predicts its new label %"}
+
+    def share_on_new_labels(m):
+        return (predict(m, forget_set).argmax(-1) == targets).float().mean().item()
+
+    before, after = share_on_new_labels(model), share_on_new_labels(new)
+    control, _ = unlearn_with_objective("entropy", model, forget_set, retain_set, **budget)   # same loop, no labels
+    assert before <= 0.05                              # the trained model predicts the true labels, not these
+    assert after >= before + 0.25, (before, after)     # it now predicts the wrong labels it was trained towards
+    assert after >= share_on_new_labels(control) + 0.2
     with pytest.raises(ValueError, match="unknown objective"):
         unlearn_with_objective("gradient ascent", model, forget_set, retain_set)
 
@@ -133,6 +156,8 @@ def test_output_summary_of_uniform_and_one_hot_logits():
     assert uniform["mean H"] == pytest.approx(math.log(4), abs=1e-6) and uniform["mean KL(p||U)"] < 1e-6
     peaked = output_summary(torch.tensor([[30.0, 0, 0, 0], [0, 30.0, 0, 0]]), labels)
     assert peaked["predicts true label %"] == 100.0 and peaked["mean KL(p||U)"] == pytest.approx(math.log(4), abs=1e-4)
+    relabelled = output_summary(torch.tensor([[30.0, 0, 0, 0], [0, 30.0, 0, 0]]), labels, torch.tensor([0, 2]))
+    assert relabelled["predicts its new label %"] == 50.0 and "predicts its new label %" not in peaked
 
 
 def test_plots_draw_one_panel_per_entry():
