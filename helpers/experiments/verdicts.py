@@ -402,7 +402,7 @@ def seconds_words(a_block: pd.DataFrame, b_block: pd.DataFrame, a_name: str, b_n
     if not (a > 0 and b > 0):
         raise ValueError(f"{_label(method)} has no positive wall time in both blocks ({a}, {b})")
     return (f"{_label(method)} took {a:.1f} s on {a_name} and {b:.1f} s on {b_name}, {a / b:.1f} times as long "
-            "(mean wall time over the seeds run, one measurement each: a description, not a paired test)")
+            "(mean wall times over each table's seeds, one measurement per seed: a description, not a paired test)")
 
 
 def cost_trend_words(ratios: pd.Series, method: str = "oeu") -> str:
