@@ -91,6 +91,12 @@ def step_size(scale: torch.Tensor, g: float) -> torch.Tensor:
     matters in practice: an SGD step can push a small step size, e.g. of an
     8-bit last layer, below zero; a clamp would then freeze it at ~0, zero
     every weight of the layer and kill the network, while ``|s|`` keeps learning.
+
+    Only :class:`LSQ` calls this function. :class:`LSQPlus` (the OEU paper's
+    default, every quantizer of ``resnet18-w4a4``) calls the fused
+    :func:`~helpers.quant.fused.lsq_plus`, which takes the same ``|s| + 1e-8``;
+    chapter 1 (Sec. 1.6 and exercise ``ch1-ex-collapse``) patches the name
+    ``lsq_plus`` of this module to show the clamp's collapse.
     """
     return grad_scale(scale, g).abs() + 1e-8
 
@@ -154,6 +160,8 @@ class LSQPlus(Quantizer):
     def quantize(self, x):
         # = fake_quantize(x - beta, step_size(scale, g), bits, signed) + beta with beta = grad_scale(offset, g),
         # as one autograd node (helpers.quant.fused): this quantizer runs thousands of times per chapter.
+        # The name lsq_plus is looked up in this module at each call, so patching
+        # helpers.quant.quantizers.lsq_plus changes every LSQ+ quantizer (chapter 1's collapse exercise).
         Q_N, Q_P = self.int_range()
         return lsq_plus(x, self.scale, self.offset, self.grad_factor(x), Q_N, Q_P)
 
