@@ -34,7 +34,8 @@ OBJECTIVES = ("random", "similar", "entropy")
 def kl_divergence(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
     """``KL(p || q) = sum_k p_k log(p_k / q_k)`` over the last axis, with ``0 log 0 = 0`` (App. A.7).
 
-    Infinite where ``p_k > 0`` and ``q_k = 0``. A KL divergence of two distributions
+    Chapter 2 checks Proposition A.6, Eq. (25) of the OEU paper (equation
+    ``ch2-a6``), with it. Infinite where ``p_k > 0`` and ``q_k = 0``. A KL divergence of two distributions
     is never negative (Gibbs' inequality); the tiny negative values float rounding
     gives when ``p`` is within ~1e-7 of ``q`` are clipped to 0.
     """
@@ -43,7 +44,9 @@ def kl_divergence(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
 
 
 def expected_random_label_target(y: int, num_classes: int) -> torch.Tensor:
-    """Proposition A.5, Eq. (24): ``E[1[k = y~]]`` with ``y~`` uniform over the ``K - 1`` wrong classes.
+    """Proposition A.5, Eq. (24) of the OEU paper (chapter 2, equation ``ch2-expected-target``).
+
+    ``E[1[k = y~]]`` with ``y~`` uniform over the ``K - 1`` wrong classes.
 
     0 at the true class ``y``, ``1 / (K - 1)`` elsewhere; shape ``(K,)``.
     """
@@ -61,6 +64,9 @@ def sampled_random_label_target(y: int, num_classes: int, draws: int, seed: int 
 
 def entropy_loss_gradient(logits: torch.Tensor) -> torch.Tensor:
     """Closed-form gradient of ``-H(softmax(z))`` (one sample's Eq. 7) with respect to the logits.
+
+    Chapter 2, equation ``ch2-egu-gradient`` (derived there; the paper states
+    Eq. (7), equation ``ch2-egu``, but not its gradient).
 
     ``d(-H)/dz_k = p_k (log p_k + H)``: positive for classes more likely than
     ``exp(-H)``, negative for the others. A gradient *descent* step therefore

@@ -6,7 +6,9 @@ import torch.nn.functional as F
 
 
 def entropy(logits: torch.Tensor) -> torch.Tensor:
-    """Per-sample entropy of ``softmax(logits)`` (OEU Eqs. 5-6), shape ``(B,)``, in nats.
+    """Per-sample entropy of ``softmax(logits)``, Eqs. (5)-(6) of the OEU paper (chapter 2, equation ``ch2-entropy``).
+
+    Shape ``(B,)``, in nats.
 
     ``H(p) = -sum_k p_k log p_k``; it is 0 for a one-hot prediction and
     ``log K`` for the uniform one. Computed from ``log_softmax`` for stability.
@@ -16,9 +18,12 @@ def entropy(logits: torch.Tensor) -> torch.Tensor:
 
 
 def entropy_forget_loss(logits: torch.Tensor) -> torch.Tensor:
-    """EGU's forgetting loss, OEU Eq. (7): the *negative* mean entropy over a batch of D_f.
+    """EGU's forgetting loss, Eq. (7) of the OEU paper (chapter 2, equation ``ch2-egu``).
 
-    Minimising it maximises the entropy, pushing predictions toward uniform.
+    ``L_forget = -E_{x in D_f}[H(p_theta(x))]``: the *negative* mean entropy
+    over a batch of D_f, the batch mean standing for the expectation. Minimising
+    it maximises the entropy, pushing predictions toward uniform (Theorem 4.2).
+    Chapter 2 prints this function's source beside the equation.
     """
     return -entropy(logits).mean()
 
