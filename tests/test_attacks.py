@@ -1,4 +1,4 @@
-"""Tests for :mod:`helpers.attacks`: the step-by-step attack equals the scorecard's MIA.
+"""Tests for :mod:`helpers.attacks`: the attack on constructed confidences whose answer is known.
 
 As in ``test_metrics.py``, the ``LookupModel`` of ``tests/lookup.py`` returns logits
 chosen in advance for each sample id, so every test decides how confident the "network" is.
@@ -42,15 +42,34 @@ def test_shadow_sets_are_first_test_size_retain_samples_and_the_test_set():
     assert len(members) == 12
 
 
-@pytest.mark.parametrize("forget_range", [(0.97, 0.999), (0.2, 0.7), (0.5, 0.99)])
-def test_step_by_step_attack_reproduces_mia_efficacy_exactly(forget_range):
-    members, unseen = RNG.uniform(0.9, 0.999, 120), RNG.uniform(0.3, 0.95, 90)
-    model, (f, r, t) = world([RNG.uniform(*forget_range, 70), members, unseen])
-    shadow_in, shadow_out = shadow_sets(r, t)
-    attack = fit_svc(confidence(model, shadow_in), confidence(model, shadow_out))
-    mine = svc_efficacy(attack, confidence(model, f))
-    assert mine == mia_efficacy(model, f, r, t) == evaluate(model, f, r, t)["MIA"]
-    assert attack_report(model, f, r, t).efficacy == mine
+def test_efficacy_is_the_share_of_forget_samples_on_the_non_member_side():
+    """Two confidence levels, members at 0.99 and non-members at 0.5: the attack must learn that rule,
+    and the efficacy is then exactly the share of forget samples at 0.5 (equation ch4-mia)."""
+    forget = np.array([0.99] * 3 + [0.5] * 7)
+    model, (f, r, t) = world([forget, np.full(50, 0.99), np.full(50, 0.5)])
+    members, non_members = shadow_sets(r, t)
+    attack = fit_svc(confidence(model, members), confidence(model, non_members))
+    assert list(attack.predict(np.array([[0.99], [0.5]]))) == [1, 0]
+    assert svc_efficacy(attack, confidence(model, f)) == pytest.approx(70.0)
+    assert mia_efficacy(model, f, r, t) == pytest.approx(70.0) == evaluate(model, f, r, t)["MIA"]
+    assert attack_report(model, f, r, t).efficacy == pytest.approx(70.0)
+
+
+def test_attack_separates_members_only_when_they_differ():
+    """Where members are more confident than non-members the attack tells them apart (AUC near 1, a forget set
+    of members called members); where all three groups share one distribution it is at chance."""
+    rng = np.random.default_rng(1)
+    members, unseen = rng.uniform(0.95, 0.999, 300), rng.uniform(0.3, 0.9, 300)
+    differ = attack_report(*_flat(world([rng.uniform(0.95, 0.999, 200), members, unseen])))
+    assert differ.rocs["svc: retain vs test"].auc > 0.99 and differ.rocs["svc: forget vs test"].auc > 0.99
+    assert differ.efficacy < 2.0
+    p = rng.uniform(0.3, 0.999, 900)
+    same = attack_report(*_flat(world([p[:300], p[300:600], p[600:]])))
+    for name in ("svc: retain vs test", "svc: forget vs test", "loss: forget vs test"):
+        assert abs(same.rocs[name].auc - 0.5) < 0.1, name
+    # with nothing to learn, the forget set is called non-member as often as the test set is
+    test_rate = svc_efficacy(same.attack, same.conf["test"])
+    assert abs(same.efficacy - test_rate) < 10.0
 
 
 def test_svc_score_is_positive_for_members():

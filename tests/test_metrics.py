@@ -35,7 +35,17 @@ def test_evaluate_exact_accuracies():
     assert row["TA"] == pytest.approx(50.0)          # 4 of 8
     for name, ds in (("FA", forget), ("RA", retain), ("TA", test)):
         assert row[name] == accuracy(model, ds)      # the very same numbers as helpers.train.accuracy
-    assert 0.0 <= row["MIA"] <= 100.0 and all(isinstance(v, float) for v in row.values())
+    assert all(isinstance(v, float) for v in row.values())
+
+
+def test_evaluate_mia_is_the_known_share_on_a_two_level_world():
+    # members (retain) at confidence 0.99, non-members (test) at 0.5: the attack's rule is "0.99 = member",
+    # so the efficacy is the share of the forget set at 0.5: 4 of 16 = 25 % (equation ch4-mia)
+    model, (f, r, t) = world([np.array([0.99] * 12 + [0.5] * 4), np.full(40, 0.99), np.full(40, 0.5)])
+    row = evaluate(model, f, r, t)
+    assert row["MIA"] == pytest.approx(25.0) == mia_efficacy(model, f, r, t)
+    # the true class 0 wins at 0.99; at exactly 0.5 the two logits tie, and a tie counts as wrong
+    assert (row["FA"], row["RA"], row["TA"]) == pytest.approx((75.0, 100.0, 0.0))
 
 
 def test_evaluate_ignores_augmentation_and_restores_mode():

@@ -251,3 +251,24 @@ def test_fused_lsq_plus_equals_its_composition(bits, signed):
         for a, b in zip(torch.autograd.grad((fused * w).sum(), (x, scale, offset)),
                         torch.autograd.grad((reference * w).sum(), (x, scale, offset))):
             assert torch.allclose(a, b, atol=1e-9)
+
+
+def test_a_step_below_zero_keeps_learning_with_abs_and_freezes_with_a_clamp():
+    """Chapter 1, Sec. 1.6: |s| (step_size and the fused lsq_plus) computes the same grid for -s as for s and
+    passes a gradient to s; clamping at 1e-8 instead collapses the grid and zeroes the step's gradient."""
+    from helpers.quant.fused import lsq_plus
+    from helpers.quant.quantizers import step_size
+
+    x = torch.linspace(-1.0, 2.0, 31)
+    for sign in (1.0, -1.0):
+        s = torch.tensor(sign * 0.25, requires_grad=True)
+        y = lsq_plus(x, s, torch.tensor(-1.0), 1.0, 0, 15)
+        assert torch.allclose(y, torch.round((x + 1) / 0.25).clamp(0, 15) * 0.25 - 1, atol=1e-6)
+        (y * x).sum().backward()
+        assert s.grad != 0
+        assert step_size(s, 1.0).item() == pytest.approx(0.25)
+    s = torch.tensor(-0.25, requires_grad=True)
+    y = lsq_plus(x, s.clamp(min=1e-8), torch.tensor(-1.0), 1.0, 0, 15)
+    assert y.unique().numel() <= 2                       # every input lands on -1 or -1 + 15 * 2e-8
+    (y * x).sum().backward()
+    assert s.grad == 0
