@@ -1,7 +1,10 @@
 """Chapter 2's readings (helpers.chapters.ch02): every wording branch on constructed inputs."""
 from __future__ import annotations
 
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -331,3 +334,18 @@ def test_fa_note_with_and_without_the_surprise():
     assert table_readings(none, logits, labels, NORMS, 5.0)["fa_note"] == (
         "In the FA column, under OEU 1 of the original's 2 forget mistakes became right and 0 new ones appeared; "
         "under EGU 2 and 1.")
+
+
+def test_readings_with_math_are_pasted_as_myst():
+    logits, labels = _table_logits()
+    readings = {**table_readings(_table(), logits, labels, NORMS, 5.0), **retrain_readings(95.0, 96.0, 130),
+                **table_readings(_table(**{RANDOM: dict(new=100.0), SIMILAR: dict(new=100.0)}), logits, labels,
+                                 NORMS, 5.0)}
+    with_math = {k for k, v in readings.items() if isinstance(v, str) and "$" in v}
+    assert with_math and with_math <= ch02.MYST_READINGS
+    notebook = Path(__file__).parents[1] / "notebooks" / "02_entropy_unlearning.ipynb"
+    prose = "".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"]
+                    if c["cell_type"] == "markdown")
+    pasted = re.findall(r"\{glue:md\}`([^`]+)`", prose)
+    for key in ch02.MYST_READINGS:
+        assert f"{key}:myst" in pasted and key not in pasted, key

@@ -30,6 +30,10 @@ PEAKED = 0.5            # a prediction whose top probability exceeds this is sti
 ONE_HOT_TOLERANCE = 0.1   # nats: a free-logit path within this of H = 0 and KL = log K sits at Theorem 4.1's optimum
 UNIFORM_TOLERANCE = 1e-3  # nats: a path whose KL to uniform is below this sits at Theorem 4.2's optimum
 DAMAGE_POINTS = 1.0     # test accuracy lost, in points, beyond which a method "damages" the model
+# Readings that may hold $math$: the chapter pastes them with {glue:md}`name:myst`, since the default
+# (CommonMark) format of {glue:md} would print the dollars.
+MYST_READINGS = frozenset({"retrain_summary", "label_lead", "rl_reading", "egu_far", "retrain_confidence",
+                           "summary_run"})
 
 
 def glue_all(readings: dict) -> dict:
@@ -441,6 +445,6 @@ def table_readings(table, logits: dict, forget_targets: torch.Tensor, gradient_n
     return out
 
 
-__all__ = ["SHORT_NAMES", "OBJECTIVE_NAMES", "glue_all", "update_steps", "retrain_readings",
+__all__ = ["MYST_READINGS", "SHORT_NAMES", "OBJECTIVE_NAMES", "glue_all", "update_steps", "retrain_readings",
            "positive_gradient_words", "logit_path_readings", "target_bias_readings", "sample_readings",
            "entropy_rise_by_confidence", "table_readings"]
