@@ -71,6 +71,8 @@ def plot_entropy_histograms(entropies: dict, num_classes: int, bins: int = 20):
 def plot_logit_paths(paths: dict, num_classes: int):
     """Entropy and KL to uniform along gradient descent on free logits (Theorems 4.1-4.2).
 
+    The EGU path descends Eq. (7) (chapter 2's ``ch2-egu``), whose gradient is ``ch2-egu-gradient``.
+
     The step axis is symmetric-log from step 0 (the starting logits) to the last step.
     """
     fig, (ax_h, ax_kl) = plt.subplots(1, 2, figsize=(10, 3.4), sharex=True)
@@ -92,7 +94,8 @@ def plot_logit_paths(paths: dict, num_classes: int):
 
 def plot_target_bias(expected: np.ndarray, sampled: np.ndarray, similar_share: np.ndarray, true_class: int,
                      random_share: np.ndarray | None = None):
-    """Left: Prop. A.5's expected Random-Labels target, exact and sampled, against uniform.
+    """Left: Prop. A.5's expected Random-Labels target (Eq. 24, chapter 2's ``ch2-expected-target``),
+    exact and sampled, against uniform.
     Right: how often each class is chosen as a Similar Label over D_f (a uniform choice would be flat),
     next to the same shares for the Random Labels actually drawn (``random_share``, optional)."""
     K = len(expected)
