@@ -496,7 +496,8 @@ def readings(scores, conf, attack, reports, aucs, attacks, card, published, n_fo
     out.update(auc_retain_min=aucs["svc: retain vs test"].min(), auc_max_dev=float((aucs - 0.5).abs().max().max()),
                oeu_auc=oeu_auc_words(forget_auc["OEU"], forget_auc["Retrain"], forget_auc["Original"]),
                same_ranking=same_ranking_words(diff), svc_loss_diff=diff,
-               retrain_auc_words=chance_auc_words(forget_auc["Retrain"], n_forget, n_test))
+               retrain_auc_words=chance_auc_words(forget_auc["Retrain"], n_forget, n_test),
+               auc_two_se=2 * auc_standard_error(0.5, n_forget, n_test))
     out["signal_words"] = signal_words(out["auc_max_dev"])
     for name in aucs.index:
         out[f"auc_forget_{name.lower()}"] = forget_auc[name]
