@@ -174,6 +174,15 @@ def test_threshold_words_reads_the_attack_along_the_axis():
         "The attack is not one threshold: its boundary cuts the confidence axis 2 times, into 3 bands of alternating verdicts")
 
 
+def test_band_words_branches():
+    assert ch04.band_words(_Threshold(lambda c: c >= 0.9)) == (
+        "The attack's \"member\" band starts at a confidence of 0.90 for this model, so it calls \"non-member\" only "
+        "the images the model is less sure about, among them every image it gets wrong (their confidence is at most 0.5)")
+    assert ch04.band_words(_Threshold(lambda c: c >= 0.4)).endswith("less sure about")
+    assert ch04.band_words(_Threshold(lambda c: c < 0)) == "For this model the attack calls no confidence a member at all"
+    assert ch04.band_words(_Threshold(lambda c: (c < 0.2) | (c > 0.9))).endswith("(2 separate stretches of the confidence axis)")
+
+
 def test_retrain_mia_and_mia_versus_wrong_words():
     assert ch04.retrain_mia_words(12.5).startswith("Even the gold standard is far from 100%: under a model that never "
                                                   "saw them, the attack calls 87.5% of the forget images")

@@ -340,6 +340,24 @@ def threshold_words(attack, resolution: int = 10001) -> str:
             f"into {switches.size + 1} bands of alternating verdicts")
 
 
+def band_words(attack, resolution: int = 10001) -> str:
+    """Where a one-feature attack's "member" verdicts lie on ``[0, 1]``, and what that means for the images it
+    calls non-members. A misclassified image has ``c(x, y) <= 0.5``, so a band starting above 0.5 excludes it."""
+    grid = np.linspace(0, 1, resolution, dtype=np.float32).reshape(-1, 1)
+    member = np.asarray(attack.predict(grid)) == 1
+    if not member.any():
+        return "For this model the attack calls no confidence a member at all"
+    start = int(np.argmax(member))
+    if member[start:].all():
+        t = float(grid[start, 0])
+        tail = ", among them every image it gets wrong (their confidence is at most 0.5)" if t > 0.5 else ""
+        return (f"The attack's \"member\" band starts at a confidence of {t:.2f} for this model, so it calls "
+                f"\"non-member\" only the images the model is less sure about{tail}")
+    pieces = int(member[0]) + int(np.sum(member[1:] & ~member[:-1]))
+    return (f"For this model the attack's \"member\" verdicts are not one band above a threshold ({pieces} "
+            "separate stretches of the confidence axis)")
+
+
 def retrain_mia_words(mia_retrain: float) -> str:
     """What the retrained model's MIA-efficacy says: far from 100 % or not."""
     _check_percent(MIA=mia_retrain)
@@ -487,6 +505,7 @@ def readings(scores, conf, attack, reports, aucs, attacks, card, published, n_fo
     grid = np.linspace(0, 1, 10001, dtype=np.float32).reshape(-1, 1)
     members = grid[reports["Original"].attack.predict(grid) == 1]
     out["band_original"] = float(members.min()) if members.size else float("nan")
+    out["band_words"] = band_words(reports["Original"].attack)
     out["mia_vs_wrong"] = mia_versus_wrong_words({n: mia[n] for n in MODELS}, {n: 100 - fa[n] for n in MODELS})
     out["oeu_histogram"] = oeu_histogram_words(counts["OEU"], counts["Retrain"], n_forget)
     # Sec. 4.5: ROC curves
@@ -570,7 +589,7 @@ def population_readings(pop_table, pops, n_models: int, hidden: int) -> dict:
 __all__ = ["ag_verdict", "gap_changes", "central_interval", "share_inside", "standardised_distance",
            "example_picks", "single_model_words", "floor_words", "original_words", "chance_words",
            "comparison", "verdict_table", "verdict_summary", "population_display",
-           "forget_versus_test_words", "fa_difference_words", "tail_words", "threshold_words",
+           "forget_versus_test_words", "fa_difference_words", "tail_words", "threshold_words", "band_words",
            "retrain_mia_words", "mia_versus_wrong_words", "oeu_histogram_words", "auc_standard_error",
            "chance_auc_words", "oeu_auc_words", "same_ranking_words", "signal_words", "train_test_gap_words",
            "gaming_words", "readings", "population_readings"]
