@@ -173,9 +173,10 @@ def training_readings(runs: dict, learning_rates, X_test, y_test) -> dict:
 
 
 # --------------------------------------------------------------------------- against a classical baseline (6.6)
-def accuracy_table(sets: dict, models: dict) -> pd.DataFrame:
+def accuracy_table(sets: dict, models: dict, repeats: int = 3) -> pd.DataFrame:
     """Per dataset: the VQC's and a logistic regression's test accuracy in % (on the same four angles),
-    the test size, and the seconds each took to fit. ``attrs["correct"]`` keeps, per dataset, the
+    the test size, and the seconds each took to fit (the VQC's training run; the regression's best
+    of ``repeats`` fits). ``attrs["correct"]`` keeps, per dataset, the
     per-sample correctness ``{"vqc": (n,), "logistic": (n,)}`` for :func:`baseline_words`."""
     from sklearn.linear_model import LogisticRegression
 
@@ -183,9 +184,11 @@ def accuracy_table(sets: dict, models: dict) -> pd.DataFrame:
 
     rows, correct = {}, {}
     for name, d in sets.items():
-        start = time.perf_counter()
-        baseline = LogisticRegression(max_iter=1000).fit(d.X_train.numpy(), d.y_train.numpy())
-        fit_seconds = time.perf_counter() - start
+        fit_seconds = math.inf
+        for _ in range(repeats):                      # best of ``repeats``: a loaded machine adds noise
+            start = time.perf_counter()
+            baseline = LogisticRegression(max_iter=1000).fit(d.X_train.numpy(), d.y_train.numpy())
+            fit_seconds = min(fit_seconds, time.perf_counter() - start)
         y = d.y_test.numpy()
         vqc = probabilities(models[name].theta, d.X_test).argmax(-1).numpy() == y
         logistic = baseline.predict(d.X_test.numpy()) == y
