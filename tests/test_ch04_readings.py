@@ -234,6 +234,8 @@ def test_train_test_gap_words():
     assert "the gap between training and test data is wider (10.00 points" in words
     assert "is narrower (1.00 points" in ch04.train_test_gap_words(99.0, 90.0, 100.0, 99.0)
     assert "1.0 points below its test accuracy" in ch04.train_test_gap_words(95.0, 96.0, 100.0, 99.0)
+    # the gap of the printed values: 99.7 - 96.9 = 2.8, not round(2.71) = 2.7
+    assert "99.7%, 2.8 points above" in ch04.train_test_gap_words(99.65, 96.94, 100.0, 92.64)
 
 
 def _card(mia_top="GA, 100x lr", ag_top="Random weights"):
@@ -288,6 +290,8 @@ def test_readings_of_sections_4_2_to_4_8_on_a_constructed_run():
     assert values["ag_floor"] == card.loc["Retrain′", "AG"] and values["one_image_ag"] == pytest.approx(0.125)
     assert values["oeu_worst"].startswith("FA (") or values["oeu_worst"].startswith("MIA (")
     assert values["top_ag"] == "*Random weights*" and values["mia_broken"] == 99.0
+    assert values["top_mia"] == "*GA, 100x lr*" and values["top_mia_value"] == 99.0
+    assert values["top_mia_ag"] == card.loc["GA, 100x lr", "AG"]
     assert values["tail_words"] == "the test set has the longest tail of unsure predictions"
     assert set(ch04.as_glue(values)) == set(values)
     assert type(ch04.as_glue({"a": "x"})["a"]).__name__ == "Markdown"

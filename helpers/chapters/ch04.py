@@ -363,8 +363,8 @@ def retrain_mia_words(mia_retrain: float) -> str:
     _check_percent(MIA=mia_retrain)
     if mia_retrain < 50:
         return (f"Even the gold standard is far from 100%: under a model that never saw them, the attack "
-                f"calls {100 - mia_retrain:.1f}% of the forget images \"members\". A retrained network is "
-                "confident on most *unseen* digits too, and the attack calls those \"members\"")
+                f"calls {100 - mia_retrain:.1f}% of the forget images \"members\". To the attack, most unseen "
+                "images look like training images under the retrained model")
     return (f"The gold standard calls most of the forget images non-members ({mia_retrain:.1f}%): the attack "
             "tells unseen digits from training digits under the retrained model")
 
@@ -451,7 +451,7 @@ def signal_words(max_deviation: float) -> str:
 def train_test_gap_words(ra: float, ta: float, published_ra: float, published_ta: float) -> str:
     """The original model's retain-minus-test accuracy against the published CIFAR-10 Retrain's, in words."""
     _check_percent(RA=ra, TA=ta, published_RA=published_ra, published_TA=published_ta)
-    ours, theirs = ra - ta, published_ra - published_ta
+    ours, theirs = round(ra, 1) - round(ta, 1), published_ra - published_ta     # the difference of the printed values
     side = "above" if ours >= 0 else "below"
     where = "wider" if theirs > ours else "narrower" if theirs < ours else "the same"
     return (f"its retain accuracy is {ra:.1f}%, {abs(ours):.1f} points {side} its test accuracy, a rough measure "
@@ -541,7 +541,9 @@ def readings(scores, conf, attack, reports, aucs, attacks, card, published, n_fo
                oeu_gap_changes="Metric by metric (original model → OEU), OEU "
                                + gap_changes(card.loc["Original"], card.loc["OEU"], METRICS))
     # Sec. 4.8: gaming one metric
-    out.update(top_mia=f"*{card['MIA'].idxmax()}*", top_ag=f"*{card['AG'].idxmax()}*", gaming=gaming_words(card))
+    top = card["MIA"].idxmax()
+    out.update(top_mia=f"*{top}*", top_ag=f"*{card['AG'].idxmax()}*", gaming=gaming_words(card),
+               top_mia_value=card.loc[top, "MIA"], top_mia_ag=card.loc[top, "AG"])
     for key, name in (("broken", "GA, 100x lr"), ("random", "Random weights"), ("ga", "GA (tuned)")):
         out[f"mia_{key}"], out[f"ag_{key}"], out[f"ta_{key}"] = (card.loc[name, c] for c in ("MIA", "AG", "TA"))
     return out
