@@ -34,7 +34,7 @@ def test_the_composed_pieces_are_vqc_circuit():
     assert check["max |U_composed - U_vqc| at random values"] < 1e-12
     words = ch06.circuit_words(check)
     assert words.startswith(f"the two circuits hold the same {check['gates (composed)']} instructions in the same order")
-    assert words.endswith("the composition on this page is `vqc_circuit()`")
+    assert words.endswith("the composition on this page is vqc_circuit()")
 
 
 def test_circuit_words_same_operator_written_differently_and_different_circuits():
@@ -231,4 +231,4 @@ def test_readings_gather_every_glued_value():
                       data, table)
     assert r["p_min"] == pytest.approx(0.0634, abs=1e-4) and r["p_max"] == pytest.approx(0.787, abs=1e-3)
     assert r["n_val"] == 7 and r["best_lr"] == "lr=0.1" and r["lr_edge"].startswith("It is the smallest rate")
-    assert r["circuit_words"].endswith("`vqc_circuit()`") and "baseline_short" in r and "iris_separation" in r
+    assert r["circuit_words"].endswith("vqc_circuit()") and "baseline_short" in r and "iris_separation" in r

@@ -60,7 +60,7 @@ def circuit_words(check: pd.Series) -> str:
     if same_list and difference < ROUNDING:
         return (f"the two circuits hold the same {check['gates (composed)']} instructions in the same order, "
                 f"and their unitaries at random parameter values differ by at most {difference:.1e}: "
-                "the composition on this page is `vqc_circuit()`")
+                "the composition on this page is vqc_circuit()")
     if difference < ROUNDING:
         return (f"the gate lists differ ({check['gates (composed)']} against {check['gates (vqc_circuit)']} "
                 f"instructions), but the unitaries agree to {difference:.0e}: the same operator, written differently")
