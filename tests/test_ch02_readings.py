@@ -52,6 +52,16 @@ def test_retrain_readings(fa, ta, n, close, most):
         retrain_readings(120.0, 90.0, n)
 
 
+def test_retrain_gap_against_the_noise_floor_and_differences_as_shown():
+    assert ch02.points(96.94, 91.66) == 5.2                     # 96.9 - 91.7 as printed, not 5.28
+    within = retrain_readings(93.8, 97.24, 144, floor=10.4)["retrain_fa_ta"]
+    assert within.startswith("3.4 points below its TA (97.2%), more than twice the sampling error of 144 images")
+    assert within.endswith("but no more than the 10.4 points between the FAs of two independently seeded Retrains "
+                           "(below)")
+    assert "but more than the 1.0 points" in retrain_readings(93.8, 97.24, 144, floor=1.0)["retrain_fa_ta"]
+    assert "Retrains" not in retrain_readings(95.0, 95.5, 144, floor=1.0)["retrain_fa_ta"]     # close: no floor needed
+
+
 def test_positive_gradient_words_for_each_case():
     confident = torch.tensor([5.0, 0.0, 0.0, 0.0])
     assert positive_gradient_words(entropy_loss_gradient(confident), confident) == "one class, 0, the predicted one"
@@ -300,6 +310,8 @@ def test_table_readings_gradient_and_entropy_branches():
     similar = {"retain": 1.0, "random": 1.0, "similar": 1.2, "entropy": 0.9}
     assert table_readings(_table(), logits, labels, similar, 5.0)["gnorm_lead"].startswith("The three forgetting "
                                                                                             "gradients are of similar")
+    near_twelve = {"retain": 0.2, "random": 6.2, "similar": 7.7, "entropy": 0.53}       # ratio 11.7: "at least 11"
+    assert "pulls at least 11 times harder" in table_readings(_table(), logits, labels, near_twelve, 5.0)["gnorm_lead"]
     stronger = {"retain": 1.0, "random": 0.1, "similar": 0.2, "entropy": 0.9}
     assert table_readings(_table(), logits, labels, stronger, 5.0)["gnorm_lead"].startswith("Here Eq. (7) pulls harder")
     flat = _table(**{EGU: dict(H=0.11, TA=97.0), OEU: dict(H=0.09, TA=96.5)})
