@@ -297,7 +297,7 @@ def test_seconds_words_state_the_ratio_as_a_description():
     a, b = one(FLOOR), one(FLOOR)
     a.loc["retrain", "seconds"], b.loc["retrain", "seconds"] = 5.0, 2.0
     assert seconds_words(a, b, "net A", "net B") == (
-        "Retrain took 5.0 s on net A and 2.0 s on net B, 2.5 times as long (mean wall times over each table's "
+        "Retrain took 5.0 s on net A and 2.0 s on net B, a ratio of 2.50 (mean wall times over each table's "
         "seeds, one measurement per seed: a description, not a paired test)")
     b.loc["retrain", "seconds"] = 0.0
     with pytest.raises(ValueError, match="no positive wall time"):

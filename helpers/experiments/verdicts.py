@@ -401,7 +401,7 @@ def seconds_words(a_block: pd.DataFrame, b_block: pd.DataFrame, a_name: str, b_n
     a, b = float(a_block.loc[method, "seconds"]), float(b_block.loc[method, "seconds"])
     if not (a > 0 and b > 0):
         raise ValueError(f"{_label(method)} has no positive wall time in both blocks ({a}, {b})")
-    return (f"{_label(method)} took {a:.1f} s on {a_name} and {b:.1f} s on {b_name}, {a / b:.1f} times as long "
+    return (f"{_label(method)} took {a:.1f} s on {a_name} and {b:.1f} s on {b_name}, a ratio of {a / b:.2f} "
             "(mean wall times over each table's seeds, one measurement per seed: a description, not a paired test)")
 
 
