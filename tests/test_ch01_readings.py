@@ -66,7 +66,8 @@ def test_collapse_words_both_branches():
     collapsed = {"test acc %": 9.7, "distinct inputs": 1, "step gradient": 0.0}
     assert ch01.collapse_words(kept, collapsed, 10.0).startswith(
         "With the clamp the network falls to 9.7% test accuracy (chance: 10%): the classifier's inputs take 1 "
-        "distinct values, against 200 with $|s|$, and the step's gradient is exactly 0")
+        "distinct value, against 200 with $|s|$, and the step's gradient is exactly 0")
+    assert "take 2 distinct values" in ch01.collapse_words(kept, {**collapsed, "distinct inputs": 2}, 10.0)
     survived = {"test acc %": 80.0, "distinct inputs": 50, "step gradient": 0.0}
     assert ch01.collapse_words(kept, survived, 10.0).startswith("The clamp does not collapse this network: 80.0%")
     with pytest.raises(ValueError, match="chance"):
@@ -104,9 +105,10 @@ def test_lowest_level_words():
 
 def test_cost_words_branches():
     table = pd.DataFrame({"seconds": [10.0, 12.0, 11.0, 30.0]}, index=["LSQ", "LSQ+", "PACT", "DSQ"])
-    assert ch01.cost_words(table).startswith("On this run the slowest to train is DSQ (30 s, 3.0 times LSQ's 10 s). DSQ")
+    assert ch01.cost_words(table).startswith("On this run the slowest to train is DSQ (30.0 s, 3.0 times LSQ's 10.0 s). DSQ")
     table.loc["PACT", "seconds"] = 40.0
-    assert "DSQ, which computes" in ch01.cost_words(table) and "is not the slowest here" in ch01.cost_words(table)
+    assert ch01.cost_words(table).endswith("DSQ, which computes its $\\tanh$ surrogate for every value in every "
+                                           "forward pass, is not the slowest here")
 
 
 def test_every_glue_reference_of_chapter_1_is_computed(trained):

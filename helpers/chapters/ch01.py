@@ -72,8 +72,9 @@ def collapse_words(kept: dict, clamped: dict, chance: float) -> str:
     if not 0 < chance < 100:
         raise ValueError(f"chance is a percentage in (0, 100), got {chance}")
     if clamped["test acc %"] <= chance + 5 and clamped["step gradient"] == 0:
+        n = clamped["distinct inputs"]
         return (f"With the clamp the network falls to {clamped['test acc %']:.1f}% test accuracy (chance: "
-                f"{chance:.0f}%): the classifier's inputs take {clamped['distinct inputs']} distinct values, "
+                f"{chance:.0f}%): the classifier's inputs take {n} distinct value{'' if n == 1 else 's'}, "
                 f"against {kept['distinct inputs']} with $|s|$, and the step's gradient is exactly 0, so it can "
                 f"never recover. With $|s|$ nothing changes: {kept['test acc %']:.1f}%, and a gradient of "
                 f"{kept['step gradient']:.2g} keeps the step learning")
@@ -142,13 +143,13 @@ def cost_words(comparison) -> str:
     seconds = comparison["seconds"]
     slowest, fastest = seconds.idxmax(), seconds.idxmin()
     ratio = seconds[slowest] / seconds[fastest]
-    head = (f"On this run the slowest to train is {slowest} ({seconds[slowest]:.0f} s, {ratio:.1f} times "
-            f"{fastest}'s {seconds[fastest]:.0f} s)")
+    head = (f"On this run the slowest to train is {slowest} ({seconds[slowest]:.1f} s, {ratio:.1f} times "
+            f"{fastest}'s {seconds[fastest]:.1f} s)")
     if slowest == "DSQ":
         return (head + ". DSQ outputs the hard grid, but computes its $\\tanh$ surrogate for every value in every "
                 "forward pass, so that the backward pass can differentiate it")
     return (head + "; DSQ, which computes its $\\tanh$ surrogate for every value in every forward pass, is not the "
-            "slowest here, so other costs (one timing, a shared machine) dominate")
+            "slowest here")
 
 
 def readings(results, histories, comparison, quantizers, calibration, mobilenet_layer, collapse: dict,
