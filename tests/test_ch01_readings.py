@@ -134,6 +134,12 @@ def test_every_glue_reference_of_chapter_1_is_computed(trained):
     assert values["q_best"] == "LSQ+" and values["q_worst"] == "DSQ" and values["gap_mb"] == 7.0
     assert values["one_test_image"] == pytest.approx(100 / 360)
     assert referenced - set(values) - glued_in_code == set()
+    # a sentence with $math$ renders only when its glue:md role asks for MyST (commonmark is the default)
+    values["collapse_words"] = ch01.collapse_words(probe, probe, 10.0)       # both branches carry $|s|$
+    with_math = {k for k, v in values.items() if isinstance(v, str) and "$" in v}
+    assert {"collapse_words", "lsq_grid", "mb_lowest_level", "q_cost"} <= with_math
+    md_roles = re.findall(r"\{glue:md\}`([^`]+)`", text)
+    assert all(r.endswith(":myst") for r in md_roles if r.split(":")[0] in with_math)
     hidden = [c for c in cells if "remove-cell" in c.get("metadata", {}).get("tags", [])]
     assert sum(len("".join(c["source"]).splitlines()) for c in hidden) <= 3
     assert np.all([isinstance(v, (str, int, float, np.floating)) for v in values.values()])
