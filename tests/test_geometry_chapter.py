@@ -202,3 +202,20 @@ def test_one_projection_palette_across_the_chapter():
     assert same_color(by_label["layer-wise GOP: measured"], PROJECTION_COLORS["layer-wise"])
     assert same_color(by_label["global GOP: measured"], PROJECTION_COLORS["global"])
     plt.close(fig)
+
+
+def test_alpha_runs_draw_one_line_per_seed_and_the_mean():
+    import pandas as pd
+    from helpers.plots.geometry import plot_alpha_runs
+    rows = [{"alpha": a, "seed": s, "retain loss change": 0.01 * s + 0.005 * a, "forget entropy": 0.1 - 0.02 * a * s}
+            for s in (1, 2, 3) for a in (1.0, 0.0)]
+    fig = plot_alpha_runs(pd.DataFrame(rows))
+    for ax, col in zip(fig.axes, ("retain loss change", "forget entropy")):
+        lines = ax.get_lines()
+        assert len(lines) == 4                                          # three seeds (paired) and the mean
+        assert list(lines[0].get_xdata()) == [0.0, 1.0]                 # each seed's runs in alpha order
+        mean = lines[-1]
+        assert mean.get_label() == "mean over seeds"
+        expected = pd.DataFrame(rows).groupby("alpha")[col].mean()
+        assert np.allclose(mean.get_ydata(), expected.to_numpy())
+    plt.close(fig)

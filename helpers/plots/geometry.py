@@ -191,13 +191,18 @@ def plot_cosine_history(histories: dict):
 
 
 def plot_alpha_runs(runs: pd.DataFrame):
-    """Retain-loss change and forget entropy after OEU runs at several alphas (mean and spread over seeds)."""
+    """Retain-loss change and forget entropy after OEU runs at several alphas: one thin line per seed
+    (the runs a paired comparison pairs: same model, same batch order), the mean over seeds on top."""
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
     for ax, col, title in [(axes[0], "retain loss change", r"$\Delta L_r$ after unlearning"),
                            (axes[1], "forget entropy", "mean forget entropy (nats, Eq. 6)")]:
-        stats = runs.groupby("alpha")[col].agg(["mean", "min", "max"])
-        ax.plot(stats.index, stats["mean"], "o-")
-        ax.fill_between(stats.index, stats["min"], stats["max"], alpha=0.2)
+        for seed, run in runs.sort_values("alpha").groupby("seed"):
+            ax.plot(run["alpha"], run[col], "-", color="0.6", lw=1, marker=".", label=None)
+            ax.annotate(f"seed {seed}", (run["alpha"].iloc[-1], run[col].iloc[-1]), fontsize=7, color="0.4",
+                        xytext=(4, 0), textcoords="offset points", va="center")
+        mean = runs.groupby("alpha")[col].mean()
+        ax.plot(mean.index, mean, "o-", color=COLORS["proj"], lw=2, label="mean over seeds")
         ax.set(title=title, xlabel=r"$\alpha$")
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
