@@ -363,8 +363,8 @@ def retrain_mia_words(mia_retrain: float) -> str:
     _check_percent(MIA=mia_retrain)
     if mia_retrain < 50:
         return (f"Even the gold standard is far from 100%: under a model that never saw them, the attack "
-                f"calls {100 - mia_retrain:.1f}% of the forget images \"members\". To the attack, most unseen "
-                "images look like training images under the retrained model")
+                f"calls {100 - mia_retrain:.1f}% of the forget images \"members\". To the attack, most of the "
+                "images the retrained model never saw look like its training images")
     return (f"The gold standard calls most of the forget images non-members ({mia_retrain:.1f}%): the attack "
             "tells unseen digits from training digits under the retrained model")
 
