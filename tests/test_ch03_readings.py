@@ -410,3 +410,41 @@ def test_alpha_readings_one_seed_and_errors():
     assert r["alpha_retain_words"].startswith("On this one run the retain-loss change is smaller")
     with pytest.raises(ValueError, match="two values of alpha"):
         ch03.alpha_readings(_runs([0.1], [0.1], seeds=(1,)).query("alpha == 0"), {"forget entropy": 0.2}, 10)
+
+
+# ------------------------------------------------------------------------------------------------ the page
+def _every_reading():
+    """Every readings dict of the chapter, on constructed inputs (as the notebook calls them)."""
+    names, g_f, g_r = _gradients(True)
+    histories = {"layer-wise": _history(1e-7), "global": _history(0.3)}
+    fa = {"retrain": [90.0, 91.0, 89.0], "retrain_indep": [90.5, 90.0, 89.5], "original": [100.0, 100.0, 100.0],
+          "oeu": [91.0, 92.0, 89.5], "oeu_global_gop": [80.0, 82.0, 78.0]}
+    published = pd.DataFrame({"FA": [70.0, 80.0, 60.0], "AG": [float("nan"), 2.0, 5.0]},
+                             index=["retrain", "oeu", "oeu_global_gop"])
+    return {**ch03.toy_readings(), **ch03.gradient_readings(projection_checks(names, g_f, g_r), g_f, g_r),
+            **ch03.step_readings(_response(5e-3, -4e-3, 1e-5), _response(1e-4, 1e-7, 1e-4), 1e-4),
+            **ch03.run_readings(ch03.conflict_table(histories, {"layer-wise": (1.0, 2.0), "global": (1.0, 2.0)}),
+                                histories),
+            **ch03.projection_readings(_block([1, 2, 3], fa), 144), **ch03.published_readings(published),
+            **ch03.alpha_readings(_runs(DECIDED_UP, DECIDED_UP), {"forget entropy": 0.2}, 10)}
+
+
+def test_every_glue_reference_of_chapter_3_is_computed_and_hidden_code_is_short():
+    import json
+    import re
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).parent.parent / "notebooks" / "03_gop_geometry.ipynb").read_text())["cells"]
+    text = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    roles = re.findall(r"\{glue:(text|md)\}`([^`:]+)(:[^`]*)?`", text)
+    values = _every_reading()
+    assert {name for _, name, _ in roles} == set(values)                     # none missing, none unused
+    for kind, name, spec in roles:
+        assert isinstance(values[name], ch03.Md) == (kind == "md"), name       # sentences as md, numbers as text
+        if kind == "md":
+            assert spec == ":myst", name          # MyST, so that $math$ and **bold** in a sentence render
+    hidden = [c for c in cells if "remove-cell" in c.get("metadata", {}).get("tags", [])]
+    assert sum(len("".join(c["source"]).strip().splitlines()) for c in hidden) <= 5
+    labels = set(re.findall(r":label: (ch3-[\w-]+)", text))
+    assert {"ch3-gop-global", "ch3-gop-alpha", "ch3-gop-normalise", "ch3-gop-layerwise", "ch3-update"} <= labels
+    assert set(re.findall(r"\{eq\}`([^`]+)`", text)) <= labels
