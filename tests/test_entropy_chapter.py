@@ -93,16 +93,21 @@ def small():
     return model, forget_set, retain_set
 
 
-def test_entropy_objective_is_exactly_oeu_without_gop(small):
-    model, forget_set, retain_set = small
+def test_entropy_objective_flattens_the_forget_predictions_and_leaves_the_input(trained_mlp):
+    """Eq. (7) raises the entropy of D_f's predictions (with no labels to memorise) while the
+    retain step keeps the retain set classified; the model passed in is not modified."""
+    model, forget_set, retain_set = trained_mlp
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    hp = dict(epochs=1, lr=0.01, batch_size=16)
-    ours, targets = unlearn_with_objective("entropy", model, forget_set, retain_set, seed=3, **hp)
-    theirs = unlearn("oeu_no_gop", model, forget_set, retain_set, seed=3, beta=1.0, **hp)
+    new, targets = unlearn_with_objective("entropy", model, forget_set, retain_set,
+                                          seed=0, epochs=8, lr=0.01, batch_size=10)
     assert targets is None
-    for (k, a), b in zip(ours.state_dict().items(), theirs.state_dict().values()):
-        assert torch.equal(a, b), k
-    assert any(not torch.equal(v, before[k]) for k, v in ours.state_dict().items())
+    h_before, h_after = (entropy(predict(m, forget_set)).mean().item() for m in (model, new))
+    assert h_after > 2 * h_before, (h_before, h_after)             # measured: 0.16 -> 0.49 nats
+
+    def retain_accuracy(m):
+        return (predict(m, retain_set).argmax(-1) == retain_set.targets).float().mean().item()
+
+    assert retain_accuracy(new) >= retain_accuracy(model) - 0.05    # measured: 98.5 % -> 96.7 %
     assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())     # input untouched
 
 
