@@ -29,7 +29,6 @@ from helpers.plots import (  # noqa: E402
     plot_target_bias,
 )
 from helpers.train import predict, seed_everything, train  # noqa: E402
-from helpers.unlearn import unlearn  # noqa: E402
 from tiny import tiny_forgetting_problem  # noqa: E402
 
 
