@@ -361,3 +361,18 @@ def test_readings_with_math_are_pasted_as_myst():
     pasted = re.findall(r"\{glue:md\}`([^`]+)`", prose)
     for key in ch02.MYST_READINGS:
         assert f"{key}:myst" in pasted and key not in pasted, key
+
+
+def test_target_bias_numbers_of_section_2_4():
+    K = 10
+    targets = {"random": torch.arange(100) % K, "similar": torch.full((100,), 3)}   # even shares; all on class 3
+    bias = ch02.target_bias(0, K, targets, seed=0, draws=20_000)
+    assert bias["kl_bar"] == pytest.approx(math.log(K / (K - 1)), abs=1e-6) == bias["kl_formula"]
+    assert bias["kl_hat"] == pytest.approx(bias["kl_formula"], rel=0.05)
+    assert bias["kl_random_share"] == pytest.approx(0.0, abs=1e-7)
+    assert bias["kl_similar"] == pytest.approx(math.log(K), abs=1e-6)             # one-hot shares: KL = log K
+    assert (bias["top_similar"], bias["top_similar_pct"]) == (3, 100.0)
+    assert bias["kl_noise"] == pytest.approx(9 / 200) and bias["kl_back"] == math.inf
+    assert bias["arrays"]["p_bar"][0] == 0 and bias["arrays"]["shares"]["random"].sum() == pytest.approx(1)
+    with pytest.raises(ValueError, match="'random' and 'similar'"):
+        ch02.target_bias(0, K, {"random": targets["random"]}, seed=0)

@@ -167,6 +167,34 @@ def logit_path_readings(paths: dict, num_classes: int, start_entropy: float) -> 
 
 
 # --------------------------------------------------------------------------- Sec. 2.4: Propositions A.5 and A.6
+def target_bias(true_class: int, num_classes: int, targets: dict, seed: int, draws: int = 100_000) -> dict:
+    """The numbers of Sec. 2.4: the expected random-label target p̄ of Eq. (24) (``ch2-expected-target``),
+    its estimate from ``draws`` sampled labels, and the class shares of the label objectives' targets.
+
+    ``targets``: ``{"random": labels, "similar": labels}`` over D_f (tensors of class indices).
+    Returns the glued numbers (``kl_bar``, ``kl_hat``, ``kl_formula`` = log(K/(K-1)) of Eq. (25),
+    ``kl_similar``, ``kl_random_share``, ``kl_noise``, ``kl_back``, ``top_similar``,
+    ``top_similar_pct``) and, under ``"arrays"``, ``p_bar``, ``p_hat`` and the ``shares`` for the figure.
+    ``kl_noise = (K - 1) / (2 |D_f|)`` is the expected KL of |D_f| uniform draws to U, to first order.
+    """
+    from ..forget_objectives import expected_random_label_target, kl_divergence, sampled_random_label_target
+
+    if set(targets) != {"random", "similar"}:
+        raise ValueError(f"targets must hold 'random' and 'similar' labels, got {sorted(targets)}")
+    n_forget = len(targets["random"])
+    p_bar = expected_random_label_target(true_class, num_classes)
+    p_hat = sampled_random_label_target(true_class, num_classes, draws=draws, seed=seed)
+    uniform = torch.full((num_classes,), 1 / num_classes)
+    shares = {obj: torch.bincount(labels, minlength=num_classes).float() / n_forget for obj, labels in targets.items()}
+    return {"kl_bar": kl_divergence(p_bar, uniform).item(), "kl_hat": kl_divergence(p_hat, uniform).item(),
+            "kl_formula": math.log(num_classes / (num_classes - 1)),
+            "kl_similar": kl_divergence(shares["similar"], uniform).item(),
+            "kl_random_share": kl_divergence(shares["random"], uniform).item(),
+            "kl_noise": (num_classes - 1) / (2 * n_forget), "kl_back": kl_divergence(uniform, p_bar).item(),
+            "top_similar": int(shares["similar"].argmax()), "top_similar_pct": 100 * shares["similar"].max().item(),
+            "arrays": {"p_bar": p_bar, "p_hat": p_hat, "shares": shares}}
+
+
 def target_bias_readings(kl_bar: float, kl_hat: float, kl_formula: float, kl_random: float, kl_similar: float,
                          kl_noise: float) -> dict:
     """Proposition A.6 checked three ways, and how far the label shares over D_f are from uniform (Sec. 2.4).
