@@ -44,6 +44,12 @@ def join_words(words, last: str = " and ") -> str:
     return ", ".join(words[:-1]) + last + words[-1]
 
 
+def group_phrases(groups: dict, templates: dict) -> list[str]:
+    """One phrase per non-empty group, in the order of ``templates``: ``templates[key]`` with
+    :func:`join_words` of ``groups[key]`` in its ``{}``, e.g. ``{"larger": "larger for {}"}``."""
+    return [template.format(join_words(groups[key])) for key, template in templates.items() if groups.get(key)]
+
+
 def is_are(words) -> str:
     """The verb for :func:`join_words` of ``words``: ``"is"`` for one word, ``"are"`` for more."""
     return "is" if len(list(words)) == 1 else "are"

@@ -102,3 +102,11 @@ def test_chapter_5_figures_draw_one_bar_per_method():
     fig2 = plot_runtime(fake_table())
     assert len(fig2.axes[0].patches) == 4
     plt.close("all")
+
+
+def test_group_phrases_skips_empty_groups_and_keeps_the_template_order():
+    from helpers.notebook import group_phrases
+    templates = {"larger": "larger for {}", "smaller": "smaller for {}", "undecided": "not told apart for {}"}
+    groups = {"undecided": ["GA"], "larger": ["FT", "RL", "OEU"], "smaller": []}
+    assert group_phrases(groups, templates) == ["larger for FT, RL and OEU", "not told apart for GA"]
+    assert group_phrases({}, templates) == []

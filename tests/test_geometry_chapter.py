@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
+from tiny import TinySet
 
 from helpers.gradient_conflict import (
     forget_retain_losses,
@@ -24,23 +25,6 @@ from helpers.plots.geometry import (PROJECTION_COLORS, first_order_changes, gop_
                                     plot_step_response, projection_color)
 
 
-class TinySet:
-    """The minimal dataset protocol of helpers: ``ds[idx] -> (x, y)``, ``len``, ``targets``, ``num_classes``."""
-
-    def __init__(self, n, seed, num_classes=3, dim=5):
-        g = torch.Generator().manual_seed(seed)
-        self.data = torch.randn(n, dim, generator=g)
-        self.targets = torch.randint(0, num_classes, (n,), generator=g)
-        self.num_classes = num_classes
-        self.in_channels = None
-
-    def __len__(self):
-        return len(self.targets)
-
-    def __getitem__(self, idx):
-        return self.data[idx], self.targets[idx]
-
-
 def tiny_model(seed=0):
     torch.manual_seed(seed)
     return nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3))
@@ -48,7 +32,7 @@ def tiny_model(seed=0):
 
 @pytest.fixture
 def sets():
-    return TinySet(20, 1), TinySet(60, 2)
+    return TinySet(20, 1, dim=5), TinySet(60, 2, dim=5)
 
 
 def test_gop_vectors_full_projection_is_orthogonal_and_alpha_zero_is_identity():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pytest
 import torch
 from torch import nn
+from tiny import TinySet as _TinySet
 
 import helpers.unlearn.oeu as oeu_module
 from helpers.gradient_conflict import monitored_oeu
@@ -27,21 +28,9 @@ LR = 0.05
 TIGHT = dict(rtol=0, atol=1e-12)          # float64: the step must agree to rounding
 
 
-class TinySet:
-    """The minimal dataset protocol of helpers (``ds[idx] -> (x, y)``, ``len``, ``targets``), in float64."""
-
-    def __init__(self, n, seed, num_classes=3, dim=4, scale=1.0):
-        g = torch.Generator().manual_seed(seed)
-        self.data = scale * torch.randn(n, dim, generator=g, dtype=torch.float64)
-        self.targets = torch.randint(0, num_classes, (n,), generator=g)
-        self.num_classes = num_classes
-        self.in_channels = None
-
-    def __len__(self):
-        return len(self.targets)
-
-    def __getitem__(self, idx):
-        return self.data[idx], self.targets[idx]
+def float64_set(n, seed, scale=1.0):
+    """Four features in float64, three classes."""
+    return _TinySet(n, seed, dim=4, scale=scale, dtype=torch.float64)
 
 
 def tiny_model(seed=0):
@@ -62,7 +51,7 @@ def plain(monkeypatch):
 
 @pytest.fixture
 def sets():
-    return TinySet(12, 1), TinySet(30, 2)
+    return float64_set(12, 1), float64_set(30, 2)
 
 
 # ----------------------------------------------------------------- the paper's formulas, written out again
@@ -203,7 +192,7 @@ def test_the_books_optimiser_adds_weight_decay_to_eq_12(sets):
 
 def test_a_long_step_is_clipped_to_the_clip_norm(plain):
     """When |g^_f + g_r| exceeds CLIP_GRAD_NORM, the step keeps its direction and has length eta * clip."""
-    forget_set, retain_set = TinySet(12, 1, scale=3.0), TinySet(30, 2, scale=3.0)
+    forget_set, retain_set = float64_set(12, 1, scale=3.0), float64_set(30, 2, scale=3.0)
     model = tiny_model(4)
     with torch.no_grad():
         model[2].weight.mul_(30.0)                                      # confident, hence steep, outputs

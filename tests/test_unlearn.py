@@ -47,7 +47,8 @@ def test_doing_nothing_returns_an_equal_copy(setup):
 
 def test_gradient_ascent_lowers_forget_accuracy(setup):
     model, forget_set, retain_set, _ = setup
-    new = unlearn("ga", model, forget_set, retain_set, epochs=3, lr=0.02)
+    new = unlearn("ga", model, forget_set, retain_set, epochs=3, lr=0.05)
+    # measured: 100 -> 76.7 % with 2 torch threads, 98.3 -> 21.7 % with 1 (lr 0.02 fell only 6.7 points on 2)
     assert accuracy(new, forget_set) < accuracy(model, forget_set) - 10
 
 

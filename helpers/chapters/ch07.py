@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..notebook import join_words
+from ..notebook import group_phrases
 from ..quantum.names import display_list, display_name
 from ..stats import PairedInterval, paired_interval
 
@@ -222,13 +222,9 @@ def helps_sentence(judged: pd.DataFrame, measures=FORGET_MEASURES) -> str:
     for dataset, rows in judged[judged.index.get_level_values("measure").isin(measures)].groupby(level="dataset", sort=False):
         by = {v: [MEASURES[m].label for m in rows.index.get_level_values("measure")[rows["verdict"] == v]]
               for v in ("closer", "farther", "undecided")}
-        said = []
-        if by["closer"]:
-            said.append(f"closer to the gold model than doing nothing in {join_words(by['closer'])}")
-        if by["farther"]:
-            said.append(f"farther from it than doing nothing in {join_words(by['farther'])}")
-        if by["undecided"]:
-            said.append(f"undecided against doing nothing in {join_words(by['undecided'])}")
+        said = group_phrases(by, {"closer": "closer to the gold model than doing nothing in {}",
+                                  "farther": "farther from it than doing nothing in {}",
+                                  "undecided": "undecided against doing nothing in {}"})
         parts.append(f"on {display_name(dataset)} it is {'; '.join(said)}")
     text = "; ".join(parts) + "."
     return text[0].upper() + text[1:]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..notebook import join_words
+from ..notebook import group_phrases, join_words
 from ..stats import PairedInterval, paired_interval
 from .compare import (
     LABELS,
@@ -379,13 +379,8 @@ def forget_gap_words(blocks: dict, metric: str = "FA") -> str:
         x, y = d.align(d0, join="inner")
         direction = paired_interval(x.to_numpy(), y.to_numpy()).direction if len(x) >= 2 else "undecided"
         groups[direction].append(name)
-    said = []
-    if groups["larger"]:
-        said.append(f"decidedly larger for {join_words(groups['larger'])}")
-    if groups["smaller"]:
-        said.append(f"decidedly smaller for {join_words(groups['smaller'])}")
-    if groups["undecided"]:
-        said.append(f"not told apart for {join_words(groups['undecided'])}")
+    said = group_phrases(groups, {"larger": "decidedly larger for {}", "smaller": "decidedly smaller for {}",
+                                  "undecided": "not told apart for {}"})
     if said:
         text += f"; against {first}, the difference is {'; '.join(said)} (paired over the seeds)"
     return text
@@ -467,11 +462,7 @@ def distributional_words(population: pd.DataFrame) -> str:
             above = paired_interval(points[best], points[m]).direction == "larger"
             groups["above" if above else "undecided"].append(_label(m))
     text = f"{_label(best)} has the highest forgetting quality (F = {population.loc[best, 'F']:.3f})"
-    parts = []
-    if groups["above"]:
-        parts.append(f"decidedly above {join_words(groups['above'])}")
-    if groups["undecided"]:
-        parts.append(f"not told apart from {join_words(groups['undecided'])}")
+    parts = group_phrases(groups, {"above": "decidedly above {}", "undecided": "not told apart from {}"})
     if parts:
         text += f"; paired over the {len(points[best])} forget examples it is {join_words(parts)}"
     return text
