@@ -14,7 +14,7 @@ import torch
 
 
 def ste_round(x: torch.Tensor) -> torch.Tensor:
-    """Round to the nearest integer in the forward pass, identity in the backward pass.
+    """Round to the nearest integer in the forward pass, identity in the backward pass (chapter 1, ``ch1-ste``).
 
     The straight-through estimator (Bengio et al., 2013): ``round`` has zero
     gradient almost everywhere, so we pretend it is the identity. The trick is
@@ -44,7 +44,8 @@ def check_bits(bits) -> None:
 
 
 def fake_quantize(x: torch.Tensor, scale: torch.Tensor | float, bits: int, signed: bool = True) -> torch.Tensor:
-    """Quantize then de-quantize ``x`` with step ``scale``: OEU Eq. (1) forward, Eq. (3) backward.
+    """Quantize then de-quantize ``x`` with step ``scale``: OEU Eq. (1) forward, Eq. (3) backward
+    (chapter 1, equations ``ch1-quantizer`` and ``ch1-ste``).
 
     The result takes at most ``2^bits`` distinct values ``scale * k`` with
     integer ``k`` in ``[-Q_N, Q_P]``. Gradients flow straight through the

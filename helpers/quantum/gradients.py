@@ -36,7 +36,8 @@ def shifted_thetas(theta: torch.Tensor, shift: float = SHIFT) -> torch.Tensor:
 
 
 def parameter_shift_jacobian(theta, X, engine: str = "torch") -> torch.Tensor:
-    """∂⟨Z_k⟩/∂θ_i for every input by Eq. (5): (B, 3, 72). 144 circuit evaluations per input."""
+    """∂⟨Z_k⟩/∂θ_i for every input by the paper's Eq. (5), the parameter-shift rule (chapter 6,
+    equation ``ch6-parameter-shift``): (B, 3, 72). 144 circuit evaluations per input."""
     theta, X = check_inputs(theta, X)
     if theta.dim() != 1:
         raise ValueError(f"theta must have shape ({N_PARAMS},) here; got {tuple(theta.shape)}")
