@@ -110,3 +110,17 @@ def test_group_phrases_skips_empty_groups_and_keeps_the_template_order():
     groups = {"undecided": ["GA"], "larger": ["FT", "RL", "OEU"], "smaller": []}
     assert group_phrases(groups, templates) == ["larger for FT, RL and OEU", "not told apart for GA"]
     assert group_phrases({}, templates) == []
+
+
+def test_an_undertrained_second_oracle_is_flagged():
+    from helpers.experiments.compare import oracle_caveat_words, undertrained_oracle_seeds
+    rows = pd.DataFrame([dict(amount=0.1, method=m, seed=s, FA=90.0, RA=ra, TA=90.0, MIA=50.0, AG=1.0)
+                         for m, ras in {"retrain": (99.5, 99.2, 99.0), "retrain_indep": (83.8, 99.1, 97.0)}.items()
+                         for s, ra in zip((1, 2, 3), ras)])
+    table = pd.DataFrame(index=["retrain", "retrain_indep"])
+    table.attrs["per_seed"] = rows
+    assert undertrained_oracle_seeds(table) == {1: (99.5, 83.8)}          # seed 3 is 2 points below: fine
+    words = oracle_caveat_words(table)
+    assert "seed 1 (RA 83.8 % against Retrain's 99.5 %)" in words and "weak evidence" in words
+    rows.loc[rows.method == "retrain_indep", "RA"] = 99.0
+    assert oracle_caveat_words(table) == ""

@@ -71,6 +71,36 @@ def per_seed(computed: pd.DataFrame, method: str, metric: str = "AG") -> pd.Seri
     return rows[rows.method == method].set_index("seed")[metric].sort_index()
 
 
+#: Retrain′ counts as poorly trained on a seed when its retain accuracy is this many points below Retrain's.
+UNDERTRAINED_POINTS = 5.0
+
+
+def undertrained_oracle_seeds(computed: pd.DataFrame, reference: str = "retrain", second: str = "retrain_indep",
+                              points: float = UNDERTRAINED_POINTS) -> dict:
+    """The seeds on which the second oracle (Retrain′) trained poorly: ``{seed: (RA of reference, RA of
+    second)}`` where Retrain′'s RA (accuracy on its own training data) is more than ``points`` below
+    Retrain's. Such a run did not finish learning, and the noise floor it sets is too wide."""
+    ra, ra2 = per_seed(computed, reference, "RA").align(per_seed(computed, second, "RA"), join="inner")
+    return {int(seed): (float(a), float(b)) for seed, a, b in zip(ra.index, ra, ra2) if a - b > points}
+
+
+def oracle_caveat_words(computed: pd.DataFrame, second_name: str = "Retrain′", reference_name: str = "Retrain") -> str:
+    """A warning sentence when :func:`undertrained_oracle_seeds` finds any, else ``""``.
+
+    The sentence names the seeds and the two retain accuracies, and says what follows: the noise
+    floor is wider than a well-trained second oracle would set, so "within the noise floor" and
+    "not farther than a second oracle" are weak evidence on those seeds.
+    """
+    bad = undertrained_oracle_seeds(computed)
+    if not bad:
+        return ""
+    runs = join_words(f"seed {seed} (RA {b:.1f} % against {reference_name}'s {a:.1f} %)" for seed, (a, b) in bad.items())
+    return (f"Caution: {second_name} trained poorly on {runs}, more than {UNDERTRAINED_POINTS:.0f} points "
+            f"below on its own training data. It did not finish learning, so the noise floor it sets is wider "
+            f"than a well-trained second {reference_name} would give, and \"within the noise floor\" is weak "
+            f"evidence here.")
+
+
 def paired_metric(a_block: pd.DataFrame, a: str, b_block: pd.DataFrame, b: str,
                   metric: str = "AG") -> PairedInterval | None:
     """The t interval of ``metric(a) - metric(b)`` paired over the seeds both blocks share (chapter 5's
