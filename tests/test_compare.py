@@ -89,7 +89,7 @@ def test_judge_compares_with_doing_nothing_and_with_the_noise_floor():
     text = judge_words(judged)
     assert text.startswith("Good is closer to Retrain than doing nothing; bad is farther")
     assert "for noisy the difference from doing nothing is undecided" in text
-    assert "good and noisy are not farther from Retrain than an independently seeded Retrain is" in text
+    assert "good and noisy are not shown to be farther from Retrain than an independently seeded Retrain is" in text
     nothing = judge(seeded_table({**base, "good": 2.5}, {**noise, "good": [0.0, 0.1, 0.0]}))
     assert judge_words(nothing).startswith("No method is closer to Retrain than doing nothing")
     with pytest.raises(ValueError, match="no \\['original'\\] rows"):
@@ -124,3 +124,17 @@ def test_an_undertrained_second_oracle_is_flagged():
     assert "seed 1 (RA 83.8 % against Retrain's 99.5 %)" in words and "weak evidence" in words
     rows.loc[rows.method == "retrain_indep", "RA"] = 99.0
     assert oracle_caveat_words(table) == ""
+
+
+def test_judge_words_separates_below_within_and_above_the_noise_floor():
+    from helpers.experiments.compare import judge_words
+    judged = pd.DataFrame({"vs Original": ["better", "undecided", "worse"],
+                           "vs noise floor": ["below", "within", "above"]}, index=["A", "B", "C"])
+    text = judge_words(judged)
+    assert text.startswith("A is closer to Retrain than doing nothing; C is farther from it than doing nothing; "
+                           "for B the difference from doing nothing is undecided")
+    assert "A is closer to Retrain than an independently seeded Retrain is; B is not shown to be farther" in text
+    assert "weak evidence of closeness, not proof" in text and "C is" not in text.split(". ")[1]
+    judged["vs noise floor"] = "above"
+    assert text.split(". ")[0] in judge_words(judged)
+    assert judge_words(judged).endswith("Every method is farther from Retrain than an independently seeded Retrain is.")

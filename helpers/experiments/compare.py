@@ -196,11 +196,13 @@ def judge(computed: pd.DataFrame) -> pd.DataFrame:
 
 
 def judge_words(judged: pd.DataFrame) -> str:
-    """One sentence from :func:`judge`: which methods beat doing nothing, which are within the noise floor."""
+    """Two sentences from :func:`judge`: which methods beat doing nothing; which are decidedly closer to
+    Retrain than Retrain′ is, and which are not shown to be farther (undecided, which is not closeness)."""
     better = list(judged.index[judged["vs Original"] == "better"])
     worse = list(judged.index[judged["vs Original"] == "worse"])
     undecided = list(judged.index[judged["vs Original"] == "undecided"])
-    floor = list(judged.index[judged["vs noise floor"] != "above"])
+    below = list(judged.index[judged["vs noise floor"] == "below"])
+    within = list(judged.index[judged["vs noise floor"] == "within"])
     parts = [f"{join_words(better)} {is_are(better)} closer to Retrain than doing nothing"
              if better else "no method is closer to Retrain than doing nothing"]
     if worse:
@@ -208,11 +210,16 @@ def judge_words(judged: pd.DataFrame) -> str:
     if undecided:
         parts.append(f"for {join_words(undecided)} the difference from doing nothing is undecided")
     text = "; ".join(parts) + " (paired 95 % t intervals over seeds). "
-    if floor:
-        text += (f"{join_words(floor)} {is_are(floor)} not farther from Retrain than an "
-                 "independently seeded Retrain is: within the oracle's own noise floor.")
-    else:
-        text += "Every method is farther from Retrain than an independently seeded Retrain is."
+    floor = []
+    if below:
+        floor.append(f"{join_words(below)} {is_are(below)} closer to Retrain than an independently seeded "
+                     "Retrain is")
+    if within:
+        floor.append(f"{join_words(within)} {is_are(within)} not shown to be farther from Retrain than an "
+                     "independently seeded Retrain is (undecided: within the oracle's noise floor, which is weak "
+                     "evidence of closeness, not proof)")
+    text += ("; ".join(floor) + "." if floor
+             else "Every method is farther from Retrain than an independently seeded Retrain is.")
     return text[0].upper() + text[1:]
 
 

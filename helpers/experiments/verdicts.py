@@ -315,7 +315,7 @@ def summary_words(summary: pd.DataFrame, method: str = "oeu") -> str:
     return (f"{name} is decidedly the closest to Retrain (closer than every other method, paired over seeds) in "
             f"{first} of the {n} comparisons, and no method is decidedly closer than it in {unbeaten}; it is "
             f"decidedly closer to Retrain than doing nothing in {beats} of {n}, and within the oracle's noise "
-            f"floor (not farther from Retrain than a second Retrain is) in {floor} of {n}"
+            f"floor (not shown to be farther from Retrain than a second Retrain; undecided is not closeness) in {floor} of {n}"
             + (f" ({skipped} comparison{'s' if skipped > 1 else ''} with one seed left out)" if skipped else ""))
 
 
