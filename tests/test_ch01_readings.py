@@ -74,6 +74,18 @@ def test_collapse_words_both_branches():
         ch01.collapse_words(kept, collapsed, 0.0)
 
 
+def test_collapse_summary_both_branches():
+    kept = {"test acc %": 95.0, "distinct inputs": 200, "step gradient": 0.01}
+    collapsed = {"test acc %": 9.7, "distinct inputs": 1, "step gradient": 0.0}
+    assert ch01.collapse_summary(kept, collapsed, 10.0) == (
+        "with the clamp and a negative step the network sat at 9.7% test accuracy (chance: 10%) and the step's "
+        "gradient was exactly 0, against 95.0% with $|s|$")
+    survived = {"test acc %": 80.0, "distinct inputs": 50, "step gradient": 0.0}
+    assert ch01.collapse_summary(kept, survived, 10.0).startswith("there the clamp did not collapse the network (80.0%")
+    with pytest.raises(ValueError, match="chance"):
+        ch01.collapse_summary(kept, collapsed, 100.0)
+
+
 def test_images_and_fit_words():
     assert ch01.images_words(97.5, 96.9, 360) == "the 4-bit twin gets 2 test images fewer right, of 360"
     assert ch01.images_words(96.9, 97.2, 360) == "the 4-bit twin gets 1 test image more right, of 360"
@@ -137,7 +149,10 @@ def test_every_glue_reference_of_chapter_1_is_computed(trained):
     # a sentence with $math$ renders only when its glue:md role asks for MyST (commonmark is the default)
     values["collapse_words"] = ch01.collapse_words(probe, probe, 10.0)       # both branches carry $|s|$
     with_math = {k for k, v in values.items() if isinstance(v, str) and "$" in v}
-    assert {"collapse_words", "lsq_grid", "mb_lowest_level", "q_cost"} <= with_math
+    assert {"collapse_words", "collapse_summary", "lsq_grid", "mb_lowest_level", "q_cost"} <= with_math
+    # every string is glued as Markdown (as_glue), which {glue:text} would print as "<...Markdown object>"
+    text_roles = {m.split(":")[0] for m in re.findall(r"\{glue:text\}`([^`]+)`", text)}
+    assert not text_roles & {k for k, v in values.items() if isinstance(v, str)}
     md_roles = re.findall(r"\{glue:md\}`([^`]+)`", text)
     assert all(r.endswith(":myst") for r in md_roles if r.split(":")[0] in with_math)
     hidden = [c for c in cells if "remove-cell" in c.get("metadata", {}).get("tags", [])]

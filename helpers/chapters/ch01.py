@@ -83,6 +83,22 @@ def collapse_words(kept: dict, clamped: dict, chance: float) -> str:
             f"{kept['distinct inputs']} distinct classifier inputs, step gradient {clamped['step gradient']:.2g})")
 
 
+def collapse_summary(kept: dict, clamped: dict, chance: float) -> str:
+    """One clause for exercise 3's solution: what Sec. 1.6's probe showed a collapsed classifier to look like.
+
+    Summarises :func:`collapse_words` (same inputs) without repeating it; the
+    collapse branch and the no-collapse branch use the same test.
+    """
+    if not 0 < chance < 100:
+        raise ValueError(f"chance is a percentage in (0, 100), got {chance}")
+    if clamped["test acc %"] <= chance + 5 and clamped["step gradient"] == 0:
+        return (f"with the clamp and a negative step the network sat at {clamped['test acc %']:.1f}% test accuracy "
+                f"(chance: {chance:.0f}%) and the step's gradient was exactly 0, against "
+                f"{kept['test acc %']:.1f}% with $|s|$")
+    return (f"there the clamp did not collapse the network ({clamped['test acc %']:.1f}% test accuracy with the clamp "
+            f"against {kept['test acc %']:.1f}% with $|s|$), so this page shows no collapsed classifier to compare with")
+
+
 def images_words(fp: float, quantized: float, n_test: int, what: str = "4-bit twin") -> str:
     """The accuracy difference of a quantized network and its full-precision original, in test images."""
     for value in (fp, quantized):
@@ -178,7 +194,8 @@ def readings(results, histories, comparison, quantizers, calibration, mobilenet_
             "q_short": int(comparison["epochs"].iloc[0]), "q_best": short_acc.idxmax(), "q_worst": short_acc.idxmin(),
             "q_best_acc": short_acc.max(), "q_worst_acc": short_acc.min(), "q_cost": cost_words(comparison),
             "collapse_acc": collapse["clamp"]["test acc %"], "collapse_levels": collapse["clamp"]["distinct inputs"],
-            "collapse_words": collapse_words(collapse["|s|"], collapse["clamp"], 100 / n_classes)}
+            "collapse_words": collapse_words(collapse["|s|"], collapse["clamp"], 100 / n_classes),
+            "collapse_summary": collapse_summary(collapse["|s|"], collapse["clamp"], 100 / n_classes)}
 
 
 def as_glue(values: dict) -> dict:
@@ -188,5 +205,5 @@ def as_glue(values: dict) -> dict:
     return {name: Markdown(v) if isinstance(v, str) else v for name, v in values.items()}
 
 
-__all__ = ["step_crosses_zero", "probe_classifier", "collapse_words", "images_words", "loss_trend_words",
+__all__ = ["step_crosses_zero", "probe_classifier", "collapse_words", "collapse_summary", "images_words", "loss_trend_words",
            "fit_words", "grid_words", "lowest_level_words", "cost_words", "readings", "as_glue"]
