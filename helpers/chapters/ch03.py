@@ -28,7 +28,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..experiments.compare import LABELS, judge, judge_words, per_seed
+from ..experiments.compare import LABELS, judge, judge_words, oracle_caveat_words, per_seed
 from ..gop import project_global, project_layerwise
 from ..notebook import glue, join_words
 from ..plots.geometry import first_order_changes, gop_vectors
@@ -353,25 +353,28 @@ def position_words(gap: pd.Series, resolution: float = 0.0) -> str:
 
 
 def closer_words(iv: PairedInterval | None, what: str, resolution: float = 0.0) -> tuple[str | None, str]:
-    """``(winner, sentence)``: which projection ends nearer Retrain by ``what`` (FA or AG).
+    """``(winner, clause)``: which projection ends nearer Retrain by ``what`` (FA or AG).
 
     ``iv`` is the paired interval of (layer-wise distance - global distance):
     below zero layer-wise is nearer, above zero global; spanning zero, one
     seed (``None``) or a mean difference within ``resolution`` (:func:`resolved`): undecided.
+    The page introduces the clause with "By FA," / "By AG,", so it does not repeat ``what``
+    except to state the one-image rule.
     """
     if iv is None:
-        return None, f"one seed cannot tell the two apart by {what}"
+        return None, "one seed cannot tell the two apart"
     verdict = resolved(iv, resolution)
     if verdict == "smaller":
-        return "layer-wise", (f"**layer-wise** projection is the closer of the two by {what} "
-                              f"({_interval(iv)}), as in the paper's ablation")
+        return "layer-wise", (f"**layer-wise** projection is the closer of the two ({_interval(iv)}), "
+                              "as in the paper's ablation")
     if verdict == "larger":
-        return "global", (f"**global** projection is the closer of the two by {what} "
-                          f"({_interval(iv)}), the opposite of the paper's ranking")
+        return "global", (f"**global** projection is the closer of the two ({_interval(iv)}), "
+                          "the opposite of the paper's ranking")
     if verdict == "below resolution":
-        return None, (f"the two cannot be told apart by {what}: they differ by no more than one forget image's "
-                      f"worth ({iv.mean:+.2f} on average; {_interval(iv)}): undecided")
-    return None, f"the two cannot be told apart by {what}: undecided ({_interval(iv)} spans zero)"
+        return None, (f"the two cannot be told apart: their distances to Retrain differ by {iv.mean:+.2f} points "
+                      f"on average ({_interval(iv)}), no more than the {resolution:.2f} points by which one forget "
+                      f"image moves {what}, the smallest step {what} can take, so the difference counts as undecided")
+    return None, f"the two cannot be told apart: undecided ({_interval(iv)} spans zero)"
 
 
 def overforget_words(gap: pd.Series, resolution: float = 0.0) -> str:
@@ -447,7 +450,7 @@ def projection_readings(block: pd.DataFrame, n_forget: int) -> dict:
     else:
         versus = ("One seed decides nothing against doing nothing or against the noise floor: there is no "
                   "interval to read.")
-    return {"gop_seeds_words": Md(_plural(n, "seed")),
+    return {"gop_seeds_words": Md(_plural(n, "seed")), "oracle_caveat": Md(oracle_caveat_words(block)),
             "fa_retrain": block.loc["retrain", "FA"], "floor_fa": block.loc["retrain_indep", "FA_gap"],
             "floor_ag": block.loc["retrain_indep", "AG"], "ag_original": block.loc["original", "AG"],
             "ag_layerwise": block.loc[LAYERWISE, "AG"], "ag_global": block.loc[GLOBAL, "AG"],
