@@ -12,7 +12,8 @@ from helpers.experiments.compare import (block, judge, judge_words, label_method
                                         rank_agreement_over_seeds, separated_pairs, versus_retrain)
 from helpers.experiments.verdicts import (accuracy_loss_words, agreement_words, class_forgetting_words, closest,
                                          closest_words, distributional_ranking, distributional_words, judgement,
-                                         method_summary, network_words, original_quality_words, remembered_words,
+                                         method_summary, network_words, original_quality_words,
+                                         published_median_words, remembered_words, seed_count_words,
                                          separation_words, settings_words, signal_table, standing_words,
                                          summary_words, tuning_words, under_forgetting_words, weak_original)
 
@@ -75,8 +76,16 @@ def test_one_seed_gives_no_verdict_and_says_so():
     b = one({"retrain": 0.0, "retrain_indep": 1.0, "original": 2.0, "ft": 0.5, "oeu": 3.0}, seeds=(1,))
     assert standing_words(b, "oeu") == ("OEU cannot be compared with the other methods: a paired comparison needs "
                                         "two seeds or more")
-    assert closest_words(b) == ("FT has the smallest mean AG (0.50) on the one seed run; a paired comparison needs "
-                                "two seeds or more")
+    assert closest_words(b) == ("FT has the smallest mean AG (0.50) on the one seed run (a description: a paired "
+                                "comparison needs two seeds or more)")
+    nothing_best = one({**ONE_FLOOR, "original": 0.3, "ft": 0.5, "oeu": 3.0}, seeds=(1,))
+    assert closest_words(nothing_best) == (
+        "FT has the smallest mean AG of the methods (0.50) on the one seed run, though doing nothing (the Original) "
+        "scores 0.30, below every method (a description: a paired comparison needs two seeds or more)")
+    nothing_three = one({**FLOOR, "original": [0.1, 0.2, 0.15], "ft": [0.5, 0.6, 0.4], "ga": [3.0, 3.1, 2.9]})
+    assert closest_words(nothing_three).startswith(
+        "FT has the smallest mean AG of the methods (0.50), though doing nothing (the Original) scores 0.15, below "
+        "every method, and is decidedly the closest to Retrain")
     assert judgement(b).startswith("With one seed no paired comparison is possible")
     assert accuracy_loss_words(b).startswith("none can be shown on one seed")
     three = one({**FLOOR, "ft": [0.5, 0.6, 0.4]})
@@ -87,7 +96,8 @@ def test_separation_tells_a_null_scenario_from_one_with_signal():
     null = one({"retrain": 0.0, "retrain_indep": [1.0, 2.0, 0.5], "original": [1.5, 0.8, 1.2],
                 "ft": [0.5, 0.6, 0.4], "ga": [3.0, 3.1, 2.9], "oeu": [0.5, 0.7, 0.3]})
     words = separation_words(null, "10 % random forgetting")
-    assert "spans zero: 10 % random forgetting cannot tell a model that forgot nothing from a second Retrain" in words
+    assert ("spans zero: 10 % random forgetting does not show a model that forgot nothing to be farther from "
+            "Retrain than a second Retrain is") in words
     assert words.endswith("Of the 3 pairs of methods, 2 are told apart by a paired 95 % interval on AG.")
     signal = one({**FLOOR, "ft": 0.5})
     assert "lies above zero" in separation_words(signal) and "pairs" not in separation_words(signal)
@@ -95,7 +105,25 @@ def test_separation_tells_a_null_scenario_from_one_with_signal():
     below = one({**FLOOR, "original": [0.1, 0.2, 0.15]})
     assert "lies below zero" in separation_words(below)
     one_seed = one({"retrain": 0.0, "retrain_indep": 1.0, "original": 2.0, "ft": 0.5, "ga": 0.7}, seeds=(1,))
-    assert separation_words(one_seed).endswith("with one seed the two cannot be compared.")
+    assert separation_words(one_seed).endswith("with one seed the two cannot be compared by a paired test "
+                                               "(a difference of +1.00, a description).")
+
+
+def test_separation_and_signal_table_flag_an_undertrained_second_retrain():
+    failed = one({"retrain": 0.0, "retrain_indep": {"FA": [51.0, 52.0, 50.0], "RA": [84.0, 99.0, 98.5]},
+                  "original": [1.5, 0.8, 1.2], "ft": [0.5, 0.6, 0.4], "ga": [3.0, 3.1, 2.9]})
+    words = separation_words(failed, "10 % random forgetting")
+    assert "Of the 1 pairs of methods" in words
+    assert words.endswith("Caution: Retrain′ trained poorly on seed 1 (RA 84.0 % against Retrain's 99.0 %), more "
+                          "than 5 points below on its own training data. It did not finish learning, so the noise "
+                          "floor it sets is wider than a well-trained second Retrain would give, and \"within the "
+                          "noise floor\" is weak evidence here.")
+    assert "Caution" not in separation_words(one({**FLOOR, "ft": 0.5}))
+    assert judgement(failed) == judge_words(judge(failed)) + " " + words[words.index("Caution"):]
+    assert "Caution" not in judgement(one({**FLOOR, "ft": 0.5}))
+    t = table({0.1: {"retrain": 0.0, "retrain_indep": {"RA": [84.0, 90.0, 98.5]}, "original": 1.0, "ft": 0.5},
+               0.3: {**FLOOR, "ft": 0.5}})
+    assert list(signal_table(t)["Retrain′ under-trained on"]) == ["seeds 1 and 2", "none"]
 
 
 def test_signal_table_has_a_row_per_ratio():
@@ -105,6 +133,7 @@ def test_signal_table_has_a_row_per_ratio():
     assert list(out.index) == [0.1, 0.5]
     assert list(out["Original vs noise floor"]) == ["within", "above"]
     assert list(out["method pairs told apart"]) == ["0 of 1", "1 of 1"]
+    assert list(out["Retrain′ under-trained on"]) == ["none", "none"]
 
 
 def test_separated_pairs_counts_each_unordered_pair_once():
@@ -160,6 +189,11 @@ def test_accuracy_loss_and_network_comparison():
     assert "is the stronger classifier" in network_words(stronger, weaker, "big", "small")
     noisy = one({**FLOOR, "retrain": {"TA": [90.0, 99.0, 95.0]}})
     assert "neither is decidedly the stronger classifier" in network_words(noisy, stronger, "a", "b")
+    small = one({**ONE_FLOOR, "retrain": {"TA": 86.0}}, seeds=(1,))
+    big = one({**ONE_FLOOR, "retrain": {"TA": 96.5}}, seeds=(1,))
+    assert network_words(small, big, "a", "b") == ("Retrain's test accuracy is 86.0 % on a and 96.5 % on b; with one "
+                                                   "seed the two cannot be compared by a paired test (a difference "
+                                                   "of -10.5 points, a description)")
 
 
 def test_settings_words_say_once_that_one_seed_decides_nothing():
@@ -203,6 +237,9 @@ def test_method_summary_and_its_sentence():
     single = one({**ONE_FLOOR, "oeu": 0.2, "ft": 1.5}, seeds=(1,))
     with_single = method_summary({"a": (first, 1), "b": (tied, None), "c": (single, None)})
     assert with_single.loc["c", "seeds"] == 1
+    assert list(with_single.loc["c", ["closer than", "farther than", "not told apart", "vs Original",
+                                      "vs noise floor"]]) == ["— (1 seed)"] * 5
+    assert with_single.loc["c", "rank of mean AG"] == 1
     assert summary_words(with_single).endswith("(1 comparison with one seed left out)")
     assert "in 1 of the 2 comparisons" in summary_words(with_single)
     assert summary_words(method_summary({"c": (single, None)})).startswith("No comparison has two seeds or more")
@@ -227,7 +264,8 @@ def test_tuning_words_names_the_set_and_says_when_it_is_a_placeholder(tmp_path, 
         "random/resnet18-w4a4": {"_selection_seed": 0, "_amount": 0.1, "oeu": {"lr": 0.01}},
         "class/resnet18-w4a4": {"_untuned": "placeholder: a copy", "oeu": {"lr": 0.01}},
         "poisoned/resnet18-w4a4": {"_selection_seed": 0, "_amount": 0.05, "_untuned_methods": ["iu", "qmul"],
-                                   "_notes": {"ga": "no grid value reaches Retrain's FA", "ft": "not shown"},
+                                   "_notes": {"ga": "no grid point brings FA within 5 points of Retrain's 5.6 %; "
+                                                    "the closest", "ft": "not shown"},
                                    "ga": {"lr": 1.0}}}}
     path = tmp_path / "hparams.json"
     path.write_text(json.dumps(sets))
@@ -239,8 +277,9 @@ def test_tuning_words_names_the_set_and_says_when_it_is_a_placeholder(tmp_path, 
     b.attrs["hparams_set"] = "class/resnet18-w4a4"
     assert "which is not tuned for this scenario yet (placeholder: a copy)" in tuning_words("default", b)
     b.attrs["hparams_set"] = "poisoned/resnet18-w4a4"
-    assert tuning_words("default", b).endswith("at ratio 0.05; IU keeps the package defaults. The tuning's notes: "
-                                               "GA: no grid value reaches Retrain's FA")
+    assert tuning_words("default", b).endswith(
+        "at ratio 0.05; IU keeps the package defaults. The tuning's notes, measured on the selection seed (seed 0): "
+        "GA: no grid point brings FA within 5 points of Retrain's 5.6 % on seed 0; the closest")
     b.attrs["hparams_set"] = None
     assert tuning_words("default", b).startswith("the package defaults")
 
@@ -314,3 +353,20 @@ def test_cost_trend_words_compare_the_smallest_and_largest_forget_set(values, wa
                                        "per seed: a description, not a paired test)"
     with pytest.raises(ValueError, match="two forget-set sizes"):
         cost_trend_words(pd.Series([0.2], index=[0.1]))
+
+
+def test_seed_count_words_say_one_seed_or_n_seeds():
+    assert seed_count_words(1) == "the one seed" and seed_count_words(3) == "the 3 seeds"
+    with pytest.raises(ValueError, match="positive integer"):
+        seed_count_words(0)
+
+
+def test_published_median_words_count_the_papers_methods_and_those_not_run():
+    published = pd.DataFrame({"AG": [0.0, 0.1, 0.3, 0.2, 9.0]}, index=["retrain", "ft", "ga", "iu", "oeu"])
+    computed = one({**FLOOR, "ft": 0.5, "ga": 0.5, "oeu": 0.5})
+    assert published_median_words(computed, published) == ("the median AG of its 4 approximate methods there is 0.25 "
+                                                           "(IU, 1 of them, is not run here)")
+    everything = one({**FLOOR, "ft": 0.5, "ga": 0.5, "iu": 0.5, "oeu": 0.5})
+    assert published_median_words(everything, published).endswith("there is 0.25")
+    with pytest.raises(ValueError, match="no AG"):
+        published_median_words(computed, published.loc[["retrain"]])

@@ -12,6 +12,8 @@ smaller average gap (AG).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -25,9 +27,11 @@ from .compare import (
     judge,
     judge_words,
     methods_of,
+    oracle_caveat_words,
     paired_ag,
     paired_metric,
     per_seed,
+    undertrained_oracle_seeds,
     rank_agreement_over_seeds,
     separated_pairs,
     versus_retrain,
@@ -90,21 +94,30 @@ def closest_words(computed: pd.DataFrame) -> str:
     """The method of smallest mean AG, and whether the paired intervals make it *the* closest."""
     best = closest(computed)
     diff = difference_from(computed, best)
-    head = f"{_label(best)} has the smallest mean AG ({computed.loc[best, 'AG']:.2f})"
+    head, nothing = f"{_label(best)} has the smallest mean AG ({computed.loc[best, 'AG']:.2f})", ""
+    if "original" in computed.index and computed.loc["original", "AG"] < computed.loc[best, "AG"]:
+        head = f"{_label(best)} has the smallest mean AG of the methods ({computed.loc[best, 'AG']:.2f})"
+        nothing = f", though doing nothing (the Original) scores {computed.loc['original', 'AG']:.2f}, below every method"
     if _seeds(computed) < 2:
-        return head + " on the one seed run; a paired comparison needs two seeds or more"
+        return head + " on the one seed run" + nothing + " (a description: a paired comparison needs two seeds or more)"
+    head += nothing
     if len(diff) and (diff["verdict"] == "larger").all():
-        return head + (f" and is decidedly the closest to Retrain: every other method's AG is larger, each by a "
+        return head + (f"{',' if nothing else ''} and is decidedly the closest to Retrain: every other method's AG is larger, each by a "
                        f"paired 95 % t interval over {_seeds(computed)} seeds that lies above zero")
     return head + "; " + standing_words(computed, best, subject="it")
 
 
 def judgement(computed: pd.DataFrame) -> str:
-    """:func:`~helpers.experiments.compare.judge_words` of a block, or a plain sentence when it has one seed."""
+    """:func:`~helpers.experiments.compare.judge_words` of a block, or a plain sentence when it has one seed.
+
+    When Retrain′ did not finish training on some seed, the caution of
+    :func:`~helpers.experiments.compare.oracle_caveat_words` follows the noise-floor sentence.
+    """
     if _seeds(computed) < 2:
         return ("With one seed no paired comparison is possible, so no method can be judged against doing "
                 "nothing or against the noise floor here.")
-    return judge_words(judge(computed))
+    caveat = oracle_caveat_words(computed)
+    return judge_words(judge(computed)) + (" " + caveat if caveat else "")
 
 
 def separation_words(computed: pd.DataFrame, scenario: str = "this scenario") -> str:
@@ -112,34 +125,55 @@ def separation_words(computed: pd.DataFrame, scenario: str = "this scenario") ->
 
     The noise floor is Retrain′, a second independently seeded Retrain: if doing
     nothing (Original) is not decidedly farther from Retrain than Retrain′ is,
-    no method can be shown to forget better than doing nothing.
+    no method can be shown to forget better than doing nothing. When Retrain′
+    did not finish training on some seed, the caution of
+    :func:`~helpers.experiments.compare.oracle_caveat_words` follows.
     """
     ag_o, ag_f = computed.loc["original", "AG"], computed.loc[ORACLE_REPLICA, "AG"]
     text = f"Doing nothing scores AG {ag_o:.2f} and an independently seeded Retrain {ag_f:.2f}"
     iv = paired_ag(computed, "original", ORACLE_REPLICA)
     if iv is None:
-        text += "; with one seed the two cannot be compared."
+        text += (f"; with one seed the two cannot be compared by a paired test (a difference of "
+                 f"{ag_o - ag_f:+.2f}, a description).")
     elif iv.direction == "larger":
         text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, lies above zero: doing nothing "
                  f"is measurably farther from Retrain than another Retrain is, so {scenario} leaves something to "
                  "forget that the oracle can see.")
     elif iv.direction == "undecided":
-        text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, spans zero: {scenario} cannot tell "
-                 "a model that forgot nothing from a second Retrain, so no method can be shown to forget better "
-                 "than doing nothing here.")
+        text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, spans zero: {scenario} does not show "
+                 "a model that forgot nothing to be farther from Retrain than a second Retrain is, so no method can "
+                 "be shown to forget better than doing nothing here.")
     else:
         text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, lies below zero: doing nothing is "
                  f"even closer to Retrain than a second Retrain is, so {scenario} cannot reward forgetting at all.")
+    caveat = oracle_caveat_words(computed)
     pairs = separated_pairs(computed)
-    if len(pairs) == 0 or iv is None:
-        return text
-    told = int((pairs["verdict"] != "undecided").sum())
-    return text + (f" Of the {len(pairs)} pairs of methods, {told} {'is' if told == 1 else 'are'} told apart "
-                   "by a paired 95 % interval on AG.")
+    if len(pairs) and iv is not None:
+        told = int((pairs["verdict"] != "undecided").sum())
+        text += (f" Of the {len(pairs)} pairs of methods, {told} {'is' if told == 1 else 'are'} told apart "
+                 "by a paired 95 % interval on AG.")
+    return text + (" " + caveat if caveat else "")
+
+
+def _seed_list(seeds) -> str:
+    seeds = sorted(seeds)
+    return "none" if not seeds else ("seed " if len(seeds) == 1 else "seeds ") + join_words(map(str, seeds))
+
+
+def seed_count_words(n: int) -> str:
+    """"the one seed" or "the N seeds" (for "on ... of EXTRA_SEEDS")."""
+    if int(n) != n or n < 1:
+        raise ValueError(f"a number of seeds must be a positive integer, got {n!r}")
+    return "the one seed" if n == 1 else f"the {int(n)} seeds"
 
 
 def signal_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Per ratio (or class) of a table: AG of Original and Retrain′, their paired difference, pairs told apart."""
+    """Per ratio (or class) of a table: AG of Original and Retrain′, their paired difference, pairs told apart.
+
+    Column ``Retrain′ under-trained on`` names the seeds where Retrain′'s RA is more than 5 points below
+    Retrain's (:func:`~helpers.experiments.compare.undertrained_oracle_seeds`; "none" otherwise): on
+    those seeds the noise floor is too wide.
+    """
     rows = {}
     for amount in dict.fromkeys(table.index.get_level_values(0)):
         b = block(table, amount)
@@ -150,7 +184,8 @@ def signal_table(table: pd.DataFrame) -> pd.DataFrame:
                         "low": np.nan if iv is None else iv.low, "high": np.nan if iv is None else iv.high,
                         "Original vs noise floor": {"larger": "above", "smaller": "below"}.get(
                             "undecided" if iv is None else iv.direction, "within"),
-                        "method pairs told apart": f"{int((pairs['verdict'] != 'undecided').sum())} of {len(pairs)}"}
+                        "method pairs told apart": f"{int((pairs['verdict'] != 'undecided').sum())} of {len(pairs)}",
+                        "Retrain′ under-trained on": _seed_list(undertrained_oracle_seeds(b))}
     return pd.DataFrame(rows).T.rename_axis(table.index.names[0])
 
 
@@ -228,7 +263,8 @@ def network_words(a_block: pd.DataFrame, b_block: pd.DataFrame, a_name: str, b_n
     text = f"{what} is {a:.1f} % on {a_name} and {b:.1f} % on {b_name}"
     iv = paired_metric(a_block, method, b_block, method, metric)
     if iv is None:
-        return text + "; with one seed the two cannot be compared"
+        return text + (f"; with one seed the two cannot be compared by a paired test (a difference of "
+                       f"{a - b:+.1f} points, a description)")
     diff = f"paired difference {_interval(iv)} points over {iv.n} seeds"
     return text + {"smaller": f": {a_name} is the weaker classifier ({diff})",
                    "larger": f": {a_name} is the stronger classifier ({diff})",
@@ -275,25 +311,35 @@ def original_quality_words(computed: pd.DataFrame, name: str = "the original", p
             "how weak the original was (a method starts from it, Retrain starts afresh), not how well it unlearned")
 
 
+ONE_SEED = "— (1 seed)"
+
+
 def method_summary(comparisons: dict, method: str = "oeu") -> pd.DataFrame:
     """``method`` in every comparison: ``{title: (block, published rank or None)}`` -> one row each.
 
     Columns: ``seeds``; the number of methods it is decidedly ``closer than``,
     ``farther than`` and ``not told apart`` from; ``vs Original`` and ``vs noise
     floor`` (:func:`~helpers.experiments.compare.judge`); the descriptive rank of
-    its mean AG and the published rank.
+    its mean AG and the published rank. A comparison with one seed decides nothing: its five
+    verdict columns read :data:`ONE_SEED` instead of counts and verdicts.
     """
     rows = {}
     for title, (computed, published_rank) in comparisons.items():
-        diff = difference_from(computed, method)
-        judged = judge(computed).loc[_label(method)]
         names = methods_of(computed)
-        rows[title] = {"seeds": _seeds(computed), "closer than": int((diff["verdict"] == "larger").sum()),
-                       "farther than": int((diff["verdict"] == "smaller").sum()),
-                       "not told apart": int((diff["verdict"] == "undecided").sum()),
-                       "vs Original": judged["vs Original"], "vs noise floor": judged["vs noise floor"],
-                       "rank of mean AG": int(computed.loc[names, "AG"].rank(method="min")[method]),
-                       "rank published": published_rank}
+        row = {"seeds": _seeds(computed)}
+        if _seeds(computed) < 2:
+            row.update(dict.fromkeys(("closer than", "farther than", "not told apart", "vs Original",
+                                      "vs noise floor"), ONE_SEED))
+        else:
+            diff = difference_from(computed, method)
+            judged = judge(computed).loc[_label(method)]
+            row.update({"closer than": int((diff["verdict"] == "larger").sum()),
+                        "farther than": int((diff["verdict"] == "smaller").sum()),
+                        "not told apart": int((diff["verdict"] == "undecided").sum()),
+                        "vs Original": judged["vs Original"], "vs noise floor": judged["vs noise floor"]})
+        row.update({"rank of mean AG": int(computed.loc[names, "AG"].rank(method="min")[method]),
+                    "rank published": published_rank})
+        rows[title] = row
     return pd.DataFrame(rows).T
 
 
@@ -343,7 +389,27 @@ def tuning_words(profile: str, computed: pd.DataFrame) -> str:
         text += f"; {join_words(_label(m) for m in untuned)} {verb} the package defaults"
     notes = {m: n for m, n in (entry.get("_notes") or {}).items() if m in shown}
     if notes:
-        text += ". The tuning's notes: " + "; ".join(f"{_label(m)}: {n}" for m, n in notes.items())
+        seed = entry.get("_selection_seed", "?")
+        notes = {m: re.sub(r"(Retrain's [0-9.]+ %)", rf"\1 on seed {seed}", n) for m, n in notes.items()}
+        text += f". The tuning's notes, measured on the selection seed (seed {seed}): " + "; ".join(f"{_label(m)}: {n}" for m, n in notes.items())
+    return text
+
+
+def published_median_words(computed: pd.DataFrame, published: pd.DataFrame) -> str:
+    """The median AG of the paper's approximate methods in ``published``, and how many of them are not run here.
+
+    A description of the paper's numbers (its methods, not ours): "the median AG of its N approximate
+    methods there is X (M of them are not run here)".
+    """
+    approx = [m for m in published.index if m not in ("retrain", ORACLE_REPLICA, "original")]
+    values = published.loc[approx, "AG"].dropna()
+    if values.empty:
+        raise ValueError("the published table has no AG for an approximate method")
+    missing = [m for m in values.index if m not in computed.index]
+    text = f"the median AG of its {len(values)} approximate methods there is {values.median():.2f}"
+    if missing:
+        text += (f" ({join_words(_label(m) for m in missing)}, {len(missing)} of them, "
+                 f"{'is' if len(missing) == 1 else 'are'} not run here)")
     return text
 
 
@@ -471,5 +537,5 @@ def distributional_words(population: pd.DataFrame) -> str:
 __all__ = ["closest", "judgement", "standing_words", "closest_words", "separation_words", "signal_table",
            "agreement_words", "under_forgetting_words", "remembered_words", "class_forgetting_words",
            "accuracy_loss_words", "network_words", "settings_words", "weak_original", "original_quality_words",
-           "method_summary", "summary_words", "tuning_words", "forget_gap_words", "seconds_words", "cost_trend_words",
+           "method_summary", "summary_words", "ONE_SEED", "seed_count_words", "published_median_words", "tuning_words", "forget_gap_words", "seconds_words", "cost_trend_words",
            "distributional_ranking", "distributional_words", "METRIC_NAMES"]
