@@ -362,3 +362,86 @@ def test_readings_compose_the_section():
     assert r["covertype_note"].startswith("This offline build could not load Covertype (Iris stood in")
     with pytest.raises(ValueError, match="Iris is not among the datasets"):
         ch07.readings(*REPRODUCES, {"wine": {}}, SEEDS, stand_in="wine")
+
+
+def test_claim_predicate_reads_as_the_verb_of_the_claim():
+    assert ch07.claim_predicate({"iris": "reproduces", "wine": "reproduces"}) == "reproduces"
+    assert ch07.claim_predicate({"iris": "undecided", "wine": "undecided"}) == "is undecided"
+    assert ch07.claim_predicate({"iris": "does not reproduce"}) == "does not reproduce"
+    assert ch07.claim_predicate({"iris": "undecided", "wine": "reproduces"}) == \
+        "is undecided on Iris and reproduces on Wine"
+    three = {"iris": "reproduces", "wine": "undecided", "covertype": "does not reproduce"}
+    assert ch07.claim_predicate(three) == \
+        "reproduces on Iris, is undecided on Wine and does not reproduce on Covertype"
+    values = pd.DataFrame(dict(dataset=["iris"] * 3 + ["wine"] * 3, seed=[1, 2, 3] * 2,
+                               after=[0.1, 0.2, 0.15, 0.5, 0.1, 0.3], before=[0.5, 0.6, 0.55, 0.4, 0.4, 0.4]))
+    pairs = ch07.claim_by_dataset(values, "after", "before", "smaller")             # (verdict, interval) values
+    assert ch07.claim_predicate(pairs) == "reproduces on Iris and is undecided on Wine"
+    with pytest.raises(ValueError, match="no datasets"):
+        ch07.claim_predicate({})
+    with pytest.raises(ValueError, match="unknown verdicts"):
+        ch07.claim_predicate({"iris": "better"})
+
+
+def test_points_text_and_the_drop_against_the_papers_interval():
+    from helpers.stats import paired_interval
+
+    assert ch07.points_text(paired_interval([62.0, 60.0, 64.0], [50.0] * 3)) == \
+        "+12.0 percentage points (95 % t interval [+7.0, +17.0], 3 seeds)"
+    moves, forget_prob, _, closeness = REPRODUCES
+    larger = table_1_rows([0.42, 0.41, 0.43, 0.42], [0.10, 0.11, 0.10, 0.105], [1.0] * 4, [1.0] * 4)
+    r = ch07.claim_readings(moves, forget_prob, larger, closeness)
+    low = float(r["drop_numbers"].split("[")[1].split(",")[0])
+    assert r["drop_word"] == "larger than" and low > 0 and r["drop_numbers"].endswith("4 seeds)")
+    assert r["drop_numbers"].startswith(f"{100 * (r['rel_drop'] - r['paper_rel_drop']):+.1f} percentage points")
+    assert ch07.claim_readings(*OPPOSITE)["drop_numbers"].startswith("-")
+
+
+def table_2_rows(masses: dict) -> pd.DataFrame:
+    """Table 2's frame: ``masses[dataset][model]`` is a per-seed list of ``forgotten_prob_model``; the
+    gold model's own mass on the retained samples is 0.20 in every seed."""
+    rows = []
+    for dataset, models in masses.items():
+        for model, values in models.items():
+            for i, seed in enumerate(SEEDS):
+                rows.append(dict(dataset=dataset, seed=seed, model=model, mean_kl=0.02,
+                                 forgotten_prob_model=values[i], forgotten_prob_gold=0.20))
+    return pd.DataFrame(rows)
+
+
+def test_mass_readings_set_the_claim_beside_the_original():
+    t2 = table_2_rows({"iris": {"original": [0.22, 0.23, 0.21, 0.22], "similarity": [0.30, 0.31, 0.29, 0.30],
+                                "gold_indep": [0.2] * 4},
+                       "wine": {"original": [0.25, 0.26, 0.24, 0.25], "similarity": [0.15, 0.30, 0.18, 0.32],
+                                "gold_indep": [0.2] * 4}})
+    r = ch07.mass_readings(t2)
+    assert r["mass_verdict"] == "reproduces on Iris; undecided on Wine"
+    assert r["mass_clause"] == "reproduces on Iris and is undecided on Wine"
+    assert r["mass_numbers"].startswith("Iris: +0.100 [")
+    assert r["iris_orig_mass"] == pytest.approx(0.22) and r["wine_orig_mass"] == pytest.approx(0.25)
+    assert r["mass_change"].startswith("on Iris the forgotten-class mass on retained samples rises (+0.080 [")
+    assert "on Wine it does not change detectably (undecided; " in r["mass_change"]
+    lower = table_2_rows({"iris": {"original": [0.30, 0.31, 0.29, 0.30], "similarity": [0.10, 0.11, 0.09, 0.12]}})
+    r = ch07.mass_readings(lower)
+    assert r["mass_clause"] == "does not reproduce" and "mass on retained samples falls (-0." in r["mass_change"]
+    with pytest.raises(ValueError, match=r"lacks columns \['forgotten_prob_gold'\]"):
+        ch07.mass_readings(t2.drop(columns="forgotten_prob_gold"))
+    with pytest.raises(ValueError, match="no 'original' rows"):
+        ch07.mass_readings(t2[t2["model"] != "original"])
+
+
+def test_agreement_readings_use_every_forgotten_sample():
+    f = frame({"iris": {"original": ORIGINAL, "similarity": CLOSER, "gold_indep": FLOOR}},
+              agreement={"iris": {"original": [0.0, 0.1, 0.0, 0.1], "similarity": [0.5, 0.4, 0.6, 0.5],
+                                  "gold_indep": [0.9, 1.0, 0.8, 0.9]}})
+    r = ch07.agreement_readings(f)
+    assert r == pytest.approx({"iris_agree_similarity": 0.5, "iris_agree_original": 0.05,
+                               "iris_agree_gold_indep": 0.9})
+    with pytest.raises(ValueError, match="no 'uniform' model"):
+        ch07.agreement_readings(f, models=("uniform",))
+    from types import SimpleNamespace
+
+    datasets = {"iris": {s: SimpleNamespace(y_test=np.repeat([0, 1, 2], 10)) for s in SEEDS}}
+    moves, forget_prob, t1, _ = REPRODUCES
+    assert ch07.readings(moves, forget_prob, t1, f, datasets, SEEDS, stand_in="iris")["iris_agree_original"] == \
+        pytest.approx(0.05)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..notebook import group_phrases
+from ..notebook import group_phrases, join_words
 from ..quantum.names import display_list, display_name
 from ..stats import PairedInterval, paired_interval
 
@@ -263,6 +263,24 @@ def claim_words(verdicts: dict) -> str:
     return "; ".join(f"{kind} on {display_list(n for n, v in verdicts.items() if v == kind)}" for kind in kinds)
 
 
+PREDICATE_WORDS = {"reproduces": "reproduces", "does not reproduce": "does not reproduce", "undecided": "is undecided"}
+
+
+def claim_predicate(verdicts: dict) -> str:
+    """One claim's verdicts over datasets as the verb phrase of "the claim ...": ``"reproduces"``,
+    ``"is undecided"`` or ``"does not reproduce"`` when every dataset agrees, else e.g. ``"is undecided
+    on Iris and reproduces on Wine"`` (three kinds: ``"reproduces on A, is undecided on B and does not
+    reproduce on C"``). The values are verdicts or the ``(verdict, interval)`` pairs of
+    :func:`claim_by_dataset`."""
+    claim_words(verdicts)                                     # the same checks: some datasets, known verdicts
+    verdicts = {d: v[0] if isinstance(v, tuple) else v for d, v in verdicts.items()}
+    kinds = list(dict.fromkeys(verdicts.values()))
+    if len(kinds) == 1:
+        return PREDICATE_WORDS[kinds[0]]
+    return join_words(f"{PREDICATE_WORDS[kind]} on {display_list(n for n, v in verdicts.items() if v == kind)}"
+                      for kind in kinds)
+
+
 def claim_by_dataset(values: pd.DataFrame, a: str, b, expect: str) -> dict:
     """:func:`claim_verdict` per dataset of ``values`` (one row per (dataset, seed)): column ``a``
     against column ``b`` (a column name, or a number used for every seed). Returns
@@ -310,6 +328,14 @@ def direction_words(results: dict, words: dict = CHANGE_WORDS) -> str:
     for dataset, (_, iv) in results.items():
         by.setdefault(iv.direction, []).append(dataset)
     return "; ".join(f"{words[d]} on {display_list(names)}" for d, names in by.items())
+
+
+def points_text(interval: PairedInterval, decimals: int = 1) -> str:
+    """A paired interval of percentages in words: ``"+12.2 percentage points (95 % t interval
+    [+4.0, +20.4], 5 seeds)"``."""
+    f = f"{{:+.{decimals}f}}"
+    return (f"{f.format(interval.mean)} percentage points ({100 * interval.confidence:g} % t interval "
+            f"[{f.format(interval.low)}, {f.format(interval.high)}], {interval.n} seeds)")
 
 
 def relation_to_published(values, published: float) -> str:
@@ -391,8 +417,9 @@ def claim_readings(moves: pd.DataFrame, forget_prob: pd.DataFrame, table_1: pd.D
 
     Returns ``conc_verdict`` / ``conc_numbers`` (single class), ``uniform_verdict`` / ``uniform_numbers``
     (Appendix A: the uniform target leaves more forgotten-class probability), ``forget_verdict`` /
-    ``forget_change`` (the forgotten class's mean probability falls), ``rel_drop``, ``paper_rel_drop``
-    and ``drop_word`` (``dataset``'s relative drop against the paper's one value), ``retained_change``
+    ``forget_change`` (the forgotten class's mean probability falls), ``rel_drop``, ``paper_rel_drop``,
+    ``drop_word`` and ``drop_numbers`` (``dataset``'s relative drop against the paper's one value: the
+    words, and our seeds' drops minus the paper's as a t interval in percentage points), ``retained_change``
     (the retained classes' mean recall) and ``closeness_verdict`` (closer to gold than doing nothing
     by the KL); verdicts are "reproduces", "does not reproduce" or "undecided" per dataset."""
     from ..paper import quantum_table
@@ -413,7 +440,8 @@ def claim_readings(moves: pd.DataFrame, forget_prob: pd.DataFrame, table_1: pd.D
     drops = 1 - mine["after"] / mine["before"]                              # one per seed
     paper_drop = 1 - paper["after"] / paper["before"]
     out.update(rel_drop=float(drops.mean()), paper_rel_drop=float(paper_drop),
-               drop_word=relation_to_published(drops, paper_drop))
+               drop_word=relation_to_published(drops, paper_drop),
+               drop_numbers=points_text(paired_interval(100 * drops, [100 * paper_drop] * len(drops))))
     retained = table_1[(table_1["metric"] == "recall") & ~table_1["class"].astype(str).str.endswith("(F)")]
     retained = retained.groupby(["dataset", "seed"], sort=False)[["before", "after"]].mean().reset_index()
     out["retained_change"] = change_sentence(claim_by_dataset(retained, "after", "before", "smaller"),
@@ -421,6 +449,49 @@ def claim_readings(moves: pd.DataFrame, forget_prob: pd.DataFrame, table_1: pd.D
     closer = claim_by_dataset(wide(closeness, "mean_kl"), "similarity", "original", "smaller")
     out["closeness_verdict"] = claim_words(closer)
     return out
+
+
+def mass_readings(table_2: pd.DataFrame, method: str = "similarity") -> dict:
+    """Section 7.8's forgotten-class mass on retained samples, from
+    :func:`helpers.quantum.tables.table_2_frame` (one row per (dataset, seed, model), with
+    ``forgotten_prob_model`` and ``forgotten_prob_gold``).
+
+    The paper's claim that the unlearned model keeps more of it than the gold model, paired over the
+    seeds: ``mass_verdict`` (:func:`claim_words`), ``mass_clause`` (:func:`claim_predicate`, for "the
+    claim ...") and ``mass_numbers`` (unlearned minus gold, per dataset). Where the mass comes from:
+    ``<dataset>_orig_mass``, the original model's (doing nothing; mean over the seeds), and
+    ``mass_change``, how unlearning changed it (unlearned minus original, :func:`change_sentence`)."""
+    missing = {"dataset", "seed", "model", "forgotten_prob_model", "forgotten_prob_gold"} - set(table_2.columns)
+    if missing:
+        raise ValueError(f"Table 2's frame lacks columns {sorted(missing)}")
+    for name in (method, BASELINE):
+        if name not in set(table_2["model"]):
+            raise ValueError(f"Table 2's frame has no {name!r} rows; it has {sorted(set(table_2['model']))}")
+    mass = claim_by_dataset(table_2[table_2["model"] == method], "forgotten_prob_model", "forgotten_prob_gold",
+                            "larger")
+    by_model = wide(table_2, "forgotten_prob_model")
+    change = claim_by_dataset(by_model, method, BASELINE, "larger")
+    out = dict(mass_verdict=claim_words(mass), mass_clause=claim_predicate(mass), mass_numbers=claim_sentence(mass),
+               mass_change=change_sentence(change, "the forgotten-class mass on retained samples"))
+    for dataset, g in by_model.groupby("dataset", sort=False):
+        out[f"{dataset}_orig_mass"] = float(g[BASELINE].mean())
+    return out
+
+
+AGREEMENT_MODELS = ("similarity", BASELINE, FLOOR)
+
+
+def agreement_readings(closeness: pd.DataFrame, models=AGREEMENT_MODELS) -> dict:
+    """``<dataset>_agree_<model>``: the share of *all* the forgotten class's test samples (moved by
+    unlearning or not) that ``model`` sends to the class the gold model sends them to
+    (``gold_agreement`` of the closeness frame), mean over the seeds: section 7.9's denominator,
+    which section 7.6's share of the *moved* samples (``same_as_gold``) is set beside."""
+    by_model = wide(closeness, "gold_agreement")
+    for name in models:
+        if name not in by_model:
+            raise ValueError(f"the closeness frame has no {name!r} model")
+    return {f"{dataset}_agree_{name}": float(g[name].mean())
+            for dataset, g in by_model.groupby("dataset", sort=False) for name in models}
 
 
 def recall_resolution(test_labels, num_classes: int = 3, paper_delta: float | None = None) -> dict:
@@ -452,7 +523,8 @@ def readings(moves, forget_prob, table_1, closeness, datasets: dict, seeds, stan
     """Section 7.12's glued values: :func:`claim_readings` (the ``rel_drop`` of Iris as
     ``iris_rel_drop``), :func:`recall_resolution` of Iris's test splits over ``seeds``
     (``iris_per_class``, ``recall_step``, ``paper_drop_n``: the paper's Iris class-1 drop in test
-    samples) and :func:`covertype_note`. ``datasets`` maps a name to ``{seed: data}``."""
+    samples), :func:`covertype_note`, and section 7.6's :func:`agreement_readings`. ``datasets`` maps
+    a name to ``{seed: data}``."""
     from ..paper import quantum_table
 
     if "iris" not in datasets:
@@ -463,6 +535,7 @@ def readings(moves, forget_prob, table_1, closeness, datasets: dict, seeds, stan
     resolution = recall_resolution([datasets["iris"][s].y_test for s in seeds], paper_delta=paper_delta)
     out.update(iris_per_class=resolution["per_class"], recall_step=resolution["recall_step"],
                paper_drop_n=resolution["paper_drop_n"], covertype_note=covertype_note(datasets, stand_in))
+    out.update(agreement_readings(closeness))
     return out
 
 
@@ -586,7 +659,8 @@ def idle_history(history: pd.DataFrame, eps: float) -> dict:
 
 __all__ = ["MEASURES", "FORGET_MEASURES", "Measure", "wide", "distance_to_gold", "judge", "judged_table",
            "interval_text", "closeness_sentence", "closeness_lead", "change_sentence", "COMPARE_WORDS",
-           "floor_sentence", "helps_sentence", "claim_verdict", "claim_words", "claim_by_dataset", "claim_sentence",
+           "floor_sentence", "helps_sentence", "claim_verdict", "claim_words", "claim_predicate", "claim_by_dataset",
+           "claim_sentence", "points_text", "mass_readings", "agreement_readings",
            "direction_words", "relation_to_published", "forget_recall_words", "population_display", "population_verdicts",
            "side_of_gold", "spread_picks", "IdleWeights", "idle_weights", "idle_history", "SHARE", "PAPER_CELLS",
            "paper_readings", "target_readings", "claim_readings", "recall_resolution", "covertype_note", "readings"]
