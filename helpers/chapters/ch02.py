@@ -52,12 +52,37 @@ def _need(mapping, names, what: str):
 
 
 def points(a: float, b: float) -> float:
-    """``a - b`` in points as the page shows it: the difference of the two values rounded to one decimal.
+    """``a - b`` in points, computed from the unrounded values and rounded to one decimal.
 
-    A sentence quoting "TA 91.7% against 96.9%" then says "5.2 points", not the
-    5.3 of the unrounded values.
+    TA 97.22 against 93.75 is 3.5 points (3.47), even though the two print as
+    97.2 and 93.8; rounding before subtracting would say 3.4.
     """
-    return round(round(a, 1) - round(b, 1), 1)
+    return round(a - b, 1)
+
+
+def sampling_error_words(error: float, n: int) -> str:
+    """The binomial sampling error of a share of ``n`` images, said the same way in chapters 2 and 4.
+
+    ``error`` is one standard error in points at the test accuracy's rate,
+    ``100 * sqrt(p (1 - p) / n)`` with ``p = TA / 100``.
+    """
+    if n < 1 or error < 0:
+        raise ValueError(f"need n >= 1 and error >= 0, got {n}, {error}")
+    return (f"two binomial standard errors of a share of {n} images (one standard error is ±{error:.1f} points "
+            "at the test accuracy's rate)")
+
+
+def oracle_caveat(ra_retrain: float, ra_second: float, seed: int) -> str:
+    """:func:`helpers.experiments.compare.oracle_caveat_words` for a page with one seed: ``""`` when the second
+    Retrain (Retrain′) trained as well as Retrain, else the caution sentence naming ``seed`` and both RAs."""
+    import pandas as pd
+
+    from ..experiments.compare import oracle_caveat_words
+
+    rows = pd.DataFrame({"method": ["retrain", "retrain_indep"], "seed": [seed, seed], "RA": [ra_retrain, ra_second]})
+    block = pd.DataFrame(index=["retrain", "retrain_indep"])
+    block.attrs["per_seed"] = rows
+    return oracle_caveat_words(block)
 
 
 def update_steps(epochs: int, batch_size: int, n_forget: int) -> int:
@@ -83,12 +108,11 @@ def retrain_readings(fa: float, ta: float, n_forget: int, floor: float | None = 
     error = 100 * math.sqrt(max(p * (1 - p), 1e-12) / n_forget)
     gap = points(fa, ta)
     if abs(gap) <= 2 * error:
-        fa_ta = f"close to its TA ({ta:.1f}%), within twice the sampling error of {n_forget} images (±{error:.1f} points)"
+        fa_ta = f"close to its TA ({ta:.1f}%), within {sampling_error_words(error, n_forget)}"
         short = f"its FA, {fa:.1f}%, is close to its TA, {ta:.1f}%"
     else:
         side = "above" if gap > 0 else "below"
-        fa_ta = (f"{abs(gap):.1f} points {side} its TA ({ta:.1f}%), more than twice the sampling error of "
-                 f"{n_forget} images (±{error:.1f} points)")
+        fa_ta = f"{abs(gap):.1f} points {side} its TA ({ta:.1f}%), more than {sampling_error_words(error, n_forget)}"
         if floor is not None:
             fa_ta += (f" but {'no more' if abs(gap) <= floor else 'more'} than the {floor:.1f} points between the FAs "
                       "of two independently seeded Retrains (below)")
@@ -273,7 +297,7 @@ def sample_readings(probs: dict, true_class: int, similar_label: int, start_entr
              "probability), " + ("but more than " if label_lost > entropy_lost else "and no more than ") + egu_part)
     if max(float(max(probs[n])) for n in ENTROPY_METHODS) > PEAKED:        # still peaked: not the paper's Fig. 4
         verdict = (f"On our run (SEED = {seed}, SAMPLE = {sample}) this is *not* the paper's Fig. 4: {moves}. The "
-                   f"sample starts at an entropy of {start_entropy:.3f} nats, where Eq. (7)'s gradient is negligible "
+                   f"sample starts at an entropy of {start_entropy:.3f} nats, where the entropy loss's gradient is negligible "
                    f"(the saturation of Sec. 2.3), and {n_steps} update steps cannot move it.")
     else:
         verdict = (f"On our run (SEED = {seed}, SAMPLE = {sample}) EGU and OEU flatten the prediction as in the "
@@ -369,14 +393,26 @@ def _similar_labels_reading(table) -> str:
             f"{drop_rl:.1f}")
 
 
-def _gradient_lead(norms: dict) -> str:
-    ratio = min(norms["random"], norms["similar"]) / norms["entropy"] if norms["entropy"] > 0 else math.inf
+def _gradient_lead(norms: dict, clip: float) -> str:
+    """Do the label objectives pull harder than the entropy loss, before and after the loop's clipping at ``clip``?"""
+    labels = sorted((norms["random"], norms["similar"]))
+    ratio = labels[0] / norms["entropy"] if norms["entropy"] > 0 else math.inf
     if ratio >= 3:
-        times = "" if math.isinf(ratio) else f" at least {math.floor(ratio)} times"
-        return ("One step size does not suit all three objectives: cross-entropy on wrong labels, whose gradient "
-                f"does not saturate on confident samples, pulls{times} harder than Eq. (7)")
+        if math.isinf(ratio):
+            times = ""
+        else:
+            low, high = math.floor(ratio), math.floor(labels[1] / norms["entropy"])
+            times = f" {low} times" if low == high else f" {low} to {high} times"
+        lead = ("One step size does not suit all three objectives: cross-entropy on wrong labels, whose gradient "
+                f"does not saturate on confident samples, has a raw gradient{times} larger than the entropy loss's "
+                "(the paper's Eq. 7)")
+        if labels[0] > clip and norms["entropy"] > 0:
+            lead += (f"; the loop clips each step's gradient at norm {clip:g}, which caps the ratio of the steps "
+                     f"at about {clip / norms['entropy']:.0f}")
+        return lead
     if ratio <= 1 / 3:
-        return "Here Eq. (7) pulls harder than cross-entropy on wrong labels, though it saturates on confident samples"
+        return ("Here the entropy loss (the paper's Eq. 7) pulls harder than cross-entropy on wrong labels, though it "
+                "saturates on confident samples")
     return "The three forgetting gradients are of similar size here, so the shared step size is not what separates them"
 
 
@@ -389,9 +425,24 @@ def _entropy_readings(table, log_k: float) -> dict:
     far = (f"That is far from the uniform optimum ($\\log K =$ {log_k:.2f}): the saturation of Sec. 2.3 and the "
            "retain gradient hold it back" if top < 0.5 * log_k else
            f"That is more than half of the way to the uniform optimum ($\\log K =$ {log_k:.2f})")
-    worst = points(orig["TA"], min(egu["TA"], oeu["TA"]))
-    ta_cost = ("no loss of test accuracy" if worst <= 0 else f"a loss of at most {worst:.1f} points of test accuracy")
-    return {"egu_rise": lead, "egu_far": far, "egu_ta_cost": ta_cost}
+    return {"egu_rise": lead, "egu_far": far, "egu_ta_cost": ta_change_words({"EGU": egu["TA"], "OEU": oeu["TA"]}, orig["TA"])}
+
+
+def ta_change_words(tas: dict, ta_original: float) -> str:
+    """What each method did to test accuracy against the original model's, from the unrounded values.
+
+    >>> ta_change_words({"EGU": 98.33, "OEU": 96.67}, 96.94)
+    'that EGU gains 1.4 points of test accuracy and OEU loses 0.3'
+    """
+    if not tas:
+        raise ValueError("no methods to describe")
+    parts = []
+    for i, (name, ta) in enumerate(tas.items()):
+        d = points(ta, ta_original)
+        unit = " points of test accuracy" if i == 0 else ""
+        parts.append(f"{name} keeps its test accuracy" if d == 0 and i == 0 else f"{name} keeps it" if d == 0 else
+                     f"{name} {'gains' if d > 0 else 'loses'} {abs(d):.1f}{unit}")
+    return "that " + join_words(parts)
 
 
 def _fa_note(table, logits: dict, forget_targets: torch.Tensor) -> str:
@@ -417,7 +468,7 @@ def _fa_note(table, logits: dict, forget_targets: torch.Tensor) -> str:
     return (f"The FA column holds a surprise: the forget accuracy of {who} ({values}) is *above* the original "
             f"model's ({orig['FA']:.1f}%). After unlearning, the model fits the forget set *better* than before"
             + (f", and so sits further from Retrain's {rt['FA']:.1f}% than the untouched model did" if away else "")
-            + ". Nothing in Eq. (7) asks for a wrong answer: it rewards flat outputs, and an argmax survives a lot "
+            + ". Nothing in the paper's Eq. 7 asks for a wrong answer: it rewards flat outputs, and an argmax survives a lot "
             "of flattening. Because of the saturation, the confident forget images hardly feel the objective, whose "
             "gradient comes from the uncertain ones; and that is where the original model's mistakes are: its "
             f"{int(wrong0.sum())} wrong forget images are among the {unsure_pct:.0f}% it is least sure of. Reshuffling "
@@ -469,7 +520,7 @@ def table_readings(table, logits: dict, forget_targets: torch.Tensor, gradient_n
     out["label_lead"] = _label_lead(table)
     out["rl_reading"] = _random_labels_reading(table)
     out["sl_reading"] = _similar_labels_reading(table)
-    out["gnorm_lead"] = _gradient_lead(gradient_norms)
+    out["gnorm_lead"] = _gradient_lead(gradient_norms, clip)
     out.update(_entropy_readings(table, log_k))
     out["fa_note"] = _fa_note(table, logits, forget_targets)
     out["destination"] = _destination_words(table, log_k)
@@ -477,7 +528,7 @@ def table_readings(table, logits: dict, forget_targets: torch.Tensor, gradient_n
     rise = entropy_rise_by_confidence(logits)
     drops = [points(table.loc[ORIGINAL, "TA"], table.loc[n, "TA"]) for n in LABEL_OBJECTIVES]
     u, s = rise["dH_unsure_egu"], rise["dH_sure_egu"]
-    why = " (Eq. 7 saturates on confident samples)" if u > 2 * max(s, 0) else ""
+    why = " (the entropy loss saturates on confident samples)" if u > 2 * max(s, 0) else ""
     label_cost = (f"the label objectives change test accuracy by {-drops[0]:+.1f} (Random) and {-drops[1]:+.1f} "
                   "(Similar) points")
     out["summary_run"] = (f"EGU changes the mean entropy of the less confident half of $D_f$ by {u:+.3f} nats and "
@@ -486,6 +537,7 @@ def table_readings(table, logits: dict, forget_targets: torch.Tensor, gradient_n
     return out
 
 
-__all__ = ["MYST_READINGS", "SHORT_NAMES", "OBJECTIVE_NAMES", "glue_all", "points", "update_steps", "retrain_readings",
+__all__ = ["MYST_READINGS", "SHORT_NAMES", "OBJECTIVE_NAMES", "glue_all", "points", "sampling_error_words",
+           "oracle_caveat", "ta_change_words", "update_steps", "retrain_readings",
            "positive_gradient_words", "logit_path_readings", "target_bias_readings", "sample_readings",
            "entropy_rise_by_confidence", "table_readings"]
