@@ -141,10 +141,13 @@ def test_forget_versus_test_words_uses_two_binomial_standard_errors():
     # p = 0.95, n = 100: se = 100 * sqrt(0.95 * 0.05 / 100) = 2.18 points, so 2 se = 4.36
     assert ch04.forget_versus_test_words(91.0, 95.0, 100).startswith("close to its test accuracy of 95.0%")
     assert ch04.forget_versus_test_words(90.0, 95.0, 100) == (
-        "5.0 points below its test accuracy of 95.0%, more than two binomial standard errors of a share of 100 images")
+        "5.0 points below its test accuracy of 95.0%, more than two binomial standard errors of a share of 100 images "
+        "(one standard error is ±2.2 points at the test accuracy's rate)")
     assert ch04.forget_versus_test_words(100.0, 95.0, 100).startswith("5.0 points above")
     # at TA = 100 % the binomial se is 0: one image's worth (1 point of 100) is the floor
-    assert ch04.forget_versus_test_words(98.0, 100.0, 100).startswith("close to")
+    assert ch04.forget_versus_test_words(98.0, 100.0, 100) == (
+        "close to its test accuracy of 100.0% (within two standard errors of a share of 100 images (one standard "
+        "error taken as one image's worth, ±1.0 points, since the binomial one at the test accuracy's rate is smaller))")
     with pytest.raises(ValueError, match="percentage"):
         ch04.forget_versus_test_words(101.0, 95.0, 100)
     with pytest.raises(ValueError, match="n_forget"):
@@ -219,7 +222,8 @@ def test_auc_words():
     assert ch04.oeu_auc_words(0.5, 0.25, 0.75) == "halfway between Retrain's and the original model's"
     assert ch04.oeu_auc_words(0.45, 0.50, 0.60).startswith("below both")
     assert ch04.oeu_auc_words(0.65, 0.50, 0.60).startswith("above both")
-    assert ch04.same_ranking_words(0.0004).startswith("coincide to three decimals")
+    assert ch04.same_ranking_words(0.0004) == "nearly coincide (their AUCs agree to within 0.0004)"
+    assert ch04.same_ranking_words(0.0) == "coincide (their AUCs are equal)"
     assert ch04.same_ranking_words(0.004) == "nearly coincide (their AUCs differ by at most 0.004)"
     assert ch04.same_ranking_words(0.05) == "differ (their AUCs differ by up to 0.050)"
     with pytest.raises(ValueError):
@@ -294,6 +298,12 @@ def test_readings_of_sections_4_2_to_4_8_on_a_constructed_run():
     assert values["top_mia_ag"] == card.loc["GA, 100x lr", "AG"]
     assert values["tail_words"] == "the test set has the longest tail of unsure predictions"
     assert set(ch04.as_glue(values)) == set(values)
+    assert values["oracle_caveat"] == ""                                   # Retrain′ RA 100 = Retrain's
+    poor = card.copy()
+    poor.loc["Retrain′", "RA"] = 80.0
+    caveat = ch04.readings(scores, conf, _Threshold(lambda c: c >= 0.95), reports, aucs, attacks, poor, published,
+                           n_forget, seed=1)["oracle_caveat"]
+    assert caveat.startswith("Caution: Retrain′ trained poorly on seed 1 (RA 80.0 % against Retrain's 100.0 %)")
     assert type(ch04.as_glue({"a": "x"})["a"]).__name__ == "Markdown"
     with pytest.raises(ValueError, match="lacks"):
         ch04.readings(scores, conf, None, reports, aucs, attacks, card.drop(index="Retrain′"), published, n_forget)
@@ -345,6 +355,10 @@ def test_every_glue_reference_of_chapter_4_is_computed():
     with_math = {k for k, v in produced.items() if isinstance(v, str) and "$" in v}
     md_roles = re.findall(r"\{glue:md\}`([^`]+)`", text)
     assert all(r.endswith(":myst") for r in md_roles if r.split(":")[0] in with_math)
+    # strings are glued as Markdown (as_glue), which {glue:text} prints as "<...Markdown object>"
+    text_roles = {m.split(":")[0] for m in re.findall(r"\{glue:text\}`([^`]+)`", text)}
+    assert not text_roles & {k for k, v in produced.items() if isinstance(v, str)}
+    assert "({eq}" not in text                       # "({eq}`x`)" renders "((15))"; write "(Eq. {eq}`x`)"
     hidden = [c for c in cells if "remove-cell" in c.get("metadata", {}).get("tags", [])]
     assert sum(len("".join(c["source"]).splitlines()) for c in hidden) <= 5
 

@@ -31,6 +31,7 @@ import numpy as np
 from ..metrics import METRICS
 from ..notebook import is_are, join_words
 from ..stats import paired_interval
+from .ch02 import oracle_caveat, sampling_error_words
 
 NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
 REFERENCE_NAMES = {"original": "doing nothing", "retrain_indep": "the noise floor (Retrain′)"}
@@ -288,13 +289,15 @@ def forget_versus_test_words(fa: float, ta: float, n_forget: int) -> str:
     if n_forget < 1:
         raise ValueError(f"n_forget must be >= 1, got {n_forget}")
     p = ta / 100
-    se = max(100 * math.sqrt(p * (1 - p) / n_forget), 100 / n_forget)
+    binomial = 100 * math.sqrt(p * (1 - p) / n_forget)
+    se = max(binomial, 100 / n_forget)
+    errors = (sampling_error_words(se, n_forget) if binomial >= 100 / n_forget else
+              f"two standard errors of a share of {n_forget} images (one standard error taken as one image's worth, "
+              f"±{se:.1f} points, since the binomial one at the test accuracy's rate is smaller)")
     if abs(fa - ta) <= 2 * se:
-        return (f"close to its test accuracy of {ta:.1f}% (within two binomial standard errors of a share "
-                f"of {n_forget} images)")
+        return f"close to its test accuracy of {ta:.1f}% (within {errors})"
     where = "below" if fa < ta else "above"
-    return (f"{abs(fa - ta):.1f} points {where} its test accuracy of {ta:.1f}%, more than two binomial "
-            f"standard errors of a share of {n_forget} images")
+    return f"{abs(fa - ta):.1f} points {where} its test accuracy of {ta:.1f}%, more than {errors}"
 
 
 def fa_difference_words(fa_original: float, fa_retrain: float, n_forget: int) -> str:
@@ -434,8 +437,10 @@ def same_ranking_words(diff: float) -> str:
     """Do the SVC and loss forget-vs-test curves agree? ``diff``: their largest AUC difference."""
     if diff < 0:
         raise ValueError(f"diff is an absolute difference, got {diff}")
-    if round(diff, 3) == 0:
-        return "coincide to three decimals (their AUCs agree to within 0.0005)"
+    if diff == 0:
+        return "coincide (their AUCs are equal)"
+    if diff < 0.001:
+        return f"nearly coincide (their AUCs agree to within {diff:.4f})"
     if diff < 0.01:
         return f"nearly coincide (their AUCs differ by at most {diff:.3f})"
     return f"differ (their AUCs differ by up to {diff:.3f})"
@@ -471,7 +476,7 @@ def gaming_words(card, broken=BROKEN) -> str:
     return f"{first}; {second}"
 
 
-def readings(scores, conf, attack, reports, aucs, attacks, card, published, n_forget: int) -> dict:
+def readings(scores, conf, attack, reports, aucs, attacks, card, published, n_forget: int, seed: int = 0) -> dict:
     """Every glued value and sentence of Secs. 4.2 to 4.8, by name.
 
     ``scores``: FA/RA/TA/MIA per model (rows Original, Retrain, OEU); ``conf``: the
@@ -479,7 +484,8 @@ def readings(scores, conf, attack, reports, aucs, attacks, card, published, n_fo
     ``attack``: the SVC fitted by hand in Sec. 4.3; ``reports``: :func:`helpers.attacks.attack_report`
     per model; ``aucs``: their ROC AUCs; ``attacks``: Sec. 4.6's table; ``card``:
     Sec. 4.8's scorecard (with Retrain′ and the broken models); ``published``:
-    the published Retrain and OEU rows.
+    the published Retrain and OEU rows; ``seed``: the page's seed, named in the caution
+    (``oracle_caveat``) when Retrain′ trained poorly on it.
     """
     missing = [m for m in (*MODELS, "Retrain′", *BROKEN) if m not in card.index]
     if missing or n_forget < 1:
@@ -538,6 +544,7 @@ def readings(scores, conf, attack, reports, aucs, attacks, card, published, n_fo
                oeu_worst=f"{g.idxmax()[2:-1]} ({g.max():.1f} points)", one_image_ag=one_image_ag,
                ag_orig_images=ag["Original"] / one_image_ag,
                oeu_verdict=ag_verdict(ag["OEU"], ag["Original"], ag["Retrain′"], one_image_ag),
+               oracle_caveat=oracle_caveat(card.loc["Retrain", "RA"], card.loc["Retrain′", "RA"], seed),
                oeu_gap_changes="Metric by metric (original model → OEU), OEU "
                                + gap_changes(card.loc["Original"], card.loc["OEU"], METRICS))
     # Sec. 4.8: gaming one metric
