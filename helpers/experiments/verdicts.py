@@ -97,12 +97,14 @@ def closest_words(computed: pd.DataFrame) -> str:
     head, nothing = f"{_label(best)} has the smallest mean AG ({computed.loc[best, 'AG']:.2f})", ""
     if "original" in computed.index and computed.loc["original", "AG"] < computed.loc[best, "AG"]:
         head = f"{_label(best)} has the smallest mean AG of the methods ({computed.loc[best, 'AG']:.2f})"
-        nothing = f", though doing nothing (the Original) scores {computed.loc['original', 'AG']:.2f}, below every method"
+        nothing = (f", though doing nothing (the Original) scores {computed.loc['original', 'AG']:.2f}, "
+                   "below every method")
     if _seeds(computed) < 2:
         return head + " on the one seed run" + nothing + " (a description: a paired comparison needs two seeds or more)"
     head += nothing
     if len(diff) and (diff["verdict"] == "larger").all():
-        return head + (f"{',' if nothing else ''} and is decidedly the closest to Retrain: every other method's AG is larger, each by a "
+        return head + (f"{',' if nothing else ''} and is decidedly the closest to Retrain: every other method's "
+                       f"AG is larger, each by a "
                        f"paired 95 % t interval over {_seeds(computed)} seeds that lies above zero")
     return head + "; " + standing_words(computed, best, subject="it")
 
@@ -391,7 +393,8 @@ def tuning_words(profile: str, computed: pd.DataFrame) -> str:
     if notes:
         seed = entry.get("_selection_seed", "?")
         notes = {m: re.sub(r"(Retrain's [0-9.]+ %)", rf"\1 on seed {seed}", n) for m, n in notes.items()}
-        text += f". The tuning's notes, measured on the selection seed (seed {seed}): " + "; ".join(f"{_label(m)}: {n}" for m, n in notes.items())
+        text += (f". The tuning's notes, measured on the selection seed (seed {seed}): "
+                 + "; ".join(f"{_label(m)}: {n}" for m, n in notes.items()))
     return text
 
 
@@ -537,5 +540,6 @@ def distributional_words(population: pd.DataFrame) -> str:
 __all__ = ["closest", "judgement", "standing_words", "closest_words", "separation_words", "signal_table",
            "agreement_words", "under_forgetting_words", "remembered_words", "class_forgetting_words",
            "accuracy_loss_words", "network_words", "settings_words", "weak_original", "original_quality_words",
-           "method_summary", "summary_words", "ONE_SEED", "seed_count_words", "published_median_words", "tuning_words", "forget_gap_words", "seconds_words", "cost_trend_words",
+           "method_summary", "summary_words", "ONE_SEED", "seed_count_words", "published_median_words",
+           "tuning_words", "forget_gap_words", "seconds_words", "cost_trend_words",
            "distributional_ranking", "distributional_words", "METRIC_NAMES"]
