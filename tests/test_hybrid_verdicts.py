@@ -79,15 +79,16 @@ def test_leader_words_compares_the_leader_with_doing_nothing_and_the_second_orac
         block = gap_block(results(ag, noise), "B")
         return leader_words(block, ranking(block))
     assert words({**BASE, "eu_k": 0.0, "ga": 0.6}) == (
-        "The leader, EU-k, is closer to the oracle than doing nothing, and closer to it than a second oracle is "
-        "(paired 95 % t intervals over 3 seeds).")
+        "The leader, EU-k, is closer to the oracle than doing nothing; it is closer to the oracle than a second "
+        "oracle is (paired 95 % t intervals over 3 seeds).")
     assert words({**BASE, "original": 0.06, "eu_k": 0.05}, {"original": (-0.1, 0.1, 0.0)}) == (
-        "The leader, EU-k, is not shown to be closer to the oracle than doing nothing, and within the oracle's "
-        "noise floor (paired 95 % t intervals over 3 seeds); doing nothing is itself not farther from the oracle "
+        "The leader, EU-k, is not shown to be closer to the oracle than doing nothing; it is within the oracle's "
+        "noise floor: not shown to be farther from the oracle than a second oracle is, which is not proof of "
+        "closeness (paired 95 % t intervals over 3 seeds); doing nothing is itself not farther from the oracle "
         "than a second oracle is, so this ordering ranks noise around the oracle.")
     assert words({**BASE, "original": 0.01, "ga": 0.2}) == (
-        "The leader, GA, is farther from the oracle than doing nothing, and farther from it than a second oracle "
-        "is (paired 95 % t intervals over 3 seeds); doing nothing is itself not farther from the oracle than a "
+        "The leader, GA, is farther from the oracle than doing nothing; it is farther from the oracle than a "
+        "second oracle is (paired 95 % t intervals over 3 seeds); doing nothing is itself not farther from the oracle than a "
         "second oracle is, so this ordering ranks noise around the oracle.")
     one_seed = results({**BASE, "ga": 0.2})
     block = gap_block(one_seed[one_seed.seed == 1], "B")

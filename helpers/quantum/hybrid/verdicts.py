@@ -234,10 +234,11 @@ def leader_words(block: pd.DataFrame, ranked: pd.DataFrame) -> str:
     nothing = {"smaller": "is closer to the oracle than doing nothing",
                "larger": "is farther from the oracle than doing nothing",
                "undecided": "is not shown to be closer to the oracle than doing nothing"}[vs_nothing.direction]
-    second = {"smaller": "closer to it than a second oracle is",
-              "larger": "farther from it than a second oracle is",
-              "undecided": "within the oracle's noise floor"}[vs_floor.direction]
-    text = f"The leader, {leader}, {nothing}, and {second} ({_intervals(vs_floor.n, '')})"
+    second = {"smaller": "it is closer to the oracle than a second oracle is",
+              "larger": "it is farther from the oracle than a second oracle is",
+              "undecided": "it is within the oracle's noise floor: not shown to be farther from the oracle than "
+                           "a second oracle is, which is not proof of closeness"}[vs_floor.direction]
+    text = f"The leader, {leader}, {nothing}; {second} ({_intervals(vs_floor.n, '')})"
     if floor.direction != "larger":
         return text + ("; doing nothing is itself not farther from the oracle than a second oracle is, "
                        "so this ordering ranks noise around the oracle.")
