@@ -69,3 +69,21 @@ def test_readings_of_one_scenario_and_an_unknown_dataset():
     assert "mia_words_A" not in got and "A_oracle_forget" not in got and "forget_words_B" in got
     with pytest.raises(ValueError, match="'mnist' is not a dataset of this table"):
         ch08.readings(E.summary(res, COLUMNS), res, "mnist", scenarios=("B",))
+
+
+def test_forget_share_words_give_each_datasets_real_share():
+    table = pd.DataFrame({"train": [1221, 96], "forget (A)": [20, 3]}, index=["digits", "iris"])
+    assert ch08.forget_share_words(table) == ("20 of 1,221 training samples (1.6 %) for digits and 3 of 96 "
+                                                "training samples (3.1 %) for iris")
+    with pytest.raises(ValueError, match="not a share"):
+        ch08.forget_share_words(pd.DataFrame({"train": [10], "forget (A)": [0]}, index=["x"]))
+    with pytest.raises(ValueError, match="no dataset"):
+        ch08.forget_share_words(table.iloc[:0])
+
+
+def test_data_table_counts_the_splits_and_both_forget_sets():
+    from helpers.quantum.hybrid import load_hybrid
+    iris = load_hybrid("iris")
+    row = ch08.data_table({"iris": iris}).loc["iris"]
+    assert row["train"] == len(iris.y_train) and row["classes"] == 3
+    assert row["forget (B)"] == int((iris.y_train == 0).sum()) > row["forget (A)"] >= 3   # one per class at least

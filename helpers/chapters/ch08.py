@@ -6,6 +6,8 @@ this module holds the chapter's other readings:
 
 - :func:`simulator_words`: does the batched simulator agree with Qiskit to rounding error?
 - :func:`speed_words`: how the batched layer's time compares with a per-sample loop;
+- :func:`data_table` and :func:`forget_share_words`: each dataset's split sizes, and the share of
+  the training set scenario A really forgets (a stratified 2 %, rounded per class);
 - :func:`readings`: the values and sentences section 8.6-8.9 glue for one dataset (the
   *focus* cell): reference accuracies, the MIA AUC (equation ``ch8-mia``), the KL floor
   (``ch8-kl``) and the directions of every method against the oracle.
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..notebook import join_words
+from ..quantum.hybrid import make_split
 from ..quantum.hybrid import verdicts as V
 from ..quantum.hybrid.experiment import LABELS
 
@@ -48,6 +52,33 @@ def speed_words(loop_seconds: float, batched_seconds: float) -> str:
     return "about as fast as"
 
 
+def data_table(datasets: dict) -> pd.DataFrame:
+    """One row per dataset (``{name: HybridData}``): split sizes, input shape, classes and both forget sets."""
+    return pd.DataFrame({name: {"train": len(d.y_train), "validation": len(d.y_val), "test": len(d.y_test),
+                                "input": d.in_shape, "classes": d.num_classes,
+                                "forget (A)": len(make_split(d.y_train, "A", num_classes=d.num_classes).forget_idx),
+                                "forget (B)": int((d.y_train == 0).sum())}
+                         for name, d in datasets.items()}).T
+
+
+def forget_share_words(table: pd.DataFrame, column: str = "forget (A)") -> str:
+    """The forget set's size over the training set's, per dataset.
+
+    E.g. "20 of 1,221 training samples (1.6 %) for digits and 3 of 96 training samples (3.1 %) for iris".
+
+    ``table`` is :func:`data_table` (columns ``train`` and ``column``).
+    """
+    if table.empty:
+        raise ValueError("the table has no dataset")
+    parts = []
+    for name, row in table.iterrows():
+        forget, train = int(row[column]), int(row["train"])
+        if not 0 < forget <= train:
+            raise ValueError(f"{name}: a forget set of {forget} out of {train} training samples is not a share")
+        parts.append(f"{forget:,} of {train:,} training samples ({100 * forget / train:.1f} %) for {name}")
+    return join_words(parts)
+
+
 def readings(table: pd.DataFrame, results: pd.DataFrame, focus: str, scenarios=("A", "B")) -> dict:
     """The glued values of sections 8.6-8.9 for the dataset ``focus`` (``{glue name: value}``).
 
@@ -74,4 +105,4 @@ def readings(table: pd.DataFrame, results: pd.DataFrame, focus: str, scenarios=(
     return out
 
 
-__all__ = ["ROUNDING", "QUOTED", "simulator_words", "speed_words", "readings"]
+__all__ = ["ROUNDING", "QUOTED", "simulator_words", "speed_words", "data_table", "forget_share_words", "readings"]
