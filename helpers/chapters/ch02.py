@@ -73,16 +73,11 @@ def sampling_error_words(error: float, n: int) -> str:
 
 
 def oracle_caveat(ra_retrain: float, ra_second: float, seed: int) -> str:
-    """:func:`helpers.experiments.compare.oracle_caveat_words` for a page with one seed: ``""`` when the second
+    """:func:`helpers.experiments.compare.undertrained_words` for a page with one seed: ``""`` when the second
     Retrain (Retrain′) trained as well as Retrain, else the caution sentence naming ``seed`` and both RAs."""
-    import pandas as pd
+    from ..experiments.compare import is_undertrained, undertrained_words
 
-    from ..experiments.compare import oracle_caveat_words
-
-    rows = pd.DataFrame({"method": ["retrain", "retrain_indep"], "seed": [seed, seed], "RA": [ra_retrain, ra_second]})
-    block = pd.DataFrame(index=["retrain", "retrain_indep"])
-    block.attrs["per_seed"] = rows
-    return oracle_caveat_words(block)
+    return undertrained_words({seed: (ra_retrain, ra_second)} if is_undertrained(ra_retrain, ra_second) else {})
 
 
 def update_steps(epochs: int, batch_size: int, n_forget: int) -> int:

@@ -75,23 +75,28 @@ def per_seed(computed: pd.DataFrame, method: str, metric: str = "AG") -> pd.Seri
 UNDERTRAINED_POINTS = 5.0
 
 
+def is_undertrained(ra_reference: float, ra_second: float, points: float = UNDERTRAINED_POINTS) -> bool:
+    """Did the second oracle train poorly? Its RA (accuracy on its own training data) is more than
+    ``points`` below the reference oracle's on the same seed."""
+    return ra_reference - ra_second > points
+
+
 def undertrained_oracle_seeds(computed: pd.DataFrame, reference: str = "retrain", second: str = "retrain_indep",
                               points: float = UNDERTRAINED_POINTS) -> dict:
-    """The seeds on which the second oracle (Retrain′) trained poorly: ``{seed: (RA of reference, RA of
-    second)}`` where Retrain′'s RA (accuracy on its own training data) is more than ``points`` below
-    Retrain's. Such a run did not finish learning, and the noise floor it sets is too wide."""
+    """The seeds on which the second oracle (Retrain′) trained poorly (:func:`is_undertrained`):
+    ``{seed: (RA of reference, RA of second)}``. Such a run did not finish learning, and the noise
+    floor it sets is too wide."""
     ra, ra2 = per_seed(computed, reference, "RA").align(per_seed(computed, second, "RA"), join="inner")
-    return {int(seed): (float(a), float(b)) for seed, a, b in zip(ra.index, ra, ra2) if a - b > points}
+    return {int(seed): (float(a), float(b)) for seed, a, b in zip(ra.index, ra, ra2) if is_undertrained(a, b, points)}
 
 
-def oracle_caveat_words(computed: pd.DataFrame, second_name: str = "Retrain′", reference_name: str = "Retrain") -> str:
-    """A warning sentence when :func:`undertrained_oracle_seeds` finds any, else ``""``.
+def undertrained_words(bad: dict, second_name: str = "Retrain′", reference_name: str = "Retrain") -> str:
+    """The caution sentence for ``bad = {seed: (RA of reference, RA of second)}``; ``""`` when empty.
 
-    The sentence names the seeds and the two retain accuracies, and says what follows: the noise
-    floor is wider than a well-trained second oracle would set, so "within the noise floor" and
-    "not farther than a second oracle" are weak evidence on those seeds.
+    It names the seeds and the two retain accuracies, and says what follows: the noise floor is
+    wider than a well-trained second oracle would set, so "within the noise floor" and "not
+    farther than a second oracle" are weak evidence on those seeds.
     """
-    bad = undertrained_oracle_seeds(computed)
     if not bad:
         return ""
     runs = join_words(f"seed {seed} (RA {b:.1f} % against {reference_name}'s {a:.1f} %)" for seed, (a, b) in bad.items())
@@ -99,6 +104,11 @@ def oracle_caveat_words(computed: pd.DataFrame, second_name: str = "Retrain′",
             f"below on its own training data. It did not finish learning, so the noise floor it sets is wider "
             f"than a well-trained second {reference_name} would give, and \"within the noise floor\" is weak "
             f"evidence here.")
+
+
+def oracle_caveat_words(computed: pd.DataFrame, second_name: str = "Retrain′", reference_name: str = "Retrain") -> str:
+    """:func:`undertrained_words` for the seeds of a block (:func:`undertrained_oracle_seeds`)."""
+    return undertrained_words(undertrained_oracle_seeds(computed), second_name, reference_name)
 
 
 def paired_metric(a_block: pd.DataFrame, a: str, b_block: pd.DataFrame, b: str,
