@@ -36,6 +36,27 @@ def glue(name: str, value, display: bool = False):
     return value
 
 
+def glue_all(*readings: dict, markdown: type = str) -> dict:
+    """Glue every ``name: value`` of one or more readings dicts (a chapter's ``*_readings``).
+
+    Values of type ``markdown`` (by default every string) are glued as ``Markdown``, for
+    ``{glue:md}`` (``{glue:text}`` would print ``<...Markdown object>``); numbers as they are.
+    A chapter whose plain strings are pasted with ``{glue:text}`` passes its own ``str``
+    subclass (chapter 3's ``Md``). Returns the last dict, so a call can be chained.
+    """
+    from IPython.display import Markdown
+
+    for found in readings:
+        for name, value in found.items():
+            glue(name, Markdown(str(value)) if isinstance(value, markdown) else value)
+    return readings[-1] if readings else {}
+
+
+def plural(n: int, word: str) -> str:
+    """``"1 seed"``, ``"3 seeds"``: ``n`` and ``word`` with an ``s`` unless ``n`` is 1."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def join_words(words, last: str = " and ") -> str:
     """Words joined for a sentence: ``"a"``, ``"a and b"``, ``"a, b and c"`` (``last=", "``: commas only)."""
     words = list(words)

@@ -150,7 +150,7 @@ def test_every_glue_reference_of_chapter_1_is_computed(trained):
     values["collapse_words"] = ch01.collapse_words(probe, probe, 10.0)       # both branches carry $|s|$
     with_math = {k for k, v in values.items() if isinstance(v, str) and "$" in v}
     assert {"collapse_words", "collapse_summary", "lsq_grid", "mb_lowest_level", "q_cost"} <= with_math
-    # every string is glued as Markdown (as_glue), which {glue:text} would print as "<...Markdown object>"
+    # every string is glued as Markdown (helpers.notebook.glue_all), which {glue:text} would print as "<...Markdown object>"
     text_roles = {m.split(":")[0] for m in re.findall(r"\{glue:text\}`([^`]+)`", text)}
     assert not text_roles & {k for k, v in values.items() if isinstance(v, str)}
     md_roles = re.findall(r"\{glue:md\}`([^`]+)`", text)

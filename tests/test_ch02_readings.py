@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import torch
 
+from helpers import notebook
 from helpers.chapters import ch02
 from helpers.chapters.ch02 import (EGU, OEU, ORIGINAL, RANDOM, RETRAIN, SIMILAR, entropy_rise_by_confidence,
                                    logit_path_readings, positive_gradient_words, retrain_readings, sample_readings,
@@ -30,7 +31,7 @@ def test_update_steps_count_forget_batches():
 
 def test_glue_all_wraps_sentences_and_returns_the_readings(monkeypatch):
     glued = {}
-    monkeypatch.setattr(ch02, "glue", lambda name, value: glued.setdefault(name, value))
+    monkeypatch.setattr(notebook, "glue", lambda name, value: glued.setdefault(name, value))
     readings = {"n": 3, "words": "a *sentence*"}
     assert ch02.glue_all(readings) is readings
     assert glued["n"] == 3 and glued["words"].data == "a *sentence*"            # an IPython Markdown object

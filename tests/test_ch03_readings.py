@@ -25,7 +25,7 @@ def test_toy_readings_at_120_degrees():
 
 def test_glue_all_wraps_markdown_only(monkeypatch):
     seen = {}
-    monkeypatch.setattr(ch03, "glue", lambda name, value: seen.setdefault(name, value))
+    monkeypatch.setattr(ch03.notebook, "glue", lambda name, value: seen.setdefault(name, value))
     ch03.glue_all({"a": 1.5, "b": "text"}, {"c": ch03.Md("**bold**")})
     assert seen["a"] == 1.5 and seen["b"] == "text"
     assert type(seen["c"]).__name__ == "Markdown" and seen["c"].data == "**bold**"

@@ -5,7 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import notebook
 from helpers.chapters import ch04
+from helpers.notebook import glue_all
 
 
 def _table(points: dict, ulira: dict) -> pd.DataFrame:
@@ -265,7 +267,7 @@ def test_gaming_words_branches():
     assert words.endswith("and the largest AG belongs to *GA (tuned)*, not to a broken model")
 
 
-def test_readings_of_sections_4_2_to_4_8_on_a_constructed_run():
+def test_readings_of_sections_4_2_to_4_8_on_a_constructed_run(monkeypatch):
     card = _card()
     scores = card.loc[["Original", "Retrain", "OEU", "Retrain′"], ["FA", "RA", "TA", "MIA"]]
     n_forget = 200
@@ -297,14 +299,16 @@ def test_readings_of_sections_4_2_to_4_8_on_a_constructed_run():
     assert values["top_mia"] == "*GA, 100x lr*" and values["top_mia_value"] == 99.0
     assert values["top_mia_ag"] == card.loc["GA, 100x lr", "AG"]
     assert values["tail_words"] == "the test set has the longest tail of unsure predictions"
-    assert set(ch04.as_glue(values)) == set(values)
+    seen = {}
+    monkeypatch.setattr(notebook, "glue", lambda name, value: seen.setdefault(name, value))
+    assert glue_all(values) is values and set(seen) == set(values)
     assert values["oracle_caveat"] == ""                                   # Retrain′ RA 100 = Retrain's
     poor = card.copy()
     poor.loc["Retrain′", "RA"] = 80.0
     caveat = ch04.readings(scores, conf, _Threshold(lambda c: c >= 0.95), reports, aucs, attacks, poor, published,
                            n_forget, seed=1)["oracle_caveat"]
     assert caveat.startswith("Caution: Retrain′ trained poorly on seed 1 (RA 80.0 % against Retrain's 100.0 %)")
-    assert type(ch04.as_glue({"a": "x"})["a"]).__name__ == "Markdown"
+    assert type(seen["top_ag"]).__name__ == "Markdown" and seen["mia_broken"] == 99.0
     with pytest.raises(ValueError, match="lacks"):
         ch04.readings(scores, conf, None, reports, aucs, attacks, card.drop(index="Retrain′"), published, n_forget)
 
@@ -355,7 +359,7 @@ def test_every_glue_reference_of_chapter_4_is_computed():
     with_math = {k for k, v in produced.items() if isinstance(v, str) and "$" in v}
     md_roles = re.findall(r"\{glue:md\}`([^`]+)`", text)
     assert all(r.endswith(":myst") for r in md_roles if r.split(":")[0] in with_math)
-    # strings are glued as Markdown (as_glue), which {glue:text} prints as "<...Markdown object>"
+    # strings are glued as Markdown (glue_all), which {glue:text} prints as "<...Markdown object>"
     text_roles = {m.split(":")[0] for m in re.findall(r"\{glue:text\}`([^`]+)`", text)}
     assert not text_roles & {k for k, v in produced.items() if isinstance(v, str)}
     assert "({eq}" not in text                       # "({eq}`x`)" renders "((15))"; write "(Eq. {eq}`x`)"

@@ -138,3 +138,19 @@ def test_judge_words_separates_below_within_and_above_the_noise_floor():
     judged["vs noise floor"] = "above"
     assert text.split(". ")[0] in judge_words(judged)
     assert judge_words(judged).endswith("Every method is farther from Retrain than an independently seeded Retrain is.")
+
+
+def test_glue_all_turns_strings_or_a_chosen_type_into_markdown(monkeypatch):
+    from helpers import notebook
+    seen = {}
+    monkeypatch.setattr(notebook, "glue", lambda name, value: seen.__setitem__(name, value))
+
+    class Md(str):
+        pass
+
+    out = notebook.glue_all({"n": 2.5, "s": "text"}, {"m": Md("**bold**")})
+    assert out == {"m": "**bold**"} and seen["n"] == 2.5
+    assert type(seen["s"]).__name__ == type(seen["m"]).__name__ == "Markdown"
+    notebook.glue_all({"s": "text", "m": Md("x")}, markdown=Md)
+    assert seen["s"] == "text" and type(seen["m"]).__name__ == "Markdown"
+    assert (notebook.plural(1, "seed"), notebook.plural(3, "seed")) == ("1 seed", "3 seeds")

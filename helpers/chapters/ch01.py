@@ -198,12 +198,5 @@ def readings(results, histories, comparison, quantizers, calibration, mobilenet_
             "collapse_summary": collapse_summary(collapse["|s|"], collapse["clamp"], 100 / n_classes)}
 
 
-def as_glue(values: dict) -> dict:
-    """The readings ready for :func:`helpers.notebook.glue`: sentences as Markdown (``{glue:md}``), numbers as they are."""
-    from IPython.display import Markdown
-
-    return {name: Markdown(v) if isinstance(v, str) else v for name, v in values.items()}
-
-
 __all__ = ["step_crosses_zero", "probe_classifier", "collapse_words", "collapse_summary", "images_words", "loss_trend_words",
-           "fit_words", "grid_words", "lowest_level_words", "cost_words", "readings", "as_glue"]
+           "fit_words", "grid_words", "lowest_level_words", "cost_words", "readings"]

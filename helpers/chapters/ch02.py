@@ -16,7 +16,7 @@ import math
 
 import torch
 
-from ..notebook import glue, join_words
+from ..notebook import glue_all, join_words  # noqa: F401  (glue_all: the chapter's cells call ch02.glue_all)
 
 ORIGINAL, RETRAIN, RETRAIN2 = "original", "Retrain", "Retrain′ (independent seed)"
 RANDOM, SIMILAR, EGU, OEU = "Random Labels", "Similar Labels", "max entropy (EGU)", "OEU"
@@ -34,15 +34,6 @@ DAMAGE_POINTS = 1.0     # test accuracy lost, in points, beyond which a method "
 # (CommonMark) format of {glue:md} would print the dollars.
 MYST_READINGS = frozenset({"retrain_summary", "label_lead", "rl_reading", "egu_far", "retrain_confidence",
                            "summary_run"})
-
-
-def glue_all(readings: dict) -> dict:
-    """Glue every ``name: value`` of ``readings``; strings become Markdown (for ``{glue:md}``). Returns ``readings``."""
-    from IPython.display import Markdown
-
-    for name, value in readings.items():
-        glue(name, Markdown(value) if isinstance(value, str) else value)
-    return readings
 
 
 def _need(mapping, names, what: str):

@@ -30,7 +30,8 @@ import pandas as pd
 
 from ..experiments.compare import LABELS, judge, judge_words, oracle_caveat_words, per_seed
 from ..gop import project_global, project_layerwise
-from ..notebook import glue, join_words
+from .. import notebook
+from ..notebook import join_words, plural
 from ..plots.geometry import first_order_changes, gop_vectors
 from ..stats import PairedInterval, paired_interval
 
@@ -46,15 +47,7 @@ class Md(str):
 
 def glue_all(*readings: dict) -> None:
     """Glue every reading of one or more ``*_readings`` dicts; :class:`Md` values as Markdown."""
-    from IPython.display import Markdown
-
-    for found in readings:
-        for name, value in found.items():
-            glue(name, Markdown(str(value)) if isinstance(value, Md) else value)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    notebook.glue_all(*readings, markdown=Md)
 
 
 def _interval(iv: PairedInterval) -> str:
@@ -450,7 +443,7 @@ def projection_readings(block: pd.DataFrame, n_forget: int) -> dict:
     else:
         versus = ("One seed decides nothing against doing nothing or against the noise floor: there is no "
                   "interval to read.")
-    return {"gop_seeds_words": Md(_plural(n, "seed")), "oracle_caveat": Md(oracle_caveat_words(block)),
+    return {"gop_seeds_words": Md(plural(n, "seed")), "oracle_caveat": Md(oracle_caveat_words(block)),
             "fa_retrain": block.loc["retrain", "FA"], "floor_fa": block.loc["retrain_indep", "FA_gap"],
             "floor_ag": block.loc["retrain_indep", "AG"], "ag_original": block.loc["original", "AG"],
             "ag_layerwise": block.loc[LAYERWISE, "AG"], "ag_global": block.loc[GLOBAL, "AG"],

@@ -29,7 +29,7 @@ import math
 import numpy as np
 
 from ..metrics import METRICS
-from ..notebook import is_are, join_words
+from ..notebook import is_are, join_words, plural
 from ..stats import paired_interval
 from .ch02 import oracle_caveat, sampling_error_words
 
@@ -272,10 +272,6 @@ def _images(percent: float, n: int) -> int:
     return int(round(percent * n / 100))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def forget_versus_test_words(fa: float, ta: float, n_forget: int) -> str:
     """The retrained model's FA against its TA: "close to" when within two binomial standard errors of FA.
 
@@ -307,7 +303,7 @@ def fa_difference_words(fa_original: float, fa_retrain: float, n_forget: int) ->
     if k == 0:
         return f"nil: both classify the same number of the {n_forget} forget images correctly"
     more = "more" if k > 0 else "fewer"
-    return f"{_plural(abs(k), 'forget image')}: the original model classifies {abs(k)} {more} correctly"
+    return f"{plural(abs(k), 'forget image')}: the original model classifies {abs(k)} {more} correctly"
 
 
 def tail_words(quantiles: dict) -> str:
@@ -602,13 +598,3 @@ __all__ = ["ag_verdict", "gap_changes", "central_interval", "share_inside", "sta
            "retrain_mia_words", "mia_versus_wrong_words", "oeu_histogram_words", "auc_standard_error",
            "chance_auc_words", "oeu_auc_words", "same_ranking_words", "signal_words", "train_test_gap_words",
            "gaming_words", "readings", "population_readings"]
-
-
-def as_glue(values: dict) -> dict:
-    """The readings ready for :func:`helpers.notebook.glue`: sentences as Markdown (``{glue:md}``), numbers as they are."""
-    from IPython.display import Markdown
-
-    return {name: Markdown(v) if isinstance(v, str) else v for name, v in values.items()}
-
-
-__all__ += ["as_glue"]
