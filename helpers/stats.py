@@ -40,9 +40,13 @@ class PairedInterval:
             return "larger"
         return "undecided"
 
+    def text(self, decimals: int = 2, scale: float = 1.0) -> str:
+        """``"+0.02 [+0.01, +0.04]"``: the mean difference and its interval, times ``scale``, signed."""
+        mean, low, high = (f"{scale * v:+.{decimals}f}" for v in (self.mean, self.low, self.high))
+        return f"{mean} [{low}, {high}]"
+
     def __str__(self) -> str:
-        return (f"{self.mean:+.2f} [{self.low:+.2f}, {self.high:+.2f}] "
-                f"({self.confidence:.0%} t interval, {self.n} seeds)")
+        return f"{self.text()} ({self.confidence:.0%} t interval, {self.n} seeds)"
 
 
 def _as_pairs(a, b) -> tuple[np.ndarray, np.ndarray]:

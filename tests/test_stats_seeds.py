@@ -88,3 +88,11 @@ def test_retrain_never_starts_from_the_originals_weights(monkeypatch):
     for k in convs:
         assert not torch.equal(starts[0][k], original_start[k]), k
         assert not torch.equal(starts[0][k], starts[1][k]), k
+
+
+def test_interval_text_formats_mean_and_bounds_signed_and_scaled():
+    from helpers.stats import PairedInterval
+    iv = PairedInterval(mean=0.0234, sd=0.03, low=-0.0101, high=0.0569, n=5, confidence=0.95)
+    assert iv.text() == "+0.02 [-0.01, +0.06]" and iv.text(3) == "+0.023 [-0.010, +0.057]"
+    assert iv.text(1, scale=100) == "+2.3 [-1.0, +5.7]"
+    assert str(iv) == "+0.02 [-0.01, +0.06] (95% t interval, 5 seeds)"

@@ -165,7 +165,7 @@ def verdict_table(table):
             for ref in REFERENCE_NAMES:
                 verdict, iv = comparison(table, name, ref, quantity)
                 short = "Original" if ref == "original" else "Retrain′"
-                row[f"{words} vs {short}"] = f"{verdict}: {iv.mean:+.3f} [{iv.low:+.3f}, {iv.high:+.3f}]"
+                row[f"{words} vs {short}"] = f"{verdict}: {iv.text(3)}"
         rows[table.loc[name, "label"]] = row
     return pd.DataFrame.from_dict(rows, orient="index")
 

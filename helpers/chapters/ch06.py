@@ -243,7 +243,7 @@ def baseline_words(table: pd.DataFrame) -> dict:
         by_verdict.setdefault(verdict, []).append(display_name(name))
         parts.append(f"on {display_name(name)} {verdict} ({table.loc[name, 'VQC test acc %']:.1f} % against "
                      f"{table.loc[name, 'logistic regression test acc %']:.1f} %; difference "
-                     f"{100 * iv.mean:+.1f} [{100 * iv.low:+.1f}, {100 * iv.high:+.1f}] points over "
+                     f"{iv.text(1, scale=100)} points over "
                      f"{iv.n} test samples)")
     fit_ratio = float(table["VQC training s"].sum() / table["logistic regression fit s"].sum())
     sentence = ("Paired over the test samples of this one split (correct minus correct, 95 % t interval), "

@@ -129,8 +129,7 @@ def judge(closeness: pd.DataFrame, method: str = "similarity", measures=None) ->
 
 def interval_text(interval: PairedInterval, decimals: int = 3) -> str:
     """``"+0.023 [+0.010, +0.036]"``: the mean paired difference and its t interval."""
-    f = f"{{:+.{decimals}f}}"
-    return f"{f.format(interval.mean)} [{f.format(interval.low)}, {f.format(interval.high)}]"
+    return interval.text(decimals)
 
 
 def judged_table(judged: pd.DataFrame, method_name: str = "DG") -> pd.DataFrame:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..notebook import group_phrases, join_words
-from ..stats import PairedInterval, paired_interval
+from ..stats import paired_interval
 from .compare import (
     LABELS,
     ORACLE_REPLICA,
@@ -46,10 +46,6 @@ def _label(method: str) -> str:
 
 def _seeds(computed: pd.DataFrame) -> int:
     return int(computed.attrs["per_seed"].seed.nunique())
-
-
-def _interval(iv: PairedInterval) -> str:
-    return f"{iv.mean:+.2f} [{iv.low:+.2f}, {iv.high:+.2f}]"
 
 
 def _percent(amount) -> str:
@@ -138,15 +134,15 @@ def separation_words(computed: pd.DataFrame, scenario: str = "this scenario") ->
         text += (f"; with one seed the two cannot be compared by a paired test (a difference of "
                  f"{ag_o - ag_f:+.2f}, a description).")
     elif iv.direction == "larger":
-        text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, lies above zero: doing nothing "
+        text += (f"; their paired difference, {iv.text()} over {iv.n} seeds, lies above zero: doing nothing "
                  f"is measurably farther from Retrain than another Retrain is, so {scenario} leaves something to "
                  "forget that the oracle can see.")
     elif iv.direction == "undecided":
-        text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, spans zero: {scenario} does not show "
+        text += (f"; their paired difference, {iv.text()} over {iv.n} seeds, spans zero: {scenario} does not show "
                  "a model that forgot nothing to be farther from Retrain than a second Retrain is, so no method can "
                  "be shown to forget better than doing nothing here.")
     else:
-        text += (f"; their paired difference, {_interval(iv)} over {iv.n} seeds, lies below zero: doing nothing is "
+        text += (f"; their paired difference, {iv.text()} over {iv.n} seeds, lies below zero: doing nothing is "
                  f"even closer to Retrain than a second Retrain is, so {scenario} cannot reward forgetting at all.")
     caveat = oracle_caveat_words(computed)
     pairs = separated_pairs(computed)
@@ -267,7 +263,7 @@ def network_words(a_block: pd.DataFrame, b_block: pd.DataFrame, a_name: str, b_n
     if iv is None:
         return text + (f"; with one seed the two cannot be compared by a paired test (a difference of "
                        f"{a - b:+.1f} points, a description)")
-    diff = f"paired difference {_interval(iv)} points over {iv.n} seeds"
+    diff = f"paired difference {iv.text()} points over {iv.n} seeds"
     return text + {"smaller": f": {a_name} is the weaker classifier ({diff})",
                    "larger": f": {a_name} is the stronger classifier ({diff})",
                    "undecided": f": neither is decidedly the stronger classifier ({diff}, spanning zero)"}[iv.direction]
@@ -439,7 +435,7 @@ def forget_gap_words(blocks: dict, metric: str = "FA") -> str:
     parts = []
     for name, d in diffs.items():
         iv = paired_interval(d.to_numpy(), np.zeros(len(d)))
-        parts.append(f"{_interval(iv)} points for {name}")
+        parts.append(f"{iv.text()} points for {name}")
     text = (f"Doing nothing's {what} minus Retrain's is {join_words(parts)} (mean and paired 95 % t interval "
             f"over {n} seeds)")
     (first, d0), *rest = diffs.items()
