@@ -30,21 +30,6 @@ def test_circuit_layout():
     assert "barrier" not in ops and vqc_circuit(barriers=True).count_ops()["barrier"] == 3
 
 
-def test_repetition_circuit_is_a_slice_of_the_full_circuit():
-    from helpers.quantum.circuit import gates, repetition_circuit
-
-    for ansatz, rep in [(0, 0), (1, 2)]:
-        qc = repetition_circuit(ansatz, rep)
-        drawn = [(i.operation.name, tuple(qc.find_bit(b).index for b in i.qubits),
-                  i.operation.params[0].name if i.operation.params else None) for i in qc.data]
-        first = 36 * ansatz + 12 * rep
-        full = [(n, q, None if a is None else f"{a[0]}[{a[1]}]") for n, q, a in gates()]
-        start = full.index(("ry", (0,), f"θ[{first}]"))
-        assert drawn == full[start:start + 18]
-    with pytest.raises(ValueError, match="rep in 0..2"):
-        repetition_circuit(1, 3)
-
-
 def test_reference_matches_qiskit_statevector():
     """Qiskit's own Statevector of the bound circuit, amplitude by amplitude (fixes the qubit order)."""
     from qiskit.quantum_info import Statevector

@@ -191,33 +191,6 @@ def vqc_circuit(barriers: bool = False) -> QuantumCircuit:
     return qc
 
 
-def repetition_circuit(ansatz: int = 1, rep: int = REPS - 1):
-    """One repetition of the ansatz ``W(θ)`` (paper, Sec. 4, Fig. 1) as a small ``QuantumCircuit``,
-    for a readable drawing: ``Ry(θ)`` and ``Rz(θ)`` on every qubit, then the CX ring.
-
-    Its weights are named as in :func:`vqc_circuit`: repetition ``rep`` of ansatz ``ansatz`` holds
-    ``θ[36 ansatz + 12 rep]`` to ``θ[36 ansatz + 12 rep + 11]``; the default is the last one
-    (θ[60] to θ[71]).
-
-    >>> [p.name for p in repetition_circuit().parameters][-1]
-    'θ[71]'
-    """
-    from qiskit.circuit import ParameterVector, QuantumCircuit
-
-    if not (0 <= ansatz < N_ANSATZ and 0 <= rep < REPS):
-        raise ValueError(f"ansatz must be in 0..{N_ANSATZ - 1} and rep in 0..{REPS - 1}, got {ansatz}, {rep}")
-    theta = ParameterVector("θ", N_PARAMS)
-    first = ansatz * PARAMS_PER_ANSATZ + rep * 2 * N_QUBITS
-    qc = QuantumCircuit(N_QUBITS, name=f"W{ansatz} rep {rep}")
-    for q in range(N_QUBITS):
-        qc.ry(theta[first + q], q)
-    for q in range(N_QUBITS):
-        qc.rz(theta[first + N_QUBITS + q], q)
-    for q in range(N_QUBITS):
-        qc.cx(q, (q + 1) % N_QUBITS)
-    return qc
-
-
 def readout_observables():
     """``SparsePauliOp`` Z_3, Z_4, Z_5 (one per logit), as a list."""
     from qiskit.quantum_info import SparsePauliOp
