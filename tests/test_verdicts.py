@@ -10,7 +10,7 @@ import pytest
 from helpers.experiments import aggregate
 from helpers.experiments.compare import (block, judge, judge_words, label_methods, paired_metric, per_seed,
                                         rank_agreement_over_seeds, separated_pairs, versus_retrain)
-from helpers.experiments.verdicts import (accuracy_loss_words, agreement_words, class_forgetting_words, closest,
+from helpers.experiments.verdicts import (accuracy_loss_words, agreement_words, closest,
                                          closest_words, distributional_ranking, distributional_words, judgement,
                                          method_summary, network_words, original_quality_words,
                                          published_median_words, remembered_words, seed_count_words,
@@ -166,12 +166,12 @@ def test_under_forgetting_reports_each_ratio():
 def test_class_forgetting_separates_remembering_from_forgetting():
     b = one({**FLOOR, "retrain": {"FA": 0.0}, "retrain_indep": {"FA": 0.0}, "original": {"FA": 99.0},
              "oeu": {"FA": [80.0, 85.0, 90.0]}, "rl": {"FA": 0.0}, "ft": {"FA": [0.0, 30.0, 0.0]}})
-    words = class_forgetting_words(b)
+    words = remembered_words(b)
     assert words.startswith("Retrain's FA on the forgotten class is 0.0 %. OEU (85.0 %) keeps an FA above it beyond "
                             "seed noise (still recognising the class)")
     assert "RL (0.0 %) and FT (10.0 %) cannot be told apart from Retrain's FA" in words
     none = one({**FLOOR, "retrain": {"FA": 0.0}, "rl": {"FA": 0.0}})
-    assert "No method keeps an FA decidedly above it" in class_forgetting_words(none)
+    assert "No method keeps an FA decidedly above it" in remembered_words(none)
     both = one({**FLOOR, "retrain": {"FA": 1.0}, "ft": {"FA": [90.0, 95.0, 99.0]}, "ga": {"FA": [80.0, 85.0, 90.0]}})
     assert remembered_words(both, "the poisoned samples", "still predicting the poison label").startswith(
         "Retrain's FA on the poisoned samples is 1.0 %. FT (94.7 %) and GA (85.0 %) keep an FA above it")

@@ -239,11 +239,6 @@ def remembered_words(computed: pd.DataFrame, what: str = "the forgotten class",
     return text + f" (paired 95 % t intervals over {_seeds(computed)} seeds)."
 
 
-def class_forgetting_words(computed: pd.DataFrame) -> str:
-    """:func:`remembered_words` for class-wise forgetting."""
-    return remembered_words(computed, "the forgotten class", "still recognising the class")
-
-
 def accuracy_loss_words(computed: pd.DataFrame) -> str:
     """The methods whose test accuracy is decidedly below Retrain's (paired over seeds), with the loss, or "none"."""
     ta = versus_retrain(computed, "TA", rows=methods_of(computed))
@@ -534,7 +529,7 @@ def distributional_words(population: pd.DataFrame) -> str:
 
 
 __all__ = ["closest", "judgement", "standing_words", "closest_words", "separation_words", "signal_table",
-           "agreement_words", "under_forgetting_words", "remembered_words", "class_forgetting_words",
+           "agreement_words", "under_forgetting_words", "remembered_words",
            "accuracy_loss_words", "network_words", "settings_words", "weak_original", "original_quality_words",
            "method_summary", "summary_words", "ONE_SEED", "seed_count_words", "published_median_words",
            "tuning_words", "forget_gap_words", "seconds_words", "cost_trend_words",
