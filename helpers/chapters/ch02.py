@@ -302,6 +302,12 @@ def sample_readings(probs: dict, true_class: int, similar_label: int, start_entr
 
 
 # ------------------------------------------------------------------------- Sec. 2.5: the whole forget set
+def _mostly_where_unsure(rise: dict) -> bool:
+    """EGU acts mostly where the model was less sure: the less confident half's entropy rise is more
+    than twice the more confident half's."""
+    return rise["dH_unsure_egu"] > 2 * max(rise["dH_sure_egu"], 0)
+
+
 def entropy_rise_by_confidence(logits: dict) -> dict:
     """How much EGU and OEU change the mean entropy of the less and the more confident half of D_f.
 
@@ -319,9 +325,8 @@ def entropy_rise_by_confidence(logits: dict) -> dict:
         change = entropy(logits[name]) - before
         out[f"dH_unsure_{SHORT_NAMES[name]}"] = change[unsure].mean().item()
         out[f"dH_sure_{SHORT_NAMES[name]}"] = change[~unsure].mean().item() if (~unsure).any() else 0.0
-    u, s = out["dH_unsure_egu"], out["dH_sure_egu"]
     out["egu_where"] = ("Over the whole forget set EGU does act, mostly where the model was less sure"
-                        if u > 2 * max(s, 0) else
+                        if _mostly_where_unsure(out) else
                         "Over the whole forget set EGU acts about as much on confident as on less confident samples")
     return out
 
@@ -514,7 +519,7 @@ def table_readings(table, logits: dict, forget_targets: torch.Tensor, gradient_n
     rise = entropy_rise_by_confidence(logits)
     drops = [points(table.loc[ORIGINAL, "TA"], table.loc[n, "TA"]) for n in LABEL_OBJECTIVES]
     u, s = rise["dH_unsure_egu"], rise["dH_sure_egu"]
-    why = " (the entropy loss saturates on confident samples)" if u > 2 * max(s, 0) else ""
+    why = " (the entropy loss saturates on confident samples)" if _mostly_where_unsure(rise) else ""
     label_cost = (f"the label objectives change test accuracy by {-drops[0]:+.1f} (Random) and {-drops[1]:+.1f} "
                   "(Similar) points")
     out["summary_run"] = (f"EGU changes the mean entropy of the less confident half of $D_f$ by {u:+.3f} nats and "
