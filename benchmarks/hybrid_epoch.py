@@ -6,8 +6,8 @@
 Both paths train the same model (CNN front end -> 8-qubit circuit -> linear head) with the
 same Adam step on the same batches; they differ only in how the quantum layer is simulated:
 
-- **batched**: :class:`helpers.quantum.hybrid.QuantumLayer`, the whole batch at once;
-- **per-sample loop**: :func:`helpers.quantum.hybrid.per_sample_expectations`, one sample and one
+- **batched**: :class:`helpers.hybrid.QuantumLayer`, the whole batch at once;
+- **per-sample loop**: :func:`helpers.hybrid.per_sample_expectations`, one sample and one
   gate at a time, as the study's public code did (``torch.stack([q_layer(s) for s in angles])``
   with PennyLane's simulator applying each gate separately).
 
@@ -24,8 +24,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from helpers.quantum.hybrid import RECIPES, load_hybrid, per_sample_expectations
-from helpers.quantum.hybrid.models import hybrid_model
+from helpers.hybrid import RECIPES, load_hybrid, per_sample_expectations
+from helpers.hybrid.models import hybrid_model
 
 TARGET_RATIO = 100
 

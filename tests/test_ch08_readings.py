@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from helpers.chapters import ch08
-from helpers.quantum.hybrid import experiment as E
+from helpers.hybrid import experiment as E
 
 COLUMNS = ["retain", "forget", "test", "MIA_AUC", "AG", "KL_test"]
 
@@ -82,7 +82,7 @@ def test_forget_share_words_give_each_datasets_real_share():
 
 
 def test_data_table_counts_the_splits_and_both_forget_sets():
-    from helpers.quantum.hybrid import load_hybrid
+    from helpers.hybrid import load_hybrid
     iris = load_hybrid("iris")
     row = ch08.data_table({"iris": iris}).loc["iris"]
     assert row["train"] == len(iris.y_train) and row["classes"] == 3

@@ -144,7 +144,7 @@ def test_presentation_modules_are_outside_the_fingerprint():
     assert _is_presentation("chapters/ch05.py") and _is_presentation("plots/tables.py")
     assert _is_presentation("experiments/verdicts.py") and _is_presentation("notebook.py")
     assert not _is_presentation("unlearn/oeu.py") and not _is_presentation("experiments/runner.py")
-    assert not _is_presentation("quantum/hybrid/metrics.py")
+    assert not _is_presentation("hybrid/metrics.py")
 
 
 def test_cache_key_records_the_thread_count():

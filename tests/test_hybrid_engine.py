@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.quantum.hybrid import QuantumLayer, hybrid_circuit, per_sample_expectations, simulate, z_observables
-from helpers.quantum.hybrid.layer import encode, encode_gate_by_gate, euler
+from helpers.hybrid import QuantumLayer, hybrid_circuit, per_sample_expectations, simulate, z_observables
+from helpers.hybrid.layer import encode, encode_gate_by_gate, euler
 
 
 def random_case(seed, n=4, L=2, B=5):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from helpers.quantum.hybrid import METHODS, accuracy, load_hybrid, make_split, train_oracle, train_original, unlearn
-from helpers.quantum.hybrid.experiment import METHOD_ORDER
+from helpers.hybrid import METHODS, accuracy, load_hybrid, make_split, train_oracle, train_original, unlearn
+from helpers.hybrid.experiment import METHOD_ORDER
 
 # Stronger than the chapter's budgets, so that every method visibly moves on this small problem.
 STRONG = dict(steps=25, lr=0.05)
@@ -87,7 +87,7 @@ def test_scenario_a_is_stratified_and_disjoint():
 
 def test_the_oracle_never_starts_from_the_originals_weights_or_batch_order(monkeypatch):
     """Capture each model's starting weights and batch-order seed as ``fit`` receives them."""
-    from helpers.quantum.hybrid import training
+    from helpers.hybrid import training
 
     starts = []
     real_fit = training.fit
@@ -111,7 +111,7 @@ def test_the_oracle_never_starts_from_the_originals_weights_or_batch_order(monke
 
 def test_unlearning_draws_from_its_own_stream(iris, monkeypatch):
     """The method receives derive_seed(seed, "unlearn", replica), not the experiment seed; replicas differ."""
-    from helpers.quantum.hybrid import methods
+    from helpers.hybrid import methods
     from helpers.seeds import derive_seed
 
     data, original, split = iris

@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from helpers.quantum.hybrid.metrics import average_gap, kl_rows, mia_auc, scorecard
+from helpers.hybrid.metrics import average_gap, kl_rows, mia_auc, scorecard
 
 
 def test_kl_rows_compares_each_row_with_the_same_row():
@@ -96,7 +96,7 @@ def test_evaluate_keeps_rows_aligned_through_set_probs():
     """evaluate's KL of a model against itself is 0: the rows of forget, retain and test stay matched."""
     from types import SimpleNamespace
 
-    from helpers.quantum.hybrid.metrics import evaluate, set_probs
+    from helpers.hybrid.metrics import evaluate, set_probs
     data, split, model = tiny_problem()
     probs = set_probs(model, data, split)
     row = evaluate(model, probs, probs, data, split)
@@ -155,7 +155,7 @@ def tiny_problem():
 
 
 def test_uqi_and_ag_by_hand():
-    from helpers.quantum.hybrid.metrics import evaluate, set_probs
+    from helpers.hybrid.metrics import evaluate, set_probs
     data, split, original = tiny_problem()
     # unlearned: forget example wrong, retain example 3 wrong, test example 5 wrong
     unlearned = Lookup([[0.0, 1.0], [3.0, 0.0], [1.0, 0.0], [0.0, 0.5], [2.0, 0.0], [0.0, 1.5]])
@@ -177,7 +177,7 @@ def test_ranking_by_ag_computed_from_scorecards():
     """AG from average_gap per seed -> the chapter's ranking (verdicts.ranking) with known answers."""
     import pandas as pd
 
-    from helpers.quantum.hybrid.verdicts import gap_block, leading_group, ranking
+    from helpers.hybrid.verdicts import gap_block, leading_group, ranking
     oracle = dict(forget=0.0, retain=1.0, test=0.9, MIA_AUC=0.5)
     offsets = {"original": 0.8, "oracle": 0.0, "oracle_indep": 0.04, "eu_k": 0.04, "lca": 0.08, "ga": 0.4}
     rows = []

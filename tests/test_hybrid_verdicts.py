@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.quantum.hybrid.verdicts import (budget_words, direction_words, directions, favourites_words,
+from helpers.hybrid.verdicts import (budget_words, direction_words, directions, favourites_words,
                                              floor_distance_words, floor_words, gap_block, judge, judge_sentence,
                                              leader_words, leading_group, ranking, ranking_words)
 
@@ -208,7 +208,7 @@ def test_floor_words_asks_whether_doing_nothing_is_beyond_the_noise_floor():
 def test_plot_gap_draws_every_row_and_the_noise_floor():
     import matplotlib
     matplotlib.use("Agg")
-    from helpers.quantum.hybrid.plots import plot_gap
+    from helpers.hybrid.plots import plot_gap
 
     fig = plot_gap(results({**BASE, "ga": 0.6, "eu_k": 0.1}, datasets=("iris", "digits")))
     ax = fig.axes[0]
@@ -221,8 +221,8 @@ def test_plot_gap_draws_every_row_and_the_noise_floor():
 def test_plot_tradeoff_names_the_reference_points_in_a_legend_and_labels_the_methods():
     import matplotlib
     matplotlib.use("Agg")
-    from helpers.quantum.hybrid import experiment as E
-    from helpers.quantum.hybrid.plots import plot_tradeoff
+    from helpers.hybrid import experiment as E
+    from helpers.hybrid.plots import plot_tradeoff
 
     res = pd.concat([results({**BASE, "ga": 0.6}, column=c) for c in ("forget", "test")], axis=1)
     res = res.loc[:, ~res.columns.duplicated()]
@@ -234,7 +234,7 @@ def test_plot_tradeoff_names_the_reference_points_in_a_legend_and_labels_the_met
 
 
 def test_the_experiment_scores_doing_nothing_and_a_second_oracle():
-    from helpers.quantum.hybrid import experiment as E
+    from helpers.hybrid import experiment as E
 
     res, selection = E.run(datasets=("iris",), scenarios=("B",), seeds=(1, 2), methods=("ga",), workers=1,
                            progress=False)

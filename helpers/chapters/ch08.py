@@ -1,7 +1,7 @@
 """Chapter 8's readings: the simulator's check, its speed and the cell the chapter quotes.
 
 Every sentence here is computed from numbers the chapter shows. The verdicts over seeds
-(doing nothing, the noise floor, the ranking) live in :mod:`helpers.quantum.hybrid.verdicts`;
+(doing nothing, the noise floor, the ranking) live in :mod:`helpers.hybrid.verdicts`;
 this module holds the chapter's other readings:
 
 - :func:`simulator_words`: does the batched simulator agree with Qiskit to rounding error?
@@ -17,9 +17,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..notebook import join_words
-from ..quantum.hybrid import make_split
-from ..quantum.hybrid import verdicts as V
-from ..quantum.hybrid.experiment import LABELS
+from ..hybrid import make_split
+from ..hybrid import verdicts as V
+from ..hybrid.experiment import LABELS
 
 # Largest |difference| from Qiskit that is float64 rounding for these circuit sizes (values are in [-1, 1]).
 ROUNDING = 1e-10
@@ -82,12 +82,12 @@ def forget_share_words(table: pd.DataFrame, column: str = "forget (A)") -> str:
 def readings(table: pd.DataFrame, results: pd.DataFrame, focus: str, scenarios=("A", "B")) -> dict:
     """The glued values of sections 8.6-8.9 for the dataset ``focus`` (``{glue name: value}``).
 
-    ``table`` is :func:`helpers.quantum.hybrid.experiment.summary` (index dataset, scenario,
-    display name), ``results`` the per-seed rows of :func:`~helpers.quantum.hybrid.experiment.run`.
+    ``table`` is :func:`helpers.hybrid.experiment.summary` (index dataset, scenario,
+    display name), ``results`` the per-seed rows of :func:`~helpers.hybrid.experiment.run`.
     Keys: ``"{scenario}_{row}_{column}"`` for every entry of :data:`QUOTED` whose scenario is
-    run; ``kl_floor_{scenario}`` (:func:`~helpers.quantum.hybrid.verdicts.floor_distance_words`
+    run; ``kl_floor_{scenario}`` (:func:`~helpers.hybrid.verdicts.floor_distance_words`
     on the test KL); ``mia_words_A`` and ``forget_words_B``
-    (:func:`~helpers.quantum.hybrid.verdicts.direction_words`) when those scenarios are run.
+    (:func:`~helpers.hybrid.verdicts.direction_words`) when those scenarios are run.
     """
     datasets = set(table.index.get_level_values(0))
     if focus not in datasets:

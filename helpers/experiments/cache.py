@@ -36,7 +36,7 @@ def default_folder() -> Path:
 #: Modules that only word, draw or tabulate results already computed: they never run
 #: inside a cached computation, so editing them must not recompute the book.
 PRESENTATION = ("chapters/", "plots/", "paper/", "notebook.py", "stats.py",
-                "experiments/compare.py", "experiments/verdicts.py", "quantum/hybrid/verdicts.py")
+                "experiments/compare.py", "experiments/verdicts.py", "hybrid/verdicts.py")
 
 
 def _is_presentation(relative: str) -> bool:

@@ -2,7 +2,7 @@
 
 The study's architecture (arXiv 2512.19253, public code): a classical network turns an
 input into ``n`` rotation angles ``tanh(·) π ∈ (-π, π)``, the variational circuit
-(:class:`~helpers.quantum.hybrid.layer.QuantumLayer`) returns ``<Z_q>`` on every qubit,
+(:class:`~helpers.hybrid.layer.QuantumLayer`) returns ``<Z_q>`` on every qubit,
 and a classical head maps those ``n`` numbers to class logits. Two front ends:
 
 - :class:`MLPFrontEnd` for tabular data (Iris: 4 features);

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ...data import load_dataset, load_tabular
+from ..data import load_dataset, load_tabular
 
 DATASETS = ("iris", "digits", "mnist", "fashion-mnist")
 SCENARIOS = ("A", "B")

@@ -17,7 +17,7 @@ defects of its public code avoided (see each module). One idea per module:
 - ``verdicts``         paired verdicts over seeds: vs doing nothing, vs the noise floor, the ranking by AG
 - ``plots``            the chapter's figures
 
->>> from helpers.quantum.hybrid import hybrid_circuit, QuantumLayer
+>>> from helpers.hybrid import hybrid_circuit, QuantumLayer
 >>> hybrid_circuit(6, 2).num_parameters
 42
 """

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ...seeds import derive_seed
+from ..seeds import derive_seed
 from .data import HybridData, Split
 from .models import hybrid_model
 

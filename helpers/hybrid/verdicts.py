@@ -32,9 +32,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...experiments.compare import judge, paired_ag
-from ...notebook import is_are, join_words
-from ...stats import CONFIDENCE, paired_interval
+from ..experiments.compare import judge, paired_ag
+from ..notebook import is_are, join_words
+from ..stats import CONFIDENCE, paired_interval
 from .experiment import LABELS, REFERENCES
 
 # Row names that compare.judge expects for the three reference rows.

@@ -20,11 +20,11 @@ import copy
 import torch
 import torch.nn.functional as F
 
-from ...gop import project_layerwise
-from ...losses import entropy_forget_loss, similar_labels
-from ...unlearn.base import set_gradients
-from ...unlearn.oeu import adaptive_reweighting
-from ..unlearning import forget_target
+from ..gop import project_layerwise
+from ..losses import entropy_forget_loss, similar_labels
+from ..unlearn.base import set_gradients
+from ..unlearn.oeu import adaptive_reweighting
+from ..quantum.unlearning import forget_target
 from .methods import after_step, kl_teacher_student, optimise, register
 from .training import cycle
 

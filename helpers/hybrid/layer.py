@@ -152,7 +152,7 @@ class QuantumLayer(nn.Module):
 
     Trainable ``weights`` of shape (L, 3, n), initialised uniformly in ``[0, 2π)`` like
     PennyLane's ``TorchLayer`` (the study's layer). Same circuit as
-    :func:`~helpers.quantum.hybrid.circuit.hybrid_circuit`; the whole batch is simulated
+    :func:`~helpers.hybrid.circuit.hybrid_circuit`; the whole batch is simulated
     at once (module docstring). Outputs have the dtype of the input angles.
     """
 

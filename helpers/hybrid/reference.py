@@ -3,7 +3,7 @@
 The study's public code evaluates its PennyLane layer in a Python loop over the batch,
 ``torch.stack([self.q_layer(sample) for sample in angles])``, and the simulator applies
 each gate separately. :func:`per_sample_expectations` does the same with the gate list of
-:func:`~helpers.quantum.hybrid.circuit.gates`, so it is also an independent check of the
+:func:`~helpers.hybrid.circuit.gates`, so it is also an independent check of the
 batched engine (:mod:`.layer`). Differentiable, but slow: compare
 ``python -m benchmarks.hybrid_epoch``.
 """
