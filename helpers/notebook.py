@@ -1,22 +1,9 @@
-"""Small conveniences for the chapters' notebooks."""
+"""Small conveniences for the chapters' notebooks: glue numbers into the prose, and (re-exported
+for the notebooks' imports) the progress bar and the sentence helpers."""
 from __future__ import annotations
 
-import os
-
-from tqdm.auto import tqdm
-
-PROGRESS_ENV = "UNLEARNING_BOOK_PROGRESS"
-
-
-def progress_bar(iterable, desc: str = "", enabled: bool = True, **kwargs):
-    """A ``tqdm.auto`` progress bar over ``iterable`` (a widget in Jupyter and Colab).
-
-    Setting the environment variable ``UNLEARNING_BOOK_PROGRESS=0`` turns every
-    bar off; the book build does so, since a static page cannot show a live
-    widget.
-    """
-    enabled = enabled and os.environ.get(PROGRESS_ENV, "1") != "0"
-    return tqdm(iterable, desc=desc, disable=not enabled, leave=False, **kwargs)
+from .progress import PROGRESS_ENV, progress_bar  # noqa: F401  (the notebooks import them from here)
+from .words import group_phrases, is_are, join_words, plural  # noqa: F401
 
 
 def glue(name: str, value, display: bool = False):
@@ -50,27 +37,3 @@ def glue_all(*readings: dict, markdown: type = str) -> dict:
         for name, value in found.items():
             glue(name, Markdown(str(value)) if isinstance(value, markdown) else value)
     return readings[-1] if readings else {}
-
-
-def plural(n: int, word: str) -> str:
-    """``"1 seed"``, ``"3 seeds"``: ``n`` and ``word`` with an ``s`` unless ``n`` is 1."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def join_words(words, last: str = " and ") -> str:
-    """Words joined for a sentence: ``"a"``, ``"a and b"``, ``"a, b and c"`` (``last=", "``: commas only)."""
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + last + words[-1]
-
-
-def group_phrases(groups: dict, templates: dict) -> list[str]:
-    """One phrase per non-empty group, in the order of ``templates``: ``templates[key]`` with
-    :func:`join_words` of ``groups[key]`` in its ``{}``, e.g. ``{"larger": "larger for {}"}``."""
-    return [template.format(join_words(groups[key])) for key, template in templates.items() if groups.get(key)]
-
-
-def is_are(words) -> str:
-    """The verb for :func:`join_words` of ``words``: ``"is"`` for one word, ``"are"`` for more."""
-    return "is" if len(list(words)) == 1 else "are"

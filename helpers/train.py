@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .notebook import progress_bar
+from .progress import progress_bar
 
 CLIP_GRAD_NORM = 5.0      # gradient-norm clip of training and of every unlearning loop
 

@@ -16,7 +16,8 @@ import math
 
 import torch
 
-from ..notebook import glue_all, join_words  # noqa: F401  (glue_all: the chapter's cells call ch02.glue_all)
+from ..notebook import glue_all  # noqa: F401  (the chapter's cells call ch02.glue_all)
+from ..words import join_words
 
 ORIGINAL, RETRAIN, RETRAIN2 = "original", "Retrain", "Retrain′ (independent seed)"
 RANDOM, SIMILAR, EGU, OEU = "Random Labels", "Similar Labels", "max entropy (EGU)", "OEU"

@@ -31,7 +31,7 @@ import pandas as pd
 from ..experiments.compare import LABELS, judge, judge_words, oracle_caveat_words, per_seed
 from ..gop import project_global, project_layerwise
 from .. import notebook
-from ..notebook import join_words, plural
+from ..words import join_words, plural
 from ..plots.geometry import first_order_changes, gop_vectors
 from ..stats import PairedInterval, paired_interval
 

@@ -29,7 +29,7 @@ import math
 import numpy as np
 
 from ..metrics import METRICS
-from ..notebook import is_are, join_words, plural
+from ..words import is_are, join_words, plural
 from ..stats import paired_interval
 from .ch02 import oracle_caveat, sampling_error_words
 

@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from ..notebook import join_words
+from ..words import join_words
 from ..quantum.names import display_name
 from ..stats import paired_interval
 

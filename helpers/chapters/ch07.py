@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..notebook import group_phrases, join_words
+from ..words import group_phrases, join_words
 from ..quantum.names import display_list, display_name
 from ..stats import PairedInterval, paired_interval
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..notebook import join_words
+from ..words import join_words
 from ..hybrid import make_split
 from ..hybrid import verdicts as V
 from ..hybrid.experiment import LABELS

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import METRICS
-from ..notebook import is_are, join_words
+from ..words import is_are, join_words
 from ..stats import PairedInterval, paired_interval
 from .runner import BASELINES, ORACLE_REPLICA
 

@@ -67,7 +67,7 @@ from ..metrics.distributional import (
     logit_scaled_confidence,
     ulira,
 )
-from ..notebook import progress_bar
+from ..progress import progress_bar
 from ..quant import quantize_model
 from ..seeds import derive_seed
 from ..train import accuracy, predict, seed_everything, train

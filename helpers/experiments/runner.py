@@ -34,7 +34,7 @@ import torch
 from ..data import CORRUPTIONS, corrupt, drop_class, forget_split, load_dataset
 from ..metrics import METRICS
 from ..metrics import evaluate as evaluate_metrics
-from ..notebook import progress_bar
+from ..progress import progress_bar
 from ..profiles import (
     Profile,
     QuantSetting,

@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..notebook import group_phrases, join_words
+from ..words import group_phrases, join_words
 from ..stats import paired_interval
 from .compare import (
     LABELS,

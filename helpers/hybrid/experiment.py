@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 
-from ..notebook import progress_bar
+from ..progress import progress_bar
 from .data import HybridData, Split, load_hybrid, make_split
 from .methods import unlearn
 from .metrics import evaluate, set_probs

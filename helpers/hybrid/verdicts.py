@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..experiments.compare import judge, paired_ag
-from ..notebook import is_are, join_words
+from ..words import is_are, join_words
 from ..stats import CONFIDENCE, paired_interval
 from .experiment import LABELS, REFERENCES
 

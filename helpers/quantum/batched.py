@@ -30,7 +30,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from ..notebook import progress_bar
+from ..progress import progress_bar
 from . import simulator as S
 from .circuit import N_FEATURES, N_PARAMS, PARAMS_PER_ANSATZ
 from .training import TrainResult, init_theta

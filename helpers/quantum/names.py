@@ -2,7 +2,7 @@
 (``"iris"``), sentences capitalise them (``"Iris"``)."""
 from __future__ import annotations
 
-from ..notebook import join_words
+from ..words import join_words
 
 DISPLAY_NAMES = {"iris": "Iris", "wine": "Wine", "covertype": "Covertype"}
 

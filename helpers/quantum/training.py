@@ -19,7 +19,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from ..notebook import progress_bar
+from ..progress import progress_bar
 from .circuit import N_PARAMS
 from .engines import expectations
 from .gradients import logits

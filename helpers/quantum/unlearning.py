@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import torch
 
-from ..notebook import progress_bar
+from ..progress import progress_bar
 from ..seeds import derive_seed
 from .gradients import logits
 from .training import probabilities, train_vqc
