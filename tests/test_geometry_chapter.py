@@ -1,4 +1,5 @@
-"""Tests for chapter 3's machinery: helpers.gradient_conflict and helpers.plots.geometry (OEU Sec. 4.3)."""
+"""Tests for chapter 3's machinery: helpers.gradient_conflict, helpers.plots.geometry and the 2-D GOP picture's
+vectors (helpers.chapters.ch03.gop_vectors) (OEU Sec. 4.3)."""
 from __future__ import annotations
 
 import math
@@ -21,7 +22,8 @@ from helpers.gradient_conflict import (
     projection_checks,
     step_response,
 )
-from helpers.plots.geometry import (PROJECTION_COLORS, first_order_changes, gop_vectors, plot_gop_grid,
+from helpers.chapters.ch03 import gop_vectors
+from helpers.plots.geometry import (PROJECTION_COLORS, draw_gop_2d, first_order_changes, plot_gop_grid,
                                     plot_step_response, projection_color)
 
 
@@ -48,6 +50,29 @@ def test_first_order_changes_signs_follow_the_conflict():
     d_r, d_f = first_order_changes(g_r, g_f, g_f)
     assert d_r > 0 and d_f < 0                 # conflict: a step along g_f raises the retain loss
     assert first_order_changes(g_r, g_f, g_a)[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_gop_picture_draws_the_vectors_it_is_given():
+    fig, ax = plt.subplots()
+    g_r, g_f, g_a = np.array([0.7, 0.0]), np.array([-0.5, 1.2]), np.array([0.0, 1.2])
+    draw_gop_2d(ax, g_r, g_f, g_a, alpha=1.0)
+    arrows = [np.concatenate([q.U, q.V]) for q in ax.collections if hasattr(q, "U")]
+    assert [a.tolist() for a in arrows] == [g_r.tolist(), g_f.tolist(), g_a.tolist()]
+    assert ax.get_xlim() == pytest.approx((-1.625, 1.625))                        # 1.25 * the longer vector (1.3)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("vectors", [([0.0, 0.0], [1.0, 0.0], [1.0, 0.0]), ([1.0, 0.0, 0.0], [0.0, 1.0], [0.0, 1.0])])
+def test_gop_picture_rejects_zero_or_non_planar_vectors(vectors):
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="2-D vectors"):
+        draw_gop_2d(ax, *vectors, alpha=1.0)
+    plt.close(fig)
+
+
+def test_gop_grid_rejects_ragged_rows():
+    with pytest.raises(ValueError, match="common length"):
+        plot_gop_grid({0.0: [gop_vectors(60)], 1.0: [gop_vectors(60), gop_vectors(90)]})
 
 
 def test_loss_gradients_match_autograd_on_the_whole_set(sets):
@@ -160,8 +185,9 @@ def test_monitored_oeu_rejects_unknown_projection(sets):
 
 
 def test_geometry_figures_draw():
-    fig = plot_gop_grid(angles=(60, 150), alphas=(0.0, 1.0))
+    fig = plot_gop_grid({alpha: [gop_vectors(angle, alpha=alpha) for angle in (60, 150)] for alpha in (0.0, 1.0)})
     assert len(fig.axes) == 4
+    assert fig.axes[1].get_title() == r"$\phi$ = 150°, cos = -0.87, $\alpha$ = 0"    # angle and cos read off the vectors
     plt.close(fig)
     import pandas as pd
     df = pd.DataFrame({"direction": ["a", "a"], "eta": [1e-3, 1e-2], "dL_retain": [1e-4, -1e-3],

@@ -5,7 +5,7 @@ returns a dict ``name -> value`` for :func:`glue_all`; values of type :class:`Md
 are sentences glued as Markdown (``{glue:md}``), all others are numbers or
 plain text (``{glue:text}``).
 
-- Sec. 3.1, :func:`toy_readings`: the 2-D picture's first-order changes.
+- Sec. 3.1, :func:`gop_vectors`: the 2-D picture's vectors; :func:`toy_readings`: its first-order changes.
 - Sec. 3.3, :func:`gradient_readings`: conflict and Theorems 4.3-4.4 on the
   full-batch gradients of the trained network, layer by layer.
 - Sec. 3.4, :func:`step_readings`: one step of each direction against the
@@ -27,12 +27,13 @@ import re
 
 import numpy as np
 import pandas as pd
+import torch
 
 from ..experiments.compare import LABELS, judge, judge_words, oracle_caveat_words, per_seed
-from ..gop import project_global, project_layerwise
+from ..gop import project, project_global, project_layerwise
 from .. import notebook
 from ..words import join_words, plural
-from ..plots.geometry import first_order_changes, gop_vectors
+from ..plots.geometry import first_order_changes
 from ..stats import PairedInterval, paired_interval
 
 ZERO_COS = 1e-4          # |cos| below this is "orthogonal to floating-point precision" (float32 gradients)
@@ -59,8 +60,17 @@ def _capital(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ 3.1
+def gop_vectors(angle: float, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
+    """2-D ``g_r`` (along the x axis), ``g_f`` at ``angle`` degrees from it, and ``g_f^(alpha)`` (Eq. 8 with
+    alpha, :func:`helpers.gop.project`): the vectors that :func:`helpers.plots.geometry.plot_gop_2d` draws."""
+    phi = np.deg2rad(angle)
+    g_r = torch.tensor([norm_r, 0.0], dtype=torch.float64)
+    g_f = torch.tensor([norm_f * np.cos(phi), norm_f * np.sin(phi)], dtype=torch.float64)
+    return g_r.numpy(), g_f.numpy(), project(g_f, g_r, alpha).numpy()
+
+
 def toy_readings(angle: float = 120.0, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0) -> dict:
-    """First-order changes per unit step of the 2-D picture (``plot_gop_2d`` with the same arguments).
+    """First-order changes per unit step of the 2-D picture (:func:`gop_vectors`, same arguments).
 
     ``toy_dr_gf``: retain-loss change along ``g_f``; ``toy_df_gf`` and
     ``toy_df_perp``: the forget-loss *decrease* along ``g_f`` and along the projection.

@@ -12,7 +12,6 @@ from .entropy import (
 )
 from .geometry import (
     draw_gop_2d,
-    gop_vectors,
     gop_widget,
     plot_alpha_runs,
     plot_alpha_tradeoff,
@@ -34,6 +33,6 @@ from .tables import plot_gap_bars, plot_runtime
 __all__ = ["forward_and_gradient", "plot_quantizer_curves", "plot_staircase", "plot_training_curves",
            "plot_weight_levels", "plot_output_distributions", "plot_entropy_histograms", "plot_logit_paths",
            "plot_target_bias", "plot_attack_rocs", "plot_confidence_histograms", "plot_score_versus_gap",
-           "draw_gop_2d", "gop_vectors", "gop_widget", "plot_alpha_runs", "plot_alpha_tradeoff",
+           "draw_gop_2d", "gop_widget", "plot_alpha_runs", "plot_alpha_tradeoff",
            "plot_cosine_history", "plot_gop_2d", "plot_gop_grid", "plot_layer_cosines", "plot_step_response",
            "plot_gap_bars", "plot_runtime"]

@@ -4,9 +4,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import torch
-
-from ..gop import project
 
 COLORS = {"g_r": "C0", "g_f": "C3", "proj": "C2"}
 PROJECTION_COLORS = {"none": COLORS["g_f"], "layer-wise": COLORS["proj"], "global": "C1"}   # one palette for the chapter
@@ -18,28 +15,24 @@ def projection_color(label: str) -> str:
     return PROJECTION_COLORS["layer-wise" if "layer" in text else "global" if "global" in text else "none"]
 
 
-def gop_vectors(angle: float, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
-    """2-D ``g_r`` (along the x axis), ``g_f`` at ``angle`` degrees from it, and ``g_f^(alpha)`` (Eq. 8 with alpha)."""
-    phi = np.deg2rad(angle)
-    g_r = torch.tensor([norm_r, 0.0], dtype=torch.float64)
-    g_f = torch.tensor([norm_f * np.cos(phi), norm_f * np.sin(phi)], dtype=torch.float64)
-    return g_r.numpy(), g_f.numpy(), project(g_f, g_r, alpha).numpy()
-
-
 def first_order_changes(g_r, g_f, d) -> tuple[float, float]:
     """First-order loss changes per unit step along ``-d``: ``(dL_r, dL_f) / eta = (-<g_r, d>, -<g_f, d>)``."""
     return -float(np.dot(g_r, d)), -float(np.dot(g_f, d))
 
 
-def draw_gop_2d(ax, angle: float, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0,
-                annotate: bool = True):
-    """Draw ``g_r``, ``g_f`` and ``g_f^(alpha)`` on ``ax``; shade the gradients that conflict with ``g_r``.
+def draw_gop_2d(ax, g_r, g_f, g_alpha, alpha: float, annotate: bool = True):
+    """Draw the 2-D vectors ``g_r``, ``g_f`` and ``g_alpha`` (``g_f^(alpha)``, projected by the caller with
+    strength ``alpha``, shown in the title) on ``ax``; shade the gradients that conflict with ``g_r``.
 
     A step ``theta - eta d`` changes the retain loss by ``-eta <g_r, d>`` to first
     order: every ``d`` in the shaded half-plane ``<d, g_r> < 0`` *raises* it.
     """
-    g_r, g_f, g_a = gop_vectors(angle, norm_f, norm_r, alpha)
-    lim = 1.25 * max(norm_f, norm_r, 1e-9)
+    g_r, g_f, g_a = (np.asarray(v, dtype=float) for v in (g_r, g_f, g_alpha))
+    norm_r, norm_f = np.linalg.norm(g_r), np.linalg.norm(g_f)
+    if g_r.shape != (2,) or g_f.shape != (2,) or g_a.shape != (2,) or norm_r == 0 or norm_f == 0:
+        raise ValueError("draw_gop_2d needs three 2-D vectors, g_r and g_f non-zero")
+    cos = float(np.dot(g_r, g_f) / (norm_r * norm_f))
+    lim = 1.25 * max(norm_f, norm_r)
     ax.axvspan(-lim, 0, color="C3", alpha=0.07, lw=0)
     ax.axvline(0, color="0.6", lw=0.8)
     kw = dict(angles="xy", scale_units="xy", scale=1, width=0.012)
@@ -57,30 +50,39 @@ def draw_gop_2d(ax, angle: float, norm_f: float = 1.0, norm_r: float = 1.0, alph
                 f"$\\Delta L_f$: {f_f:+.2f} → {f_a:+.2f}", transform=ax.transAxes, fontsize=8.5,
                 va="bottom", bbox=dict(boxstyle="round", fc="white", ec="0.8"))
     ax.set(xlim=(-lim, lim), ylim=(-0.25 * lim, lim), aspect="equal", xticks=[], yticks=[])
-    ax.set_title(rf"$\phi$ = {angle:.0f}°, cos = {np.cos(np.deg2rad(angle)):+.2f}, $\alpha$ = {alpha:g}", fontsize=10)
+    angle = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    ax.set_title(rf"$\phi$ = {angle:.0f}°, cos = {cos:+.2f}, $\alpha$ = {alpha:g}", fontsize=10)
     return ax
 
 
-def plot_gop_2d(angle: float = 120.0, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
-    """One 2-D picture of GOP (the analogue of OEU Fig. 1b/c)."""
+def plot_gop_2d(g_r, g_f, g_alpha, alpha: float):
+    """One 2-D picture of GOP (the analogue of OEU Fig. 1b/c) of vectors computed by the caller."""
     fig, ax = plt.subplots(figsize=(5, 4.2))
-    draw_gop_2d(ax, angle, norm_f, norm_r, alpha)
+    draw_gop_2d(ax, g_r, g_f, g_alpha, alpha)
     fig.tight_layout()
     return fig
 
 
-def plot_gop_grid(angles=(45, 100, 135, 170), alphas=(0.0, 0.5, 1.0), norm_f: float = 1.0, norm_r: float = 1.0):
-    """Small multiples of :func:`draw_gop_2d`: one row per ``alpha``, one column per angle."""
-    fig, axes = plt.subplots(len(alphas), len(angles), figsize=(3.1 * len(angles), 2.9 * len(alphas)), squeeze=False)
-    for i, alpha in enumerate(alphas):
-        for j, angle in enumerate(angles):
-            draw_gop_2d(axes[i, j], angle, norm_f, norm_r, alpha)
+def plot_gop_grid(rows: dict):
+    """Small multiples of :func:`draw_gop_2d`: ``rows`` maps each ``alpha`` (one row) to a list of
+    ``(g_r, g_f, g_alpha)`` triples (one column each), all rows of the same length."""
+    if not rows or len({len(row) for row in rows.values()}) != 1 or not next(iter(rows.values())):
+        raise ValueError("plot_gop_grid needs one or more rows (alpha -> vector triples) of one common length")
+    n_rows, n_cols = len(rows), len(next(iter(rows.values())))
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(3.1 * n_cols, 2.9 * n_rows), squeeze=False)
+    for i, (alpha, row) in enumerate(rows.items()):
+        for j, vectors in enumerate(row):
+            draw_gop_2d(axes[i, j], *vectors, alpha)
     fig.tight_layout()
     return fig
 
 
-def gop_widget(angle: float = 120.0, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
-    """Sliders for the angle, the two norms and alpha that redraw :func:`plot_gop_2d` (live Jupyter / Colab)."""
+def gop_widget(vectors, angle: float = 120.0, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
+    """Sliders for the angle, the two norms and alpha that redraw :func:`plot_gop_2d` (live Jupyter / Colab).
+
+    ``vectors(angle, norm_f, norm_r, alpha)`` returns the ``(g_r, g_f, g_alpha)`` to draw (the caller's
+    projection, e.g. :func:`helpers.chapters.ch03.gop_vectors`); the other arguments are the sliders' start.
+    """
     import ipywidgets as w
 
     sliders = {"angle": w.FloatSlider(value=angle, min=0, max=180, step=1, description="angle φ (°)"),
@@ -89,7 +91,7 @@ def gop_widget(angle: float = 120.0, norm_f: float = 1.0, norm_r: float = 1.0, a
                "alpha": w.FloatSlider(value=alpha, min=0, max=1, step=0.05, description="α")}
 
     def draw(**kwargs):
-        plot_gop_2d(**kwargs)
+        plot_gop_2d(*vectors(**kwargs), kwargs["alpha"])
         plt.show()
 
     out = w.interactive_output(draw, sliders)
