@@ -155,6 +155,50 @@ def test_disable_makes_the_identity():
     assert "enabled=False" in repr(q)
 
 
+def test_flags_are_buffers_and_travel_with_the_state_dict():
+    q = LSQPlus(4, "activation")
+    q(torch.randn(8, 3))
+    q.disable()
+    assert {"enabled", "initialized", "sign_mode"} <= dict(q.named_buffers()).keys()
+    fresh = LSQPlus(4, "activation")
+    assert fresh.enabled and not fresh.initialized
+    fresh.load_state_dict(q.state_dict())
+    assert not fresh.enabled and fresh.initialized and fresh.sign_mode == 0
+    x = torch.randn(8, 3)
+    assert torch.equal(fresh(x), x)                                             # disabled: the identity
+    assert torch.equal(fresh.enable()(x), q.enable()(x))                        # same range, not re-learned
+    assert repr(fresh) == repr(q) and "unsigned, enabled=True" in repr(q)
+    assert q.to(torch.float64).enabled.dtype == torch.bool                      # .to(dtype) leaves the flags alone
+
+
+@pytest.mark.parametrize("cls,kind,mode", [(LSQ, "activation", LSQ.AUTO), (PACT, "activation", PACT.AUTO),
+                                           (LSQPlus, "activation", 0), (LSQ, "weight", 1), (DSQ, "weight", 1)])
+def test_reset_range_forgets_the_range_and_the_sign(cls, kind, mode):
+    q = cls(3, kind)
+    q(torch.randn(50) * 5)                                                      # signed input, wide range
+    assert q.initialized
+    q.reset_range()
+    assert not q.initialized and int(q.sign_mode) == mode
+    fresh = cls(3, kind)
+    x = torch.rand(50)                                                          # unsigned input, narrow range
+    assert torch.equal(q(x), fresh(x))                                          # as if new: range from x
+    assert torch.equal(q.sign_mode, fresh.sign_mode) and q.signed == (kind == "weight")
+
+
+def test_retrain_reinitialize_resets_every_quantizer():
+    from helpers.unlearn import reinitialize
+
+    torch.manual_seed(0)
+    q = quantize_model(resnet18(10, 1, width=0.25), 4, 4, "lsq")
+    q(torch.randn(2, 1, 8, 8))
+    quantizers = [m for m in q.modules() if isinstance(m, LSQ)]
+    assert all(m.initialized for m in quantizers)
+    assert any(m.kind == "activation" and m.signed for m in quantizers)         # the first layer sees signed input
+    reinitialize(q)
+    assert not any(m.initialized for m in quantizers)
+    assert all(int(m.sign_mode) == (1 if m.kind == "weight" else LSQ.AUTO) for m in quantizers)
+
+
 def test_quantize_model_replaces_layers_and_leaves_the_input_alone():
     torch.manual_seed(0)
     model = resnet18(10, 1, width=0.25)

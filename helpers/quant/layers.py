@@ -14,7 +14,7 @@ from torch import nn
 
 from .depthwise import depthwise_conv2d, uses_matrices
 from .functional import check_bits
-from .quantizers import DSQ, LSQ, PACT, DoReFa, LSQPlus
+from .quantizers import DSQ, LSQ, PACT, DoReFa, LSQPlus, Quantizer
 
 # method -> (weight quantizer class, activation quantizer class)
 METHODS = {
@@ -26,12 +26,12 @@ METHODS = {
 
 
 def make_quantizer(method: str, bits: int | None, kind: str):
-    """The quantizer module of ``method`` for ``kind`` (or the identity when ``bits`` is None)."""
+    """The quantizer module of ``method`` for ``kind`` (or the identity when ``bits`` is None; the quantizer
+    checks ``bits``)."""
     if method not in METHODS:
         raise ValueError(f"unknown quantization method {method!r}; choose one of {sorted(METHODS)}")
     if bits is None:
         return nn.Identity()
-    check_bits(bits)
     weight_cls, act_cls = METHODS[method]
     return (weight_cls if kind == "weight" else act_cls)(bits, kind=kind)
 
@@ -128,7 +128,7 @@ def quantized_layers(model: nn.Module) -> dict[str, QuantMixin]:
 def set_quantization(model: nn.Module, enabled: bool) -> nn.Module:
     """Enable or disable every fake-quantizer of ``model`` (disabled = full precision)."""
     for m in model.modules():
-        if hasattr(m, "enable") and hasattr(m, "disable") and hasattr(m, "bits"):
+        if isinstance(m, Quantizer):
             m.enable() if enabled else m.disable()
     return model
 

@@ -5,7 +5,8 @@ Each is a ``torch.nn.Module`` in the manner of
 the input's shape whose values lie on a ``2^bits``-level grid, the backward
 pass uses a straight-through estimator (OEU Eq. 3). Learnable ranges are
 initialised from the first tensor the module sees (weights, or the first
-batch of activations), recorded in the ``initialized`` buffer.
+batch of activations), recorded in the ``initialized`` buffer; :meth:`Quantizer.reset_range`
+forgets it (Retrain's fresh start).
 
 ``kind`` is ``"weight"`` or ``"activation"``. Weights are always signed; an
 activation quantizer decides at initialisation whether its input is signed
@@ -25,9 +26,19 @@ KINDS = ("weight", "activation")
 
 
 class Quantizer(nn.Module):
-    """Common plumbing: bits, kind, lazy initialisation, enable/disable, repr."""
+    """Common plumbing: bits, kind, lazy initialisation, enable/disable, reset, repr.
+
+    The quantizer's state is held in buffers, like torch.ao's ``FakeQuantize``
+    (``fake_quant_enabled``, ``observer_enabled``), so that ``state_dict``,
+    ``load_state_dict``, ``deepcopy`` and ``.to(device)`` carry it:
+
+    - ``enabled``: False makes the quantizer the identity (full precision);
+    - ``initialized``: the range has been set from the first tensor seen;
+    - ``sign_mode``: 1 signed grid, 0 unsigned, -1 (``AUTO``) decided on first use.
+    """
 
     name = "quantizer"
+    AUTO = -1
 
     def __init__(self, bits: int, kind: str = "weight"):
         super().__init__()
@@ -36,33 +47,43 @@ class Quantizer(nn.Module):
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
         self.bits = bits
         self.kind = kind
-        self.enabled = True
+        self.register_buffer("enabled", torch.tensor(True))
         self.register_buffer("initialized", torch.tensor(False))
-        # 1 signed, 0 unsigned, -1 not decided yet (activations decide on first use)
-        self.register_buffer("_signed", torch.tensor(1 if kind == "weight" else -1, dtype=torch.int8))
+        self.register_buffer("sign_mode", torch.tensor(self.initial_sign_mode(), dtype=torch.int8))
+
+    def initial_sign_mode(self) -> int:
+        """Weights are signed; an activation's sign is decided on its first batch (``AUTO``)."""
+        return 1 if self.kind == "weight" else self.AUTO
 
     @property
     def signed(self) -> bool:
-        return bool(self._signed == 1)
+        return bool(self.sign_mode == 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.enabled:
             return x
         if not self.initialized:
             with torch.no_grad():
-                if self._signed < 0:
-                    self._signed.fill_(int(bool((x < 0).any())))
+                if self.sign_mode == self.AUTO:
+                    self.sign_mode.fill_(int(bool((x < 0).any())))
                 self.initialize(x.detach())
             self.initialized.fill_(True)
         return self.quantize(x)
 
     def enable(self) -> "Quantizer":
-        self.enabled = True
+        self.enabled.fill_(True)
         return self
 
     def disable(self) -> "Quantizer":
         """Turn the quantizer into the identity (full precision), like ``disable_fake_quant``."""
-        self.enabled = False
+        self.enabled.fill_(False)
+        return self
+
+    def reset_range(self) -> "Quantizer":
+        """Forget the range learned so far: mark the quantizer uninitialised (its next input sets the range
+        again, as on a new model) and give the sign back to its initial mode (``AUTO`` for activations)."""
+        self.initialized.fill_(False)
+        self.sign_mode.fill_(self.initial_sign_mode())
         return self
 
     def int_range(self) -> tuple[int, int]:
@@ -80,8 +101,8 @@ class Quantizer(nn.Module):
         raise NotImplementedError
 
     def extra_repr(self) -> str:
-        sign = "signed" if self._signed == 1 else "unsigned" if self._signed == 0 else "sign=auto"
-        return f"bits={self.bits}, kind={self.kind}, {sign}, enabled={self.enabled}"
+        sign = "signed" if self.sign_mode == 1 else "unsigned" if self.sign_mode == 0 else "sign=auto"
+        return f"bits={self.bits}, kind={self.kind}, {sign}, enabled={bool(self.enabled)}"
 
 
 def step_size(scale: torch.Tensor, g: float) -> torch.Tensor:
@@ -144,8 +165,10 @@ class LSQPlus(Quantizer):
         super().__init__(bits, kind)
         self.scale = nn.Parameter(torch.tensor(1.0))
         self.offset = nn.Parameter(torch.tensor(0.0), requires_grad=(kind == "activation"))
-        if kind == "activation":
-            self._signed.fill_(0)  # the offset absorbs the sign: always an unsigned grid
+
+    def initial_sign_mode(self) -> int:
+        """Activations: the offset absorbs the sign, so their grid is always unsigned (0)."""
+        return 1 if self.kind == "weight" else 0
 
     def initialize(self, x):
         if self.kind == "weight":
