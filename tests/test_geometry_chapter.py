@@ -187,7 +187,7 @@ def test_monitored_oeu_rejects_unknown_projection(sets):
 def test_geometry_figures_draw():
     fig = plot_gop_grid({alpha: [gop_vectors(angle, alpha=alpha) for angle in (60, 150)] for alpha in (0.0, 1.0)})
     assert len(fig.axes) == 4
-    assert fig.axes[1].get_title() == r"$\phi$ = 150°, cos = -0.87, $\alpha$ = 0"    # angle and cos read off the vectors
+    assert fig.axes[1].get_title() == r"$\phi$ = 150°, cos = -0.87, $\alpha$ = 0"    # read off the vectors
     plt.close(fig)
     import pandas as pd
     df = pd.DataFrame({"direction": ["a", "a"], "eta": [1e-3, 1e-2], "dL_retain": [1e-4, -1e-3],
