@@ -1,5 +1,5 @@
-"""Chapter 8's scorecard on constructed inputs with known answers: KL on aligned rows, the MIA AUC
-against held-out non-members, and AG, the gap to the oracle the chapter ranks by."""
+"""Chapter 8's scorecard on constructed inputs with known answers: KL on aligned rows, UQI, and AG, the
+gap to the oracle the chapter ranks by (the KL and the MIA AUC themselves: test_metrics.py, test_mia.py)."""
 from __future__ import annotations
 
 import math
@@ -7,30 +7,8 @@ import math
 import pytest
 import torch
 
-from helpers.hybrid.metrics import average_gap, kl_rows, mia_auc, scorecard
-
-
-def test_kl_rows_compares_each_row_with_the_same_row():
-    p = torch.tensor([[0.5, 0.5], [0.9, 0.1], [0.2, 0.8]])
-    q = torch.tensor([[0.5, 0.5], [0.5, 0.5], [0.2, 0.8]])
-    expected = [0.0, 0.9 * math.log(0.9 / 0.5) + 0.1 * math.log(0.1 / 0.5), 0.0]
-    assert kl_rows(p, q).tolist() == pytest.approx(expected, abs=1e-6)
-    # the study's defect: the same outputs in another row order are a different (wrong) comparison
-    assert kl_rows(p, q[[2, 0, 1]]).tolist() != pytest.approx(expected, abs=1e-6)
-    assert kl_rows(p, p[[1, 2, 0]]).sum().item() > 0.5     # a model compared with itself, rows shuffled
-
-
-def test_kl_rows_is_zero_only_on_identical_rows_and_survives_zeros():
-    p = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    assert kl_rows(p, p).tolist() == pytest.approx([0.0, 0.0], abs=1e-9)
-    assert torch.isfinite(kl_rows(p, p.flip(0))).all() and (kl_rows(p, p.flip(0)) > 10).all()
-
-
-def test_kl_rows_rejects_misaligned_shapes():
-    with pytest.raises(ValueError, match=r"same shape, got \(3, 2\) and \(2, 2\)"):
-        kl_rows(torch.full((3, 2), 0.5), torch.full((2, 2), 0.5))
-    with pytest.raises(ValueError, match="two \\(N, K\\) tensors"):
-        kl_rows(torch.full((2,), 0.5), torch.full((2,), 0.5))
+from helpers.hybrid.metrics import GAP_KEYS, scorecard
+from helpers.metrics import average_gap, mia_auc
 
 
 def confident(values, k=3):
@@ -40,32 +18,18 @@ def confident(values, k=3):
     return torch.cat([v, rest.expand(-1, k - 1)], dim=1)
 
 
-def test_mia_auc_with_held_out_non_members():
-    members, nonmembers = confident([0.9, 0.95, 0.99]), confident([0.5, 0.6, 0.7, 0.8])
-    assert mia_auc(members, nonmembers) == 1.0            # every member more confident
-    assert mia_auc(nonmembers, members) == 0.0            # every member less confident (over-forgetting)
-    assert mia_auc(members, members.clone()) == 0.5       # indistinguishable
-    # one member below one non-member: 11 of 12 pairs ordered correctly
-    assert mia_auc(confident([0.9, 0.95, 0.75]), nonmembers) == pytest.approx(11 / 12)
-
-
-def test_mia_auc_rejects_empty_sets():
-    with pytest.raises(ValueError, match="needs members and non-members, got 0 and 2"):
-        mia_auc(confident([]).reshape(0, 3), confident([0.5, 0.6]))
-
-
 def test_average_gap_is_the_mean_absolute_gap_over_four_scores():
     oracle = dict(forget=0.0, retain=1.0, test=0.9, MIA_AUC=0.5)
-    assert average_gap(oracle, oracle) == 0.0
+    assert average_gap(oracle, oracle, GAP_KEYS) == 0.0
     over = dict(forget=0.0, retain=1.0, test=0.9, MIA_AUC=0.1)         # forgets more: MIA below the oracle
     under = dict(forget=0.8, retain=1.0, test=0.9, MIA_AUC=0.9)        # still remembers
-    assert average_gap(over, oracle) == pytest.approx(0.4 / 4)
-    assert average_gap(under, oracle) == pytest.approx((0.8 + 0.4) / 4)
+    assert average_gap(over, oracle, GAP_KEYS) == pytest.approx(0.4 / 4)
+    assert average_gap(under, oracle, GAP_KEYS) == pytest.approx((0.8 + 0.4) / 4)
     # gaps count in both directions, unlike UQI, which rewards any extra drop in forget accuracy
-    assert average_gap(dict(oracle, forget=0.2), dict(oracle, forget=0.4)) == pytest.approx(0.05)
-    assert average_gap(dict(oracle, forget=0.6), dict(oracle, forget=0.4)) == pytest.approx(0.05)
+    assert average_gap(dict(oracle, forget=0.2), dict(oracle, forget=0.4), GAP_KEYS) == pytest.approx(0.05)
+    assert average_gap(dict(oracle, forget=0.6), dict(oracle, forget=0.4), GAP_KEYS) == pytest.approx(0.05)
     with pytest.raises(ValueError, match="missing \\['MIA_AUC'\\]"):
-        average_gap(dict(forget=0.0, retain=1.0, test=0.9), oracle)
+        average_gap(dict(forget=0.0, retain=1.0, test=0.9), oracle, GAP_KEYS)
 
 
 def test_scorecard_counts_accuracies_and_the_attack():
@@ -76,21 +40,7 @@ def test_scorecard_counts_accuracies_and_the_attack():
     assert card == pytest.approx(dict(forget=0.5, retain=2 / 3, test=1.0, MIA_AUC=1.0))
 
 
-# --- kl_rows: rows matched by example (equation ch8-kl) ---------------------------------------------
-
-def test_kl_rows_follows_the_examples_when_both_sides_are_permuted_alike():
-    g = torch.Generator().manual_seed(0)
-    p = torch.softmax(torch.randn(7, 4, generator=g, dtype=torch.float64), -1)
-    q = torch.softmax(torch.randn(7, 4, generator=g, dtype=torch.float64), -1)
-    perm = torch.randperm(7, generator=g)
-    per_example = kl_rows(p, q)
-    assert torch.allclose(kl_rows(p[perm], q[perm]), per_example[perm])          # same pairs, new order
-    assert kl_rows(p[perm], q[perm]).mean().item() == pytest.approx(per_example.mean().item())
-    by_hand = [sum(p[i, k] * math.log(p[i, k] / q[i, k]) for k in range(4)) for i in range(7)]
-    assert per_example.tolist() == pytest.approx([float(v) for v in by_hand], rel=1e-12)
-    # one side permuted alone pairs example i with another example: a different, larger mean here
-    assert kl_rows(p, q[perm]).mean().item() != pytest.approx(per_example.mean().item())
-
+# --- the KL to the oracle: rows matched by example (equation ch8-kl) --------------------------------
 
 def test_evaluate_keeps_rows_aligned_through_set_probs():
     """evaluate's KL of a model against itself is 0: the rows of forget, retain and test stay matched."""
@@ -104,29 +54,6 @@ def test_evaluate_keeps_rows_aligned_through_set_probs():
     assert row["agree_test"] == 1.0 and row["AG"] == 0.0 and row["UQI"] == 0.0
     shuffled = SimpleNamespace(**{k: v[[1, 2, 3, 0]] if k.startswith("X_train") else v for k, v in vars(data).items()})
     assert evaluate(model, probs, probs, shuffled, split)["KL_retain"] > 0.1     # misaligned rows are not 0
-
-
-# --- mia_auc (equation ch8-mia) ----------------------------------------------------------------------
-
-def test_mia_auc_of_100_perfectly_separated_members_is_one_and_of_identical_scores_one_half():
-    g = torch.Generator().manual_seed(1)
-    members = confident((0.9 + 0.09 * torch.rand(100, generator=g, dtype=torch.float64)).tolist())
-    nonmembers = confident((0.4 + 0.4 * torch.rand(100, generator=g, dtype=torch.float64)).tolist())
-    assert mia_auc(members, nonmembers) == 1.0
-    same = confident([0.7] * 100)
-    assert mia_auc(same, same.clone()) == 0.5                      # all 10,000 pairs tie: ½ each
-
-
-def test_mia_auc_is_the_share_of_ordered_pairs_with_ties_counting_one_half():
-    members, nonmembers = confident([0.5, 0.7]), confident([0.5, 0.3])
-    # pairs: (0.5, 0.5) tie 1/2, (0.5, 0.3) 1, (0.7, 0.5) 1, (0.7, 0.3) 1 -> 3.5 of 4
-    assert mia_auc(members, nonmembers) == pytest.approx(3.5 / 4)
-    g = torch.Generator().manual_seed(2)
-    m = confident((torch.randint(4, 9, (13,), generator=g) / 10).tolist())
-    n = confident((torch.randint(4, 9, (17,), generator=g) / 10).tolist())
-    sm, sn = m.max(-1).values, n.max(-1).values
-    pairs = ((sm[:, None] > sn[None, :]).double() + 0.5 * (sm[:, None] == sn[None, :]).double()).mean().item()
-    assert mia_auc(m, n) == pytest.approx(pairs)
 
 
 # --- UQI on a hand-computed case (equation ch8-uqi) --------------------------------------------------
@@ -185,7 +112,8 @@ def test_ranking_by_ag_computed_from_scorecards():
         for method, off in offsets.items():
             off = 0.0 if method == "oracle" else off + wobble
             card = dict(oracle, forget=off, MIA_AUC=0.5 + off)           # forget and MIA off by the same amount
-            rows.append(dict(dataset="iris", scenario="A", seed=seed, method=method, AG=average_gap(card, oracle)))
+            rows.append(dict(dataset="iris", scenario="A", seed=seed, method=method,
+                             AG=average_gap(card, oracle, GAP_KEYS)))
     block = gap_block(pd.DataFrame(rows), "A")
     assert block.loc["EU-k", "AG"] == pytest.approx(0.02) and block.loc["GA", "AG"] == pytest.approx(0.2)
     ranked = ranking(block)

@@ -1,4 +1,5 @@
-"""Tests for :mod:`helpers.metrics` with models whose outputs we choose.
+"""Tests for :mod:`helpers.metrics`: the scorecard and the average gap with models whose outputs we
+choose, and the one KL divergence (the attacks are in ``test_mia.py``).
 
 ``LookupModel`` reads a sample id written into the image's two pixels and
 returns a logit row chosen in advance, so each test decides exactly how
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.metrics import METRICS, average_gap, evaluate, gaps, loss_attack, mia_efficacy
+from helpers.metrics import METRICS, average_gap, evaluate, gaps, kl_divergence, mia_efficacy
 from helpers.train import accuracy
 
 from lookup import LookupModel, confidence_logits, universe, world
@@ -57,65 +58,6 @@ def test_evaluate_ignores_augmentation_and_restores_mode():
     assert model.training
 
 
-# --- SalUn's SVC MIA ------------------------------------------------------------
-
-def test_mia_efficacy_near_zero_when_forget_looks_like_training_data():
-    members, unseen = RNG.uniform(0.97, 0.999, 150), RNG.uniform(0.2, 0.7, 100)
-    forget = RNG.uniform(0.97, 0.999, 60)                     # fitted as confidently as D_r
-    model, (f, r, t) = world([forget, members, unseen])
-    value = mia_efficacy(model, f, r, t)
-    assert value <= 5.0
-    assert evaluate(model, f, r, t)["MIA"] == value
-
-
-def test_mia_efficacy_near_hundred_when_forget_looks_unseen():
-    members, unseen = RNG.uniform(0.97, 0.999, 150), RNG.uniform(0.2, 0.7, 100)
-    forget = RNG.uniform(0.2, 0.7, 60)                         # as unsure as on test data
-    model, (f, r, t) = world([forget, members, unseen])
-    assert mia_efficacy(model, f, r, t) >= 95.0
-
-
-def test_mia_shadow_members_are_the_first_test_size_retain_samples():
-    # Only the first |test| = 80 retain samples are shadow members (SalUn: Subset(retain, range(test_len))).
-    # The remaining 240 look like test data: were they used, the attack would call low confidence "member".
-    head, tail = RNG.uniform(0.97, 0.999, 80), RNG.uniform(0.2, 0.7, 240)
-    unseen, forget = RNG.uniform(0.2, 0.7, 80), RNG.uniform(0.2, 0.7, 50)
-    model, (f, r, t) = world([forget, np.concatenate([head, tail]), unseen])
-    assert mia_efficacy(model, f, r, t) >= 95.0
-
-
-def test_mia_uses_confidence_at_the_true_label():
-    # Same logits, labels flipped: confidence p becomes 1 - p, so the verdict flips.
-    members, unseen = RNG.uniform(0.97, 0.999, 100), RNG.uniform(0.2, 0.7, 100)
-    model, (f, r, t) = world([RNG.uniform(0.97, 0.999, 40), members, unseen])
-    flipped = f.subset(torch.arange(len(f)))
-    flipped.targets = torch.ones_like(flipped.targets)        # confidence now 0.001 .. 0.03
-    assert mia_efficacy(model, f, r, t) <= 5.0
-    assert mia_efficacy(model, flipped, r, t) >= 95.0
-
-
-# --- the challenge's loss attack -------------------------------------------------
-
-def test_loss_attack_chance_when_same_distribution():
-    p = RNG.uniform(0.3, 0.99, 400)
-    model, (f, t) = world([p[:200], p[200:]])
-    acc, auc = loss_attack(model, f, t, return_auc=True)
-    assert 35.0 <= acc <= 65.0 and 35.0 <= auc <= 65.0
-
-
-def test_loss_attack_hundred_when_separable_and_balanced():
-    forget, unseen = RNG.uniform(0.99, 0.999, 300), RNG.uniform(0.05, 0.3, 100)   # 300 vs 100: subsampled
-    model, (f, t) = world([forget, unseen])
-    acc, auc = loss_attack(model, f, t, return_auc=True)
-    assert acc >= 99.0 and auc >= 99.0
-    assert loss_attack(model, f, t) == acc                      # deterministic for a seed
-
-
-def test_loss_attack_few_samples_uses_fewer_folds():
-    model, (f, t) = world([np.full(3, 0.999), np.full(5, 0.1)])
-    assert loss_attack(model, f, t, n_splits=10) == pytest.approx(100.0)
-
-
 # --- Average Gap -----------------------------------------------------------------
 
 def test_gaps_and_average_gap_arithmetic():
@@ -138,8 +80,16 @@ def test_average_gap_reproduces_oeu_table_1():
 
 
 def test_gaps_missing_metric():
-    with pytest.raises(KeyError, match="MIA"):
+    with pytest.raises(ValueError, match=r"missing \['MIA'\]"):
         gaps({"FA": 1, "RA": 2, "TA": 3}, {"FA": 1, "RA": 2, "TA": 3, "MIA": 4})
+    with pytest.raises(ValueError, match=r"missing \['x'\]"):
+        average_gap({"x": 1.0, "y": 2.0}, {"y": 2.0}, keys=("x", "y"))
+
+
+def test_average_gap_over_other_keys():
+    # chapter 8 ranks by the same mean gap over its own four scores (fractions)
+    assert average_gap(dict(a=0.2, b=1.0), dict(a=0.4, b=0.5), keys=("a", "b")) == pytest.approx(0.35)
+    assert gaps(dict(a=0.2, b=1.0), dict(a=0.4, b=0.5), keys=("a",)) == pytest.approx({"a": 0.2})
 
 
 # --- errors -------------------------------------------------------------------------
@@ -151,18 +101,58 @@ def test_empty_sets_raise():
         evaluate(model, empty, r, t)
     with pytest.raises(ValueError, match="test set is empty"):
         evaluate(model, f, r, empty)
-    with pytest.raises(ValueError, match="retain set is empty"):
-        mia_efficacy(model, f, empty, t)
-    with pytest.raises(ValueError, match="forget set is empty"):
-        loss_attack(model, empty, t)
-    with pytest.raises(ValueError, match="test set is empty"):
-        loss_attack(model, f, empty)
 
 
-def test_loss_attack_needs_two_per_group():
-    model, (f, t) = world([np.full(1, 0.9), np.full(5, 0.5)])
-    with pytest.raises(ValueError, match="at least 2"):
-        loss_attack(model, f, t)
+def test_a_diverged_model_is_scored_as_uniform_with_a_warning():
+    model, (f, r, t) = world([np.full(4, 0.9), np.full(8, 0.99), np.full(8, 0.5)])
+    with torch.no_grad():
+        model.table[:2] = float("nan")                     # two forget samples: NaN logits
+    with pytest.warns(RuntimeWarning, match="2 of 4 samples have non-finite logits"):
+        row = evaluate(model, f, r, t)
+    assert row["FA"] == pytest.approx(50.0)               # a uniform row counts as wrong
+    assert row["MIA"] == pytest.approx(50.0)              # confidence 1/2, as the test set: "non-member"
+
+
+# --- the KL divergence (chapter 8's equation ch8-kl with eps = 1e-12) -----------------------------
+
+def test_kl_compares_each_row_with_the_same_row():
+    p = torch.tensor([[0.5, 0.5], [0.9, 0.1], [0.2, 0.8]])
+    q = torch.tensor([[0.5, 0.5], [0.5, 0.5], [0.2, 0.8]])
+    expected = [0.0, 0.9 * math.log(0.9 / 0.5) + 0.1 * math.log(0.1 / 0.5), 0.0]
+    assert kl_divergence(p, q, eps=1e-12).tolist() == pytest.approx(expected, abs=1e-6)
+    # the hybrid study's defect: the same outputs in another row order are a different (wrong) comparison
+    assert kl_divergence(p, q[[2, 0, 1]], eps=1e-12).tolist() != pytest.approx(expected, abs=1e-6)
+    assert kl_divergence(p, p[[1, 2, 0]], eps=1e-12).sum().item() > 0.5     # a model against itself, shuffled
+
+
+def test_kl_is_zero_only_on_identical_rows_and_eps_keeps_zeros_finite():
+    p = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    assert kl_divergence(p, p, eps=1e-12).tolist() == [0.0, 0.0]
+    clamped = kl_divergence(p, p.flip(0), eps=1e-12)
+    assert torch.isfinite(clamped).all() and (clamped > 10).all()
+    assert torch.isinf(kl_divergence(p, p.flip(0))).all()                   # eps = 0: p > 0 = q is infinite
+
+
+def test_kl_follows_the_examples_when_both_sides_are_permuted_alike():
+    g = torch.Generator().manual_seed(0)
+    p = torch.softmax(torch.randn(7, 4, generator=g, dtype=torch.float64), -1)
+    q = torch.softmax(torch.randn(7, 4, generator=g, dtype=torch.float64), -1)
+    perm = torch.randperm(7, generator=g)
+    per_example = kl_divergence(p, q, eps=1e-12)
+    assert torch.allclose(kl_divergence(p[perm], q[perm], eps=1e-12), per_example[perm])   # same pairs, new order
+    by_hand = [sum(p[i, k] * math.log(p[i, k] / q[i, k]) for k in range(4)) for i in range(7)]
+    assert per_example.tolist() == pytest.approx([float(v) for v in by_hand], rel=1e-12)
+    # one side permuted alone pairs example i with another example: a different, larger mean here
+    assert kl_divergence(p, q[perm]).mean().item() != pytest.approx(per_example.mean().item())
+
+
+def test_kl_rejects_misaligned_rows_and_classes():
+    with pytest.raises(ValueError, match=r"shapes \(3, 2\) and \(2, 2\) do not match"):
+        kl_divergence(torch.full((3, 2), 0.5), torch.full((2, 2), 0.5))
+    with pytest.raises(ValueError, match="same classes, got 2 and 3"):
+        kl_divergence(torch.full((2, 2), 0.5), torch.full((2, 3), 1 / 3))
+    uniform = torch.full((1, 2), 0.5)                                          # one row broadcasts to all
+    assert kl_divergence(torch.tensor([[0.5, 0.5], [1.0, 0.0]]), uniform).tolist() == pytest.approx([0.0, math.log(2)])
 
 
 def test_lookup_model_round_trips_ids():

@@ -12,7 +12,7 @@ defects of its public code avoided (see each module). One idea per module:
 - ``training``         training with validation checkpoints, the original model, the oracle
 - ``methods``          :func:`unlearn` and GA, Fisher, NegGrad+, CF-k, EU-k, SCRUB, certified
 - ``methods_targets``  Q-MUL, LCA, ADV-uniform, OEU, distribution-guided (chapter 7's Eq. 6)
-- ``metrics``          accuracies, UQI, KL and agreement with the oracle, MIA AUC, AG (the gap to the oracle)
+- ``metrics``          the chapter's scorecard (drops, UQI, KL, agreement, MIA AUC, AG) on :mod:`helpers.metrics`
 - ``experiment``       selection seed, report seeds, the chapter's tables (with doing nothing and a second oracle)
 - ``verdicts``         paired verdicts over seeds: vs doing nothing, vs the noise floor, the ranking by AG
 - ``plots``            the chapter's figures
@@ -26,7 +26,7 @@ from .circuit import gates, hybrid_circuit, z_observables
 from .data import DATASETS, SCENARIOS, HybridData, Split, load_hybrid, make_split
 from .layer import QuantumLayer, simulate
 from .methods import DEFAULTS, METHODS, make_task, unlearn
-from .metrics import average_gap, evaluate, kl_rows, mia_auc
+from .metrics import evaluate
 from .models import CNNFrontEnd, HybridClassifier, MLPFrontEnd, hybrid_model
 from .reference import per_sample_expectations
 from .training import RECIPES, accuracy, predict_proba, train_oracle, train_original
@@ -34,4 +34,4 @@ from .training import RECIPES, accuracy, predict_proba, train_oracle, train_orig
 __all__ = ["hybrid_circuit", "gates", "z_observables", "QuantumLayer", "simulate", "per_sample_expectations",
            "HybridClassifier", "MLPFrontEnd", "CNNFrontEnd", "hybrid_model", "HybridData", "Split", "load_hybrid",
            "make_split", "DATASETS", "SCENARIOS", "RECIPES", "train_original", "train_oracle", "accuracy",
-           "predict_proba", "METHODS", "DEFAULTS", "unlearn", "make_task", "evaluate", "kl_rows", "mia_auc", "average_gap"]
+           "predict_proba", "METHODS", "DEFAULTS", "unlearn", "make_task", "evaluate"]

@@ -36,6 +36,11 @@ def kl_divergence(p: torch.Tensor, q: torch.Tensor, eps: float = 0.0) -> torch.T
     p, q = torch.as_tensor(p), torch.as_tensor(q)
     if p.shape[-1] != q.shape[-1]:
         raise ValueError(f"kl_divergence needs distributions over the same classes, got {p.shape[-1]} and {q.shape[-1]}")
+    try:
+        torch.broadcast_shapes(p.shape, q.shape)
+    except RuntimeError:
+        raise ValueError(f"kl_divergence compares row i with row i: shapes {tuple(p.shape)} and {tuple(q.shape)} "
+                         "do not match (nor broadcast)") from None
     if eps > 0:
         p, q = p.clamp_min(eps), q.clamp_min(eps)
     ratio = torch.where(p > 0, p / q, torch.ones_like(p))     # 0 * log(anything) counts as 0

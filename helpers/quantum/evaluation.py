@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from ..metrics.divergence import kl_divergence
 from .training import probabilities
 from .unlearning import check_forget_class
 
@@ -87,8 +88,7 @@ def kl_to_gold(theta_gold, theta_unlearned, X, y, forget_class: int, num_classes
     mask = torch.as_tensor(y) != forget_class
     p_gold, p_unl = probabilities(theta_gold, X[mask]), probabilities(theta_unlearned, X[mask])
     keep = [k for k in range(num_classes) if k != forget_class]
-    a, b = renormalised(p_gold, keep), renormalised(p_unl, keep)
-    kl = (a * (a.log() - b.log())).sum(-1)
+    kl = kl_divergence(renormalised(p_gold, keep), renormalised(p_unl, keep))
     return dict(retained_labels="{" + ",".join(map(str, keep)) + "}", mean_kl=kl.mean().item(),
                 median_kl=kl.quantile(0.5).item(), max_kl=kl.max().item(), std_kl=kl.std().item(),
                 forgotten_prob_gold=p_gold[:, forget_class].mean().item(),
