@@ -10,7 +10,7 @@ Every chapter imports from here; each module holds one idea:
 - ``helpers.losses`` entropy-guided forgetting (OEU Eqs. 5-7) and label-manipulation targets
 - ``helpers.gop``    gradient orthogonal projection (OEU Eqs. 8-10)
 - ``helpers.unlearn`` every unlearning method of the OEU paper behind ``unlearn(method, ...)``
-- ``helpers.metrics`` FA, RA, TA, MIA efficacy, the loss attack and the average gap
+- ``helpers.metrics`` every evaluation: FA, RA, TA, every membership attack, the average gap, KL, the distributional test
 - ``helpers.experiments`` cached table runner, tuned hyper-parameters, command line
 - ``helpers.paper``  the papers' *published* numbers, shown beside computed ones
 - ``helpers.plots``  the book's figures

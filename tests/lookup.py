@@ -2,7 +2,7 @@
 
 ``LookupModel`` reads a sample id written into an image's two uint8 pixels and
 returns that row of a table, so a test decides exactly how confident the
-"network" is on each sample (used by ``test_metrics.py`` and ``test_attacks.py``).
+"network" is on each sample (used by ``test_metrics.py`` and ``test_mia.py``).
 """
 from __future__ import annotations
 

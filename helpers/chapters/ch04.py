@@ -477,7 +477,7 @@ def readings(scores, conf, attack, reports, aucs, attacks, card, published, n_fo
 
     ``scores``: FA/RA/TA/MIA per model (rows Original, Retrain, OEU); ``conf``: the
     original model's confidences on ``"forget"``, ``"retain"``, ``"test"``;
-    ``attack``: the SVC fitted by hand in Sec. 4.3; ``reports``: :func:`helpers.attacks.attack_report`
+    ``attack``: the SVC fitted by hand in Sec. 4.3; ``reports``: :func:`helpers.metrics.mia.attack_report`
     per model; ``aucs``: their ROC AUCs; ``attacks``: Sec. 4.6's table; ``card``:
     Sec. 4.8's scorecard (with Retrain′ and the broken models); ``published``:
     the published Retrain and OEU rows; ``seed``: the page's seed, named in the caution

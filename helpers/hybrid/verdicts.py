@@ -1,7 +1,7 @@
 """Chapter 8's verdicts: each method against doing nothing, the oracle's noise floor and the leader.
 
 The criterion is **AG**, the mean absolute gap to the oracle over forget, retain and test
-accuracy and MIA AUC (:func:`.metrics.average_gap`, chapter 8's equation ``ch8-ag``, with the
+accuracy and MIA AUC (:func:`helpers.metrics.average_gap`, chapter 8's equation ``ch8-ag``, with the
 MIA AUC of ``ch8-mia``; lower is better). UQI (``ch8-uqi``) is not used: it rewards forgetting
 *more* than the oracle (the chapter's exercise ``ch8-ex-uqi``).
 

@@ -21,7 +21,7 @@ def _confidence64(report) -> dict:
 def plot_confidence_histograms(reports: dict):
     """Histogram of the attack feature c(x, y) for forget / retain / test, one panel per model.
 
-    ``reports`` maps a model's name to a :class:`helpers.attacks.AttackReport`. The
+    ``reports`` maps a model's name to a :class:`helpers.metrics.mia.AttackReport`. The
     x axis is on a logit scale (0.9, 0.99, 0.999 ... equally spaced); the grey band
     marks the confidences the model's SVC calls "member".
     """
