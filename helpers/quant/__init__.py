@@ -1,7 +1,7 @@
 """Quantization-aware training: fake quantization (OEU Eqs. 1-3) and the quantizers of chapter 1."""
 from .functional import fake_quantize, grad_scale, int_range, ste_round
 from .layers import (
-                     METHODS,
+                     QUANTIZERS,
                      QuantConv2d,
                      QuantLinear,
                      make_quantizer,
@@ -13,5 +13,5 @@ from .quantizers import DSQ, LSQ, PACT, DoReFa, LSQPlus, Quantizer
 from .report import weight_levels
 
 __all__ = ["ste_round", "fake_quantize", "grad_scale", "int_range", "Quantizer", "LSQ", "LSQPlus",
-           "PACT", "DoReFa", "DSQ", "METHODS", "QuantConv2d", "QuantLinear", "make_quantizer",
+           "PACT", "DoReFa", "DSQ", "QUANTIZERS", "QuantConv2d", "QuantLinear", "make_quantizer",
            "quantize_model", "quantized_layers", "set_quantization", "weight_levels"]

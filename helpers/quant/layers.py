@@ -16,8 +16,8 @@ from .depthwise import depthwise_conv2d, uses_matrices
 from .functional import check_bits
 from .quantizers import DSQ, LSQ, PACT, DoReFa, LSQPlus, Quantizer
 
-# method -> (weight quantizer class, activation quantizer class)
-METHODS = {
+# quantization method -> (weight quantizer class, activation quantizer class)
+QUANTIZERS = {
     "lsq": (LSQ, LSQ),
     "lsq+": (LSQPlus, LSQPlus),
     "pact": (DoReFa, PACT),
@@ -25,15 +25,18 @@ METHODS = {
 }
 
 
+def quantizer_classes(method: str) -> tuple[type, type]:
+    """``(weight quantizer class, activation quantizer class)`` of a quantization ``method``."""
+    if method not in QUANTIZERS:
+        raise ValueError(f"unknown quantization method {method!r}; choose one of {sorted(QUANTIZERS)}")
+    return QUANTIZERS[method]
+
+
 def make_quantizer(method: str, bits: int | None, kind: str):
     """The quantizer module of ``method`` for ``kind`` (or the identity when ``bits`` is None; the quantizer
     checks ``bits``)."""
-    if method not in METHODS:
-        raise ValueError(f"unknown quantization method {method!r}; choose one of {sorted(METHODS)}")
-    if bits is None:
-        return nn.Identity()
-    weight_cls, act_cls = METHODS[method]
-    return (weight_cls if kind == "weight" else act_cls)(bits, kind=kind)
+    weight_cls, act_cls = quantizer_classes(method)
+    return nn.Identity() if bits is None else (weight_cls if kind == "weight" else act_cls)(bits, kind=kind)
 
 
 class QuantMixin:
@@ -94,8 +97,7 @@ def quantize_model(model: nn.Module, weight_bits: int | None, act_bits: int | No
     The input ``model`` is left untouched. ``weight_bits=None, act_bits=None``
     gives a plain full-precision copy.
     """
-    if method not in METHODS:
-        raise ValueError(f"unknown quantization method {method!r}; choose one of {sorted(METHODS)}")
+    quantizer_classes(method)                                   # an unknown method fails before the copy
     for name, bits in (("weight_bits", weight_bits), ("act_bits", act_bits), ("first_last_bits", first_last_bits)):
         if bits is not None:
             try:
