@@ -23,7 +23,7 @@ from helpers.data import load_dataset
 from helpers.experiments import ResultCache, original_model, resolve_setting
 from helpers.experiments.runner import PAPER_METHODS, forget_retain, load_hparams, method_hparams
 from helpers.profiles import get_profile
-from helpers.unlearn import METHODS, unlearn
+from helpers.unlearn import METHODS, Task, unlearn
 
 TARGET = 0.25
 
@@ -37,12 +37,12 @@ def measure(profile="default", ratio=0.1, seed=1, methods=PAPER_METHODS, model="
     data = load_dataset(profile.dataset)
     setting = resolve_setting(model, quant)
     original = original_model(profile, data, setting, seed, ResultCache(enabled=False))
-    forget_set, retain_set, _ = forget_retain(data, "random", ratio, seed)
+    task = Task(*forget_retain(data, "random", ratio, seed)[:2])
     tuned = load_hparams(profile.name)
     seconds = {method: [] for method in methods}
     for r in range(rounds):
         for method in methods:
-            new = unlearn(method, original, forget_set, retain_set, seed=seed,
+            new = unlearn(method, original, task, seed=seed,
                           **method_hparams(method, profile, tuned))
             seconds[method].append(new.unlearn_seconds)
             print(f"round {r + 1}/{rounds}  {method:15s} {new.unlearn_seconds:7.2f} s", flush=True)

@@ -25,8 +25,8 @@ import torch.nn.functional as F
 from .losses import entropy, entropy_forget_loss, random_labels, similar_labels
 from .seeds import derive_seed
 from .train import predict, seed_everything
-from .unlearn.base import gradients, trainable
-from .unlearn.oeu import unlearning_loop
+from .unlearn import Task
+from .unlearn.loop import SGD_LOOP, gradients, trainable, unlearning_loop
 
 OBJECTIVES = ("random", "similar", "entropy")
 
@@ -147,9 +147,9 @@ def unlearn_with_objective(objective: str, model, forget_set, retain_set, *, see
     new = copy.deepcopy(model)
     stream = derive_seed(seed, "unlearn")
     seed_everything(stream)
-    unlearning_loop(new, forget_set, retain_set, seed=stream, epochs=epochs, lr=lr, batch_size=batch_size,
-                     forget_loss=forget_loss(objective, targets),
-                     combine=lambda g_f, g_r: [f + beta * r for f, r in zip(g_f, g_r)])
+    unlearning_loop(new, Task(forget_set, retain_set), seed=stream, epochs=epochs, lr=lr, batch_size=batch_size,
+                    forget_loss=forget_loss(objective, targets),
+                    combine=lambda g_f, g_r: [f + beta * r for f, r in zip(g_f, g_r)], **SGD_LOOP)
     new.eval()
     return new, targets
 

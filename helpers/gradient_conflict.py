@@ -13,9 +13,9 @@ instruments chapter 3 points at a trained quantized network:
 - :func:`step_response`: the loss changes after one step ``theta - eta * d``,
   measured and predicted to first order;
 - :func:`monitored_oeu`: an OEU run (Algorithm 1, the loop of
-  ``helpers.unlearn.oeu``) that records per-layer cosines at every step.
+  ``helpers.unlearn.loop``) that records per-layer cosines at every step.
 
-Gradients are lists of tensors in the order of :func:`helpers.unlearn.base.trainable`.
+Gradients are lists of tensors in the order of :func:`helpers.unlearn.loop.trainable`.
 """
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ from .gop import layer_cosines, project_global, project_layerwise
 from .losses import entropy, entropy_forget_loss
 from .seeds import derive_seed
 from .train import batches, seed_everything
-from .unlearn.base import trainable
-from .unlearn.oeu import egu_loss, unlearning_loop
+from .unlearn import Task
+from .unlearn.egu import egu_loss
+from .unlearn.loop import SGD_LOOP, trainable, unlearning_loop
 
 PROJECTIONS = ("layer-wise", "global", "none")
 
@@ -148,7 +149,7 @@ def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wis
     ``projection`` is ``"layer-wise"`` (Eqs. 9-10: this is exactly
     ``unlearn("oeu", ...)``), ``"global"`` (Eq. 8 over all parameters: the
     ``oeu_global_gop`` ablation) or ``"none"`` (``oeu_no_gop``). The loop is
-    ``helpers.unlearn.oeu``'s own; only its ``combine`` step is wrapped to take
+    ``helpers.unlearn.loop``'s own; only its ``combine`` step is wrapped to take
     notes. Returns ``(new_model, history)``, ``history`` with one row per
     (step, parameter): ``cos before`` = cos(g_f, g_r) of that layer's
     mini-batch gradients, ``cos after`` = cos(projected g_f, g_r).
@@ -173,7 +174,7 @@ def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wis
 
     stream = derive_seed(seed, "unlearn")                 # the unlearning run's own stream, as unlearn() draws it
     seed_everything(stream)
-    unlearning_loop(new, forget_set, retain_set, seed=stream, epochs=epochs, lr=lr, batch_size=batch_size,
-                     forget_loss=egu_loss, combine=combine)
+    unlearning_loop(new, Task(forget_set, retain_set), seed=stream, epochs=epochs, lr=lr, batch_size=batch_size,
+                    forget_loss=egu_loss, combine=combine, **SGD_LOOP)
     new.eval()
     return new, pd.DataFrame(records)

@@ -64,8 +64,8 @@ def test_unlearning_cost_runs_every_method_as_run_table_does_and_reports_medians
     calls, original = [], object()
     monkeypatch.setattr(unlearning_cost, "original_model", lambda *a, **k: original)
 
-    def fake_unlearn(method, model, forget_set, retain_set, seed, **hparams):
-        calls.append((method, model, forget_set, retain_set, seed, hparams))
+    def fake_unlearn(method, model, task, seed, **hparams):
+        calls.append((method, model, task.forget_set, task.retain_set, seed, hparams))
         return SimpleNamespace(unlearn_seconds=next(seconds[method]))
 
     monkeypatch.setattr(unlearning_cost, "unlearn", fake_unlearn)

@@ -18,11 +18,10 @@ import torch
 from torch import nn
 from tiny import TinySet as _TinySet
 
-import helpers.unlearn.oeu as oeu_module
+import helpers.unlearn.loop as loop_module
 from helpers.gradient_conflict import monitored_oeu
 from helpers.train import CLIP_GRAD_NORM
-from helpers.unlearn import unlearn
-from helpers.unlearn.base import trainable
+from helpers.unlearn import Task, unlearn
 
 LR = 0.05
 TIGHT = dict(rtol=0, atol=1e-12)          # float64: the step must agree to rounding
@@ -39,14 +38,14 @@ def tiny_model(seed=0):
     return nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 3)).double()
 
 
-def plain_sgd(model, lr):
+def plain_sgd(name, params, lr, weight_decay):
     """SGD without momentum and without weight decay: the step is exactly ``-lr * grad``."""
-    return torch.optim.SGD(trainable(model), lr=lr, momentum=0.0, weight_decay=0.0)
+    return torch.optim.SGD(params, lr=lr, momentum=0.0, weight_decay=0.0)
 
 
 @pytest.fixture
 def plain(monkeypatch):
-    monkeypatch.setattr(oeu_module, "sgd", plain_sgd)
+    monkeypatch.setattr(loop_module, "make_optimizer", plain_sgd)
 
 
 @pytest.fixture
@@ -109,7 +108,7 @@ def one_step(entry, projection, model, forget_set, retain_set, **hp):
         method = {"layer-wise": "oeu", "global": "oeu_global_gop", "none": "oeu_no_gop"}[projection]
         if projection == "none":
             settings.pop("alpha", None)
-        return unlearn(method, model, forget_set, retain_set, **settings)
+        return unlearn(method, model, Task(forget_set, retain_set), **settings)
     return monitored_oeu(model, forget_set, retain_set, projection=projection, **settings)[0]
 
 
@@ -150,7 +149,7 @@ def test_strength_alpha_and_weight_beta(plain, sets, alpha, beta):
     model = tiny_model(1)
     g_f, g_r = paper_gradients(model, forget_set, retain_set)
     expected = expected_step(paper_layerwise(g_f, g_r, alpha), g_r, beta)
-    new = unlearn("oeu", model, forget_set, retain_set, seed=0, epochs=1, lr=LR, batch_size=64,
+    new = unlearn("oeu", model, Task(forget_set, retain_set), seed=0, epochs=1, lr=LR, batch_size=64,
                   alpha=alpha, beta=beta)
     for got, want in zip(actual_step(model, new), expected, strict=True):
         torch.testing.assert_close(got, want, **TIGHT)
@@ -167,7 +166,7 @@ def test_the_second_step_uses_fresh_gradients(plain, sets):
             p += d
     g_f2, g_r2 = paper_gradients(middle, forget_set, retain_set)
     expected = expected_step(paper_layerwise(g_f2, g_r2), g_r2)
-    new = unlearn("oeu", model, forget_set, retain_set, seed=0, epochs=2, lr=LR, batch_size=64)
+    new = unlearn("oeu", model, Task(forget_set, retain_set), seed=0, epochs=2, lr=LR, batch_size=64)
     for got, want in zip(actual_step(middle, new), expected, strict=True):
         torch.testing.assert_close(got, want, rtol=0, atol=1e-10)
 
@@ -182,7 +181,7 @@ def test_the_books_optimiser_adds_weight_decay_to_eq_12(sets):
     g_f, g_r = paper_gradients(model, forget_set, retain_set)
     expected = [-LR * (h + r + 5e-4 * p.detach())
                 for h, r, p in zip(paper_layerwise(g_f, g_r), g_r, model.parameters())]
-    new = unlearn("oeu", model, forget_set, retain_set, seed=0, epochs=1, lr=LR, batch_size=64)
+    new = unlearn("oeu", model, Task(forget_set, retain_set), seed=0, epochs=1, lr=LR, batch_size=64)
     moved = actual_step(model, new)
     for got, want in zip(moved, expected, strict=True):
         torch.testing.assert_close(got, want, **TIGHT)
@@ -201,6 +200,6 @@ def test_a_long_step_is_clipped_to_the_clip_norm(plain):
     length = total_norm(direction)
     assert length > 2 * CLIP_GRAD_NORM                                 # this problem does need clipping
     expected = [-LR * CLIP_GRAD_NORM / (length + 1e-6) * d for d in direction]     # torch's clip adds 1e-6
-    new = unlearn("oeu", model, forget_set, retain_set, seed=0, epochs=1, lr=LR, batch_size=64)
+    new = unlearn("oeu", model, Task(forget_set, retain_set), seed=0, epochs=1, lr=LR, batch_size=64)
     for got, want in zip(actual_step(model, new), expected, strict=True):
         torch.testing.assert_close(got, want, **TIGHT)

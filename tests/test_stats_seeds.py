@@ -64,7 +64,7 @@ def test_retrain_never_starts_from_the_originals_weights(monkeypatch):
     """Capture Retrain's starting weights (right after reinitialize) and compare with the original's."""
     from helpers.profiles import build_quantized
     from helpers.train import seed_everything
-    from helpers.unlearn import unlearn
+    from helpers.unlearn import Task, unlearn
     from helpers.unlearn import finetune as finetune_module
     from tests.tiny import tiny_forgetting_problem
 
@@ -81,7 +81,7 @@ def test_retrain_never_starts_from_the_originals_weights(monkeypatch):
     monkeypatch.setattr(finetune_module, "train", capture)
     for replica in (0, 1):
         with pytest.raises(StopIteration):
-            unlearn("retrain", model, forget_set, retain_set, seed=seed, replica=replica, epochs=1)
+            unlearn("retrain", model, Task(forget_set, retain_set), seed=seed, replica=replica, epochs=1)
     original_start = fresh.state_dict()
     convs = [k for k, v in original_start.items() if k.endswith("weight") and v.dim() == 4]
     assert convs

@@ -71,7 +71,7 @@ from ..progress import progress_bar
 from ..quant import quantize_model
 from ..seeds import derive_seed
 from ..train import accuracy, predict, seed_everything, train
-from ..unlearn import DEFAULTS, METHODS, unlearn
+from ..unlearn import DEFAULTS, METHODS, Task, unlearn
 from .cache import ResultCache
 from .runner import forget_retain
 
@@ -171,9 +171,9 @@ def population_member(name: str, original, forget_set, retain_set, seed: int, i:
     if name == "original":
         return original
     if name in ("retrain", "retrain_indep"):
-        return unlearn("retrain", original, forget_set, retain_set, seed=stream,
+        return unlearn("retrain", original, Task(forget_set, retain_set), seed=stream,
                        replica=int(name == "retrain_indep"), **hparams)
-    return unlearn(name, original, forget_set, retain_set, seed=stream, **hparams)
+    return unlearn(name, original, Task(forget_set, retain_set), seed=stream, **hparams)
 
 
 # --------------------------------------------------------------------------- populations

@@ -44,7 +44,7 @@ from ..profiles import (
     train_setting,
 )
 from ..train import seed_everything
-from ..unlearn import DEFAULTS, METHODS, unlearn
+from ..unlearn import DEFAULTS, METHODS, Task, unlearn
 from .cache import ResultCache
 
 HPARAMS_FILE = Path(__file__).with_name("hparams.json")
@@ -194,9 +194,9 @@ def run_cell(profile, data, setting, scenario, amount, method, seed, hparams, ca
         model = original_model(profile, data, setting, seed, cache, scenario=scenario, amount=amount)
         forget_set, retain_set, test_set = forget_retain(data, scenario, amount, seed)
         if method == ORACLE_REPLICA:
-            new = unlearn("retrain", model, forget_set, retain_set, seed=seed, replica=1, **hparams)
+            new = unlearn("retrain", model, Task(forget_set, retain_set), seed=seed, replica=1, **hparams)
         else:
-            new = unlearn(method, model, forget_set, retain_set, seed=seed, **hparams)
+            new = unlearn(method, model, Task(forget_set, retain_set), seed=seed, **hparams)
         row = {**evaluate_metrics(new, forget_set, retain_set, test_set), "seconds": new.unlearn_seconds}
         cache.put_json(config, row)
     return row

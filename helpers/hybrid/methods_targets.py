@@ -22,9 +22,9 @@ import torch.nn.functional as F
 
 from ..gop import project_layerwise
 from ..losses import entropy_forget_loss, similar_labels
-from ..unlearn.base import set_gradients
-from ..unlearn.oeu import adaptive_reweighting
-from ..quantum.unlearning import forget_target
+from ..unlearn.loop import set_gradients
+from ..unlearn.qmul import adaptive_reweighting
+from ..unlearn.dg import forget_target
 from .methods import after_step, kl_teacher_student, optimise, register
 from .training import cycle
 

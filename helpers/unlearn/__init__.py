@@ -1,10 +1,13 @@
-"""Unlearning methods of the OEU paper behind one call:
+"""Every unlearning method of the book behind one call, for every model family:
 
-    new_model = unlearn("oeu", model, forget_set, retain_set, seed=0, epochs=3)
+    new_model = unlearn("oeu", model, Task(forget_set, retain_set), seed=0, epochs=3)
 
-``METHODS`` lists them; ``DEFAULTS[name]`` holds each method's default
-hyper-parameters. The input model is never modified. Each run draws its randomness from
-its own seed stream (:mod:`helpers.seeds`): Retrain never starts from the original's weights.
+``METHODS`` lists them; ``DEFAULTS[name]`` holds each method's default hyper-parameters
+(the quantized networks' settings, the OEU paper's, where a method serves several model
+families; the hybrid study's settings are its recipes in :data:`helpers.hybrid.experiment.HYBRID_RECIPES`).
+The input model is never modified. Each run draws its randomness from its own seed stream
+(:mod:`helpers.seeds`): Retrain never starts from the original's weights. Every gradient
+method runs through the one loop of :mod:`.loop`.
 
 =================  ==========================================================
 ``original``       do nothing: the original model itself (the baseline)
@@ -22,9 +25,12 @@ its own seed stream (:mod:`helpers.seeds`): Retrain never starts from the origin
 ``oeu_global_gop`` ablation: Eq. (8) over all parameters at once
 =================  ==========================================================
 """
-from . import finetune, influence, oeu, saliency  # noqa: F401  (each module registers its methods)
+from . import ascent, dg, finetune, influence, oeu, qmul, relabel, saliency  # noqa: F401  (each registers its methods)
 from .base import DEFAULTS, METHODS, reinitialize, unlearn
-from .oeu import adaptive_reweighting
+from .loop import unlearning_loop
+from .qmul import adaptive_reweighting
 from .saliency import saliency_mask
+from .task import Samples, Task
 
-__all__ = ["METHODS", "DEFAULTS", "unlearn", "reinitialize", "saliency_mask", "adaptive_reweighting"]
+__all__ = ["METHODS", "DEFAULTS", "unlearn", "Task", "Samples", "unlearning_loop", "reinitialize", "saliency_mask",
+           "adaptive_reweighting"]

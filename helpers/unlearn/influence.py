@@ -15,7 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch.func import functional_call, grad, vmap
 
-from .base import gradients, register, trainable
+from .base import register
+from .loop import gradients, trainable
 
 
 def flat_gradient(model, x, y, params, reduction="mean") -> torch.Tensor:
@@ -80,8 +81,9 @@ def woodfisher_inverse_product(model, retain_set, params, v: torch.Tensor, num_s
 
 
 @register("iu", alpha=1.0, num_samples=1000)
-def influence_unlearning(model, forget_set, retain_set, *, seed, alpha, num_samples):
+def influence_unlearning(model, task, *, seed, alpha, num_samples):
     """IU: one Newton step of size ``alpha`` along the estimated influence of D_f (WoodFisher)."""
+    forget_set, retain_set = task.forget_set, task.retain_set
     model.eval()                                              # as in the authors' code: BN frozen
     params = trainable(model)
     n_f, n_r = len(forget_set), len(retain_set)

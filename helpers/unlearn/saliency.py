@@ -4,9 +4,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ..losses import random_labels
-from .base import gradients, register, trainable
-from .finetune import _train_mixed
+from .base import register
+from .finetune import cross_entropy
+from .loop import SGD_LOOP, gradients, trainable, unlearning_loop
+from .relabel import relabelled_with_random_labels
 
 
 def saliency_mask(model, forget_set, fraction: float = 0.5, batch_size: int = 256) -> list[torch.Tensor]:
@@ -35,14 +36,20 @@ def saliency_mask(model, forget_set, fraction: float = 0.5, batch_size: int = 25
     return [m.view_as(g) for m, g in zip(flat.split([g.numel() for g in total]), total)]
 
 
-@register("salun", epochs=3, lr=0.01, batch_size=64, fraction=0.5)
-def salun(model, forget_set, retain_set, *, seed, epochs, lr, batch_size, fraction):
+@register("salun", epochs=3, lr=0.01, batch_size=64, fraction=0.5, **SGD_LOOP)
+def salun(model, task, *, seed, fraction, **loop):
     """SalUn: saliency mask (top ``fraction`` of weights), then RL updating only salient weights.
 
     Non-salient weights stay exactly as they were: their gradient, weight decay
-    included, is masked to zero.
+    (5e-4) included, is masked to zero (the optimiser itself gets no weight decay).
     """
-    mask = saliency_mask(model, forget_set, fraction)
+    mask = saliency_mask(model, task.forget_set, fraction)
     generator = torch.Generator().manual_seed(seed)
-    relabelled = random_labels(forget_set.targets, forget_set.num_classes, generator)
-    _train_mixed(model, forget_set, relabelled, retain_set, epochs, lr, batch_size, generator, grad_mask=mask)
+    mixed = relabelled_with_random_labels(task, generator)
+
+    def masked(params, weight_decay=5e-4):
+        for p, m in zip(params, mask):
+            if p.grad is not None:
+                p.grad = (p.grad + weight_decay * p.detach()) * m
+    unlearning_loop(model, task, seed=generator, sets=(mixed,), loss=cross_entropy, weight_decay=0.0,
+                    after_backward=masked, **loop)

@@ -1,0 +1,52 @@
+"""What an unlearning method may see: the :class:`Task` (forget set, retain set, classes; no test data).
+
+Both sets follow the book's dataset protocol: ``len(ds)``, ``ds.targets``, ``ds.num_classes``
+and ``ds[idx] -> (x, y)`` for a tensor of indices (:class:`helpers.data.ImageDataset` for the
+quantized networks, :class:`Samples` for the hybrid models' feature tensors).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+
+class Samples:
+    """Inputs ``X`` (any shape ``(N, ...)``) and labels ``y`` as a dataset: ``ds[idx] -> (X[idx], y[idx])``."""
+
+    def __init__(self, X: torch.Tensor, y: torch.Tensor, num_classes: int):
+        if len(X) != len(y):
+            raise ValueError(f"{len(X)} inputs but {len(y)} labels")
+        self.X, self.targets, self.num_classes = X, y, int(num_classes)
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __getitem__(self, idx):
+        return self.X[idx], self.targets[idx]
+
+
+@dataclass
+class Task:
+    """One unlearning problem: forget ``forget_set`` (D_f), keep ``retain_set`` (D_r).
+
+    ``num_classes`` defaults to the forget set's; ``forget_class`` is the forgotten class
+    (class-wise forgetting) or None (random samples); ``input_range`` ``(lo, hi)`` bounds
+    the inputs (for adversarial inputs, :mod:`.adversarial`); ``on_step(step, model)``, if
+    given, is called after every update of :func:`.loop.unlearning_loop` (to score a run
+    at several step counts in one go). No test data: a method must not see it.
+    """
+
+    forget_set: object
+    retain_set: object
+    num_classes: int | None = None
+    forget_class: int | None = None
+    input_range: tuple[float, float] | None = None
+    on_step: object = None
+
+    def __post_init__(self):
+        for name in ("forget_set", "retain_set"):
+            if len(getattr(self, name)) == 0:
+                raise ValueError(f"{name} is empty")
+        if self.num_classes is None:
+            self.num_classes = self.forget_set.num_classes
