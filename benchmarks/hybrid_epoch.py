@@ -7,9 +7,10 @@ Both paths train the same model (CNN front end -> 8-qubit circuit -> linear head
 same Adam step on the same batches; they differ only in how the quantum layer is simulated:
 
 - **batched**: :class:`helpers.hybrid.QuantumLayer`, the whole batch at once;
-- **per-sample loop**: :func:`helpers.hybrid.per_sample_expectations`, one sample and one
-  gate at a time, as the study's public code did (``torch.stack([q_layer(s) for s in angles])``
-  with PennyLane's simulator applying each gate separately).
+- **per-sample loop**: :func:`helpers.quantum.reference.expectations` on the circuit's gate list,
+  one sample and one gate at a time, as the study's public code did
+  (``torch.stack([q_layer(s) for s in angles])`` with PennyLane's simulator applying each gate
+  separately).
 
 The batched epoch is timed in full. The per-sample epoch would take minutes, so it is timed
 on ``--loop-batches`` batches and **extrapolated** linearly to the epoch's number of batches
@@ -24,21 +25,25 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from helpers.hybrid import RECIPES, load_hybrid, per_sample_expectations
+from helpers.hybrid import RECIPES, load_hybrid
+from helpers.hybrid.circuit import gates
 from helpers.hybrid.models import hybrid_model
+from helpers.quantum import reference
 
 TARGET_RATIO = 100
 
 
 class PerSampleQuantum(nn.Module):
-    """The same circuit and weights, simulated sample by sample, gate by gate."""
+    """The same circuit and weights, simulated sample by sample, gate by gate (in float64,
+    returned in the dtype of the angles)."""
 
     def __init__(self, weights: nn.Parameter):
         super().__init__()
         self.weights = weights
 
     def forward(self, angles):
-        return per_sample_expectations(angles, self.weights)
+        n, L = self.weights.shape[2], self.weights.shape[0]
+        return reference.expectations(gates(n, L), n, range(n), self.weights.reshape(-1), angles).to(angles.dtype)
 
 
 def epoch_seconds(model, X, y, batch_size: int, max_batches: int | None = None) -> tuple[float, int]:

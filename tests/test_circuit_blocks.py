@@ -1,8 +1,11 @@
-"""The VQC's named pieces: the feature map and the two ansatz blocks compose into the full circuit."""
+"""Both circuits' named pieces: the VQC's feature map and two ansatz blocks, the hybrid's encoding and
+layers, compose into the full circuits; the shared gate lists and n_local blocks."""
 import numpy as np
 import pytest
 
-from helpers.quantum.circuit import N_PARAMS, ansatz, feature_map, vqc_circuit
+from helpers.hybrid import circuit as hybrid
+from helpers.quantum.blocks import Gate, n_local, ring, to_circuit
+from helpers.quantum.circuit import N_PARAMS, ansatz, ansatz_gates, feature_map, vqc_circuit
 
 
 def _ops(qc):
@@ -35,12 +38,46 @@ def test_composing_the_pieces_gives_the_full_circuit():
     assert np.allclose(Operator(qc.assign_parameters(values)).data, Operator(full.assign_parameters(values)).data)
 
 
+def test_hybrid_encoding_and_layers_compose_into_the_hybrid_circuit():
+    from qiskit.circuit import ParameterVector, QuantumCircuit
+    from qiskit.quantum_info import Operator
+
+    enc, second = hybrid.encoding(4), hybrid.layer(4, 1)
+    assert enc.count_ops() == {"rx": 4, "ry": 4, "rz": 4} and second.count_ops() == {"rx": 4, "ry": 4, "rz": 4, "cz": 4}
+    assert [p.name for p in second.parameters] == [f"θ[{k}]" for k in range(12, 24)]     # θ[1, g, q] flattened
+    x, theta = ParameterVector("x", 4), ParameterVector("θ", 24)
+    qc = QuantumCircuit(4)
+    for piece in (hybrid.encoding(4, x), hybrid.layer(4, 0, theta), hybrid.layer(4, 1, theta)):
+        qc.compose(piece, inplace=True)
+    full = hybrid.hybrid_circuit(4, 2)
+    assert _ops(qc) == _ops(full)
+    values = np.random.default_rng(1).uniform(-np.pi, np.pi, 28)
+    assert np.allclose(Operator(qc.assign_parameters(values)).data, Operator(full.assign_parameters(values)).data)
+
+
+def test_n_local_blocks_number_their_weights_like_both_papers():
+    assert ring(4) == [(0, 1), (1, 2), (2, 3), (3, 0)]
+    gates = list(n_local(3, ("ry", "rz"), "cx", reps=2, first=10))
+    assert gates[:4] == [Gate("ry", (0,), (("θ", 10),)), Gate("ry", (1,), (("θ", 11),)),
+                         Gate("ry", (2,), (("θ", 12),)), Gate("rz", (0,), (("θ", 13),))]
+    assert gates[6:9] == [Gate("cx", (0, 1)), Gate("cx", (1, 2)), Gate("cx", (2, 0))]
+    assert gates[-4].angle == (("θ", 21),) and len(gates) == 2 * (6 + 3)
+    assert ansatz_gates(1)[0].angle == (("θ", 36),) and ansatz_gates(1)[18].angle == (("θ", 48),)   # after 12 rotations and 6 CX
+    assert hybrid.layer_gates(5, 1)[7] == Gate("ry", (2,), (("θ", 22),))              # θ[1, 1, 2] = (3·1 + 1)·5 + 2
+
+
 def test_bad_blocks_and_vectors_are_refused():
     from qiskit.circuit import ParameterVector
 
     with pytest.raises(ValueError, match="block must be in 0..1"):
         ansatz(2)
-    with pytest.raises(ValueError, match="theta must hold all 72"):
-        ansatz(0, ParameterVector("θ", 36))
-    with pytest.raises(ValueError, match="x must hold 4"):
+    with pytest.raises(ValueError, match="θ must hold at least 72 parameters, got 36"):
+        ansatz(1, ParameterVector("θ", 36))
+    with pytest.raises(ValueError, match="x must hold at least 4"):
         feature_map(ParameterVector("x", 3))
+    with pytest.raises(ValueError, match="θ must hold at least 24"):
+        hybrid.layer(4, 1, ParameterVector("θ", 12))
+    with pytest.raises(ValueError, match="n_qubits"):
+        hybrid.gates(2, 1)
+    product = to_circuit([Gate("rz", (0,), (("x", 0), ("x", 1)))], 1, "product", x=ParameterVector("x", 2))
+    assert str(product.data[0].operation.params[0]) == "x[0]*x[1]"

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.hybrid import QuantumLayer, hybrid_circuit, per_sample_expectations, simulate, z_observables
-from helpers.hybrid.layer import encode, encode_gate_by_gate, euler
+from helpers.hybrid import QuantumLayer, gates, hybrid_circuit, simulate, z_observables
+from helpers.hybrid.layer import encode
+from helpers.quantum import reference
+from helpers.quantum.statevector import apply_one_qubit, rotations
 
 
 def random_case(seed, n=4, L=2, B=5):
@@ -64,13 +66,15 @@ def test_layer_matches_aer_estimator_exact():
     assert np.abs(simulate(angles, weights).numpy() - evs.T).max() < 1e-6
 
 
-def test_batched_engine_equals_per_sample_loop_and_gate_by_gate_encoding():
+def test_batched_engine_equals_the_gate_by_gate_reference_and_the_general_encoding():
     angles, weights = random_case(3, 6, 2, B=6)
-    assert (simulate(angles, weights) - per_sample_expectations(angles, weights)).abs().max() < 1e-12
-    assert (encode(angles) - encode_gate_by_gate(angles)).abs().max() < 1e-12
-    U = euler(*torch.randn(3, 4, dtype=torch.float64))                                 # unitary
-    eye = torch.eye(2, dtype=U.dtype)
-    assert (U @ U.conj().transpose(-1, -2) - eye).abs().max() < 1e-12
+    per_sample = reference.expectations(gates(6, 2), 6, range(6), weights.reshape(-1), angles)
+    assert (simulate(angles, weights) - per_sample).abs().max() < 1e-12
+    psi = torch.zeros(6, 2 ** 6, dtype=torch.complex128)
+    psi[:, 0] = 1.0                                                                    # |0...0>
+    for q in range(6):                                 # the encoding as one 2x2 matrix per sample and qubit
+        psi = apply_one_qubit(psi, rotations(angles[:, q], angles[:, q], angles[:, q]), q)
+    assert (encode(angles) - psi).abs().max() < 1e-12
 
 
 def test_layer_is_differentiable_and_batched():

@@ -9,6 +9,7 @@ import torch
 
 from helpers.quantum import N_PARAMS, expectations, vqc_circuit
 from helpers.quantum import engines, reference, simulator
+from helpers.quantum.circuit import gates
 
 
 def random_inputs(seed, T=None, B=5):
@@ -38,7 +39,7 @@ def test_reference_matches_qiskit_statevector():
     values = engines.parameter_values(theta[None], X)
     for row, x in zip(values, X):
         expected = Statevector(vqc_circuit().assign_parameters(row)).data
-        assert np.abs(reference.statevector(theta, x).numpy() - expected).max() < 1e-12
+        assert np.abs(reference.statevector(gates(), 6, theta, x).numpy() - expected).max() < 1e-12
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -72,12 +73,11 @@ def test_ansatz_unitary_is_unitary():
 def classical_run(bits_in):
     """With θ = 0 and x_i in {0, π} the circuit only permutes basis states: Ry(π) flips a bit
     (up to sign), Ry(0) and every Rz act trivially on |amplitudes|, CX is a reversible XOR."""
-    from helpers.quantum.circuit import gates
     bits = [0] * 6
     for name, qubits, angle in gates():
         if name == "cx":
             bits[qubits[1]] ^= bits[qubits[0]]
-        elif name == "ry" and angle[0] == "x" and bits_in[angle[1]]:
+        elif name == "ry" and angle[0][0] == "x" and bits_in[angle[0][1]]:
             bits[qubits[0]] ^= 1
     return sum(b << q for q, b in enumerate(bits))
 
@@ -88,7 +88,7 @@ def test_known_values(bits_in):
     zero = torch.zeros(N_PARAMS, dtype=torch.float64)
     x = torch.tensor(bits_in, dtype=torch.float64) * math.pi
     index = classical_run(bits_in)
-    state = reference.statevector(zero, x)
+    state = reference.statevector(gates(), 6, zero, x)
     assert abs(state[index].abs().item() - 1.0) < 1e-12
     z = torch.tensor([1.0 - 2 * ((index >> q) & 1) for q in (3, 4, 5)], dtype=torch.float64)
     assert torch.allclose(expectations(zero, x[None]), z[None])

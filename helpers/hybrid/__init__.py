@@ -4,9 +4,8 @@ After *Machine Unlearning in the Era of Quantum Machine Learning: An Empirical S
 (arXiv 2512.19253), re-implemented on a batched torch statevector engine, with the
 defects of its public code avoided (see each module). One idea per module:
 
-- ``circuit``          :func:`hybrid_circuit` (Qiskit), the gate list, the ``Z_q`` observables
-- ``layer``            :class:`QuantumLayer`: the batched, differentiable statevector engine
-- ``reference``        the study's way: one sample, one gate at a time (slow; the benchmark's baseline)
+- ``circuit``          the blocks (encoding, layer) as gate lists and Qiskit pieces, :func:`hybrid_circuit`
+- ``layer``            :class:`QuantumLayer`: the batched, differentiable engine (on :mod:`helpers.quantum.statevector`)
 - ``models``           MLP / CNN front ends, :class:`HybridClassifier` (front -> quantum -> head)
 - ``data``             :func:`load_hybrid` (train / val / test), scenarios A and B (:func:`make_split`)
 - ``training``         training with validation checkpoints, the original model, the oracle
@@ -22,16 +21,16 @@ defects of its public code avoided (see each module). One idea per module:
 42
 """
 from . import methods_targets  # noqa: F401  (registers its methods)
-from .circuit import gates, hybrid_circuit, z_observables
+from ..quantum.blocks import z_observables
+from .circuit import gates, hybrid_circuit
 from .data import DATASETS, SCENARIOS, HybridData, Split, load_hybrid, make_split
 from .layer import QuantumLayer, simulate
 from .methods import DEFAULTS, METHODS, make_task, unlearn
 from .metrics import evaluate
 from .models import CNNFrontEnd, HybridClassifier, MLPFrontEnd, hybrid_model
-from .reference import per_sample_expectations
 from .training import RECIPES, accuracy, predict_proba, train_oracle, train_original
 
-__all__ = ["hybrid_circuit", "gates", "z_observables", "QuantumLayer", "simulate", "per_sample_expectations",
-           "HybridClassifier", "MLPFrontEnd", "CNNFrontEnd", "hybrid_model", "HybridData", "Split", "load_hybrid",
+__all__ = ["hybrid_circuit", "gates", "z_observables", "QuantumLayer", "simulate", "HybridClassifier", "MLPFrontEnd",
+           "CNNFrontEnd", "hybrid_model", "HybridData", "Split", "load_hybrid",
            "make_split", "DATASETS", "SCENARIOS", "RECIPES", "train_original", "train_oracle", "accuracy",
            "predict_proba", "METHODS", "DEFAULTS", "unlearn", "make_task", "evaluate"]

@@ -8,20 +8,27 @@ For ``n`` qubits and ``L`` layers (the study's public code: ``n = 8``, ``L = 2``
 - **encoding**: the front end's angle ``x_q`` drives *three* rotations on qubit ``q``
   (RX, then RY, then RZ, all by the same angle);
 - **layer** ``l``: RX, RY, RZ on every qubit with their own weights ``θ[l, g, q]``
-  (``g`` = 0, 1, 2 for X, Y, Z), then ``CZ(q, q+1)`` for ``q < n-1`` and ``CZ(n-1, 0)``;
+  (``g`` = 0, 1, 2 for X, Y, Z), then ``CZ(q, q+1)`` for ``q < n-1`` and ``CZ(n-1, 0)``
+  (an :func:`~helpers.quantum.blocks.n_local` block);
 - **readout**: ``<Z_q>`` on every qubit, ``n`` numbers in ``[-1, 1]`` for the classical head.
 
-:func:`gates` is the single list of gates; :func:`hybrid_circuit` turns it into a Qiskit
-circuit and :mod:`.reference` simulates it gate by gate. The batched engine
-(:mod:`.layer`) re-derives the same maps from the algebra, so the tests compare
+The two blocks are gate lists (:mod:`helpers.quantum.blocks`, shared with chapter 6's circuit):
+:func:`encoding` and :func:`layer` turn them into Qiskit pieces, :func:`hybrid_circuit` composes
+them, and :mod:`helpers.quantum.reference` simulates :func:`gates` one gate at a time. The batched
+engine (:mod:`.layer`) re-derives the same maps from the algebra, so the tests compare
 independent implementations. Qubit ``q`` is bit ``q`` of an amplitude index (Qiskit's
 little-endian order).
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING
 
-AXES = ("x", "y", "z")
+from ..quantum.blocks import Gate, n_local, to_circuit
+
+if TYPE_CHECKING:
+    from qiskit.circuit import ParameterVector, QuantumCircuit
+
+ROTATIONS = ("rx", "ry", "rz")
 
 
 def check_size(n_qubits: int, n_layers: int) -> None:
@@ -32,31 +39,43 @@ def check_size(n_qubits: int, n_layers: int) -> None:
         raise ValueError(f"n_layers must be a positive integer, got {n_layers!r}")
 
 
-def weight_index(layer: int, axis: int, qubit: int, n_qubits: int) -> int:
-    """Position of ``θ[layer, axis, qubit]`` in the flat weight vector (row-major (L, 3, n))."""
-    return (layer * 3 + axis) * n_qubits + qubit
+def encoding_gates(n_qubits: int) -> list[Gate]:
+    """The angle encoding: ``RX(x_q)``, ``RY(x_q)``, ``RZ(x_q)`` on each qubit ``q``."""
+    return [Gate(name, (q,), (("x", q),)) for q in range(n_qubits) for name in ROTATIONS]
 
 
-def gates(n_qubits: int = 6, n_layers: int = 2) -> Iterator[tuple]:
-    """The circuit in time order: ``(name, qubits, angle)``.
+def layer_gates(n_qubits: int, index: int) -> list[Gate]:
+    """Trainable layer ``index``: RX, RY, RZ on every qubit, weight ``θ[(3 index + g) n + q]``
+    (the flat form of ``θ[index, g, q]``), then the CZ ring."""
+    return list(n_local(n_qubits, ROTATIONS, "cz", first=3 * n_qubits * index))
 
-    ``name`` is ``"rx"``, ``"ry"``, ``"rz"`` or ``"cz"``; ``angle`` is ``("x", q)`` for an
-    input angle, ``("θ", k)`` for flat weight ``k`` (:func:`weight_index`), None for ``cz``.
-    """
+
+def gates(n_qubits: int = 6, n_layers: int = 2) -> list[Gate]:
+    """The whole circuit in time order: the encoding, then layers 0..L-1."""
     check_size(n_qubits, n_layers)
-    for q in range(n_qubits):
-        for axis in AXES:
-            yield f"r{axis}", (q,), ("x", q)
-    for layer in range(n_layers):
-        for q in range(n_qubits):
-            for a, axis in enumerate(AXES):
-                yield f"r{axis}", (q,), ("θ", weight_index(layer, a, q, n_qubits))
-        for q in range(n_qubits):
-            yield "cz", (q, (q + 1) % n_qubits), None
+    return encoding_gates(n_qubits) + [g for i in range(n_layers) for g in layer_gates(n_qubits, i)]
 
 
-def hybrid_circuit(n_qubits: int = 6, n_layers: int = 2):
-    r"""The hybrid study's variational layer as a Qiskit ``QuantumCircuit``.
+def encoding(n_qubits: int, x: ParameterVector | None = None) -> QuantumCircuit:
+    """The angle encoding as a ``QuantumCircuit`` on ``n_qubits``, inputs ``x`` (a new vector by default)."""
+    from qiskit.circuit import ParameterVector
+
+    return to_circuit(encoding_gates(n_qubits), n_qubits, "encoding",
+                      x=ParameterVector("x", n_qubits) if x is None else x)
+
+
+def layer(n_qubits: int, index: int, theta: ParameterVector | None = None) -> QuantumCircuit:
+    """Trainable layer ``index`` as a ``QuantumCircuit``; ``theta`` holds the weights of layers
+    0..index at least (a new vector by default)."""
+    from qiskit.circuit import ParameterVector
+
+    theta = ParameterVector("θ", 3 * n_qubits * (index + 1)) if theta is None else theta
+    return to_circuit(layer_gates(n_qubits, index), n_qubits, f"layer {index}", θ=theta)
+
+
+def hybrid_circuit(n_qubits: int = 6, n_layers: int = 2) -> QuantumCircuit:
+    r"""The hybrid study's variational layer as a Qiskit ``QuantumCircuit``: :func:`encoding`, then
+    :func:`layer` 0..L-1.
 
     ``n_qubits`` input angles ``x`` (a ``ParameterVector``) and ``3 · n_layers · n_qubits``
     trainable weights ``θ``. For three qubits and one layer::
@@ -71,7 +90,7 @@ def hybrid_circuit(n_qubits: int = 6, n_layers: int = 2):
 
     ``circuit.parameters`` is sorted by name, inputs first: a row of values for Qiskit's
     primitives is ``[x_0..x_{n-1}, θ_0..θ_{P-1}]``, with ``θ`` flattened from shape
-    ``(L, 3, n)`` (:func:`weight_index`). Measure :func:`z_observables` for the outputs.
+    ``(L, 3, n)``. Measure :func:`~helpers.quantum.blocks.z_observables` for the outputs.
 
     >>> qc = hybrid_circuit(6, 2)
     >>> qc.num_qubits, qc.num_parameters
@@ -85,19 +104,8 @@ def hybrid_circuit(n_qubits: int = 6, n_layers: int = 2):
     from qiskit.circuit import ParameterVector, QuantumCircuit
 
     check_size(n_qubits, n_layers)
-    x = ParameterVector("x", n_qubits)
-    theta = ParameterVector("θ", 3 * n_layers * n_qubits)
+    x, theta = ParameterVector("x", n_qubits), ParameterVector("θ", 3 * n_layers * n_qubits)
     qc = QuantumCircuit(n_qubits, name="hybrid_vqc")
-    for name, qubits, angle in gates(n_qubits, n_layers):
-        if name == "cz":
-            qc.cz(*qubits)
-        else:
-            getattr(qc, name)((x if angle[0] == "x" else theta)[angle[1]], qubits[0])
+    for piece in [encoding(n_qubits, x)] + [layer(n_qubits, i, theta) for i in range(n_layers)]:
+        qc.compose(piece, inplace=True)
     return qc
-
-
-def z_observables(n_qubits: int = 6):
-    """``SparsePauliOp`` ``Z_q`` for q = 0..n-1 (one per output of the layer), as a list."""
-    from qiskit.quantum_info import SparsePauliOp
-
-    return [SparsePauliOp.from_sparse_list([("Z", [q], 1.0)], num_qubits=n_qubits) for q in range(n_qubits)]

@@ -4,9 +4,11 @@ Unlearning*; chapters 6 and 7).
 
 One idea per module:
 
-- ``circuit``     :func:`vqc_circuit` (Qiskit), the gate list, the readout observables (Sec. 4, Fig. 1)
-- ``reference``   a slow gate-by-gate statevector simulator (teaching; the tests' yardstick)
-- ``simulator``   the fast, batched, differentiable float64 torch engine
+- ``blocks``      circuits as gate lists composed from named blocks, and their Qiskit circuits (both circuits)
+- ``circuit``     :func:`vqc_circuit` from its blocks (feature map, ansatz), the readout (Sec. 4, Fig. 1)
+- ``statevector`` the batched, differentiable torch kernel of both fast engines (this VQC's and chapter 8's)
+- ``reference``   a slow gate-by-gate simulator of any gate list (teaching; the yardstick of both engines)
+- ``simulator``   the fast, batched, differentiable float64 torch engine of the VQC
 - ``engines``     :func:`expectations` ``(theta, X, engine="torch" | "aer" | "reference")``
 - ``gradients``   the parameter-shift rule (Eq. 5), wired into autograd
 - ``training``    mini-batch Adam with a cosine schedule, best-validation checkpoint (Sec. 4)

@@ -1,11 +1,11 @@
 """The six-qubit variational quantum classifier (VQC) of the quantum unlearning paper, Sec. 4.
 
-One description of the circuit, :func:`gates` (the feature map's and the ansatz's gates),
-is the single source of truth: :func:`feature_map` and :func:`ansatz` turn its two blocks
-into named Qiskit ``QuantumCircuit`` pieces, :func:`vqc_circuit` composes them, and
-:mod:`helpers.quantum.reference` simulates it gate by gate. The fast engine
-(:mod:`helpers.quantum.simulator`) re-derives the same unitary from the algebra
-instead, so the tests can compare two independent implementations.
+The circuit is two named blocks, each a gate list (:mod:`helpers.quantum.blocks`):
+:func:`feature_map_gates` and :func:`ansatz_gates`. :func:`feature_map` and :func:`ansatz`
+turn them into Qiskit ``QuantumCircuit`` pieces, :func:`vqc_circuit` composes them, and
+:mod:`helpers.quantum.reference` simulates :func:`gates` one gate at a time. The fast engine
+(:mod:`helpers.quantum.simulator`) re-derives the same unitary from the algebra instead, so
+the tests can compare two independent implementations.
 
 Layout (paper, Sec. 4; Fig. 1)::
 
@@ -14,14 +14,17 @@ Layout (paper, Sec. 4; Fig. 1)::
 - feature map (inputs x in [0, π]^4): ``Ry(x_i)`` on qubit i = 0..3, then
   ``CX(a, b) · Rz(x_a x_b) on b · CX(a, b)`` for the pairs (0, 1), (1, 2), (2, 3);
 - ansatz: 3 repetitions of ``Ry(θ)`` on qubits 0..5, ``Rz(θ)`` on qubits 0..5, then
-  the ring ``CX(q, (q + 1) mod 6)`` for q = 0..5. 3 x 12 = 36 angles per ansatz, 72 in all.
+  the ring ``CX(q, (q + 1) mod 6)`` for q = 0..5 (an :func:`~helpers.quantum.blocks.n_local`
+  block). 3 x 12 = 36 angles per ansatz, 72 in all.
 
 Qubit ``q`` is bit ``q`` of a basis-state index (Qiskit's little-endian order):
 the amplitude of ``|q5 q4 q3 q2 q1 q0>`` sits at index ``sum_q q_i 2^i``.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from .blocks import Gate, n_local, to_circuit, z_observables
 
 if TYPE_CHECKING:
     from qiskit.circuit import ParameterVector, QuantumCircuit
@@ -37,60 +40,25 @@ N_PARAMS = N_ANSATZ * PARAMS_PER_ANSATZ          # 72
 N_CLASSES = len(READOUT)
 
 
-def gates() -> Iterator[tuple]:
-    """The circuit as a list of gates, in time order: the feature map and ansatz 0, then
-    the feature map again and ansatz 1 (data re-uploading).
-
-    Yields ``(name, qubits, angle)`` with ``name`` in ``"ry", "rz", "cx"``;
-    ``angle`` is ``None`` for ``cx``, ``("x", i)`` for the feature x_i,
-    ``("xx", a, b)`` for the product x_a x_b and ``("θ", k)`` for weight θ_k.
-    Weight ``k = 36 a + 12 r + 6 g + q`` belongs to ansatz ``a``, repetition
-    ``r``, gate ``g`` (0 = Ry, 1 = Rz) on qubit ``q``.
-    """
-    for block in range(N_ANSATZ):
-        yield from feature_map_gates()
-        yield from ansatz_gates(block)
-
-
-def feature_map_gates() -> Iterator[tuple]:
-    """The feature map ``U_Φ(x)`` as ``(name, qubits, angle)`` gates (see :func:`gates`)."""
-    for i in range(N_FEATURES):
-        yield "ry", (i,), ("x", i)
+def feature_map_gates() -> list[Gate]:
+    """The feature map ``U_Φ(x)``: ``Ry(x_i)`` on qubit i, then ``CX · Rz(x_a x_b) · CX`` per pair."""
+    gates = [Gate("ry", (i,), (("x", i),)) for i in range(N_FEATURES)]
     for a, b in PAIRS:
-        yield "cx", (a, b), None
-        yield "rz", (b,), ("xx", a, b)
-        yield "cx", (a, b), None
+        gates += [Gate("cx", (a, b)), Gate("rz", (b,), (("x", a), ("x", b))), Gate("cx", (a, b))]
+    return gates
 
 
-def ansatz_gates(block: int) -> Iterator[tuple]:
-    """Ansatz ``block`` (0 or 1), ``W(θ[36 block : 36 block + 36])``, as gates (see :func:`gates`)."""
-    _check_block(block)
-    for rep in range(REPS):
-        for g, name in enumerate(("ry", "rz")):
-            for q in range(N_QUBITS):
-                yield name, (q,), ("θ", block * PARAMS_PER_ANSATZ + rep * 12 + g * N_QUBITS + q)
-        for q in range(N_QUBITS):
-            yield "cx", (q, (q + 1) % N_QUBITS), None
-
-
-def _check_block(block: int) -> None:
+def ansatz_gates(block: int) -> list[Gate]:
+    """Ansatz ``block`` (0 or 1), ``W(θ[36 block : 36 block + 36])``. Weight ``k = 36 a + 12 r + 6 g + q``
+    belongs to ansatz ``a``, repetition ``r``, gate ``g`` (0 = Ry, 1 = Rz) on qubit ``q``."""
     if block not in range(N_ANSATZ):
         raise ValueError(f"block must be in 0..{N_ANSATZ - 1}, got {block!r}")
+    return list(n_local(N_QUBITS, ("ry", "rz"), "cx", REPS, first=block * PARAMS_PER_ANSATZ))
 
 
-def _circuit(gate_list: Iterable[tuple], name: str, x, theta) -> QuantumCircuit:
-    """A six-qubit ``QuantumCircuit`` named ``name`` holding ``gate_list``, angles from ``x`` and ``theta``."""
-    from qiskit.circuit import QuantumCircuit
-
-    qc = QuantumCircuit(N_QUBITS, name=name)
-    for gate, qubits, angle in gate_list:
-        if gate == "cx":
-            qc.cx(*qubits)
-            continue
-        kind = angle[0]
-        value = x[angle[1]] if kind == "x" else x[angle[1]] * x[angle[2]] if kind == "xx" else theta[angle[1]]
-        getattr(qc, gate)(value, qubits[0])
-    return qc
+def gates() -> list[Gate]:
+    """The whole circuit in time order: feature map, ansatz 0, feature map again (data re-uploading), ansatz 1."""
+    return [g for block in range(N_ANSATZ) for g in feature_map_gates() + ansatz_gates(block)]
 
 
 def feature_map(x: ParameterVector | None = None) -> QuantumCircuit:
@@ -109,9 +77,7 @@ def feature_map(x: ParameterVector | None = None) -> QuantumCircuit:
     from qiskit.circuit import ParameterVector
 
     x = ParameterVector("x", N_FEATURES) if x is None else x
-    if len(x) != N_FEATURES:
-        raise ValueError(f"x must hold {N_FEATURES} parameters, got {len(x)}")
-    return _circuit(feature_map_gates(), "U_Φ(x)", x, None)
+    return to_circuit(feature_map_gates(), N_QUBITS, "U_Φ(x)", x=x)
 
 
 def ansatz(block: int = 0, theta: ParameterVector | None = None) -> QuantumCircuit:
@@ -119,8 +85,8 @@ def ansatz(block: int = 0, theta: ParameterVector | None = None) -> QuantumCircu
 
     Three repetitions of ``Ry(θ)`` and ``Rz(θ)`` on every qubit and the ring
     ``CX(q, (q+1) mod 6)``: 36 weights, ``θ[36 block]`` to ``θ[36 block + 35]`` of the
-    classifier's 72. Pass the ``ParameterVector`` ``theta`` (length 72) to share the weights
-    with other blocks, as :func:`vqc_circuit` does; by default a new one.
+    classifier's 72. Pass the ``ParameterVector`` ``theta`` (of all 72 weights) to share the
+    weights with other blocks, as :func:`vqc_circuit` does; by default a new one.
 
     >>> qc = ansatz(1)
     >>> qc.num_parameters, qc.parameters[0].name, qc.parameters[-1].name
@@ -128,12 +94,9 @@ def ansatz(block: int = 0, theta: ParameterVector | None = None) -> QuantumCircu
     """
     from qiskit.circuit import ParameterVector
 
-    _check_block(block)
     theta = ParameterVector("θ", N_PARAMS) if theta is None else theta
-    if len(theta) != N_PARAMS:
-        raise ValueError(f"theta must hold all {N_PARAMS} weights, got {len(theta)}")
     first = PARAMS_PER_ANSATZ * block
-    return _circuit(ansatz_gates(block), f"W(θ[{first}:{first + PARAMS_PER_ANSATZ}])", None, theta)
+    return to_circuit(ansatz_gates(block), N_QUBITS, f"W(θ[{first}:{first + PARAMS_PER_ANSATZ}])", θ=theta)
 
 
 def vqc_circuit(barriers: bool = False) -> QuantumCircuit:
@@ -191,8 +154,6 @@ def vqc_circuit(barriers: bool = False) -> QuantumCircuit:
     return qc
 
 
-def readout_observables():
+def readout_observables() -> list:
     """``SparsePauliOp`` Z_3, Z_4, Z_5 (one per logit), as a list."""
-    from qiskit.quantum_info import SparsePauliOp
-
-    return [SparsePauliOp.from_sparse_list([("Z", [q], 1.0)], num_qubits=N_QUBITS) for q in READOUT]
+    return z_observables(N_QUBITS, READOUT)

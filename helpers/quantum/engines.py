@@ -5,7 +5,8 @@
 - ``"aer"``: Qiskit Aer's ``EstimatorV2``, exact (``default_precision=0``), with
   every binding of a batch in *one* PUB ``(circuit, observables (3, 1), values (n, 76))``
   so that Aer binds the parameters at run time instead of building n circuits.
-- ``"reference"``: :mod:`helpers.quantum.reference`, one gate at a time (slow; for teaching).
+- ``"reference"``: :mod:`helpers.quantum.reference`, one sample and one gate at a time
+  (slow; for teaching, and the yardstick: it shares no code with the torch engine).
 
 All return ``<Z_3>, <Z_4>, <Z_5>`` with shape (B, 3), or (T, B, 3) for a (T, 72)
 batch of weight vectors.
@@ -18,7 +19,7 @@ import numpy as np
 import torch
 
 from . import reference, simulator
-from .circuit import N_FEATURES, N_PARAMS, readout_observables, vqc_circuit
+from .circuit import N_FEATURES, N_PARAMS, N_QUBITS, READOUT, gates, readout_observables, vqc_circuit
 
 ENGINES = ("torch", "aer", "reference")
 
@@ -49,7 +50,7 @@ def expectations(theta, X, engine: str = "torch") -> torch.Tensor:
         return simulator.expectations(theta, X)
     if engine == "aer":
         return aer_expectations(theta, X)
-    rows = [reference.expectations(t, X) for t in theta.reshape(-1, N_PARAMS)]
+    rows = [reference.expectations(gates(), N_QUBITS, READOUT, t, X) for t in theta.reshape(-1, N_PARAMS)]
     return rows[0] if theta.dim() == 1 else torch.stack(rows)
 
 

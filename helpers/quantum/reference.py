@@ -1,79 +1,70 @@
-"""A slow, obvious statevector simulator: one sample, one gate at a time.
+"""The slow, obvious statevector simulator: one sample, one gate at a time, textbook matrices.
 
-This is the textbook picture of a circuit simulation, kept for teaching and as a
-check on the fast engine (:mod:`helpers.quantum.simulator`), which must give the
-same numbers. It walks the gate list of :func:`helpers.quantum.circuit.gates`
-and applies each 2x2 matrix to the qubit it acts on.
+This is the picture of a circuit simulation from a first course, kept for teaching and as the
+yardstick of both fast engines (chapter 6's :mod:`helpers.quantum.simulator` and chapter 8's
+:class:`~helpers.hybrid.layer.QuantumLayer`), which must give the same numbers. It shares no code
+with them: it walks a gate list (:mod:`helpers.quantum.blocks`, either circuit) and applies each
+gate's dense matrix, written from its definition, to the qubits it acts on:
 
-A 6-qubit state is 64 complex amplitudes. Reshaped to ``(2,) * 6`` its axis
-``5 - q`` is qubit ``q`` (index ``sum_q b_q 2^q``, Qiskit's little-endian order).
+- a rotation ``R_P(a) = exp(-i a P / 2) = cos(a/2) I - i sin(a/2) P`` for the Pauli ``P = X, Y, Z``;
+- ``CX`` and ``CZ`` as 4x4 matrices on (control, target);
+- ``<Z_q> = <psi| Z_q |psi>``, the readout, by applying ``Z`` to qubit ``q``.
+
+An ``n``-qubit state is ``2^n`` complex amplitudes, held as a tensor of shape ``(2,) * n`` whose
+axis ``n - 1 - q`` is qubit ``q`` (index ``sum_q b_q 2^q``, Qiskit's little-endian order).
+It is differentiable, and as slow as the study's per-sample loop (chapter 8).
 """
 from __future__ import annotations
 
+from functools import reduce
+from operator import mul
+
 import torch
 
-from .circuit import N_FEATURES, N_PARAMS, N_QUBITS, READOUT, gates
-
 DTYPE = torch.complex128
+I2 = torch.eye(2, dtype=DTYPE)
+PAULI = {"x": torch.tensor([[0, 1], [1, 0]], dtype=DTYPE), "y": torch.tensor([[0, -1j], [1j, 0]], dtype=DTYPE),
+         "z": torch.tensor([[1, 0], [0, -1]], dtype=DTYPE)}
+TWO_QUBIT = {"cx": torch.tensor([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=DTYPE),
+             "cz": torch.diag(torch.tensor([1, 1, 1, -1], dtype=DTYPE))}
 
 
-def ry(angle) -> torch.Tensor:
-    """``Ry(a) = exp(-i a Y / 2) = [[cos a/2, -sin a/2], [sin a/2, cos a/2]]``."""
-    c, s = torch.cos(angle / 2), torch.sin(angle / 2)
-    return torch.stack([torch.stack([c, -s]), torch.stack([s, c])]).to(DTYPE)
+def rotation(axis: str, angle: torch.Tensor) -> torch.Tensor:
+    """``R_P(a) = cos(a/2) I - i sin(a/2) P`` for ``axis`` "x", "y" or "z": (2, 2) complex."""
+    return torch.cos(angle / 2) * I2 - 1j * torch.sin(angle / 2) * PAULI[axis]
 
 
-def rz(angle) -> torch.Tensor:
-    """``Rz(a) = exp(-i a Z / 2) = diag(e^{-i a/2}, e^{i a/2})``."""
-    phase = torch.polar(torch.ones((), dtype=torch.float64), -angle / 2)     # e^{-i a/2}
-    return torch.diag(torch.stack([phase, phase.conj()]))
+def apply(state: torch.Tensor, matrix: torch.Tensor, qubits: tuple[int, ...]) -> torch.Tensor:
+    """Apply a ``2^k x 2^k`` ``matrix`` to ``qubits`` (k of them, the first is the highest bit of
+    the matrix's index) of a state of shape ``(2,) * n``."""
+    n, k = state.dim(), len(qubits)
+    axes = [n - 1 - q for q in qubits]
+    out = torch.tensordot(matrix.reshape((2,) * 2 * k), state, dims=(list(range(k, 2 * k)), axes))
+    return torch.movedim(out, list(range(k)), axes)
 
 
-def apply_1q(state: torch.Tensor, matrix: torch.Tensor, q: int) -> torch.Tensor:
-    """Apply a 2x2 ``matrix`` to qubit ``q`` of a 64-amplitude ``state``."""
-    psi = state.reshape((2,) * N_QUBITS)
-    psi = torch.movedim(torch.tensordot(matrix, psi, dims=([1], [N_QUBITS - 1 - q])), 0, N_QUBITS - 1 - q)
-    return psi.reshape(-1)
-
-
-def apply_cx(state: torch.Tensor, control: int, target: int) -> torch.Tensor:
-    """CNOT: flip bit ``target`` of every basis index whose bit ``control`` is 1."""
-    index = torch.arange(2 ** N_QUBITS)
-    flipped = torch.where((index >> control) & 1 == 1, index ^ (1 << target), index)
-    return state[flipped]
-
-
-def statevector(theta: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """The final state of the circuit for weights ``theta`` (72,) and one input ``x`` (4,)."""
-    theta, x = torch.as_tensor(theta, dtype=torch.float64), torch.as_tensor(x, dtype=torch.float64)
-    assert theta.shape == (N_PARAMS,) and x.shape == (N_FEATURES,), (theta.shape, x.shape)
-    state = torch.zeros(2 ** N_QUBITS, dtype=DTYPE)
-    state[0] = 1.0                                          # |000000>
-    for name, qubits, angle in gates():
-        if name == "cx":
-            state = apply_cx(state, *qubits)
-            continue
-        value = {"x": lambda: x[angle[1]], "xx": lambda: x[angle[1]] * x[angle[2]],
-                 "θ": lambda: theta[angle[1]]}[angle[0]]()
-        state = apply_1q(state, (ry if name == "ry" else rz)(value), qubits[0])
-    return state
+def statevector(gates, n_qubits: int, theta, x) -> torch.Tensor:
+    """The final state ``(2^n,)`` of the gate list ``gates`` from ``|0...0>``, weights ``theta``, input ``x``."""
+    values = {"θ": torch.as_tensor(theta).to(torch.float64), "x": torch.as_tensor(x).to(torch.float64)}
+    state = torch.zeros((2,) * n_qubits, dtype=DTYPE)
+    state[(0,) * n_qubits] = 1.0                                              # |0...0>
+    for name, qubits, angle in gates:
+        if angle is None:
+            state = apply(state, TWO_QUBIT[name], qubits)
+        else:
+            state = apply(state, rotation(name[1], reduce(mul, (values[s][i] for s, i in angle))), qubits)
+    return state.reshape(-1)
 
 
 def z_expectation(state: torch.Tensor, q: int) -> torch.Tensor:
-    """``<Z_q> = sum_i |psi_i|^2 (1 - 2 b_q(i))``: +1 weight where qubit q is 0, -1 where 1."""
-    index = torch.arange(2 ** N_QUBITS)
-    sign = 1.0 - 2.0 * ((index >> q) & 1).to(torch.float64)
-    return (state.abs() ** 2 * sign).sum()
+    """``<psi| Z_q |psi>`` (real) of a state ``(2^n,)``."""
+    psi = state.reshape((2,) * (state.numel().bit_length() - 1))
+    return (psi.conj() * apply(psi, PAULI["z"], (q,))).sum().real
 
 
-def expectations(theta, X) -> torch.Tensor:
-    """``<Z_3>, <Z_4>, <Z_5>`` for every row of ``X`` (N, 4), one sample at a time: (N, 3)."""
-    X = torch.as_tensor(X, dtype=torch.float64).reshape(-1, N_FEATURES)
-    rows = []
-    for x in X:
-        state = statevector(theta, x)
-        rows.append(torch.stack([z_expectation(state, q) for q in READOUT]))
-    return torch.stack(rows) if rows else torch.zeros(0, len(READOUT), dtype=torch.float64)
-
-
-__all__ = ["ry", "rz", "apply_1q", "apply_cx", "statevector", "z_expectation", "expectations"]
+def expectations(gates, n_qubits: int, readout, theta, X) -> torch.Tensor:
+    """``<Z_q>`` for ``q`` in ``readout``, for every row of the inputs ``X`` (B, n_inputs), one
+    sample after another (the same weights ``theta`` for all): (B, len(readout)) float64."""
+    gates, readout = list(gates), list(readout)
+    rows = [torch.stack([z_expectation(statevector(gates, n_qubits, theta, x), q) for q in readout]) for x in X]
+    return torch.stack(rows) if rows else torch.zeros(0, len(readout), dtype=torch.float64)
