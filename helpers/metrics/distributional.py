@@ -145,7 +145,11 @@ def _count_at_least(sorted_values: np.ndarray, thresholds: np.ndarray) -> np.nda
 
 
 def _single_threshold_counts(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """True and false positives of "positive iff ``c >= t``" over ``metric.py``'s threshold grid."""
+    """True and false positives of "positive iff ``c >= t``" over ``metric.py``'s threshold grid.
+
+    ``t`` runs over ``ceil(100 * (max - min))`` evenly spaced points from the
+    smallest to the largest output of both populations.
+    """
     lo, hi = min(pos.min(), neg.min()), max(pos.max(), neg.max())
     thresholds = np.linspace(lo, hi, int(math.ceil((hi - lo) * THRESHOLDS_PER_UNIT)))
     return _count_at_least(np.sort(pos), thresholds), _count_at_least(np.sort(neg), thresholds)
@@ -154,6 +158,10 @@ def _single_threshold_counts(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarr
 def _double_threshold_counts(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """True and false positives of "peakier population iff ``l <= c <= r``" (``metric.py``'s grid).
 
+    The population with the smaller range becomes the positive one; its range
+    is the interval's nominal ``width``. ``r`` takes ``ceil(100 * (range_pos -
+    width + 4))`` points from ``min_pos + width - 2`` to ``max_pos + 2``; for
+    each ``r``, ``l`` takes 400 points from ``r - width - 2`` to ``r - width + 2``.
     One entry per distinct outcome of each row of the grid (fixed ``r``), not
     per grid point: the counts only change where ``l`` passes a sample, so the
     grid's first ``l`` and every ``l`` just past a sample cover all outcomes.
@@ -185,31 +193,6 @@ def _count_at_most_per_row(sorted_rows: np.ndarray, queries: np.ndarray) -> np.n
     shift = (np.arange(n_rows) * (max(sorted_rows.max(), queries.max()) + 1))[:, None]
     found = np.searchsorted((sorted_rows + shift).ravel(), (queries + shift).ravel(), side="right")
     return found.reshape(queries.shape) - (np.arange(n_rows) * width)[:, None]
-
-
-def single_threshold_rates(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """FPR and FNR of the attacks "positive iff ``c >= t``" over ``metric.py``'s threshold grid.
-
-    ``t`` runs over ``ceil(100 * (max - min))`` evenly spaced points from the
-    smallest to the largest output of both populations.
-    """
-    tp, fp = _single_threshold_counts(pos, neg)
-    return fp / neg.size, 1.0 - tp / pos.size
-
-
-def double_threshold_rates(pos: np.ndarray, neg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """FPR and FNR of the attacks "peakier population iff ``l <= c <= r``" (``metric.py``'s grid).
-
-    Every distinct outcome of the grid appears (once per ``r``, not once per ``(l, r)``).
-
-    The population with the smaller range becomes the positive one; its range
-    is the interval's nominal ``width``. ``r`` takes ``ceil(100 * (range_pos -
-    width + 4))`` points from ``min_pos + width - 2`` to ``max_pos + 2``; for
-    each ``r``, ``l`` takes 400 points from ``r - width - 2`` to ``r - width + 2``.
-    """
-    tp, fp = _double_threshold_counts(pos, neg)
-    n_pos, n_neg = (neg.size, pos.size) if np.ptp(pos) >= np.ptp(neg) else (pos.size, neg.size)
-    return fp / n_neg, 1.0 - tp / n_pos
 
 
 def epsilon_from_rates(fpr, fnr, delta: float = DELTA) -> float:
@@ -405,8 +388,7 @@ def pairwise_auc(positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
 
 __all__ = [
     "BIN_WIDTH", "DELTA", "EPSILON_CAP", "DistributionalScore", "ULiRAResult",
-    "distributional_score", "double_threshold_rates", "epsilon_from_rates", "epsilon_points",
+    "distributional_score", "epsilon_from_rates", "epsilon_points",
     "example_epsilon", "forgetting_quality", "gaussian_log_likelihood", "likelihood_ratio",
-    "logit_scaled_confidence", "max_resolvable_epsilon", "pairwise_auc", "per_example_epsilon",
-    "single_threshold_rates", "ulira",
+    "logit_scaled_confidence", "max_resolvable_epsilon", "pairwise_auc", "per_example_epsilon", "ulira",
 ]

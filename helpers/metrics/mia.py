@@ -94,21 +94,14 @@ def svc_score(attack: SVC, conf: np.ndarray) -> np.ndarray:
 
 
 def mia_efficacy(model, forget_set, retain_set, test_set, batch_size: int = 512) -> float:
-    """MIA efficacy on the forget set, in percent: SalUn's ``SVC_MIA_forget_efficacy["confidence"]``.
+    """MIA-efficacy on the forget set in percent, SalUn's ``SVC_MIA_forget_efficacy["confidence"]``::
 
-    1. shadow members: the first ``n = min(|D_r|, |D_test|)`` samples of ``D_r``
-       (label 1); shadow non-members: the whole test set (label 0) (:func:`shadow_sets`);
-    2. fit ``SVC(C=3, gamma="auto", kernel="rbf")`` on their confidences (:func:`fit_svc`);
-    3. report the share of forget samples the attack calls *non-members* (:func:`svc_efficacy`)::
+           MIA = 100 * |{x in D_f : SVC(c(x, y)) = 0}| / |D_f|      (chapter 4, equation ch4-mia)
 
-           MIA = 100 * |{x in D_f : SVC(c(x, y)) = 0}| / |D_f|
-
-       the book's MIA definition (chapter 4, equation ``ch4-mia``, with the feature ``c`` of
-       equation ``ch4-confidence``). The OEU paper (Sec. 5.1) cites Shokri et al. (2017) for
-       the attack and gives no formula of its own.
-
-    High MIA = the forget set looks unseen (forgotten); a model still fitting
-    ``D_f`` gives a low MIA. The target is the retrained model's value, not 100.
+    with the SVC fitted (:func:`fit_svc`) on the :func:`confidence` of the :func:`shadow_sets`.
+    The OEU paper (Sec. 5.1) cites Shokri et al. (2017) for the attack and gives no formula of
+    its own. High MIA = the forget set looks unseen (forgotten); a model still fitting ``D_f``
+    gives a low MIA. The target is the retrained model's value, not 100.
     """
     require_nonempty(forget=forget_set, retain=retain_set, test=test_set)
     members, non_members = shadow_sets(retain_set, test_set)
