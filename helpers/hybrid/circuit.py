@@ -12,12 +12,9 @@ For ``n`` qubits and ``L`` layers (the study's public code: ``n = 8``, ``L = 2``
   (an :func:`~helpers.quantum.blocks.n_local` block);
 - **readout**: ``<Z_q>`` on every qubit, ``n`` numbers in ``[-1, 1]`` for the classical head.
 
-The two blocks are gate lists (:mod:`helpers.quantum.blocks`, shared with chapter 6's circuit):
-:func:`encoding` and :func:`layer` turn them into Qiskit pieces, :func:`hybrid_circuit` composes
-them, and :mod:`helpers.quantum.reference` simulates :func:`gates` one gate at a time. The batched
-engine (:mod:`.layer`) re-derives the same maps from the algebra, so the tests compare
-independent implementations. Qubit ``q`` is bit ``q`` of an amplitude index (Qiskit's
-little-endian order).
+Each block is a gate list (:mod:`helpers.quantum.blocks`, as for chapter 6's circuit) and a Qiskit
+piece; :func:`hybrid_circuit` composes them. The batched engine (:mod:`.layer`) re-derives the same
+maps from the algebra. Qubit ``q`` is bit ``q`` of an amplitude index (Qiskit's little-endian order).
 """
 from __future__ import annotations
 
@@ -78,15 +75,7 @@ def hybrid_circuit(n_qubits: int = 6, n_layers: int = 2) -> QuantumCircuit:
     :func:`layer` 0..L-1.
 
     ``n_qubits`` input angles ``x`` (a ``ParameterVector``) and ``3 · n_layers · n_qubits``
-    trainable weights ``θ``. For three qubits and one layer::
-
-             ┌─────────┐┌─────────┐┌─────────┐┌───────┐┌───────┐┌───────┐
-        q_0: ┤ Rx(x0)  ├┤ Ry(x0)  ├┤ Rz(x0)  ├┤ Rx(θ) ├┤ Ry(θ) ├┤ Rz(θ) ├─■─────■─  <Z_0>
-             ├─────────┤├─────────┤├─────────┤├───────┤├───────┤├───────┤ │     │
-        q_1: ┤ Rx(x1)  ├┤ Ry(x1)  ├┤ Rz(x1)  ├┤ Rx(θ) ├┤ Ry(θ) ├┤ Rz(θ) ├─■──■──┼─  <Z_1>
-             ├─────────┤├─────────┤├─────────┤├───────┤├───────┤├───────┤    │  │
-        q_2: ┤ Rx(x2)  ├┤ Ry(x2)  ├┤ Rz(x2)  ├┤ Rx(θ) ├┤ Ry(θ) ├┤ Rz(θ) ├────■──■─  <Z_2>
-             └─────────┘└─────────┘└─────────┘└───────┘└───────┘└───────┘
+    trainable weights ``θ`` (chapter 8 draws it for three qubits and one layer).
 
     ``circuit.parameters`` is sorted by name, inputs first: a row of values for Qiskit's
     primitives is ``[x_0..x_{n-1}, θ_0..θ_{P-1}]``, with ``θ`` flattened from shape

@@ -6,15 +6,10 @@ The study ran its circuit through PennyLane one sample at a time
 shared kernel :mod:`helpers.quantum.statevector`:
 
 - the state is one complex tensor ``psi`` of shape ``(B, 2^n)``;
-- the three rotations on one qubit are multiplied into one 2x2 matrix first:
-  ``U = RZ(c) RY(b) RX(a)`` (RX acts first; :func:`~helpers.quantum.statevector.rotations`);
-- the *encoding* acts on ``|0...0>`` and leaves a product state, which :func:`encode` writes
-  down directly (:func:`encoded_qubit` in closed form, then
-  :func:`~helpers.quantum.statevector.product_state`);
-- a *trainable* gate is the same for every sample: one shared 2x2 matrix applied to qubit ``q``
-  of the whole batch (:func:`~helpers.quantum.statevector.apply_one_qubit`);
-- the CZ ring is diagonal: ``CZ(q, q+1)`` multiplies an amplitude by ``-1`` when both bits
-  are 1, so the whole ring is one fixed ``±1`` vector (:func:`~helpers.quantum.statevector.cz_diagonal`);
+- the *encoding* acts on ``|0...0>`` and leaves a product state, written down directly (:func:`encode`);
+- a *trainable* layer is the same for every sample: per qubit one 2x2 matrix ``RZ(c) RY(b) RX(a)``
+  applied to the whole batch, then the CZ ring, one fixed diagonal of ``±1`` (an amplitude
+  changes sign once for every neighbouring pair of qubits that are both 1);
 - ``<Z_q> = sum_i |psi_i|^2 z_q(i)`` with ``z_q(i) = 1 - 2 b_q(i)``: one matrix product.
 
 The precision follows the input: complex128 for float64 angles (the tests compare with

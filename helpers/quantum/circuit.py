@@ -1,11 +1,8 @@
 """The six-qubit variational quantum classifier (VQC) of the quantum unlearning paper, Sec. 4.
 
-The circuit is two named blocks, each a gate list (:mod:`helpers.quantum.blocks`):
-:func:`feature_map_gates` and :func:`ansatz_gates`. :func:`feature_map` and :func:`ansatz`
-turn them into Qiskit ``QuantumCircuit`` pieces, :func:`vqc_circuit` composes them, and
-:mod:`helpers.quantum.reference` simulates :func:`gates` one gate at a time. The fast engine
-(:mod:`helpers.quantum.simulator`) re-derives the same unitary from the algebra instead, so
-the tests can compare two independent implementations.
+Two named blocks, each a gate list (:mod:`helpers.quantum.blocks`) and a Qiskit piece:
+the feature map and the ansatz; :func:`vqc_circuit` composes them. The fast engine
+(:mod:`helpers.quantum.simulator`) re-derives the same unitary from the algebra.
 
 Layout (paper, Sec. 4; Fig. 1)::
 
@@ -24,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .blocks import Gate, n_local, to_circuit, z_observables
+from .blocks import Gate, n_local, to_circuit
 
 if TYPE_CHECKING:
     from qiskit.circuit import ParameterVector, QuantumCircuit
@@ -62,13 +59,10 @@ def gates() -> list[Gate]:
 
 
 def feature_map(x: ParameterVector | None = None) -> QuantumCircuit:
-    """The feature map ``U_Φ(x)`` of the paper's VQC (Sec. 4, Fig. 1) as a six-qubit ``QuantumCircuit``.
+    """The feature map ``U_Φ(x)`` (Sec. 4, Fig. 1; :func:`feature_map_gates`) as a six-qubit ``QuantumCircuit``.
 
-    ``Ry(x_i)`` on qubit i = 0..3 writes the four features into the qubits; then for each
-    neighbouring pair (a, b) in (0, 1), (1, 2), (2, 3), ``CX(a, b) · Rz(x_a x_b) · CX(a, b)``
-    entangles them through the product of their features. Pass the ``ParameterVector`` ``x``
-    (length 4) to share the inputs with other blocks, as :func:`vqc_circuit` does; by default
-    a new one.
+    Pass the ``ParameterVector`` ``x`` (length 4) to share the inputs with other blocks, as
+    :func:`vqc_circuit` does; by default a new one.
 
     >>> qc = feature_map()
     >>> qc.num_parameters, [p.name for p in qc.parameters]
@@ -81,12 +75,9 @@ def feature_map(x: ParameterVector | None = None) -> QuantumCircuit:
 
 
 def ansatz(block: int = 0, theta: ParameterVector | None = None) -> QuantumCircuit:
-    """Trainable block ``W(θ)`` number ``block`` (0 or 1) of the paper's VQC (Sec. 4, Fig. 1).
-
-    Three repetitions of ``Ry(θ)`` and ``Rz(θ)`` on every qubit and the ring
-    ``CX(q, (q+1) mod 6)``: 36 weights, ``θ[36 block]`` to ``θ[36 block + 35]`` of the
-    classifier's 72. Pass the ``ParameterVector`` ``theta`` (of all 72 weights) to share the
-    weights with other blocks, as :func:`vqc_circuit` does; by default a new one.
+    """Trainable block ``W(θ)`` number ``block`` (0 or 1; :func:`ansatz_gates`) as a ``QuantumCircuit``:
+    weights ``θ[36 block]`` to ``θ[36 block + 35]`` of the classifier's 72. Pass the ``ParameterVector``
+    ``theta`` (all 72 weights) to share them with other blocks, as :func:`vqc_circuit` does.
 
     >>> qc = ansatz(1)
     >>> qc.num_parameters, qc.parameters[0].name, qc.parameters[-1].name
@@ -117,17 +108,7 @@ def vqc_circuit(barriers: bool = False) -> QuantumCircuit:
            q_5: ┤         ├┤5             ├┤         ├┤5              ├─ <Z_5>
                 └─────────┘└──────────────┘└─────────┘└───────────────┘
 
-    where the feature map ``U_Φ(x)`` begins (pair (0, 1) shown; (1, 2), (2, 3) follow)::
-
-                ┌──────────┐
-           q_0: ┤ Ry(x[0]) ├──────■─────────────────────────■──
-                ├──────────┤    ┌─┴─┐    ┌───────────────┐┌─┴─┐
-           q_1: ┤ Ry(x[1]) ├────┤ X ├────┤ Rz(x[0]*x[1]) ├┤ X ├
-                └──────────┘    └───┘    └───────────────┘└───┘
-
-    Each ``W`` is three repetitions of ``Ry(θ)`` and ``Rz(θ)`` on every qubit and
-    the ring ``CX(q, (q+1) mod 6)``. The three expectations are the logits of a
-    softmax over the classes 0, 1, 2 (paper, Sec. 4).
+    The three expectations are the logits of a softmax over the classes 0, 1, 2 (paper, Sec. 4).
 
     ``circuit.parameters`` is sorted by name, so the inputs come first: a row of
     values for Qiskit's primitives is ``[x_0..x_3, θ_0..θ_71]``. ``barriers=True``
@@ -152,8 +133,3 @@ def vqc_circuit(barriers: bool = False) -> QuantumCircuit:
                 qc.barrier()
             qc.compose(piece, inplace=True)
     return qc
-
-
-def readout_observables() -> list:
-    """``SparsePauliOp`` Z_3, Z_4, Z_5 (one per logit), as a list."""
-    return z_observables(N_QUBITS, READOUT)

@@ -1,25 +1,17 @@
 """The fast engine: an exact, batched, differentiable float64 statevector simulator of the VQC.
 
-Built on the shared kernel :mod:`helpers.quantum.statevector`. Three facts make it fast
-(compare :mod:`helpers.quantum.reference`, one gate at a time):
+Built on the shared kernel :mod:`helpers.quantum.statevector`. Three facts make it fast:
 
-1. **The ansatz does not depend on the input.** For one weight vector θ each
-   ansatz block is a fixed 64x64 unitary ``W(θ)``, built once (differentiably)
-   and shared by the whole batch: ``psi <- psi @ W^T``, one matrix product.
-2. **The feature map is cheap.** ``U_Φ(x)`` is single-qubit ``Ry(x_i)`` rotations
-   followed by ``CX · Rz(x_a x_b) · CX`` blocks, and each such block is the
-   *diagonal* phase ``exp(-i x_a x_b Z_a Z_b / 2)`` (the CX pair flips the sign of
-   the Rz exactly when qubit a is 1). On ``|0...0>`` the rotations give a product
-   state, written down directly. On a general state, ``Ry(x) = V Rz(x) V^†`` with a
-   fixed ``V``: two input-independent 16x16 products and elementwise phases.
-   The diagonal phases are built from 4 (or 3) complex exponentials per sample
-   (:func:`~helpers.quantum.statevector.product_state`), not 16.
-3. **Chunks.** A large batch runs 4,096 samples at a time, so each chunk's
-   states stay in the CPU cache between the steps.
+1. **The ansatz does not depend on the input**: for one θ each ansatz block is one 64x64
+   unitary ``W(θ)`` shared by the whole batch, ``psi <- psi @ W^T``.
+2. **The feature map is cheap**: each ``CX · Rz(x_a x_b) · CX`` is the *diagonal* phase
+   ``exp(-i x_a x_b Z_a Z_b / 2)``; on ``|0...0>`` the ``Ry(x_i)`` give a product state, and on a
+   general state ``Ry(x) = V Rz(x) V^†`` with a fixed ``V``: elementwise phases around two
+   input-independent 16x16 products.
+3. **Chunks** of 4,096 samples keep each chunk's states in the CPU cache.
 
-Shapes: ``T`` weight vectors (e.g. the 2 x 72 shifted copies of the
-parameter-shift rule), ``B`` inputs, 64 amplitudes. Qubit ``q`` is bit ``q`` of
-the amplitude index (Qiskit's little-endian order).
+Shapes: ``T`` weight vectors (e.g. the 2 x 72 shifted copies of the parameter-shift rule),
+``B`` inputs, 64 amplitudes; qubit ``q`` is bit ``q`` of the amplitude index.
 """
 from __future__ import annotations
 

@@ -23,11 +23,6 @@ from typing import Iterable
 import torch
 
 
-def complex_dtype(real: torch.dtype) -> torch.dtype:
-    """complex128 for float64, complex64 for float32 (and lower)."""
-    return torch.complex128 if real == torch.float64 else torch.complex64
-
-
 @lru_cache(maxsize=None)
 def bits(n_qubits: int) -> torch.Tensor:
     """``b_q(i)``, bit q of amplitude index i: (2^n, n) int64 (qubit 0 = lowest bit)."""
