@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from helpers.hybrid import METHODS, accuracy, load_hybrid, make_split, train_oracle, train_original, unlearn
-from helpers.hybrid.experiment import METHOD_ORDER
+from helpers.hybrid import accuracy, load_hybrid, make_split, make_task, train_oracle, train_original
+from helpers.hybrid.experiment import HYBRID_RECIPES, METHOD_ORDER
+from helpers.unlearn import METHODS, Task, unlearn
 
 # Stronger than the chapter's budgets, so that every method visibly moves on this small problem.
 STRONG = dict(steps=25, lr=0.05)
@@ -25,7 +26,7 @@ def forget_accuracy(model, data, split):
 
 
 def test_every_method_of_the_chapter_is_registered():
-    assert set(METHOD_ORDER) == set(METHODS)
+    assert set(METHOD_ORDER) <= set(METHODS) and set(HYBRID_RECIPES) <= set(METHOD_ORDER)
 
 
 @pytest.mark.parametrize("method", METHOD_ORDER)
@@ -33,7 +34,7 @@ def test_method_returns_a_new_model_and_forgets(iris, method):
     data, original, split = iris
     before = {k: v.clone() for k, v in original.state_dict().items()}
     acc_before = forget_accuracy(original, data, split)
-    new = unlearn(method, original, data, split, seed=0, **STRONG)
+    new = unlearn(method, original, make_task(data, split), seed=0, **{**HYBRID_RECIPES.get(method, {}), **STRONG})
     assert new is not original and new.quantum is not original.quantum
     after = original.state_dict()
     assert before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in before), \
@@ -58,12 +59,23 @@ def test_oracle_never_sees_the_forget_set(iris):
 
 def test_clear_errors(iris):
     data, original, split = iris
-    with pytest.raises(ValueError, match="unknown unlearning method 'retrain'.*'eu_k'"):
-        unlearn("retrain", original, data, split)
+    task = make_task(data, split)
+    with pytest.raises(ValueError, match="unknown unlearning method 'retrain_hybrid'.*'eu_k'"):
+        unlearn("retrain_hybrid", original, task)
+    with pytest.raises(ValueError, match="retrain trains a quantized network.*helpers.hybrid.train_oracle"):
+        unlearn("retrain", original, task)
     with pytest.raises(ValueError, match="ga has no hyper-parameter.*'momentum'"):
-        unlearn("ga", original, data, split, momentum=0.9)
+        unlearn("ga", original, task, momentum=0.9)
     with pytest.raises(ValueError, match="k must be in 1..3"):
-        unlearn("eu_k", original, data, split, k=4)
+        unlearn("eu_k", original, task, k=4)
+    with pytest.raises(ValueError, match="needs a helpers.unlearn.Task"):
+        unlearn("ga", original, data)
+    with pytest.raises(ValueError, match="unknown optimizer 'rmsprop'"):
+        unlearn("oeu", original, task, optimizer="rmsprop")
+    with pytest.raises(ValueError, match="adv_uniform needs the task's input_range"):
+        unlearn("adv_uniform", original, Task(task.forget_set, task.retain_set))
+    with pytest.raises(ValueError, match="retain_set is empty"):
+        Task(task.forget_set, task.retain_set.__class__(data.X_train[:0], data.y_train[:0], 3))
     for bad in (3, -1, 1.0):
         with pytest.raises(ValueError, match="forget_class must be an integer class index in 0..2"):
             make_split(data.y_train, "B", forget_class=bad, num_classes=3)
@@ -111,16 +123,17 @@ def test_the_oracle_never_starts_from_the_originals_weights_or_batch_order(monke
 
 def test_unlearning_draws_from_its_own_stream(iris, monkeypatch):
     """The method receives derive_seed(seed, "unlearn", replica), not the experiment seed; replicas differ."""
-    from helpers.hybrid import methods
     from helpers.seeds import derive_seed
+    from helpers.unlearn import base
 
     data, original, split = iris
     received = []
-    monkeypatch.setitem(methods.METHODS, "spy", lambda model, task, *, seed: received.append(seed))
-    monkeypatch.setitem(methods.DEFAULTS, "spy", {})
-    unlearn("spy", original, data, split, seed=1)
-    unlearn("spy", original, data, split, seed=1, replica=1)
+    monkeypatch.setitem(base.METHODS, "spy", lambda model, task, *, seed: received.append(seed))
+    monkeypatch.setitem(base.DEFAULTS, "spy", {})
+    task = make_task(data, split)
+    unlearn("spy", original, task, seed=1)
+    unlearn("spy", original, task, seed=1, replica=1)
     assert received == [derive_seed(1, "unlearn"), derive_seed(1, "unlearn", 1)] and 1 not in received
-    runs = [unlearn("certified", original, data, split, seed=1, replica=r, steps=3) for r in (0, 0, 1)]
+    runs = [unlearn("certified", original, task, seed=1, replica=r, steps=3) for r in (0, 0, 1)]
     same, other = (all(torch.equal(a, b) for a, b in zip(runs[0].parameters(), m.parameters())) for m in runs[1:])
     assert same and not other

@@ -10,8 +10,11 @@ from helpers.unlearn import DEFAULTS, METHODS, Task, adaptive_reweighting, salie
 
 from tiny import tiny_forgetting_problem
 
+OEU_PAPER = {"original", "retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul", "oeu", "oeu_no_gop",
+             "oeu_no_egu", "oeu_global_gop"}
+HYBRID_SUITE = {"fisher", "neggrad+", "cf_k", "eu_k", "scrub", "certified", "lca", "adv_uniform", "dg"}
 FAST = {"retrain": dict(epochs=1), "iu": dict(num_samples=30)}
-FAST.update({m: dict(epochs=1) for m in METHODS if m not in FAST and "epochs" in DEFAULTS[m]})
+FAST.update({m: dict(epochs=1) for m in OEU_PAPER if m not in FAST and "epochs" in DEFAULTS[m]})
 
 
 @pytest.fixture(scope="module")
@@ -19,12 +22,11 @@ def setup():
     return tiny_forgetting_problem(600, train_epochs=4)
 
 
-def test_registry_holds_every_method_of_the_paper():
-    assert set(METHODS) == {"original", "retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul", "oeu",
-                            "oeu_no_gop", "oeu_no_egu", "oeu_global_gop"}
+def test_one_registry_holds_every_method_of_the_oeu_paper_and_of_the_hybrid_study():
+    assert set(METHODS) == OEU_PAPER | HYBRID_SUITE
 
 
-@pytest.mark.parametrize("method", sorted(set(METHODS) - {"original"}))
+@pytest.mark.parametrize("method", sorted(OEU_PAPER - {"original"}))
 def test_returns_a_new_model_and_leaves_the_input_bit_identical(setup, method):
     model, forget_set, retain_set, _ = setup
     before = {k: v.clone() for k, v in model.state_dict().items()}
@@ -114,6 +116,12 @@ def test_bad_input_is_a_clear_error(setup):
         unlearn("oeu", model, Task(forget_set, retain_set), epochs=1, alpha=2.0)
     with pytest.raises(ValueError, match="fraction"):
         unlearn("salun", model, Task(forget_set, retain_set), fraction=0.0)
+    with pytest.raises(ValueError, match="one_pass=True would mix D_f and D_r in BatchNorm"):
+        unlearn("oeu", model, Task(forget_set, retain_set), one_pass=True)
+    with pytest.raises(ValueError, match="give a budget: epochs or steps"):
+        unlearn("ga", model, Task(forget_set, retain_set), epochs=None)
+    with pytest.raises(ValueError, match="needs a helpers.unlearn.Task"):
+        unlearn("ga", model, (forget_set, retain_set))
 
 
 def test_batched_per_sample_gradients_match_one_sample_at_a_time(setup):

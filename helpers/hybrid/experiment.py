@@ -8,8 +8,10 @@ first like any method (row ``oracle_indep``): the oracle's own noise floor. The
 oracles from ``derive_seed(seed, "oracle", replica)``, every unlearning run from
 ``derive_seed(seed, "unlearn")`` (:mod:`helpers.seeds`).
 
-**Choosing hyper-parameters.** Each method's knobs stay at :data:`.methods.DEFAULTS` except
-its budget, the number of steps, which is chosen on the *selection seed* only: one run of
+**Hyper-parameters.** Every method comes from :mod:`helpers.unlearn`. The methods of the study's
+suite default to its settings (Adam, batches of 32, a budget in steps); GA, Q-MUL and OEU, which
+the quantized networks share, default to the OEU paper's settings and get the study's here, as
+:data:`HYBRID_RECIPES`. Each method's knobs stay there except its budget, the number of steps, which is chosen on the *selection seed* only: one run of
 ``max(STEP_GRID)`` steps, scored after each step count in :data:`STEP_GRID` by the mean
 absolute gap to the oracle in forget, retain and **validation** accuracy (closest wins).
 The report seeds then use the chosen budget. No test data enters any choice.
@@ -26,8 +28,9 @@ import pandas as pd
 import torch
 
 from ..progress import progress_bar
-from .data import HybridData, Split, load_hybrid, make_split
-from .methods import unlearn
+from ..unlearn import unlearn
+from ..unlearn.loop import ADAM_LOOP
+from .data import HybridData, Split, load_hybrid, make_split, make_task
 from .metrics import evaluate, set_probs
 from .training import accuracy, train_oracle, train_original
 
@@ -39,6 +42,11 @@ LABELS = {"ga": "GA", "fisher": "Fisher-GA", "neggrad+": "NegGrad+", "cf_k": "CF
           "oracle_indep": "oracle′ (replica 1)"}
 REFERENCES = ("original", "oracle", "oracle_indep")     # rows every cell carries besides the methods
 STEP_GRID = (4, 8, 16, 32)
+# The hybrid study's settings of the methods it shares with the quantized networks (whose defaults are
+# the OEU paper's): Adam, batches of 32, a budget in steps, both batches through the model in one pass.
+HYBRID_RECIPES = {"ga": dict(steps=20, lr=1e-3, batch_size=32, **ADAM_LOOP),
+                  "qmul": dict(steps=40, lr=1e-2, batch_size=32, one_pass=True, **ADAM_LOOP),
+                  "oeu": dict(steps=40, lr=1e-2, batch_size=32, alpha=1.0, beta=1.0, one_pass=True, **ADAM_LOOP)}
 SCENARIO_NAMES = {"A": "A: 2% subset", "B": "B: class 0"}
 
 
@@ -80,8 +88,13 @@ def select_steps(prep: Prepared, method: str, seed: int, grid=STEP_GRID) -> dict
         if step in grid:
             scores[step] = gap_to_oracle(model, prep)
             model.train()
-    unlearn(method, prep.original, prep.data, prep.split, seed=seed, steps=max(grid), on_step=on_step)
+    hybrid_unlearn(method, prep.original, make_task(prep.data, prep.split, on_step), seed, max(grid))
     return scores
+
+
+def hybrid_unlearn(method: str, model, task, seed: int, steps: int):
+    """``unlearn(method, ...)`` with the method's hybrid recipe (:data:`HYBRID_RECIPES`) and a budget of ``steps``."""
+    return unlearn(method, model, task, seed=seed, **{**HYBRID_RECIPES.get(method, {}), "steps": steps})
 
 
 def report_row(prep: Prepared, model, method: str, seed: int, steps=None, seconds=float("nan")) -> dict:
@@ -135,7 +148,7 @@ def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
                 budget = {(c["dataset"], c["scenario"], c["method"]): c["steps"] for c in chosen}
                 for method in methods:
                     steps = budget[(name, scenario, method)]
-                    model = unlearn(method, original, data, prep.split, seed=seed, steps=steps)
+                    model = hybrid_unlearn(method, original, make_task(data, prep.split), seed, steps)
                     rows.append(report_row(prep, model, method, seed, steps, model.unlearn_seconds))
     return pd.DataFrame(rows), pd.DataFrame(chosen)
 

@@ -8,10 +8,10 @@
 - seeds: the original draws its weights and batch order from the experiment seed, an
   oracle from its own stream ``derive_seed(seed, "oracle", replica)`` (:mod:`helpers.seeds`).
 
-:func:`paired_batches` pairs two sets of different sizes for the methods that use a
-forget batch and a retain batch per step: one epoch runs over the *longer* set and the
-shorter one is cycled (re-shuffled at each pass). The study zipped two loaders, which
-stops at the shorter one: with a 2 % forget set, one "epoch" then saw 2 % of the retain data.
+Unlearning runs in :func:`helpers.unlearn.loop.unlearning_loop`, which pairs a forget batch with
+a retain batch at every step and cycles the shorter set (re-shuffled at each pass). The study
+zipped two loaders, which stops at the shorter one: with a 2 % forget set, one "epoch" then saw
+2 % of the retain data.
 """
 from __future__ import annotations
 
@@ -38,20 +38,6 @@ RECIPES = {
 def shuffled(n: int, batch_size: int, generator: torch.Generator):
     """One shuffled pass over ``range(n)`` in index batches."""
     return torch.randperm(n, generator=generator).split(batch_size)
-
-
-def cycle(n: int, batch_size: int, generator: torch.Generator):
-    """Endless index batches over ``range(n)``, a fresh permutation at every pass."""
-    while True:
-        yield from shuffled(n, batch_size, generator)
-
-
-def paired_batches(n_a: int, n_b: int, batch_size: int, generator: torch.Generator):
-    """One epoch of index pairs ``(idx_a, idx_b)``: a full pass over the longer set, the shorter cycled."""
-    steps = -(-max(n_a, n_b) // batch_size)
-    a, b = cycle(n_a, batch_size, generator), cycle(n_b, batch_size, generator)
-    for _ in range(steps):
-        yield next(a), next(b)
 
 
 @torch.no_grad()

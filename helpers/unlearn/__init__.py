@@ -23,9 +23,17 @@ method runs through the one loop of :mod:`.loop`.
 ``oeu_no_gop``     ablation: without GOP
 ``oeu_no_egu``     ablation: similar labels instead of EGU
 ``oeu_global_gop`` ablation: Eq. (8) over all parameters at once
+``fisher``         GA plus an EWC penalty (Fisher information of D_r)       (hybrid study)
+``neggrad+``       descent on D_r and ascent on D_f in the same step         (hybrid study)
+``cf_k``           GA on D_f with all but the last k blocks frozen           (hybrid study)
+``eu_k``           re-initialise the last k blocks, fine-tune on D_r         (hybrid study)
+``scrub``          student close to its teacher on D_r, pushed away on D_f   (hybrid study)
+``certified``      noisy fine-tuning on D_r (clipped gradient + noise)       (hybrid study)
+``lca``            each forget sample trained toward every other class       (hybrid study)
+``adv_uniform``    FGSM inputs around D_f pushed to a uniform output         (hybrid study)
 =================  ==========================================================
 """
-from . import ascent, dg, finetune, influence, oeu, qmul, relabel, saliency  # noqa: F401  (each registers its methods)
+from . import adversarial, ascent, dg, finetune, influence, oeu, qmul, relabel, saliency, scrub  # noqa: F401  (registering)
 from .base import DEFAULTS, METHODS, reinitialize, unlearn
 from .loop import unlearning_loop
 from .qmul import adaptive_reweighting

@@ -1,6 +1,7 @@
-"""Methods that are (almost) ordinary training on D_r: Retrain, FT, l1-sparse; and doing nothing.
+"""Methods that are (almost) ordinary training on D_r: Retrain, FT, l1-sparse, EU-k, noisy (certified-style)
+fine-tuning; and doing nothing.
 
-These are the baselines of OEU Sec. 5.1, written as in the SalUn / "model
+The first are the baselines of OEU Sec. 5.1, written as in the SalUn / "model
 sparsity" code bases the paper follows (Fan et al., 2024; Jia et al., 2023).
 """
 from __future__ import annotations
@@ -8,12 +9,14 @@ from __future__ import annotations
 import itertools
 import math
 
+import torch
 import torch.nn.functional as F
+from torch import nn
 
 from ..data import ImageDataset
 from ..train import train
 from .base import register, reinitialize
-from .loop import SGD_LOOP, trainable, unlearning_loop
+from .loop import ADAM_LOOP, SGD_LOOP, trainable, unlearning_loop
 
 
 @register("original")
@@ -70,3 +73,39 @@ def l1_sparse(model, task, *, seed, alpha, **loop):
         epoch = next(step) // per_epoch
         return F.cross_entropy(r.logits, r.y) + alpha * (1 - epoch / epochs) * sum(p.abs().sum() for p in params)
     unlearning_loop(model, task, seed=seed, sets=(task.retain_set,), loss=loss, **loop)
+
+
+def retain_loss(model, f, r):
+    """The retain cross-entropy of a paired step (the forget batch only shares the forward pass)."""
+    return F.cross_entropy(r.logits, r.y)
+
+
+@register("eu_k", steps=60, lr=1e-2, batch_size=32, k=1, one_pass=True, **ADAM_LOOP)
+def eu_k(model, task, *, seed, k, **loop):
+    """EU-k (exact unlearning of the last k blocks, Goel et al.): re-initialise them, fine-tune on D_r.
+
+    For a hybrid model (``model.blocks``: front end, quantum layer, head) ``k = 1``
+    re-initialises the linear head, ``k = 2`` the quantum layer too."""
+    blocks = getattr(model, "blocks", None)
+    if blocks is None or not 1 <= k <= len(blocks):
+        raise ValueError(f"k must be in 1..{len(blocks or ())} blocks of model.blocks, got {k}")
+    torch.manual_seed(seed)
+    for block in blocks[len(blocks) - k:]:
+        for module in block.modules():
+            if hasattr(module, "reset_parameters"):
+                module.reset_parameters()
+    unlearning_loop(model, task, seed=seed, loss=retain_loss, **loop)
+
+
+@register("certified", steps=60, lr=1e-2, batch_size=32, noise_clip=1.0, sigma=0.05, one_pass=True, **ADAM_LOOP)
+def certified(model, task, *, seed, noise_clip, sigma, **loop):
+    """Certified-style noisy fine-tuning on D_r: clip the gradient norm at ``noise_clip``, add ``N(0, sigma^2)`` noise.
+
+    The shape of a (DP-)certified update; no certificate is computed (nor was one in the hybrid study)."""
+    g = torch.Generator().manual_seed(seed + 1)
+
+    def noisy(params):
+        nn.utils.clip_grad_norm_(params, noise_clip)
+        for p in params:
+            p.grad += sigma * torch.randn(p.shape, generator=g)
+    unlearning_loop(model, task, seed=seed, loss=retain_loss, after_backward=noisy, **loop)

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 from .base import register
 from .finetune import cross_entropy
-from .loop import SGD_LOOP, unlearning_loop
+from .loop import ADAM_LOOP, SGD_LOOP, index_batches, unlearning_loop
 
 
 def random_labels(targets: torch.Tensor, num_classes: int, generator: torch.Generator | None = None,
@@ -60,3 +60,20 @@ def random_label(model, task, *, seed, **loop):
     generator = torch.Generator().manual_seed(seed)
     mixed = relabelled_with_random_labels(task, generator)
     unlearning_loop(model, task, seed=generator, sets=(mixed,), loss=cross_entropy, **loop)
+
+
+@register("lca", steps=40, lr=1e-2, batch_size=32, beta=1.0, one_pass=True, **ADAM_LOOP)
+def lca(model, task, *, seed, beta, **loop):
+    """Label-complement augmentation: ``CE(D_r) + beta CE(complement set)``, where every forget sample
+    appears K-1 times, once with each label other than its own (drawn in batches of its own stream)."""
+    K, y = task.num_classes, task.forget_set.targets
+    labels = torch.arange(K).repeat(len(y), 1)                              # (n, K)
+    keep = labels != y[:, None]
+    comp_y = labels[keep]                                                   # (n (K-1),)
+    comp_i = torch.arange(len(y))[:, None].expand(len(y), K)[keep]          # which forget sample
+    stream = index_batches(len(comp_y), loop["batch_size"], torch.Generator().manual_seed(seed + 1))
+
+    def loss(m, f, r):
+        j = next(stream)
+        return F.cross_entropy(r.logits, r.y) + beta * F.cross_entropy(m(task.forget_set[comp_i[j]][0]), comp_y[j])
+    unlearning_loop(model, task, seed=seed, loss=loss, **loop)
