@@ -7,9 +7,8 @@ Every chapter imports from here; each module holds one idea:
 - ``helpers.data``   dataset loaders (digits offline; CIFAR, SVHN, MNIST... when downloadable)
 - ``helpers.train``  seeded SGD training with a cosine schedule, accuracy
 - ``helpers.profiles`` the ``default`` (CPU, minutes) and ``paper`` (GPU) settings
-- ``helpers.losses`` entropy-guided forgetting (OEU Eqs. 5-7) and label-manipulation targets
-- ``helpers.gop``    gradient orthogonal projection (OEU Eqs. 8-10)
-- ``helpers.unlearn`` every unlearning method of the OEU paper behind ``unlearn(method, ...)``
+- ``helpers.unlearn`` every unlearning method, for every model family, behind ``unlearn(method, model, task)``:
+  one loop (``unlearn.loop``), EGU (``unlearn.egu``, OEU Eqs. 5-7), GOP (``unlearn.gop``, Eqs. 8-10), Q-MUL, OEU...
 - ``helpers.metrics`` every evaluation: FA, RA, TA, every membership attack, the average gap, KL, the distributional test
 - ``helpers.experiments`` cached table runner, tuned hyper-parameters, command line
 - ``helpers.paper``  the papers' *published* numbers, shown beside computed ones

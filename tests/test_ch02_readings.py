@@ -16,7 +16,7 @@ from helpers.chapters import ch02
 from helpers.chapters.ch02 import (EGU, OEU, ORIGINAL, RANDOM, RETRAIN, SIMILAR, entropy_rise_by_confidence,
                                    logit_path_readings, positive_gradient_words, retrain_readings, sample_readings,
                                    table_readings, target_bias_readings, update_steps)
-from helpers.forget_objectives import entropy_loss_gradient
+from helpers.chapters.forget_objectives import entropy_loss_gradient
 
 K = 10
 LOG_K = math.log(K)

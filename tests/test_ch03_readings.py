@@ -9,7 +9,7 @@ import torch
 
 from helpers.chapters import ch03
 from helpers.experiments.runner import aggregate
-from helpers.gradient_conflict import projection_checks
+from helpers.chapters.gradient_conflict import projection_checks
 
 DECIDED_UP = [1.0, 1.2, 0.9]          # paired differences whose 95 % interval lies above zero
 SPANNING = [1.0, -1.2, 0.3]           # ... and one that spans zero

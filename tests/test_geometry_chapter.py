@@ -1,4 +1,4 @@
-"""Tests for chapter 3's machinery: helpers.gradient_conflict, helpers.plots.geometry and the 2-D GOP picture's
+"""Tests for chapter 3's machinery: helpers.chapters.gradient_conflict, helpers.plots.geometry and the 2-D GOP picture's
 vectors (helpers.chapters.ch03.gop_vectors) (OEU Sec. 4.3)."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from tiny import TinySet
 
-from helpers.gradient_conflict import (
+from helpers.chapters.gradient_conflict import (
     forget_retain_losses,
     inner,
     loss_gradients,

@@ -3,7 +3,7 @@
 Eq. (12) of the OEU paper is ``theta_{t+1} = theta_t - eta (g^_f + g_r)``, with ``g^_f`` the layer-wise
 projection of Eqs. (9)-(10) (chapter 3, ``ch3-gop-normalise`` and ``ch3-gop-layerwise``). Here every
 gradient and every projection is written out again from the paper's formulas, in float64, without
-calling ``helpers.gop`` or the loop's own gradient code, and compared with the change that one real
+calling ``helpers.unlearn.gop`` or the loop's own gradient code, and compared with the change that one real
 OEU step makes to a tiny model's parameters. With a batch at least as large as ``D_f`` and ``D_r``,
 one epoch is exactly one step on the whole of both sets, so the batch order cannot matter.
 
@@ -19,7 +19,7 @@ from torch import nn
 from tiny import TinySet as _TinySet
 
 import helpers.unlearn.loop as loop_module
-from helpers.gradient_conflict import monitored_oeu
+from helpers.chapters.gradient_conflict import monitored_oeu
 from helpers.train import CLIP_GRAD_NORM
 from helpers.unlearn import Task, unlearn
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from helpers.losses import entropy
+from helpers.metrics.divergence import entropy
 from helpers.train import accuracy, predict
 from helpers.unlearn import DEFAULTS, METHODS, Task, adaptive_reweighting, saliency_mask, unlearn
 

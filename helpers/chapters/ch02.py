@@ -133,7 +133,7 @@ def logit_path_readings(paths: dict, num_classes: int, start_entropy: float) -> 
     """Where free-logit descent ends under each objective, and how fast it leaves the start (Sec. 2.3).
 
     ``paths`` maps ``"Random Labels"``, ``"Similar Labels"`` and ``"max entropy (EGU)"``
-    to :func:`helpers.forget_objectives.optimize_logits` paths (at least 101 steps).
+    to :func:`helpers.chapters.forget_objectives.optimize_logits` paths (at least 101 steps).
     A label path sits at Theorem 4.1's optimum when its final H is within
     ``ONE_HOT_TOLERANCE`` of 0 and its KL within it of ``log K``; EGU's at Theorem
     4.2's when its final KL is below ``UNIFORM_TOLERANCE``. Random Labels *moves
@@ -188,7 +188,8 @@ def target_bias(true_class: int, num_classes: int, targets: dict, seed: int, dra
     ``top_similar_pct``) and, under ``"arrays"``, ``p_bar``, ``p_hat`` and the ``shares`` for the figure.
     ``kl_noise = (K - 1) / (2 |D_f|)`` is the expected KL of |D_f| uniform draws to U, to first order.
     """
-    from ..forget_objectives import expected_random_label_target, kl_divergence, sampled_random_label_target
+    from ..metrics.divergence import kl_divergence
+    from .forget_objectives import expected_random_label_target, sampled_random_label_target
 
     if set(targets) != {"random", "similar"}:
         raise ValueError(f"targets must hold 'random' and 'similar' labels, got {sorted(targets)}")
@@ -316,7 +317,7 @@ def entropy_rise_by_confidence(logits: dict) -> dict:
     entropy splits D_f), EGU and OEU. EGU acts *mostly where the model was less
     sure* when the less confident half's rise is more than twice the other's.
     """
-    from ..losses import entropy
+    from ..metrics.divergence import entropy
 
     _need(logits, (ORIGINAL, *ENTROPY_METHODS), "logits")
     before = entropy(logits[ORIGINAL])
@@ -438,7 +439,7 @@ def ta_change_words(tas: dict, ta_original: float) -> str:
 
 
 def _fa_note(table, logits: dict, forget_targets: torch.Tensor) -> str:
-    from ..losses import entropy
+    from ..metrics.divergence import entropy
 
     orig, rt = table.loc[ORIGINAL], table.loc[RETRAIN]
     n = len(forget_targets)
@@ -500,7 +501,7 @@ def table_readings(table, logits: dict, forget_targets: torch.Tensor, gradient_n
     objectives, EGU, OEU; columns ``mean H``, ``predicts its new label %``, ``FA``,
     ``TA``); ``logits``: model name -> logits over D_f (``original``, EGU, OEU);
     ``forget_targets``: D_f's labels; ``gradient_norms``: the
-    :func:`helpers.forget_objectives.gradient_norms` at the original weights;
+    :func:`helpers.chapters.forget_objectives.gradient_norms` at the original weights;
     ``clip``: the loop's gradient clipping norm.
     """
     _need(table.index, (ORIGINAL, RETRAIN, *LABEL_OBJECTIVES, *ENTROPY_METHODS), "table")

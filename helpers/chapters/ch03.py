@@ -30,7 +30,7 @@ import pandas as pd
 import torch
 
 from ..experiments.compare import LABELS, judge, judge_words, oracle_caveat_words, per_seed
-from ..gop import project, project_global, project_layerwise
+from ..unlearn.gop import project, project_global, project_layerwise
 from .. import notebook
 from ..words import join_words, plural
 from ..plots.geometry import first_order_changes
@@ -62,7 +62,7 @@ def _capital(text: str) -> str:
 # ------------------------------------------------------------------------------------------------ 3.1
 def gop_vectors(angle: float, norm_f: float = 1.0, norm_r: float = 1.0, alpha: float = 1.0):
     """2-D ``g_r`` (along the x axis), ``g_f`` at ``angle`` degrees from it, and ``g_f^(alpha)`` (Eq. 8 with
-    alpha, :func:`helpers.gop.project`): the vectors that :func:`helpers.plots.geometry.plot_gop_2d` draws."""
+    alpha, :func:`helpers.unlearn.gop.project`): the vectors that :func:`helpers.plots.geometry.plot_gop_2d` draws."""
     phi = np.deg2rad(angle)
     g_r = torch.tensor([norm_r, 0.0], dtype=torch.float64)
     g_f = torch.tensor([norm_f * np.cos(phi), norm_f * np.sin(phi)], dtype=torch.float64)
@@ -170,7 +170,7 @@ def quantizer_words(moving: int, killed: int) -> str:
 
 
 def gradient_readings(checks: pd.DataFrame, g_f, g_r) -> dict:
-    """Sec. 3.3's readings from :func:`helpers.gradient_conflict.projection_checks` and the two gradients.
+    """Sec. 3.3's readings from :func:`helpers.chapters.gradient_conflict.projection_checks` and the two gradients.
 
     Theorem 4.3 is read on the kernels (largest |cos(g^_f, g_r)|), Theorem 4.4's
     identity on the kernels too (relative to ``||g_f||^2`` of the layer: the
@@ -216,7 +216,7 @@ def gradient_readings(checks: pd.DataFrame, g_f, g_r) -> dict:
 
 # ------------------------------------------------------------------------------------------------ 3.4
 def retain_change_table(responses: dict) -> pd.DataFrame:
-    """The measured retain-loss changes of :func:`helpers.gradient_conflict.step_response`, one column
+    """The measured retain-loss changes of :func:`helpers.chapters.gradient_conflict.step_response`, one column
     per (network, direction), one row per step size."""
     return pd.concat({net: r.pivot(index="eta", columns="direction", values="dL_retain")
                       for net, r in responses.items()}, axis=1)

@@ -137,7 +137,7 @@ def plot_layer_cosines(checks: pd.DataFrame):
 def plot_step_response(responses: dict):
     """Measured (markers) and first-order (dashed) loss changes against the step size.
 
-    ``responses`` maps a network label to a :func:`helpers.gradient_conflict.step_response`
+    ``responses`` maps a network label to a :func:`helpers.chapters.gradient_conflict.step_response`
     table; one column per network, rows: retain loss, forget loss (symmetric-log y axis).
     """
     fig, axes = plt.subplots(2, len(responses), figsize=(5.4 * len(responses), 7), squeeze=False, sharex=True)
@@ -165,7 +165,7 @@ def plot_step_response(responses: dict):
 def plot_cosine_history(histories: dict):
     """Per-layer cos(g_f, g_r) over the steps of OEU runs (conv / linear weights).
 
-    ``histories`` maps a projection label to a :func:`helpers.gradient_conflict.monitored_oeu`
+    ``histories`` maps a projection label to a :func:`helpers.chapters.gradient_conflict.monitored_oeu`
     history. Top: heat maps of the raw cosine; bottom: share of layers in conflict
     (cos < 0) before projection, and the mean |cos| with ``g_r`` after it.
     """

@@ -3,14 +3,14 @@
 Each step of :func:`.loop.unlearning_loop` takes a forget batch and a retain batch,
 computes the forgetting gradient ``g_f`` (EGU, Eq. 7, :mod:`.egu`) and the retain
 gradient ``g_r`` separately, and follows ``g^_f + beta * g_r``, ``g^_f`` the gradient
-orthogonal projection of ``g_f`` (:mod:`helpers.gop`). The ablations change one piece:
+orthogonal projection of ``g_f`` (:mod:`.gop`). The ablations change one piece:
 no projection, Similar Labels instead of EGU (:mod:`.qmul`), or the global projection.
 """
 from __future__ import annotations
 
-from ..gop import project_global, project_layerwise
 from .base import register
 from .egu import egu_loss
+from .gop import project_global, project_layerwise
 from .loop import SGD_LOOP, unlearning_loop
 from .qmul import similar_label_loss
 

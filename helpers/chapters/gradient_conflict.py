@@ -3,7 +3,7 @@
 The equations carry chapter 3's labels: Eq. (8) ``ch3-gop-global``, Eq. (9)
 ``ch3-gop-normalise``, Eq. (10) ``ch3-gop-layerwise``, Eq. (12) ``ch3-update``.
 
-``helpers.gop`` holds the projections themselves. This module holds the
+``helpers.unlearn.gop`` holds the projections themselves. This module holds the
 instruments chapter 3 points at a trained quantized network:
 
 - :func:`loss_gradients`: the forgetting gradient ``g_f`` (of the entropy loss,
@@ -25,13 +25,13 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from .gop import layer_cosines, project_global, project_layerwise
-from .losses import entropy, entropy_forget_loss
-from .seeds import derive_seed
-from .train import batches, seed_everything
-from .unlearn import Task
-from .unlearn.egu import egu_loss
-from .unlearn.loop import SGD_LOOP, trainable, unlearning_loop
+from ..metrics.divergence import entropy
+from ..seeds import derive_seed
+from ..train import batches, seed_everything
+from ..unlearn import Task
+from ..unlearn.egu import egu_loss
+from ..unlearn.gop import layer_cosines, project_global, project_layerwise
+from ..unlearn.loop import SGD_LOOP, trainable, unlearning_loop
 
 PROJECTIONS = ("layer-wise", "global", "none")
 
@@ -67,7 +67,7 @@ def loss_gradients(model, forget_set, retain_set, batch_size: int = 512):
     """
     model.eval()
     params = trainable(model)
-    g_f = _mean_gradient(model, params, forget_set, batch_size, lambda z, y: entropy_forget_loss(z))
+    g_f = _mean_gradient(model, params, forget_set, batch_size, lambda z, y: egu_loss(z))
     g_r = _mean_gradient(model, params, retain_set, batch_size, F.cross_entropy)
     return g_f, g_r
 

@@ -10,7 +10,7 @@ This module checks the paper's statements about them with small computations:
 the optimum each objective drives free logits to (:func:`optimize_logits`),
 the gradient of Eq. (7) in closed form (:func:`entropy_loss_gradient`), the
 expected Random-Labels target of Proposition A.5 (:func:`expected_random_label_target`)
-and its divergence from uniform (Proposition A.6, :func:`kl_divergence`). Then
+and its divergence from uniform (Proposition A.6, :func:`helpers.metrics.divergence.kl_divergence`). Then
 :func:`unlearn_with_objective` runs the three objectives on a real network
 through one and the same loop, so that only the objective differs.
 """
@@ -22,25 +22,16 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .losses import entropy, entropy_forget_loss, random_labels, similar_labels
-from .seeds import derive_seed
-from .train import predict, seed_everything
-from .unlearn import Task
-from .unlearn.loop import SGD_LOOP, gradients, trainable, unlearning_loop
+from ..metrics.divergence import entropy, kl_divergence
+from ..seeds import derive_seed
+from ..train import predict, seed_everything
+from ..unlearn import Task
+from ..unlearn.egu import egu_loss
+from ..unlearn.loop import SGD_LOOP, gradients, trainable, unlearning_loop
+from ..unlearn.qmul import similar_labels
+from ..unlearn.relabel import random_labels
 
 OBJECTIVES = ("random", "similar", "entropy")
-
-
-def kl_divergence(p: torch.Tensor, q: torch.Tensor) -> torch.Tensor:
-    """``KL(p || q) = sum_k p_k log(p_k / q_k)`` over the last axis, with ``0 log 0 = 0`` (App. A.7).
-
-    Chapter 2 checks Proposition A.6, Eq. (25) of the OEU paper (equation
-    ``ch2-a6``), with it. Infinite where ``p_k > 0`` and ``q_k = 0``. A KL divergence of two distributions
-    is never negative (Gibbs' inequality); the tiny negative values float rounding
-    gives when ``p`` is within ~1e-7 of ``q`` are clipped to 0.
-    """
-    ratio = torch.where(p > 0, p / q, torch.ones_like(p))     # 0 * log(anything) counts as 0
-    return (p * ratio.log()).sum(-1).clamp_min(0.0)
 
 
 def expected_random_label_target(y: int, num_classes: int) -> torch.Tensor:
@@ -56,7 +47,7 @@ def expected_random_label_target(y: int, num_classes: int) -> torch.Tensor:
 
 
 def sampled_random_label_target(y: int, num_classes: int, draws: int, seed: int = 0) -> torch.Tensor:
-    """The same expectation estimated by drawing ``draws`` labels with :func:`helpers.losses.random_labels`."""
+    """The same expectation estimated by drawing ``draws`` labels with :func:`helpers.unlearn.relabel.random_labels`."""
     generator = torch.Generator().manual_seed(seed)
     labels = random_labels(torch.full((draws,), y), num_classes, generator)
     return torch.bincount(labels, minlength=num_classes).float() / draws
@@ -81,7 +72,7 @@ def entropy_loss_gradient(logits: torch.Tensor) -> torch.Tensor:
 def forget_loss(objective: str, targets: torch.Tensor | None = None):
     """``loss(logits, idx)`` of one objective; ``targets`` are the (random or similar) labels of D_f."""
     if objective == "entropy":
-        return lambda logits, idx: entropy_forget_loss(logits)                       # Eq. (7)
+        return egu_loss                                                              # Eq. (7)
     if objective in ("random", "similar"):
         assert targets is not None, f"the {objective!r} objective needs its labels"
         return lambda logits, idx: F.cross_entropy(logits, targets[idx])             # Eq. (13)
