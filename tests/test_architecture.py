@@ -19,9 +19,11 @@ ROOT = Path(helpers.__file__).parent
 
 METHODS = ("helpers.unlearn",)
 RUNNER = ("helpers.experiments",)
-MODELS = ("helpers.models", "helpers.quant", "helpers.hybrid.models", "helpers.hybrid.layer",
-          "helpers.quantum.blocks", "helpers.quantum.circuit", "helpers.quantum.model",
-          "helpers.quantum.statevector", "helpers.quantum.reference")
+MODELS = ("helpers.models", "helpers.quant",                                           # the quantized networks
+          "helpers.quantum.blocks", "helpers.quantum.circuit", "helpers.quantum.model",     # the VQC and its engines
+          "helpers.quantum.statevector", "helpers.quantum.simulator", "helpers.quantum.reference",
+          "helpers.quantum.engines", "helpers.quantum.gradients",
+          "helpers.hybrid.models", "helpers.hybrid.layer", "helpers.hybrid.circuit")         # the hybrids
 DATA = ("helpers.data", "helpers.hybrid.data")
 METRICS = ("helpers.metrics",)
 FIGURES = ("helpers.plots", "helpers.quantum.plots", "helpers.hybrid.plots")
