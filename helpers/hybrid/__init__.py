@@ -9,8 +9,8 @@ defects of its public code avoided (see each module). One idea per module:
 - ``models``           MLP / CNN front ends, :class:`HybridClassifier` (front -> quantum -> head)
 - ``data``             :func:`load_hybrid` (train / val / test), scenarios A and B (:func:`make_split`)
 - ``training``         training with validation checkpoints, the original model, the oracle
-- ``methods_targets``  distribution-guided unlearning (chapter 7's Eq. 6); every other method of the
-                       suite is in :mod:`helpers.unlearn`, run by ``unlearn(method, model, make_task(data, split))``
+- (methods)          every method of the suite, distribution-guided unlearning included, is in
+                       :mod:`helpers.unlearn`, run by ``unlearn(method, model, make_task(data, split))``
 - ``metrics``          the chapter's scorecard (drops, UQI, KL, agreement, MIA AUC, AG) on :mod:`helpers.metrics`
 - ``experiment``       selection seed, report seeds, the chapter's tables (with doing nothing and a second oracle)
 - ``verdicts``         paired verdicts over seeds: vs doing nothing, vs the noise floor, the ranking by AG
@@ -20,7 +20,6 @@ defects of its public code avoided (see each module). One idea per module:
 >>> hybrid_circuit(6, 2).num_parameters
 42
 """
-from . import methods_targets  # noqa: F401  (registers dg)
 from ..quantum.blocks import z_observables
 from .circuit import gates, hybrid_circuit
 from .data import DATASETS, SCENARIOS, HybridData, Split, load_hybrid, make_split, make_task

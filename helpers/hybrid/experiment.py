@@ -46,7 +46,8 @@ STEP_GRID = (4, 8, 16, 32)
 # the OEU paper's): Adam, batches of 32, a budget in steps, both batches through the model in one pass.
 HYBRID_RECIPES = {"ga": dict(steps=20, lr=1e-3, batch_size=32, **ADAM_LOOP),
                   "qmul": dict(steps=40, lr=1e-2, batch_size=32, one_pass=True, **ADAM_LOOP),
-                  "oeu": dict(steps=40, lr=1e-2, batch_size=32, alpha=1.0, beta=1.0, one_pass=True, **ADAM_LOOP)}
+                  "oeu": dict(steps=40, lr=1e-2, batch_size=32, alpha=1.0, beta=1.0, one_pass=True, **ADAM_LOOP),
+                  "dg": dict(steps=40, lr=1e-2, batch_size=32, one_pass=True, **ADAM_LOOP)}
 SCENARIO_NAMES = {"A": "A: 2% subset", "B": "B: class 0"}
 
 

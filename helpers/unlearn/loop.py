@@ -58,13 +58,14 @@ def set_gradients(params, grads) -> None:
         p.grad = g.detach().clone()
 
 
-def index_batches(n: int, batch_size: int, generator: torch.Generator):
-    """Endless shuffled index batches over ``range(n)``: a fresh permutation at every pass.
+def index_batches(n: int, batch_size: int | None, generator: torch.Generator):
+    """Endless shuffled index batches over ``range(n)``: a fresh permutation at every pass
+    (``batch_size=None``: full batch, all of ``range(n)`` in order at every step, no draw).
 
     Pairing a forget batch with the next retain batch from two such streams never stops
     early at the shorter of the two sets."""
     while True:
-        yield from torch.randperm(n, generator=generator).split(batch_size)
+        yield from [torch.arange(n)] if batch_size is None else torch.randperm(n, generator=generator).split(batch_size)
 
 
 def make_optimizer(name: str, params, lr: float, weight_decay: float = 5e-4) -> torch.optim.Optimizer:
