@@ -66,5 +66,6 @@ def expectations(gates, n_qubits: int, readout, theta, X) -> torch.Tensor:
     """``<Z_q>`` for ``q`` in ``readout``, for every row of the inputs ``X`` (B, n_inputs), one
     sample after another (the same weights ``theta`` for all): (B, len(readout)) float64."""
     gates, readout = list(gates), list(readout)
-    rows = [torch.stack([z_expectation(statevector(gates, n_qubits, theta, x), q) for q in readout]) for x in X]
+    states = [statevector(gates, n_qubits, theta, x) for x in X]
+    rows = [torch.stack([z_expectation(state, q) for q in readout]) for state in states]
     return torch.stack(rows) if rows else torch.zeros(0, len(readout), dtype=torch.float64)
