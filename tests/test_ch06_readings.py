@@ -10,7 +10,8 @@ import torch
 
 from helpers.chapters import ch06
 from helpers.quantum.circuit import ansatz, feature_map, vqc_circuit
-from helpers.quantum.training import accuracy, init_theta, probabilities
+from helpers.quantum.model import init_theta
+from helpers.quantum.training import accuracy, probabilities
 
 
 # --------------------------------------------------------------------------- the circuit from its pieces

@@ -1,16 +1,18 @@
-"""Many VQCs at once (helpers.quantum.batched) give what one model at a time gives."""
+"""Many VQCs at once (helpers.quantum.batched) give what one model at a time gives: training as
+train_vqc, unlearning as the registered method dg (helpers.unlearn.dg)."""
 from __future__ import annotations
 
 import pytest
 import torch
 
 from helpers.data import load_tabular
-from helpers.quantum import expectations, probabilities, train_vqc, unlearn_vqc
+from helpers.quantum import VQC, expectations, probabilities, train_vqc
 from helpers.quantum import experiment as E
 from helpers.quantum.batched import (expectations_per_model, gold_retrain_batch, per_model, settings_per_model,
                                      stack_same_size, train_vqc_batch, unlearn_vqc_batch)
-from helpers.quantum.training import init_theta
-from helpers.quantum.unlearning import gold_retrain
+from helpers.quantum.model import init_theta
+from helpers.quantum.training import gold_retrain
+from helpers.unlearn import unlearn
 
 ACTIVE = slice(0, 66)          # θ66..θ71 never reach the readout (chapter 6); Adam turns their rounding noise into steps
 
@@ -48,22 +50,25 @@ def test_gold_models_in_a_batch_equal_gold_retrain(iris):
         assert torch.allclose(ours.theta, one.theta, atol=1e-7, rtol=0)
 
 
-def test_unlearning_many_models_equals_unlearning_each(iris):
+@pytest.mark.parametrize("seed", [1, 4])
+def test_batched_dg_equals_the_registered_method(iris, seed):
+    """unlearn_vqc_batch against unlearn("dg", VQC(theta), task, seed=...) for both targets, two seeds,
+    two replicas: the same weights to float rounding (active weights within 1e-8, test probabilities
+    within 1e-12; the idle θ66..θ71 only follow rounding noise, which Adam turns into steps)."""
     originals = train_vqc_batch(iris.X_train, iris.y_train, iris.X_val, iris.y_val, seeds=[3, 7], iterations=30)
     theta = torch.stack([o.theta for o in originals])
     X_f, X_a = E.forget_and_anchor(iris, 2)
     settings = [dict(target="similarity", beta=4.0, lr=0.05, replica=0), dict(target="uniform", beta=2.0, lr=0.1, replica=3)]
-    batch = unlearn_vqc_batch(theta, X_f, X_a, 2, seed=1, steps=25, **{k: [s[k] for s in settings]
-                                                                        for k in settings[0]})
+    batch = unlearn_vqc_batch(theta, X_f, X_a, 2, seed=seed, steps=25, **{k: [s[k] for s in settings]
+                                                                           for k in settings[0]})
+    task = E.unlearning_task(iris, 2)
     for t, (ours, setting) in enumerate(zip(batch, settings)):
-        one = unlearn_vqc(theta[t], X_f, X_a, 2, seed=1, steps=25, **setting)
-        assert torch.equal(ours.calibration, one.calibration) and torch.equal(ours.target, one.target)
-        assert torch.allclose(ours.theta[ACTIVE], one.theta[ACTIVE], atol=1e-8, rtol=0)
-        assert torch.allclose(probabilities(ours.theta, iris.X_test), probabilities(one.theta, iris.X_test),
+        one = unlearn("dg", VQC(theta[t]), task, seed=seed, steps=25, **setting).theta.detach()
+        assert torch.allclose(ours.theta[ACTIVE], one[ACTIVE], atol=1e-8, rtol=0)
+        assert torch.allclose(probabilities(ours.theta, iris.X_test), probabilities(one, iris.X_test),
                               atol=1e-12, rtol=0)
-        assert (ours.history - one.history)[["forget_term", "anchor_term"]].abs().max().max() < 1e-12   # J holds
-        # the penalty, which the idle weights enter
-        assert ours.settings == one.settings
+        assert ours.settings == dict(setting, seed=seed, n_calibration=len(X_f) // 2, alpha=1.0, lam=0.01, steps=25)
+        assert ours.history["J"].iloc[-1] > ours.history["J"].iloc[0]          # ascent on J
 
 
 def test_run_seeds_batches_every_seed(iris):

@@ -10,9 +10,10 @@ import helpers.quantum.population as P
 from helpers.data import load_tabular
 from helpers.experiments.cache import ResultCache
 from helpers.metrics.distributional import logit_scaled_confidence
-from helpers.quantum import accuracy, expectations, unlearn_vqc
-from helpers.quantum.experiment import forget_and_anchor
+from helpers.quantum import VQC, accuracy, expectations
+from helpers.quantum.experiment import UNLEARN, forget_and_anchor, unlearning_task
 from helpers.seeds import derive_seed
+from helpers.unlearn import unlearn
 
 SMALL = dict(n_models=4, train=dict(iterations=6), unlearn=dict(steps=3))
 
@@ -54,9 +55,9 @@ def test_populations_are_cached_and_unlearn_their_own_originals(iris, pops, monk
     again = P.populations(iris, 2, seed=1, cache=cache, **SMALL)
     assert all(torch.equal(first[n][0], again[n][0]) for n in P.POPULATIONS)
     originals, unlearned = first["original"][0], first["similarity"][0]
-    X_f, X_a = forget_and_anchor(iris, 2)
-    one = unlearn_vqc(originals[2], X_f, X_a, 2, seed=P.member_seeds(1, 4)[2], steps=3)
-    assert torch.allclose(one.theta[:66], unlearned[2][:66], atol=1e-8, rtol=0)
+    one = unlearn("dg", VQC(originals[2]), unlearning_task(iris, 2), seed=P.member_seeds(1, 4)[2],
+                  **{**UNLEARN, "steps": 3})
+    assert torch.allclose(one.theta.detach()[:66], unlearned[2][:66], atol=1e-8, rtol=0)
 
 
 def test_unknown_population_and_missing_originals(iris):

@@ -1,4 +1,5 @@
-"""Training, distribution-guided unlearning (Eqs. 6-7), the uniform target, the gold model, Tables 1-2."""
+"""Training, the VQC module, distribution-guided unlearning (helpers.unlearn.dg: Eqs. 6-7, the uniform
+target) on the VQC, the gold model, Tables 1-2."""
 from __future__ import annotations
 
 import math
@@ -11,19 +12,21 @@ import torch
 
 import helpers.quantum.batched as batched_module
 import helpers.quantum.training as training_module
-import helpers.quantum.unlearning as unlearning_module
 from helpers.data import load_tabular
-from helpers.quantum import (accuracy, forget_target, kl_to_gold, objective, probabilities, table_1,
-                             train_vqc, uniform_target, unlearn_vqc)
+from helpers.quantum import VQC, accuracy, kl_to_gold, logits, probabilities, table_1, train_vqc
 from helpers.quantum import display_list, display_name
 from helpers.quantum import experiment as E
 from helpers.quantum import tables as T
 from helpers.quantum.evaluation import (closeness_to_gold, confusion, gold_agreement, probability_bounds,
                                        reassignment, recall)
 from helpers.quantum.experiment import forget_and_anchor, select_unlearning, validation_scores
+from helpers.quantum.batched import unlearn_vqc_batch
 from helpers.quantum.plots import plot_forget_probability, plot_weight_changes
-from helpers.quantum.training import init_theta
+from helpers.quantum.model import init_theta
+from helpers.quantum.training import gold_retrain, gold_seed
 from helpers.seeds import derive_seed
+from helpers.unlearn import unlearn
+from helpers.unlearn.dg import calibration_subset, forget_target, forget_targets, objective, uniform_target
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +37,26 @@ def iris():
 @pytest.fixture(scope="module")
 def trained(iris):
     return train_vqc(iris.X_train, iris.y_train, iris.X_val, iris.y_val, iterations=150, seed=0)
+
+
+def dg(theta, data, forget_class=2, on_step=None, **hp):
+    """The registered method on the VQC of weights ``theta`` (chapter 7's full-batch defaults); its weights."""
+    return unlearn("dg", VQC(theta), E.unlearning_task(data, forget_class, on_step), **hp).theta.detach()
+
+
+# --------------------------------------------------------------------------- the VQC as a module
+def test_vqc_module_holds_theta_and_runs_the_chosen_engine(iris):
+    model = VQC(seed=4)
+    assert isinstance(model.theta, torch.nn.Parameter) and torch.equal(model.theta.detach(), init_theta(4))
+    assert torch.equal(model(iris.X_test), logits(init_theta(4), iris.X_test))
+    assert "engine='torch', gradient='autograd'" in repr(model)
+    shifted = VQC(init_theta(4), gradient="parameter-shift")
+    assert "gradient='parameter-shift'" in repr(shifted) and torch.equal(shifted(iris.X_test), model(iris.X_test))
+    theta = init_theta(1)
+    VQC(theta).theta.data.add_(1.0)
+    assert torch.equal(theta, init_theta(1))                                # the module copies its weights
+    with pytest.raises(ValueError, match=r"theta must have shape \(72,\)"):
+        VQC(torch.zeros(71))
 
 
 # --------------------------------------------------------------------------- targets (Eq. 6, App. A)
@@ -60,9 +83,27 @@ def test_out_of_range_forget_class(bad):
 def test_bad_beta_and_target(trained, iris):
     with pytest.raises(ValueError, match="beta must be > 0"):
         forget_target(torch.full((2, 3), 1 / 3, dtype=torch.float64), 2, beta=0.0)
-    X_f, X_a = forget_and_anchor(iris, 2)
     with pytest.raises(ValueError, match="unknown target 'random'"):
-        unlearn_vqc(trained.theta, X_f, X_a, 2, target="random")
+        dg(trained.theta, iris, target="random")
+    X_f, X_a = forget_and_anchor(iris, 2)
+    with pytest.raises(ValueError, match="forget_class must be an integer class index"):
+        unlearn_vqc_batch(trained.theta, X_f, X_a, 3)
+
+
+def test_each_forgotten_class_gets_its_own_target_and_calibration_subset():
+    """Scenario A of chapter 8: classes 0 and 2 in the forget set, one generator, classes in order."""
+    p = torch.softmax(torch.randn(10, 3, generator=torch.Generator().manual_seed(0), dtype=torch.float64), -1)
+    y = torch.tensor([2, 0, 2, 0, 0, 2, 2, 0, 2, 0])
+    Q, S = forget_targets(p, y, torch.Generator().manual_seed(5), beta=2.0)
+    g = torch.Generator().manual_seed(5)
+    members = {c: torch.nonzero(y == c).flatten() for c in (0, 2)}
+    subsets = {c: members[c][calibration_subset(5, g)] for c in (0, 2)}            # class 0 drawn first
+    assert torch.equal(S, torch.cat([subsets[0], subsets[2]])) and len(S) == 4       # half of each class
+    for c in (0, 2):
+        assert torch.equal(Q[members[c]], forget_target(p[subsets[c]], c, 2.0).expand(5, 3))
+    Q_uniform, S_uniform = forget_targets(p, y, torch.Generator().manual_seed(5), target="uniform")
+    assert torch.equal(S_uniform, S) and torch.equal(Q_uniform[members[0][0]], uniform_target(3, 0))
+    assert len(calibration_subset(5, g, n_calibration=9)) == 5 and len(calibration_subset(1, g)) == 1
 
 
 # --------------------------------------------------------------------------- objective (Eq. 7, Thm 1)
@@ -73,7 +114,7 @@ def test_objective_is_eq7_and_theorem_1(trained, iris):
     q = forget_target(probabilities(theta_orig, X_f), 2, beta=2.0)
     p_ref = probabilities(theta_orig, X_a)
     alpha, lam = 0.7, 0.03
-    J, terms = objective(theta, theta_orig, X_f, q, X_a, p_ref, alpha, lam)
+    J, terms = objective(VQC(theta), VQC(theta_orig), X_f, q, X_a, alpha, lam)
     p_f, p_a = probabilities(theta, X_f), probabilities(theta, X_a)
     L_F = (q * p_f.log()).sum(1).mean()
     kl = (p_ref * (p_ref.log() - p_a.log())).sum(1).mean()
@@ -95,17 +136,20 @@ def test_training_learns_iris_and_keeps_the_best_checkpoint(trained, iris):
 def test_unlearning_suppresses_the_forgotten_class(trained, iris):
     X_f, X_a = forget_and_anchor(iris, 2)
     theta_before = trained.theta.clone()
-    result = unlearn_vqc(trained.theta, X_f, X_a, 2, steps=60, seed=0)
+    theta = dg(trained.theta, iris, steps=60, seed=0)
     assert torch.equal(trained.theta, theta_before)                        # the original is untouched
-    assert result.target[2] == 0 and abs(result.target.sum().item() - 1) < 1e-12
-    t1 = table_1(trained.theta, result.theta, iris.X_test, iris.y_test, forget_class=2)
+    t1 = table_1(trained.theta, theta, iris.X_test, iris.y_test, forget_class=2)
     forget_recall = t1[(t1["class"] == "2 (F)") & (t1["metric"] == "recall")].iloc[0]
     forget_prob = t1[t1["metric"] == "forget_class_mean_prob"].iloc[0]
     assert forget_recall["after"] < forget_recall["before"] and forget_recall["after"] <= 0.2
     assert forget_prob["after"] < forget_prob["before"] - 0.1
     retained = t1[t1["class"].isin(["0", "1"])]
     assert (retained["after"] >= 0.7).all()                                # retained classes survive
-    assert result.history["J"].iloc[-1] > result.history["J"].iloc[0]      # gradient *ascent* on J
+    Q, _ = forget_targets(probabilities(trained.theta, X_f), torch.full((len(X_f),), 2),
+                          torch.Generator().manual_seed(derive_seed(0, "unlearn")))       # the run's target
+    assert (Q[:, 2] == 0).all() and torch.allclose(Q.sum(1), torch.ones(len(X_f), dtype=torch.float64))
+    J = [objective(VQC(t), VQC(trained.theta), X_f, Q, X_a)[0].item() for t in (trained.theta, theta)]
+    assert J[1] > J[0]                                                     # gradient *ascent* on J
 
 
 def test_uniform_target_unlearns_the_forgotten_class(trained, iris):
@@ -113,10 +157,9 @@ def test_uniform_target_unlearns_the_forgotten_class(trained, iris):
     probability and the predictions move towards the target (mean KL(q || p_w) falls), and the
     forgotten class's test recall falls."""
     X_f, X_a = forget_and_anchor(iris, 2)
-    result = unlearn_vqc(trained.theta, X_f, X_a, 2, target="uniform", steps=40, lr=0.05, seed=0)
+    theta = dg(trained.theta, iris, target="uniform", steps=40, lr=0.05, seed=0)
     q = uniform_target(3, 2)
-    assert torch.equal(result.target, q)
-    before, after = probabilities(trained.theta, X_f), probabilities(result.theta, X_f)
+    before, after = probabilities(trained.theta, X_f), probabilities(theta, X_f)
     assert after[:, 2].mean() < before[:, 2].mean() - 0.1                   # the forgotten class loses mass
 
     def kl_to_target(p):                    # mean KL(q || p) over the forget set (q_f = 0 adds nothing)
@@ -125,19 +168,19 @@ def test_uniform_target_unlearns_the_forgotten_class(trained, iris):
     assert kl_to_target(after) < kl_to_target(before) - 0.1                 # towards the uniform target
     forget_test = iris.y_test == 2
     recall = [(probabilities(theta, iris.X_test[forget_test]).argmax(1) == 2).float().mean().item()
-              for theta in (trained.theta, result.theta)]
+              for theta in (trained.theta, theta)]
     assert recall[1] < recall[0]
 
 
 def test_watching_idle_weights_records_them_without_changing_the_run(trained, iris):
-    X_f, X_a = forget_and_anchor(iris, 2)
-    plain = unlearn_vqc(trained.theta, X_f, X_a, 2, steps=5)
-    watched = unlearn_vqc(trained.theta, X_f, X_a, 2, steps=5, watch=slice(66, 72))
-    assert torch.equal(plain.theta, watched.theta) and "watch_grad" not in plain.history
-    h = watched.history
-    assert h["watch_grad"].iloc[0] < 1e-12                      # θ66..θ71 do not reach the readout
-    shift = (watched.theta - trained.theta)[66:].abs().max().item()
-    assert h["watch_shift"].iloc[-1] == shift
+    """Chapter 7's record of θ66..θ71: the task's per-step callback sees the gradient of the step."""
+    plain = dg(trained.theta, iris, steps=5)
+    seen = []
+    watched = dg(trained.theta, iris, steps=5, on_step=lambda step, m: seen.append(
+        (step, m.theta.grad[66:].abs().max().item(), (m.theta.detach() - trained.theta)[66:].abs().max().item())))
+    assert torch.equal(plain, watched) and [s for s, _, _ in seen] == [1, 2, 3, 4, 5]
+    assert seen[0][1] < 1e-12                                   # θ66..θ71 do not reach the readout
+    assert seen[-1][2] == (watched - trained.theta)[66:].abs().max().item()
 
 
 def test_gold_retrain_never_sees_the_forgotten_class(iris, monkeypatch):
@@ -146,8 +189,8 @@ def test_gold_retrain_never_sees_the_forgotten_class(iris, monkeypatch):
     def fake_train(X, y, X_val, y_val, **kwargs):
         seen.update(y=y, y_val=y_val)
         return "gold"
-    monkeypatch.setattr(unlearning_module, "train_vqc", fake_train)
-    assert unlearning_module.gold_retrain(iris, 1, seed=0) == "gold"
+    monkeypatch.setattr(training_module, "train_vqc", fake_train)
+    assert gold_retrain(iris, 1, seed=0) == "gold"
     assert 1 not in seen["y"].tolist() and 1 not in seen["y_val"].tolist()
     assert set(seen["y"].tolist()) == {0, 2}
 
@@ -326,7 +369,7 @@ def test_gold_models_never_start_from_the_original(iris, monkeypatch):
     starts = _record_starts(monkeypatch, batched_module)
     run = E.run(iris, 1, 2, train=dict(iterations=12), unlearn=dict(steps=2))
     seeds = [s for s, _ in starts]
-    assert seeds == [1, unlearning_module.gold_seed(1, 0), unlearning_module.gold_seed(1, 1)]
+    assert seeds == [1, gold_seed(1, 0), gold_seed(1, 1)]
     original, gold, gold_indep = (theta for _, theta in starts)
     assert torch.equal(original, init_theta(1))                        # the original: the seed's own stream
     for a, b in ((original, gold), (original, gold_indep), (gold, gold_indep)):
@@ -336,19 +379,18 @@ def test_gold_models_never_start_from_the_original(iris, monkeypatch):
 
 
 def test_one_model_gold_retrain_uses_the_oracle_stream(iris, monkeypatch):
-    starts = _record_starts(monkeypatch, training_module)
-    unlearning_module.gold_retrain(iris, 2, seed=1, replica=1, iterations=3)
+    starts = _record_starts(monkeypatch, batched_module)          # train_vqc runs the batched loop for one model
+    gold_retrain(iris, 2, seed=1, replica=1, iterations=3)
     assert [s for s, _ in starts] == [derive_seed(1, "oracle", 1)]
     assert not torch.equal(starts[0][1], init_theta(1))
 
 
 def test_unlearning_draws_its_calibration_subset_from_the_unlearn_stream(trained, iris):
     X_f, X_a = forget_and_anchor(iris, 2)
-    result = unlearn_vqc(trained.theta, X_f, X_a, 2, steps=1, seed=1, replica=2)
+    result, other = unlearn_vqc_batch(torch.stack([trained.theta] * 2), X_f, X_a, 2, steps=1, seed=1, replica=[2, 3])
     expected = torch.randperm(len(X_f), generator=torch.Generator().manual_seed(derive_seed(1, "unlearn", 2)))
     assert torch.equal(result.calibration, expected[:len(X_f) // 2])
     plain = torch.randperm(len(X_f), generator=torch.Generator().manual_seed(1))[:len(X_f) // 2]
     assert not torch.equal(result.calibration, plain)                   # not the original's seed
-    other = unlearn_vqc(trained.theta, X_f, X_a, 2, steps=1, seed=1, replica=3)
     assert not torch.equal(result.calibration, other.calibration)       # replicas are independent runs
     assert result.settings["seed"] == 1 and result.settings["replica"] == 2

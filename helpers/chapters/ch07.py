@@ -604,8 +604,10 @@ class IdleWeights:
 
 
 def idle_weights(run, settings: dict, idle, move: float = 0.1) -> IdleWeights:
-    """Redo ``run``'s unlearning (similarity and uniform targets, the same seed and ``settings``) with
-    :func:`~helpers.quantum.unlearning.unlearn_vqc`, watching the weights ``idle``.
+    """Redo ``run``'s unlearning (similarity and uniform targets, the same seed and ``settings``) one model
+    at a time with the registered method (``unlearn("dg", ...)``, :mod:`helpers.unlearn.dg`), recording
+    after every step the idle weights' largest gradient ``watch_grad`` (before the step) and largest
+    shift from the original ``watch_shift``.
 
     The one-model runs give the batched runs' predictions (checked: ``batched_gap``, the largest
     difference of a test probability); their idle weights differ (``batched_idle_gap``), because
@@ -615,22 +617,26 @@ def idle_weights(run, settings: dict, idle, move: float = 0.1) -> IdleWeights:
     gradient and shift (``idle_g1``, ``idle_s1``), the first step whose gradient exceeds Adam's
     ε (``idle_eps_step``), their peak shift and its step, their final shift, and ``idle_back``
     (whether they end below half their peak)."""
-    from ..quantum.experiment import forget_and_anchor
+    from ..quantum.experiment import unlearning_task
+    from ..quantum.model import VQC
     from ..quantum.training import probabilities
-    from ..quantum.unlearning import unlearn_vqc
+    from ..unlearn import unlearn
 
-    X_f, X_a = forget_and_anchor(run.data, run.forget_class)
-    one = {t: unlearn_vqc(run.original.theta, X_f, X_a, run.forget_class, target=t, seed=run.seed, watch=idle,
-                          **settings) for t in ("similarity", "uniform")}
-    deltas = {t: (u.theta - run.original.theta).numpy() for t, u in one.items()}
+    rows, theta0 = [], run.original.theta
+    watch = lambda step, m: rows.append(dict(step=step, watch_grad=m.theta.grad[idle].abs().max().item(),  # noqa: E731
+                                             watch_shift=(m.theta.detach() - theta0)[idle].abs().max().item()))
+    one = {t: unlearn("dg", VQC(theta0), unlearning_task(run.data, run.forget_class, watch if t == "similarity"
+                                                         else None), seed=run.seed, target=t,
+                      **settings).theta.detach() for t in ("similarity", "uniform")}
+    deltas = {t: (theta - theta0).numpy() for t, theta in one.items()}
     X = run.data.X_test
-    gaps = [((probabilities(u.theta, X) - probabilities(run.unlearned[t].theta, X)).abs().max().item(),
-             (u.theta - run.unlearned[t].theta)[idle].abs().max().item()) for t, u in one.items()]
+    gaps = [((probabilities(theta, X) - probabilities(run.unlearned[t].theta, X)).abs().max().item(),
+             (theta - run.unlearned[t].theta)[idle].abs().max().item()) for t, theta in one.items()]
     values = {"batched_gap": max(g for g, _ in gaps), "batched_idle_gap": max(g for _, g in gaps)}
     for t, d in deltas.items():
         values[f"dtheta_{t}"], values[f"moved_{t}"] = float(abs(d).mean()), float((abs(d) > move).mean())
     values["idle_max"] = max(float(abs(d[idle]).max()) for d in deltas.values())
-    h = one["similarity"].history
+    h = pd.DataFrame(rows)
     values.update(idle_history(h, eps=torch_adam_eps()))
     return IdleWeights(deltas, h, values)
 

@@ -11,10 +11,11 @@ One idea per module:
 - ``simulator``   the fast, batched, differentiable float64 torch engine of the VQC
 - ``engines``     :func:`expectations` ``(theta, X, engine="torch" | "aer" | "reference")``
 - ``gradients``   the parameter-shift rule (Eq. 5), wired into autograd
-- ``training``    mini-batch Adam with a cosine schedule, best-validation checkpoint (Sec. 4)
-- ``unlearning``  forget target (Eq. 6), uniform target (App. A), objective (Eq. 7), gold retrain
+- ``model``       :class:`VQC`, the classifier as a torch module (its weights, engine and gradient rule)
+- ``training``    mini-batch Adam with a cosine schedule, best-validation checkpoint (Sec. 4), the gold model
 - ``evaluation``  confusion matrices, Table 1 (recall, forget-class probability), Table 2 (KL to gold)
-- ``batched``     training and unlearning many classifiers in one pass (gold models, populations)
+- ``batched``     training and unlearning many classifiers in one pass (gold models, populations); the
+                  unlearning method itself, with Eqs. 6-7, is ``dg`` in :mod:`helpers.unlearn.dg`
 - ``experiment``  selection seed, report seeds, runs over seeds, gold model and Gold′ (chapter 7)
 - ``tables``      Tables 1-2 and the uniform-target comparison over seeds, beside the published numbers
 - ``plots``       the chapters' figures
@@ -29,12 +30,10 @@ from .engines import ENGINES, expectations
 from .evaluation import confusion, forget_class_probability, kl_to_gold, recall, table_1
 from .names import display_list, display_name
 from .gradients import logits, parameter_shift_jacobian, shift_rule_on_loss
-from .training import TrainResult, accuracy, cross_entropy, probabilities, train_vqc
-from .unlearning import (TARGETS, UnlearnResult, forget_target, gold_retrain, objective, uniform_target,
-                         unlearn_vqc)
+from .model import VQC, init_theta
+from .training import TrainResult, accuracy, gold_retrain, probabilities, train_vqc
 
 __all__ = ["vqc_circuit", "expectations", "ENGINES", "N_QUBITS", "N_FEATURES", "N_PARAMS", "N_CLASSES",
            "READOUT", "logits", "parameter_shift_jacobian", "shift_rule_on_loss", "train_vqc", "accuracy",
-           "cross_entropy", "probabilities", "TrainResult", "forget_target", "uniform_target", "objective",
-           "unlearn_vqc", "gold_retrain", "UnlearnResult", "TARGETS", "confusion", "recall", "table_1",
+           "probabilities", "TrainResult", "VQC", "init_theta", "gold_retrain", "confusion", "recall", "table_1",
            "kl_to_gold", "forget_class_probability", "display_name", "display_list"]

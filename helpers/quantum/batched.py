@@ -17,24 +17,27 @@ the computation of the one-model functions:
   schedule and best-validation checkpoint). The loss is the *sum* of the models' losses,
   so each model's gradient is its own; Adam is elementwise, so one optimiser with one
   parameter group per model is ``T`` independent optimisers;
-- :func:`unlearn_vqc_batch` is :func:`~helpers.quantum.unlearning.unlearn_vqc` for each
-  (original, target, β, step size, seed, replica).
+- :func:`unlearn_vqc_batch` is the registered method ``dg`` (:mod:`helpers.unlearn.dg`, full
+  batch) for each (original, target, β, step size, seed, replica), with its target and objective.
 
 The tests check both against the one-model functions.
 """
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 import pandas as pd
 import torch
 import torch.nn.functional as F
 
 from ..progress import progress_bar
+from ..seeds import derive_seed
+from ..unlearn.dg import check_forget_class, forget_targets, objective_terms
 from . import simulator as S
-from .circuit import N_FEATURES, N_PARAMS, PARAMS_PER_ANSATZ
-from .training import TrainResult, init_theta
-from .unlearning import UnlearnResult, gold_seed, objective_terms, retained_split, unlearning_target
+from .circuit import N_CLASSES, N_FEATURES, N_PARAMS, PARAMS_PER_ANSATZ
+from .model import init_theta
+from .training import TrainResult, gold_seed, retained_split
 
 
 def expectations_per_model(theta: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
@@ -95,13 +98,17 @@ def _adam(start: torch.Tensor, lrs: list) -> tuple[list, torch.optim.Adam]:
 
 
 def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300, batch_size: int = 10,
-                    init_std: float = 0.1, progress: bool = False, desc: str = "training") -> list[TrainResult]:
+                    init_std: float = 0.1, progress: bool = False, desc: str = "training",
+                    forward=expectations_per_model, starts=None, joint: bool = True) -> list[TrainResult]:
     """:func:`~helpers.quantum.training.train_vqc` for every seed in ``seeds``, all in one pass.
 
     X (n, 4) and y (n,) are shared by every model, or (T, n, 4) and (T, n) give each model its
     own training set (all of the same size; likewise the validation set). ``lr`` is one
-    learning rate or one per model. ``TrainResult.seconds`` is the batch's wall time
-    divided by the number of models."""
+    learning rate or one per model; ``starts`` (T, 72) replaces the initialisations
+    ``init_theta(seed)``. ``forward(theta (T, 72), X (T, B, 4))`` gives the logits (T, B, 3);
+    ``joint``: one pass for the mini-batch and the validation set (else the validation loss runs
+    apart, without gradient). ``TrainResult.seconds`` is the batch's wall time divided by the
+    number of models."""
     seeds = [int(s) for s in seeds]
     T = len(seeds)
     if T == 0:
@@ -112,7 +119,9 @@ def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300,
     if n < batch_size:
         raise ValueError(f"need at least batch_size={batch_size} training samples, got {n}")
     start = time.perf_counter()
-    params, optimizer = _adam(torch.stack([init_theta(s, init_std) for s in seeds]), lrs)
+    starts = torch.stack([init_theta(s, init_std) for s in seeds] if starts is None else
+                         [torch.as_tensor(t, dtype=torch.float64) for t in starts])
+    params, optimizer = _adam(starts, lrs)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=iterations)
     generators = [torch.Generator().manual_seed(s + 1) for s in seeds]
     rows = torch.arange(T)[:, None]
@@ -122,10 +131,16 @@ def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300,
     for it in progress_bar(range(iterations), desc=desc, enabled=progress):
         batch = torch.stack([torch.randperm(n, generator=g)[:batch_size] for g in generators])   # (T, bs)
         theta = torch.stack(params)
-        out = expectations_per_model(theta, torch.cat([X[rows, batch], X_val], 1))              # (T, bs + nv, 3)
-        loss = F.cross_entropy(out[:, :batch_size].transpose(1, 2), y[rows, batch], reduction="none").mean(1)
+        if joint:
+            out = forward(theta, torch.cat([X[rows, batch], X_val], 1))                     # (T, bs + nv, 3)
+            out, out_val = out[:, :batch_size], out[:, batch_size:]
+        else:
+            out = forward(theta, X[rows, batch])
+            with torch.no_grad():
+                out_val = forward(theta, X_val)
+        loss = mean_cross_entropy(out, y[rows, batch])
         with torch.no_grad():
-            val = F.cross_entropy(out[:, batch_size:].transpose(1, 2), y_val, reduction="none").mean(1)
+            val = mean_cross_entropy(out_val, y_val)
             better = val < best_val                                       # validation loss of the current θ
             best_val = torch.where(better, val, best_val)
             best_theta[better], best_it[better] = theta[better], it
@@ -141,17 +156,40 @@ def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300,
     return [TrainResult(best_theta[t].clone(), history[t], int(best_it[t]), seconds) for t in range(T)]
 
 
+def mean_cross_entropy(logits, y) -> torch.Tensor:
+    """Each model's mean cross-entropy: logits (T, B, 3), y (T, B) -> (T,). (One model's is computed
+    as the one-model loop always did: the same value to the last bit.)"""
+    if len(logits) == 1:
+        return F.cross_entropy(logits[0], y[0])[None]
+    return F.cross_entropy(logits.transpose(1, 2), y, reduction="none").mean(1)
+
+
+@dataclass
+class UnlearnResult:
+    """One model of :func:`unlearn_vqc_batch`: the unlearned weights, the target q (K,), the
+    calibration indices into F and one row per step (J and its three terms)."""
+
+    theta: torch.Tensor
+    target: torch.Tensor
+    calibration: torch.Tensor
+    history: pd.DataFrame
+    seconds: float
+    settings: dict = field(default_factory=dict)
+
+
 def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, target="similarity", beta=2.0,
                       lr=0.05, seed=0, replica=0, n_calibration: int | None = None, alpha: float = 1.0,
                       lam: float = 0.01, steps: int = 100, progress: bool = False) -> list[UnlearnResult]:
-    """:func:`~helpers.quantum.unlearning.unlearn_vqc` for every row of ``theta_orig`` (T, 72), in one pass:
-    each model maximises the DG paper's Eq. (7) (chapter 7, equation ``ch7-dg-objective``) towards its
-    own target, Eq. (6) (``ch7-dg-target``) or the uniform one.
+    """The registered method ``dg`` (:mod:`helpers.unlearn.dg`, full batch) for every row of ``theta_orig``
+    (T, 72), in one pass: each model maximises the DG paper's Eq. (7) (chapter 7, equation
+    ``ch7-dg-objective``) towards its own target, Eq. (6) (``ch7-dg-target``) or the uniform one,
+    with :func:`~helpers.unlearn.dg.forget_targets` and :func:`~helpers.unlearn.dg.objective_terms`.
 
     ``target``, ``beta``, ``lr``, ``seed`` and ``replica`` are one value for all models or one
     per model; X_forget and X_anchor are shared, or one per model (T, n, 4). Model ``t``
-    draws its calibration subset from ``derive_seed(seed[t], "unlearn", replica[t])``,
-    exactly as :func:`~helpers.quantum.unlearning.unlearn_vqc` does."""
+    draws its calibration subset from ``derive_seed(seed[t], "unlearn", replica[t])``, as
+    ``unlearn("dg", VQC(theta_orig[t]), task, seed=seed[t], replica=replica[t])`` does."""
+    check_forget_class(forget_class, N_CLASSES)
     theta_orig = torch.as_tensor(theta_orig, dtype=torch.float64).detach().reshape(-1, N_PARAMS)
     T = len(theta_orig)
     targets, betas, lrs, seeds, replicas = (settings_per_model(v, T, name) for v, name in (
@@ -160,9 +198,10 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
     X_forget, X_anchor = per_model(X_forget, T, 1), per_model(X_anchor, T, 1)
     n_forget = X_forget.shape[1]
     p_forget, p_ref = probabilities_per_model(theta_orig, X_forget), probabilities_per_model(theta_orig, X_anchor)
-    made = [unlearning_target(p_forget[t], forget_class, target=targets[t], beta=betas[t],
-                              n_calibration=n_calibration, seed=seeds[t], replica=replicas[t]) for t in range(T)]
-    q = torch.stack([target_q for target_q, _ in made])                              # (T, K)
+    made = [forget_targets(p_forget[t], torch.full((n_forget,), forget_class),
+                           torch.Generator().manual_seed(derive_seed(seeds[t], "unlearn", replicas[t])),
+                           target=targets[t], beta=betas[t], n_calibration=n_calibration) for t in range(T)]
+    Q = torch.stack([q for q, _ in made])                                           # (T, |F|, K)
     X_all = torch.cat([X_forget, X_anchor], 1)                                      # one pass for F and A
     params, optimizer = _adam(theta_orig, lrs)
     record = torch.empty(steps, 4, T, dtype=torch.float64)                          # J, forget, anchor, penalty
@@ -170,7 +209,7 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
         theta = torch.stack(params)
         log_p = torch.log_softmax(expectations_per_model(theta, X_all), -1)
         penalty = ((theta - theta_orig) ** 2).sum(-1)
-        J, forget_term, anchor_term = objective_terms(log_p[:, :n_forget], q, log_p[:, n_forget:], p_ref,
+        J, forget_term, anchor_term = objective_terms(log_p[:, :n_forget], Q, log_p[:, n_forget:], p_ref,
                                                       penalty, alpha, lam)
         optimizer.zero_grad()
         (-J.sum()).backward()                                 # ascent on every J_t
@@ -184,14 +223,14 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
                                     penalty=record[:, 3, t].numpy()))
         settings = dict(target=targets[t], beta=betas[t], n_calibration=len(made[t][1]), alpha=alpha, lam=lam,
                         steps=steps, lr=lrs[t], seed=seeds[t], replica=replicas[t])
-        results.append(UnlearnResult(params[t].detach().clone(), q[t], made[t][1], history, seconds, settings))
+        results.append(UnlearnResult(params[t].detach().clone(), Q[t, 0], made[t][1], history, seconds, settings))
     return results
 
 
 def gold_retrain_batch(datas, forget_class: int, *, seeds, replicas, **train) -> list[TrainResult]:
-    """:func:`~helpers.quantum.unlearning.gold_retrain` ``(datas[t], forget_class, seed=seeds[t],
+    """:func:`~helpers.quantum.training.gold_retrain` ``(datas[t], forget_class, seed=seeds[t],
     replica=replicas[t])`` for every ``t``, in one pass: the same retained data and the same
-    ``"oracle"`` seeds (:func:`~helpers.quantum.unlearning.gold_seed`). ``datas`` is one
+    ``"oracle"`` seeds (:func:`~helpers.quantum.training.gold_seed`). ``datas`` is one
     dataset for all or one per model (splits of the same size)."""
     seeds, T = list(seeds), len(list(seeds))
     datas = settings_per_model(datas, T, "datas")

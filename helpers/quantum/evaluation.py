@@ -18,8 +18,8 @@ import pandas as pd
 import torch
 
 from ..metrics.divergence import kl_divergence
+from ..unlearn.dg import check_forget_class
 from .training import probabilities
-from .unlearning import check_forget_class
 
 
 def confusion(theta, X, y, num_classes: int = 3) -> np.ndarray:

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 import torch
 
+from ..unlearn import Samples, Task
+from ..unlearn.dg import check_forget_class
 from .batched import gold_retrain_batch, stack_same_size, train_vqc_batch, unlearn_vqc_batch
 from .evaluation import confusion, recall
 from .names import display_list, display_name
 from .training import TrainResult, probabilities, train_vqc
-from .unlearning import check_forget_class
 
 TRAIN = dict(iterations=300, batch_size=10, lr=0.1, init_std=0.1)      # paper, Sec. 4 (lr, std: ours)
 TRAIN_LRS = (0.03, 0.1, 0.3)                                           # searched on the selection seed
@@ -92,6 +93,17 @@ def forget_and_anchor(data, forget_class: int):
     check_forget_class(forget_class, data.num_classes)
     mask = data.y_train == forget_class
     return data.X_train[mask], data.X_train[~mask]
+
+
+def unlearning_task(data, forget_class: int, on_step=None) -> Task:
+    """The :class:`~helpers.unlearn.Task` of :func:`forget_and_anchor` for ``unlearn("dg", VQC(theta), task,
+    seed=s, **UNLEARN)`` (one model at a time; :func:`unlearn_vqc_batch` does many at once);
+    ``on_step(step, model)`` runs after every step."""
+    X_forget, X_anchor = forget_and_anchor(data, forget_class)
+    mask = data.y_train == forget_class
+    return Task(Samples(X_forget, data.y_train[mask], data.num_classes),
+                Samples(X_anchor, data.y_train[~mask], data.num_classes), data.num_classes, forget_class,
+                on_step=on_step)
 
 
 def train_original(data, seed: int, **train) -> TrainResult:
@@ -158,7 +170,7 @@ PER_MODEL = ("target", "beta", "lr")        # settings unlearn_vqc_batch takes o
 
 
 def unlearn_settings(theta_orig, X_forget, X_anchor, forget_class: int, settings: list, seed: int = 0) -> list:
-    """:func:`~helpers.quantum.unlearning.unlearn_vqc` of one original with each dict of ``settings``
+    """:func:`~helpers.quantum.batched.unlearn_vqc_batch` of one original with each dict of ``settings``
     (over :data:`UNLEARN`), batched: settings that differ only in target, β or step size share a pass."""
     settings = [{"target": "similarity", **UNLEARN, **s} for s in settings]
     groups = {}

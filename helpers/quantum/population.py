@@ -10,7 +10,7 @@ forget examples are the training samples of class ``f`` (the forget set ``F``).
 ``p_i = derive_seed(s, "population", i)`` (:mod:`helpers.seeds`):
 
 ================  ===========================================================================
-``gold``          the reference: :func:`~helpers.quantum.unlearning.gold_retrain` of ``p_i``
+``gold``          the reference: :func:`~helpers.quantum.training.gold_retrain` of ``p_i``
                   (weights and mini-batches from ``derive_seed(p_i, "oracle", 0)``)
 ``gold_indep``    Gold′, a second gold population (``derive_seed(p_i, "oracle", 1)``): the
                   test's noise floor, what an exact unlearning method would score

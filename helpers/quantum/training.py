@@ -1,26 +1,29 @@
-"""Training the variational classifier as the paper does (Sec. 4).
+"""Training the variational classifier as the paper does (Sec. 4), and the gold model.
 
 - softmax over the three logits ⟨Z_3⟩, ⟨Z_4⟩, ⟨Z_5⟩, mini-batch cross-entropy;
 - mini-batches of 10 drawn uniformly without replacement at every iteration;
 - Adam with a cosine learning-rate schedule over 300 iterations;
-- small Gaussian initialisation of the 72 weights;
+- small Gaussian initialisation of the 72 weights (:func:`~helpers.quantum.model.init_theta`);
 - the weights with the lowest validation loss seen during training are returned.
 
 The gradient is Eq. (5) (``gradient="parameter-shift"``, any engine) or torch's
 autograd through the exact simulator (``"autograd"``, the default because it is
 cheaper); the two agree to rounding error (``tests/test_quantum_gradients.py``).
+The loop itself is :func:`helpers.quantum.batched.train_vqc_batch`, which trains many
+classifiers at once; :func:`train_vqc` runs it for one, through the chosen engine.
+
+The *gold* model trains the same way on the retained classes only (:func:`gold_retrain`),
+from its own ``"oracle"`` seed stream (:func:`gold_seed`), never from the original's weights.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import pandas as pd
 import torch
-import torch.nn.functional as F
 
-from ..progress import progress_bar
-from .circuit import N_PARAMS
+from ..seeds import derive_seed
+from ..unlearn.dg import check_forget_class
 from .engines import expectations
 from .gradients import logits
 
@@ -43,15 +46,9 @@ def probabilities(theta, X, engine: str = "torch") -> torch.Tensor:
         return torch.softmax(expectations(theta, X, engine=engine), dim=-1)
 
 
-def cross_entropy(theta, X, y, engine="torch", gradient="autograd") -> torch.Tensor:
-    """Mean cross-entropy of the softmax over ⟨Z_3⟩, ⟨Z_4⟩, ⟨Z_5⟩ (the loss L(w) of Sec. 4)."""
-    return F.cross_entropy(logits(theta, X, engine, gradient), y)
-
-
-def init_theta(seed: int, std: float = 0.1) -> torch.Tensor:
-    """Small Gaussian initialisation: θ ~ N(0, std²), 72 weights."""
-    g = torch.Generator().manual_seed(seed)
-    return torch.randn(N_PARAMS, generator=g, dtype=torch.float64) * std
+def accuracy(theta, X, y, engine: str = "torch") -> float:
+    """Fraction of ``X`` whose most probable class is ``y``."""
+    return (probabilities(theta, X, engine).argmax(-1) == torch.as_tensor(y)).double().mean().item()
 
 
 def train_vqc(X, y, X_val, y_val, *, iterations: int = 300, batch_size: int = 10, lr: float = 0.1,
@@ -59,42 +56,38 @@ def train_vqc(X, y, X_val, y_val, *, iterations: int = 300, batch_size: int = 10
               theta0=None, progress: bool = False, desc: str = "training") -> TrainResult:
     """Train the 72 weights on ``(X, y)``, select on ``(X_val, y_val)`` (paper, Sec. 4).
 
-    ``seed`` fixes the initialisation and the mini-batch draws. ``theta0`` starts from
-    given weights instead of the Gaussian initialisation.
-    """
-    X, y = torch.as_tensor(X, dtype=torch.float64), torch.as_tensor(y, dtype=torch.int64)
-    if len(X) < batch_size:
-        raise ValueError(f"need at least batch_size={batch_size} training samples, got {len(X)}")
-    start = time.perf_counter()
-    theta = (init_theta(seed, init_std) if theta0 is None else torch.as_tensor(theta0, dtype=torch.float64).clone())
-    theta.requires_grad_(True)
-    optimizer = torch.optim.Adam([theta], lr=lr)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=iterations)
-    g = torch.Generator().manual_seed(seed + 1)
-    best = (float("inf"), theta.detach().clone(), 0)
-    rows = []
-    X_val, y_val = torch.as_tensor(X_val, dtype=torch.float64), torch.as_tensor(y_val, dtype=torch.int64)
-    for it in progress_bar(range(1, iterations + 1), desc=desc, enabled=progress):
-        batch = torch.randperm(len(X), generator=g)[:batch_size]      # uniform, without replacement
-        if gradient == "autograd":      # one pass of the simulator serves the batch and the validation set
-            out = logits(theta, torch.cat([X[batch], X_val]), engine, gradient)
-            loss = F.cross_entropy(out[:batch_size], y[batch])
-            val = F.cross_entropy(out[batch_size:].detach(), y_val).item()
-        else:
-            loss = cross_entropy(theta, X[batch], y[batch], engine, gradient)
-            with torch.no_grad():
-                val = F.cross_entropy(expectations(theta, X_val, engine=engine), y_val).item()
-        if val < best[0]:                                             # validation loss of the current θ
-            best = (val, theta.detach().clone(), it - 1)
-        optimizer.zero_grad()
-        loss.backward()
-        lr_now = schedule.get_last_lr()[0]
-        optimizer.step()
-        schedule.step()
-        rows.append(dict(iteration=it - 1, lr=lr_now, train_loss=loss.item(), val_loss=val))   # all of θ_{it-1}
-    return TrainResult(best[1], pd.DataFrame(rows), best[2], time.perf_counter() - start)
+    ``seed`` fixes the initialisation ``init_theta(seed)`` and the mini-batch draws (generator
+    ``seed + 1``). ``theta0`` starts from given weights instead. With autograd, one pass of the
+    simulator serves the mini-batch and the validation set; the parameter-shift rule differentiates
+    the mini-batch only (the validation loss runs without gradient)."""
+    from .batched import train_vqc_batch
+
+    def forward(theta, X):                                # one model: (1, 72), (1, B, 4) -> (1, B, 3)
+        return logits(theta[0], X[0], engine, gradient)[None]
+    return train_vqc_batch(X, y, X_val, y_val, seeds=[seed], lr=lr, iterations=iterations, batch_size=batch_size,
+                           init_std=init_std, progress=progress, desc=desc, forward=forward,
+                           starts=None if theta0 is None else [theta0], joint=gradient == "autograd")[0]
 
 
-def accuracy(theta, X, y, engine: str = "torch") -> float:
-    """Fraction of ``X`` whose most probable class is ``y``."""
-    return (probabilities(theta, X, engine).argmax(-1) == torch.as_tensor(y)).double().mean().item()
+def retained_split(data, forget_class: int) -> tuple:
+    """``(X_train, y_train, X_val, y_val)`` without the forgotten class: what a gold model trains on."""
+    check_forget_class(forget_class, data.num_classes)
+    keep, keep_val = data.y_train != forget_class, data.y_val != forget_class
+    return data.X_train[keep], data.y_train[keep], data.X_val[keep_val], data.y_val[keep_val]
+
+
+def gold_seed(seed: int, replica: int = 0) -> int:
+    """The seed a gold model trains with: ``derive_seed(seed, "oracle", replica)`` (its initial
+    weights ``init_theta`` of it, its mini-batches from it + 1), never the original's ``seed``."""
+    return derive_seed(seed, "oracle", replica)
+
+
+def gold_retrain(data, forget_class: int, *, seed: int = 0, replica: int = 0, **train_kwargs) -> TrainResult:
+    """The gold standard: train from scratch on the retained classes only (train and validation).
+
+    ``seed`` is the experiment seed; the gold model draws its initial weights and mini-batches
+    from the ``"oracle"`` stream :func:`gold_seed` ``(seed, replica)``, never from the original's
+    ``init_theta(seed)``. ``replica`` numbers independent gold models (the oracle's own noise
+    floor). :func:`helpers.quantum.batched.gold_retrain_batch` trains several at once, with the
+    same seeds."""
+    return train_vqc(*retained_split(data, forget_class), seed=gold_seed(seed, replica), **train_kwargs)
