@@ -67,8 +67,7 @@ def test_batched_dg_equals_the_registered_method(iris, seed):
         assert torch.allclose(ours.theta[ACTIVE], one[ACTIVE], atol=1e-8, rtol=0)
         assert torch.allclose(probabilities(ours.theta, iris.X_test), probabilities(one, iris.X_test),
                               atol=1e-12, rtol=0)
-        assert ours.settings == dict(setting, seed=seed, n_calibration=len(X_f) // 2, alpha=1.0, lam=0.01, steps=25)
-        assert ours.history["J"].iloc[-1] > ours.history["J"].iloc[0]          # ascent on J
+        assert len(ours.calibration) == len(X_f) // 2 and ours.target[2] == 0
 
 
 def test_run_seeds_batches_every_seed(iris):

@@ -25,7 +25,7 @@ The tests check both against the one-model functions.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import torch
@@ -166,15 +166,13 @@ def mean_cross_entropy(logits, y) -> torch.Tensor:
 
 @dataclass
 class UnlearnResult:
-    """One model of :func:`unlearn_vqc_batch`: the unlearned weights, the target q (K,), the
-    calibration indices into F and one row per step (J and its three terms)."""
+    """One model of :func:`unlearn_vqc_batch`: the unlearned weights, the target q (K,), the calibration
+    indices into F, and the batch's wall time divided by the number of models."""
 
     theta: torch.Tensor
     target: torch.Tensor
     calibration: torch.Tensor
-    history: pd.DataFrame
     seconds: float
-    settings: dict = field(default_factory=dict)
 
 
 def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, target="similarity", beta=2.0,
@@ -204,27 +202,16 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
     Q = torch.stack([q for q, _ in made])                                           # (T, |F|, K)
     X_all = torch.cat([X_forget, X_anchor], 1)                                      # one pass for F and A
     params, optimizer = _adam(theta_orig, lrs)
-    record = torch.empty(steps, 4, T, dtype=torch.float64)                          # J, forget, anchor, penalty
-    for step in progress_bar(range(steps), desc="unlearning", enabled=progress):
+    for _ in progress_bar(range(steps), desc="unlearning", enabled=progress):
         theta = torch.stack(params)
         log_p = torch.log_softmax(expectations_per_model(theta, X_all), -1)
         penalty = ((theta - theta_orig) ** 2).sum(-1)
-        J, forget_term, anchor_term = objective_terms(log_p[:, :n_forget], Q, log_p[:, n_forget:], p_ref,
-                                                      penalty, alpha, lam)
+        J, _, _ = objective_terms(log_p[:, :n_forget], Q, log_p[:, n_forget:], p_ref, penalty, alpha, lam)
         optimizer.zero_grad()
         (-J.sum()).backward()                                 # ascent on every J_t
         optimizer.step()
-        record[step] = torch.stack([J, forget_term, anchor_term, penalty]).detach()
     seconds = (time.perf_counter() - start) / T
-    results = []
-    for t in range(T):
-        history = pd.DataFrame(dict(step=range(1, steps + 1), J=record[:, 0, t].numpy(),
-                                    forget_term=record[:, 1, t].numpy(), anchor_term=record[:, 2, t].numpy(),
-                                    penalty=record[:, 3, t].numpy()))
-        settings = dict(target=targets[t], beta=betas[t], n_calibration=len(made[t][1]), alpha=alpha, lam=lam,
-                        steps=steps, lr=lrs[t], seed=seeds[t], replica=replicas[t])
-        results.append(UnlearnResult(params[t].detach().clone(), Q[t, 0], made[t][1], history, seconds, settings))
-    return results
+    return [UnlearnResult(params[t].detach().clone(), Q[t, 0], made[t][1], seconds) for t in range(T)]
 
 
 def gold_retrain_batch(datas, forget_class: int, *, seeds, replicas, **train) -> list[TrainResult]:

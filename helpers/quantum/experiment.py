@@ -30,7 +30,7 @@ from ..unlearn.dg import check_forget_class
 from .batched import gold_retrain_batch, stack_same_size, train_vqc_batch, unlearn_vqc_batch
 from .evaluation import confusion, recall
 from .names import display_list, display_name
-from .training import TrainResult, probabilities, train_vqc
+from .training import TrainResult, probabilities
 
 TRAIN = dict(iterations=300, batch_size=10, lr=0.1, init_std=0.1)      # paper, Sec. 4 (lr, std: ours)
 TRAIN_LRS = (0.03, 0.1, 0.3)                                           # searched on the selection seed
@@ -104,11 +104,6 @@ def unlearning_task(data, forget_class: int, on_step=None) -> Task:
     return Task(Samples(X_forget, data.y_train[mask], data.num_classes),
                 Samples(X_anchor, data.y_train[~mask], data.num_classes), data.num_classes, forget_class,
                 on_step=on_step)
-
-
-def train_original(data, seed: int, **train) -> TrainResult:
-    """The original model of seed ``seed``: every class, ``init_theta(seed)`` (the ``"original"`` stream)."""
-    return train_vqc(data.X_train, data.y_train, data.X_val, data.y_val, seed=seed, **{**TRAIN, **train})
 
 
 def run(data, seed: int, forget_class: int = 2, targets=("similarity", "uniform"), unlearn=None,
@@ -204,25 +199,16 @@ def select_unlearning(data, original: TrainResult, forget_class: int = 2, grid=N
 GRID_NAMES = dict(beta="β", lr="step size", train_lr="training learning rate")
 
 
-def grid_edges(chosen: dict, grid=None) -> pd.DataFrame:
-    """Which selected settings sit at the edge of the searched grid: one row per (dataset, setting)
-    with the value and ``"smallest"``, ``"largest"`` or ``"inside"``."""
-    grid = grid or GRID
-    rows = []
-    for dataset, setting in chosen.items():
-        for key, value in setting.items():
-            edge = ("smallest" if value == min(grid[key]) else "largest" if value == max(grid[key])
-                    else "inside")
-            rows.append(dict(dataset=dataset, setting=key, value=value, edge=edge))
-    return pd.DataFrame(rows)
-
-
 def describe_grid_edges(chosen: dict, grid=None) -> str:
-    """The settings of :func:`grid_edges` at an edge, in words (``"β = 1 is the smallest value tried
-    (Iris, Wine)"``, display names), or a sentence saying that none is. A ``train_lr`` setting is
-    looked up in ``grid`` like the others (e.g. ``{**GRID, "train_lr": TRAIN_LRS}``)."""
-    edges = grid_edges(chosen, grid)
-    edges = edges[edges["edge"] != "inside"]
+    """The selected settings (``chosen[dataset][setting]``) at the edge of the searched ``grid``, in words
+    (``"β = 1 is the smallest value tried (Iris, Wine)"``, display names), or a sentence saying that none
+    is. A ``train_lr`` setting is looked up in ``grid`` like the others (e.g. ``{**GRID, "train_lr": TRAIN_LRS}``)."""
+    grid = grid or GRID
+    edges = pd.DataFrame([dict(dataset=dataset, setting=key, value=value,
+                               edge="smallest" if value == min(grid[key]) else "largest")
+                          for dataset, setting in chosen.items() for key, value in setting.items()
+                          if value in (min(grid[key]), max(grid[key]))],
+                         columns=["dataset", "setting", "value", "edge"])
     if edges.empty:
         return "No selected value sits at the edge of the grid."
     parts = [f"{GRID_NAMES.get(key, key)} = {value:g} is the {edge} value tried "

@@ -98,9 +98,6 @@ def _table_1_column(theta, run) -> list:
     return [*map(float, rec), forget_class_probability(theta, run.data.X_test, run.data.y_test, run.forget_class)]
 
 
-TABLE_2_MODELS = ("original", "similarity", "gold_indep")
-
-
 def table_2_frame(runs, target: str = "similarity") -> pd.DataFrame:
     """Table 2 rows (KL to gold on retained-class test samples) of every run, for the original
     (doing nothing), the unlearned model (``target``) and Gold′ (the noise floor): column ``model``;
