@@ -158,26 +158,18 @@ OURS_TABLE_1 = {"before": "ours before (Original)", "after": "ours after", "delt
                 "gold": "ours gold", "gold_indep": "ours gold′"}
 
 
-def table_1_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
-    """Table 1's recall rows: ours (mean ± std over seeds; ``before`` is the original, i.e. doing
-    nothing; ``gold`` and ``gold′`` the gold model and its independently seeded twin, whose
-    difference is the noise floor) next to the published run (``helpers.paper``), then the paper's
-    rows of datasets not in ``frame`` (covertype offline); "—" where one side has no number (the
-    paper has no wine rows). Ours with three decimals, the paper's with its own."""
-    recall_rows = frame[frame["metric"] == "recall"]
-    ours = mean_std(recall_rows, ["dataset", "class"], list(OURS_TABLE_1)).rename(columns=OURS_TABLE_1)
-    return _beside(ours, _paper_table_1("recall"), ["dataset", "class"])
-
-
-def forget_probability_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
-    """The line under Table 1, mean p(f | x) on the forgotten class's test samples before (the
-    original: doing nothing) and after unlearning, and for the gold model and Gold′: ours (mean ±
-    std over seeds) next to the published values, with the paper's change computed from its
-    before and after; the paper's datasets not in ``frame`` get a row of their own; "—" where one
-    side has no number."""
-    rows = frame[frame["metric"] == "forget_class_mean_prob"]
-    ours = mean_std(rows, ["dataset"], list(OURS_TABLE_1)).rename(columns=OURS_TABLE_1)
-    return _beside(ours, _paper_table_1("forget_class_mean_prob"), ["dataset"])
+def table_1_beside_paper(frame: pd.DataFrame, metric: str = "recall") -> pd.DataFrame:
+    """Table 1 (``metric="recall"``: a row per dataset and class) or the line under it
+    (``"forget_class_mean_prob"``: mean p(f | x) on the forgotten class's test samples, a row per
+    dataset): ours (mean ± std over seeds; ``before`` is the original, i.e. doing nothing; ``gold``
+    and ``gold′`` the gold model and its independently seeded twin, whose difference is the noise
+    floor) next to the published run (``helpers.paper``; the paper's change of the probability is
+    computed from its before and after), then the paper's rows of datasets not in ``frame``
+    (covertype offline); "—" where one side has no number (the paper has no wine rows). Ours with
+    three decimals, the paper's with its own."""
+    index = ["dataset", "class"] if metric == "recall" else ["dataset"]
+    ours = mean_std(frame[frame["metric"] == metric], index, list(OURS_TABLE_1)).rename(columns=OURS_TABLE_1)
+    return _beside(ours, _paper_table_1(metric), index)
 
 
 def forget_probability_summary(frame: pd.DataFrame) -> pd.DataFrame:

@@ -104,26 +104,11 @@ def objective_terms(log_p_forget, Q, log_p_anchor, p_ref, penalty, alpha=1.0, la
 
     log_p_forget and Q (..., |F|, K) (one target row per forget sample), log_p_anchor and p_ref
     (..., |A|, K), penalty (...,) = ``||w - w_orig||²``; any leading batch shape (one model, or T
-    models at once). Returns ``(J, forget_term, anchor_term)``, each of the leading shape."""
+    models at once). Returns ``(J, forget_term, anchor_term)``, each of the leading shape. Chapter 7
+    assembles it on the page from a model's log-probabilities; :func:`dg` from each step's batches."""
     forget_term = (Q * log_p_forget).sum(-1).mean(-1)
     anchor_term = (p_ref * log_p_anchor).sum(-1).mean(-1)
     return forget_term + alpha * anchor_term - lam * penalty, forget_term, anchor_term
-
-
-def objective(model, original, X_forget, Q, X_anchor, alpha=1.0, lam=0.01) -> tuple[torch.Tensor, dict]:
-    """J of Eq. (7) of the DG paper (chapter 7, equation ``ch7-dg-objective``) for ``model`` against its
-    ``original`` (the anchor references p_orig(·|x) and w_orig), and its three terms (forget fit,
-    anchor fit, weight penalty) as numbers.
-
-    Q : (|F|, K) or (K,) forget target(s)."""
-    with torch.no_grad():
-        p_ref = torch.softmax(original(X_anchor), -1)
-    log_p_forget = torch.log_softmax(model(X_forget), -1)
-    log_p_anchor = torch.log_softmax(model(X_anchor), -1)
-    penalty = weight_penalty(model, original)
-    J, forget_term, anchor_term = objective_terms(log_p_forget, Q, log_p_anchor, p_ref, penalty, alpha, lam)
-    return J, dict(J=J.item(), forget_term=forget_term.item(), anchor_term=anchor_term.item(),
-                   penalty=penalty.item())
 
 
 def weight_penalty(model, original) -> torch.Tensor:
