@@ -229,3 +229,15 @@ def test_alpha_runs_draw_one_line_per_seed_and_the_mean():
         expected = pd.DataFrame(rows).groupby("alpha")[col].mean()
         assert np.allclose(mean.get_ydata(), expected.to_numpy())
     plt.close(fig)
+
+
+def test_monitored_oeu_is_unlearn_oeu_with_its_registered_settings(sets):
+    """Chapter 3 passes ``DEFAULTS["oeu"]`` (loop settings included) and must get OEU's own weights."""
+    from helpers.unlearn import DEFAULTS, Task, unlearn
+
+    forget, retain = sets
+    model = tiny_model()
+    hp = {**DEFAULTS["oeu"], "epochs": 1, "batch_size": 8}
+    new, _ = monitored_oeu(model, forget, retain, projection="layer-wise", seed=3, **hp)
+    reference = unlearn("oeu", model, Task(forget, retain), seed=3, **hp)
+    assert all(torch.equal(a, b) for a, b in zip(new.state_dict().values(), reference.state_dict().values()))

@@ -143,7 +143,7 @@ def step_response(model, forget_set, retain_set, g_f, g_r, directions: dict, eta
 
 
 def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wise", seed: int = 0, epochs: int,
-                  lr: float, batch_size: int, alpha: float = 1.0, beta: float = 1.0):
+                  lr: float, batch_size: int, alpha: float = 1.0, beta: float = 1.0, **loop):
     """Run OEU (Algorithm 1, update Eq. 12, chapter 3's ``ch3-update``) and record the gradient geometry of every step.
 
     ``projection`` is ``"layer-wise"`` (Eqs. 9-10: this is exactly
@@ -153,7 +153,8 @@ def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wis
     notes. Returns ``(new_model, history)``, ``history`` with one row per
     (step, parameter): ``cos before`` = cos(g_f, g_r) of that layer's
     mini-batch gradients, ``cos after`` = cos(projected g_f, g_r).
-    The input model is not modified.
+    The input model is not modified. ``loop`` overrides the loop's settings (OEU's by default:
+    :data:`~helpers.unlearn.loop.SGD_LOOP`, two forward passes), as ``DEFAULTS["oeu"]`` lists them.
     """
     if projection not in PROJECTIONS:
         raise ValueError(f"projection must be one of {PROJECTIONS}, got {projection!r}")
@@ -175,6 +176,6 @@ def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wis
     stream = derive_seed(seed, "unlearn")                 # the unlearning run's own stream, as unlearn() draws it
     seed_everything(stream)
     unlearning_loop(new, Task(forget_set, retain_set), seed=stream, epochs=epochs, lr=lr, batch_size=batch_size,
-                    forget_loss=egu_loss, combine=combine, **SGD_LOOP)
+                    forget_loss=egu_loss, combine=combine, **{**SGD_LOOP, **loop})
     new.eval()
     return new, pd.DataFrame(records)
