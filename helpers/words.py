@@ -17,8 +17,10 @@ def join_words(words, last: str = " and ") -> str:
 
 def group_phrases(groups: dict, templates: dict) -> list[str]:
     """One phrase per non-empty group, in the order of ``templates``: ``templates[key]`` with
-    :func:`join_words` of ``groups[key]`` in its ``{}``, e.g. ``{"larger": "larger for {}"}``."""
-    return [template.format(join_words(groups[key])) for key, template in templates.items() if groups.get(key)]
+    :func:`join_words` of ``groups[key]`` in its first ``{}`` and :func:`is_are` of it in a second
+    one, e.g. ``{"larger": "larger for {}", "lower": "{} {} lower"}``."""
+    return [template.format(join_words(groups[key]), is_are(groups[key]))
+            for key, template in templates.items() if groups.get(key)]
 
 
 def is_are(words) -> str:

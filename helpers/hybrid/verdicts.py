@@ -7,46 +7,44 @@ MIA AUC of ``ch8-mia``; lower is better). UQI (``ch8-uqi``) is not used: it rewa
 
 Every comparison is paired over the report seeds (same split, same original, same oracle)
 with a 95 % Student-t interval of the mean difference and the sample standard deviation
-(:mod:`helpers.stats`); a difference whose interval spans zero is **undecided**:
-
-- :func:`gap_block` puts one scenario's AG in the form :func:`helpers.experiments.compare.judge`
-  reads (methods by display name; the oracle as ``retrain``, the second oracle as
-  ``retrain_indep``, doing nothing as ``original``), so the chapter's "vs Original" and
-  "vs noise floor" verdicts are the same computation as chapter 5's;
-- :func:`ranking` orders the methods by mean AG and compares each with the first;
-  :func:`ranking_words` and :func:`favourites_words` state only the orderings those
-  intervals support;
-- :func:`directions` / :func:`direction_words` compare one column (e.g. the MIA AUC) of
-  every method with the oracle's;
-- :func:`judge_sentence` states :func:`~helpers.experiments.compare.judge`'s verdicts (vs doing
-  nothing, vs the noise floor) in the chapter's words: "the oracle", not "Retrain";
-- :func:`leader_words` says whether the leader of a :func:`ranking` beats doing nothing and
-  the noise floor, and warns when the scenario has nothing to forget;
-- :func:`floor_words` asks whether doing nothing is farther from the oracle than a
-  second oracle is: if not, the scenario cannot show that any method forgets;
-  :func:`floor_distance_words` asks the same of one distance column (e.g. the test KL) in one cell;
-- :func:`budget_words` reads the step budgets chosen on the selection seed.
+(:mod:`helpers.stats`); a difference whose interval spans zero is **undecided**.
+:func:`gap_block` puts one scenario's AG in the form of chapter 5's blocks (the oracle as
+``retrain``, the second oracle as ``retrain_indep``, doing nothing as ``original``), so the
+verdicts vs doing nothing, vs the noise floor (:func:`~helpers.experiments.compare.judge`) and
+vs the leader (:func:`~helpers.experiments.compare.difference_from`) are chapter 5's
+computations, worded here with "the oracle".
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..experiments.compare import judge, paired_ag
-from ..words import is_are, join_words
+from ..experiments.compare import difference_from, judge, methods_of, paired_ag
 from ..stats import CONFIDENCE, paired_interval
+from ..words import group_phrases, is_are, join_words
 from .experiment import LABELS, REFERENCES
 
 # Row names that compare.judge expects for the three reference rows.
 JUDGE_NAMES = {"original": "original", "oracle": "retrain", "oracle_indep": "retrain_indep"}
+DISTANCES = {"KL_test": "test KL", "KL_retain": "retain KL", "AG": "AG"}
 
 
 def _intervals(n, article: str = "the ") -> str:
     return f"{article}paired {CONFIDENCE * 100:.0f} % t intervals over {n} seeds"
 
 
-def _seeds(block: pd.DataFrame) -> int:
-    return block.attrs["per_seed"]["seed"].nunique()
+def _capital(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def _cell(results: pd.DataFrame, dataset: str, scenario: str, column: str) -> pd.DataFrame:
+    """``column`` of one (dataset, scenario) cell: one row per seed, one column per method."""
+    cell = results[(results["dataset"] == dataset) & (results["scenario"] == scenario)]
+    if cell.empty:
+        raise ValueError(f"no rows for dataset {dataset!r}, scenario {scenario!r}")
+    if column not in cell.columns:
+        raise ValueError(f"unknown column {column!r}; the results have {list(cell.columns)}")
+    return cell.pivot_table(index="seed", columns="method", values=column, sort=False)
 
 
 def gap_block(results: pd.DataFrame, scenario: str, dataset: str | None = None) -> pd.DataFrame:
@@ -64,8 +62,7 @@ def gap_block(results: pd.DataFrame, scenario: str, dataset: str | None = None) 
     missing = [m for m in REFERENCES if m not in set(rows["method"])]
     if missing:
         raise ValueError(f"the results lack the reference rows {missing}; experiment.run adds them")
-    counts = rows.groupby(["seed", "method"]).size()
-    if counts.nunique() != 1:
+    if rows.groupby(["seed", "method"]).size().nunique() != 1:
         raise ValueError("every method needs the same datasets on every seed to average AG over datasets")
     per_seed = rows.groupby(["seed", "method"], sort=False)["AG"].mean().reset_index()
     per_seed["method"] = per_seed["method"].map(lambda m: JUDGE_NAMES.get(m, LABELS.get(m, m)))
@@ -81,20 +78,18 @@ def ranking(block: pd.DataFrame) -> pd.DataFrame:
     ``"first"``, ``"farther"`` (interval above zero: the leader is closer to the oracle)
     or ``"undecided"``. The leader has the lowest mean, so no method can be "closer".
     """
-    methods = [m for m in block.index if m not in JUDGE_NAMES.values()]
+    methods = methods_of(block)
     if not methods:
         raise ValueError("this block has no methods to rank, only reference rows")
-    order = block.loc[methods, "AG"].sort_values(kind="stable")
-    leader = order.index[0]
-    rows = [dict(AG=order[leader], **{"AG - first": 0.0}, low=np.nan, high=np.nan, **{"vs first": "first"})]
-    for m in order.index[1:]:
-        iv = paired_ag(block, m, leader)
-        verdict = "undecided" if iv is None or iv.direction == "undecided" else "farther"
-        rows.append(dict(AG=order[m], **{"AG - first": order[m] - order[leader]},
-                         low=np.nan if iv is None else iv.low, high=np.nan if iv is None else iv.high,
-                         **{"vs first": verdict}))
-    out = pd.DataFrame(rows, index=pd.Index(order.index, name="method"))
-    out.attrs["seeds"] = _seeds(block)
+    leader = block.loc[methods, "AG"].sort_values(kind="stable").index[0]
+    out = pd.DataFrame({"AG": block.loc[leader, "AG"], "AG - first": 0.0, "low": np.nan, "high": np.nan,
+                        "vs first": "first"}, index=[leader])
+    if len(methods) > 1:
+        others = difference_from(block, leader).sort_values("AG", kind="stable")
+        others.columns = out.columns
+        out = pd.concat([out, others.replace({"larger": "farther"})])
+    out.index.name = "method"
+    out.attrs["seeds"] = block.attrs["per_seed"]["seed"].nunique()
     return out
 
 
@@ -105,13 +100,12 @@ def leading_group(ranked: pd.DataFrame) -> list:
 
 def ranking_words(ranked: pd.DataFrame, criterion: str = "mean AG") -> str:
     """One sentence from :func:`ranking` that states only the orderings its intervals support."""
-    leader, n = ranked.index[0], ranked.attrs.get("seeds", "the")
+    leader, intervals = ranked.index[0], _intervals(ranked.attrs.get("seeds", "the"))
     head = f"By {criterion}, {leader} comes first ({ranked['AG'].iloc[0]:.3f})"
-    if len(ranked) == 1:
-        return head + "; it is the only method."
     farther = list(ranked.index[ranked["vs first"] == "farther"])
     undecided = list(ranked.index[ranked["vs first"] == "undecided"])
-    intervals = _intervals(n)
+    if len(ranked) == 1:
+        return head + "; it is the only method."
     if not undecided:
         return head + f", and {intervals} put every other method farther from the oracle."
     if not farther:
@@ -139,24 +133,18 @@ def favourites_words(ranked: pd.DataFrame, favourites, who: str = "the study's f
             f"{join_words(outside)} {is_are(outside)} not ({leader} is closer to the oracle).")
 
 
-def directions(results: pd.DataFrame, dataset: str, scenario: str, column: str,
-               reference: str = "oracle") -> pd.DataFrame:
-    """``column`` of every method minus the ``reference`` row's, paired over seeds in one cell.
+def directions(results: pd.DataFrame, dataset: str, scenario: str, column: str) -> pd.DataFrame:
+    """``column`` of every method minus the oracle's, paired over seeds in one cell.
 
     Index: display names (methods in chapter order); columns ``difference`` (mean),
     ``low``, ``high`` and ``direction``: ``"lower"`` or ``"higher"`` (interval beside zero),
     ``"equal"`` (the same value on every seed) or ``"undecided"``."""
-    cell = results[(results["dataset"] == dataset) & (results["scenario"] == scenario)]
-    if cell.empty:
-        raise ValueError(f"no rows for dataset {dataset!r}, scenario {scenario!r}")
-    if column not in cell.columns:
-        raise ValueError(f"unknown column {column!r}; the results have {list(cell.columns)}")
-    wide = cell.pivot_table(index="seed", columns="method", values=column, sort=False)
-    if reference not in wide.columns:
-        raise ValueError(f"no {reference!r} rows in this cell")
+    wide = _cell(results, dataset, scenario, column)
+    if "oracle" not in wide.columns:
+        raise ValueError("no 'oracle' rows in this cell")
     rows = {}
     for m in [m for m in wide.columns if m not in REFERENCES]:
-        a, b = wide[m].to_numpy(), wide[reference].to_numpy()
+        a, b = wide[m].to_numpy(), wide["oracle"].to_numpy()
         iv = paired_interval(a, b)
         direction = "equal" if (a == b).all() else {"smaller": "lower", "larger": "higher"}.get(iv.direction, "undecided")
         rows[LABELS.get(m, m)] = dict(difference=iv.mean, low=iv.low, high=iv.high, direction=direction)
@@ -165,25 +153,22 @@ def directions(results: pd.DataFrame, dataset: str, scenario: str, column: str,
     return out
 
 
-def direction_words(dirs: pd.DataFrame, quantity: str, reference: str = "the oracle's") -> str:
+def direction_words(dirs: pd.DataFrame, quantity: str) -> str:
     """One sentence from :func:`directions`: who is lower, higher, equal on every seed, undecided."""
     groups = {d: list(dirs.index[dirs["direction"] == d]) for d in ("lower", "higher", "equal", "undecided")}
     has = lambda words: "has" if len(words) == 1 else "have"     # noqa: E731
     parts = []
-    if groups["lower"]:
-        parts.append(f"{join_words(groups['lower'])} {has(groups['lower'])} a lower {quantity} than {reference}")
-    if groups["higher"]:
-        parts.append(f"{join_words(groups['higher'])} a higher one" if parts else
-                     f"{join_words(groups['higher'])} {has(groups['higher'])} a higher {quantity} than {reference}")
-    if groups["equal"]:
-        parts.append(f"{join_words(groups['equal'])} {has(groups['equal'])} "
-                     f"{'the same one' if parts else f'the same {quantity} as {reference}'} on every seed")
+    for d, first, later in (("lower", f"a lower {quantity} than the oracle's", None),
+                            ("higher", f"a higher {quantity} than the oracle's", "a higher one"),
+                            ("equal", f"the same {quantity} as the oracle's on every seed", "the same one on every seed")):
+        if groups[d]:
+            verb = "" if parts and d == "higher" else f" {has(groups[d])}"
+            parts.append(f"{join_words(groups[d])}{verb} {later if parts else first}")
     if groups["undecided"]:
-        what = "the difference" if parts else f"the difference of the {quantity} from {reference}"
+        what = "the difference" if parts else f"the difference of the {quantity} from the oracle's"
         who = "every method" if len(groups["undecided"]) == len(dirs) else join_words(groups["undecided"])
         parts.append(f"for {who} {what} is undecided")
-    text = "; ".join(parts) + f" ({_intervals(dirs.attrs.get('seeds', 'the'), '')})."
-    return text[0].upper() + text[1:]
+    return _capital("; ".join(parts) + f" ({_intervals(dirs.attrs.get('seeds', 'the'), '')}).")
 
 
 def judge_sentence(block: pd.DataFrame) -> str:
@@ -193,31 +178,22 @@ def judge_sentence(block: pd.DataFrame) -> str:
     farther (``"worse"``), who is undecided. Second: who is farther from the oracle than a
     second, independently seeded oracle is (``"above"`` the noise floor), who is closer
     (``"below"``), and for whom the intervals cannot tell the two gaps apart (``"within"``)."""
-    judged, n = judge(block), _seeds(block)
-    by = lambda column, value: list(judged.index[judged[column] == value])     # noqa: E731
-    better, worse, undecided = (by("vs Original", v) for v in ("better", "worse", "undecided"))
-    above, below, within = (by("vs noise floor", v) for v in ("above", "below", "within"))
-    parts = [f"{join_words(better)} {is_are(better)} closer to the oracle than doing nothing" if better
-             else "no method is shown to be closer to the oracle than doing nothing"]
-    if worse:
-        parts.append(f"{join_words(worse)} {is_are(worse)} farther from it than doing nothing")
-    if undecided:
-        parts.append(f"for {join_words(undecided)} the difference from doing nothing is undecided")
-    first = "; ".join(parts) + f" ({_intervals(n, '')})."
-    if not below and not within:
-        second = "Every method is farther from the oracle than a second, independently seeded oracle is."
-    else:
-        parts = []
-        if above:
-            parts.append(f"{join_words(above)} {is_are(above)} farther from the oracle than a second, "
-                         "independently seeded oracle is")
-        if below:
-            parts.append(f"{join_words(below)} {is_are(below)} closer to it than the second oracle is")
-        if within:
-            parts.append(f"for {join_words(within)} the intervals cannot tell the gap from the second oracle's: "
-                         "within the oracle's own noise floor")
-        second = "; ".join(parts) + "."
-    return first[0].upper() + first[1:] + " " + second[0].upper() + second[1:]
+    judged = judge(block)
+    groups = {v: list(judged.index[judged[c] == v]) for c in ("vs Original", "vs noise floor") for v in judged[c]}
+    first = group_phrases(groups, {"better": "{} {} closer to the oracle than doing nothing",
+                                   "worse": "{} {} farther from it than doing nothing",
+                                   "undecided": "for {} the difference from doing nothing is undecided"})
+    if "better" not in groups:
+        first.insert(0, "no method is shown to be closer to the oracle than doing nothing")
+    n = block.attrs["per_seed"]["seed"].nunique()
+    if "below" not in groups and "within" not in groups:
+        return _capital("; ".join(first) + f" ({_intervals(n, '')}).") + (
+            " Every method is farther from the oracle than a second, independently seeded oracle is.")
+    second = group_phrases(groups, {
+        "above": "{} {} farther from the oracle than a second, independently seeded oracle is",
+        "below": "{} {} closer to it than the second oracle is",
+        "within": "for {} the intervals cannot tell the gap from the second oracle's: within the oracle's own noise floor"})
+    return _capital("; ".join(first) + f" ({_intervals(n, '')}).") + " " + _capital("; ".join(second) + ".")
 
 
 def leader_words(block: pd.DataFrame, ranked: pd.DataFrame) -> str:
@@ -245,30 +221,23 @@ def leader_words(block: pd.DataFrame, ranked: pd.DataFrame) -> str:
     return text + "."
 
 
-DISTANCES = {"KL_test": "test KL", "KL_retain": "retain KL", "AG": "AG"}
-
-
 def floor_distance_words(results: pd.DataFrame, dataset: str, scenario: str, column: str = "KL_test") -> str:
     """Doing nothing's distance to the oracle against a second oracle's, paired over seeds in one cell.
 
     ``column`` is a distance to the oracle (:data:`DISTANCES`; 0 is the oracle itself)."""
     if column not in DISTANCES:
         raise ValueError(f"{column!r} is not a distance to the oracle; choose one of {list(DISTANCES)}")
-    cell = results[(results["dataset"] == dataset) & (results["scenario"] == scenario)]
-    if cell.empty:
-        raise ValueError(f"no rows for dataset {dataset!r}, scenario {scenario!r}")
-    wide = cell.pivot_table(index="seed", columns="method", values=column, sort=False)
+    wide = _cell(results, dataset, scenario, column)
     missing = [m for m in ("original", "oracle_indep") if m not in wide.columns]
     if missing:
         raise ValueError(f"no {missing} rows in this cell; experiment.run adds them")
     a, b = wide["original"].to_numpy(), wide["oracle_indep"].to_numpy()
-    iv = paired_interval(a, b)
     verdict = {"larger": "put the difference above zero: by this measure the untouched model is farther from "
                          "the oracle than another retraining is",
                "smaller": "put the difference below zero: by this measure the untouched model is closer to the "
                           "oracle than another retraining is",
                "undecided": "span zero: by this measure the untouched model cannot be told apart from "
-                            "another retraining"}[iv.direction]
+                            "another retraining"}[paired_interval(a, b).direction]
     return (f"Doing nothing is at a {DISTANCES[column]} of {a.mean():.2f} from the oracle, a second oracle at "
             f"{b.mean():.2f}; {_intervals(len(wide))} {verdict}.")
 
@@ -283,16 +252,14 @@ def floor_words(block: pd.DataFrame) -> str:
         raise ValueError("floor_words needs at least two seeds")
     numbers = (f"AG {block.loc['original', 'AG']:.3f} against {block.loc['retrain_indep', 'AG']:.3f}; "
                f"{_intervals(iv.n, '')}")
-    if iv.direction == "larger":
-        return (f"Doing nothing is farther from the oracle than a second, independently seeded oracle is "
-                f"({numbers} put the difference above zero): there is something to forget here.")
-    if iv.direction == "smaller":
-        return (f"Doing nothing is closer to the oracle than a second, independently seeded oracle is "
-                f"({numbers} put the difference below zero): by this criterion the untouched model already "
-                "looks retrained, so no method can be shown to forget here.")
-    return (f"Doing nothing is not farther from the oracle than a second, independently seeded oracle is "
-            f"({numbers} span zero): even the untouched model is within the oracle's noise floor, "
-            "so no method can be shown to forget here.")
+    return {"larger": f"Doing nothing is farther from the oracle than a second, independently seeded oracle is "
+                      f"({numbers} put the difference above zero): there is something to forget here.",
+            "smaller": f"Doing nothing is closer to the oracle than a second, independently seeded oracle is "
+                       f"({numbers} put the difference below zero): by this criterion the untouched model already "
+                       "looks retrained, so no method can be shown to forget here.",
+            "undecided": f"Doing nothing is not farther from the oracle than a second, independently seeded oracle "
+                         f"is ({numbers} span zero): even the untouched model is within the oracle's noise floor, "
+                         "so no method can be shown to forget here."}[iv.direction]
 
 
 def budget_words(selection: pd.DataFrame, grid) -> str:
@@ -300,18 +267,14 @@ def budget_words(selection: pd.DataFrame, grid) -> str:
     if selection.empty:
         raise ValueError("the selection table is empty")
     steps = selection.groupby("method", sort=False)["steps"]
-    at_max = [LABELS.get(m, m) for m, s in steps if (s == max(grid)).all()]
-    at_min = [LABELS.get(m, m) for m, s in steps if (s == min(grid)).all()]
-    parts = []
-    if at_max:
-        parts.append(f"{join_words(at_max)} took the largest budget offered ({max(grid)} steps) in every cell, "
-                     "so {} best budget may lie beyond the grid".format("its" if len(at_max) == 1 else "their"))
-    if at_min:
-        parts.append(f"{join_words(at_min)} took the smallest ({min(grid)} steps) in every cell")
+    ends = {end: [LABELS.get(m, m) for m, s in steps if (s == end(grid)).all()] for end in (max, min)}
+    parts = group_phrases(ends, {
+        max: f"{{}} took the largest budget offered ({max(grid)} steps) in every cell, so "
+             f"{'its' if len(ends[max]) == 1 else 'their'} best budget may lie beyond the grid",
+        min: f"{{}} took the smallest ({min(grid)} steps) in every cell"})
     if not parts:
         return f"No method took the same end of the grid ({min(grid)} or {max(grid)} steps) in every cell."
-    text = "; ".join(parts) + "."
-    return text[0].upper() + text[1:]
+    return _capital("; ".join(parts) + ".")
 
 
 __all__ = ["JUDGE_NAMES", "gap_block", "judge", "judge_sentence", "ranking", "leading_group", "ranking_words",
