@@ -16,7 +16,7 @@ STRONG = dict(steps=25, lr=0.05)
 @pytest.fixture(scope="module")
 def iris():
     data = load_hybrid("iris", seed=0)
-    original = train_original(data, seed=0, epochs=20).model
+    original = train_original(data, seed=0, epochs=20)
     split = make_split(data.y_train, "B", forget_class=0, num_classes=3)
     return data, original, split
 
@@ -50,7 +50,7 @@ def test_oracle_never_sees_the_forget_set(iris):
     data, _, split = iris
     poisoned = load_hybrid("iris", seed=0)
     poisoned.X_train[split.forget_idx] = float("nan")
-    oracle = train_oracle(poisoned, split, seed=0, epochs=3).model
+    oracle = train_oracle(poisoned, split, seed=0, epochs=3)
     assert all(torch.isfinite(p).all() for p in oracle.parameters())
     probe = load_hybrid("iris", seed=0)
     probe.X_val[probe.y_val == 0] = float("nan")                    # scenario B: no class-0 validation either

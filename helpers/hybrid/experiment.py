@@ -67,7 +67,7 @@ class Prepared:
 def prepare(data: HybridData, original, scenario: str, seed: int, original_seconds: float = float("nan")) -> Prepared:
     split = make_split(data.y_train, scenario, num_classes=data.num_classes, seed=seed)
     start = time.perf_counter()
-    oracle = train_oracle(data, split, seed).model
+    oracle = train_oracle(data, split, seed)
     seconds = dict(original=original_seconds, oracle=time.perf_counter() - start)
     return Prepared(data, split, original, oracle, set_probs(original, data, split), set_probs(oracle, data, split),
                     seconds)
@@ -130,7 +130,7 @@ def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
         for seed in progress_bar((selection_seed, *seeds), desc=name, enabled=progress):
             data = load_hybrid(name, seed=seed)
             start = time.perf_counter()
-            original = train_original(data, seed).model
+            original = train_original(data, seed)
             t_original = time.perf_counter() - start
             for scenario in scenarios:
                 prep = prepare(data, original, scenario, seed, t_original)
@@ -144,7 +144,7 @@ def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
                 rows.append(report_row(prep, original, "original", seed, seconds=t_original))
                 rows.append(report_row(prep, prep.oracle, "oracle", seed, seconds=prep.seconds["oracle"]))
                 start = time.perf_counter()
-                floor = train_oracle(data, prep.split, seed, replica=1).model
+                floor = train_oracle(data, prep.split, seed, replica=1)
                 rows.append(report_row(prep, floor, "oracle_indep", seed, seconds=time.perf_counter() - start))
                 budget = {(c["dataset"], c["scenario"], c["method"]): c["steps"] for c in chosen}
                 for method in methods:

@@ -16,7 +16,6 @@ zipped two loaders, which stops at the shorter one: with a 2 % forget set, one "
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -35,11 +34,6 @@ RECIPES = {
 }
 
 
-def shuffled(n: int, batch_size: int, generator: torch.Generator):
-    """One shuffled pass over ``range(n)`` in index batches."""
-    return torch.randperm(n, generator=generator).split(batch_size)
-
-
 @torch.no_grad()
 def predict_proba(model: nn.Module, X: torch.Tensor, batch_size: int = 2048) -> torch.Tensor:
     """Softmax outputs (N, K) in eval mode, rows in the order of ``X``."""
@@ -54,14 +48,7 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     return (predict_proba(model, X).argmax(-1) == y).double().mean().item()
 
 
-@dataclass
-class Trained:
-    model: nn.Module
-    best_epoch: int
-    val_loss: float
-
-
-def fit(model: nn.Module, X, y, X_val, y_val, *, epochs: int, lr: float, batch_size: int, seed: int) -> Trained:
+def fit(model: nn.Module, X, y, X_val, y_val, *, epochs: int, lr: float, batch_size: int, seed: int) -> nn.Module:
     """Adam on cross-entropy for ``epochs``; returns the model at its lowest validation loss (epoch 0 = start).
 
     ``seed`` seeds the generator of the batch order (its own ``torch.Generator``, separate
@@ -74,49 +61,43 @@ def fit(model: nn.Module, X, y, X_val, y_val, *, epochs: int, lr: float, batch_s
         with torch.no_grad():
             return F.cross_entropy(model(X_val), y_val).item()
 
-    best = Trained(copy.deepcopy(model), 0, val_loss())
-    for epoch in range(1, epochs + 1):
+    best, best_loss = copy.deepcopy(model), val_loss()
+    for _ in range(epochs):
         model.train()
-        for idx in shuffled(len(X), batch_size, g):
+        for idx in torch.randperm(len(X), generator=g).split(batch_size):
             loss = F.cross_entropy(model(X[idx]), y[idx])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        current = val_loss()
-        if current < best.val_loss:
-            best = Trained(copy.deepcopy(model), epoch, current)
-    best.model.eval()
-    return best
+        if (current := val_loss()) < best_loss:
+            best, best_loss = copy.deepcopy(model), current
+    return best.eval()
 
 
-def train_original(data: HybridData, seed: int = 0, **overrides) -> Trained:
+def _train(data: HybridData, stream: int, train_rows, val_rows, overrides) -> nn.Module:
+    """A fresh hybrid classifier of ``data``'s recipe, its weights and batch order from ``stream``, fitted."""
+    recipe = {**RECIPES[data.name], **overrides}
+    model = hybrid_model(data.front, data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
+                         n_layers=recipe["n_layers"], seed=stream)
+    return fit(model, data.X_train[train_rows], data.y_train[train_rows], data.X_val[val_rows], data.y_val[val_rows],
+               epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=stream)
+
+
+def train_original(data: HybridData, seed: int = 0, **overrides) -> nn.Module:
     """The model to unlearn from: a fresh hybrid classifier trained on the whole training split.
 
     ``seed`` is the experiment seed; the original's stream is ``derive_seed(seed, "original")
     == seed`` (:mod:`helpers.seeds`): it draws the initial weights and the batch order."""
-    recipe = {**RECIPES[data.name], **overrides}
-    stream = derive_seed(seed, "original")
-    model = hybrid_model(data.front, data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
-                         n_layers=recipe["n_layers"], seed=stream)
-    return fit(model, data.X_train, data.y_train, data.X_val, data.y_val, epochs=recipe["epochs"],
-               lr=recipe["lr"], batch_size=recipe["batch_size"], seed=stream)
+    return _train(data, derive_seed(seed, "original"), slice(None), slice(None), overrides)
 
 
-def train_oracle(data: HybridData, split: Split, seed: int = 0, replica: int = 0, **overrides) -> Trained:
+def train_oracle(data: HybridData, split: Split, seed: int = 0, replica: int = 0, **overrides) -> nn.Module:
     """The retrained oracle: same recipe, from scratch, on ``D_r`` only (it never sees ``D_f``).
 
-    In scenario B the validation samples of the forgotten class are left out as well.
-    ``seed`` is the experiment seed; the oracle's initial weights and batch order
-    come from the ``"oracle"`` stream ``derive_seed(seed, "oracle", replica)``
-    (:mod:`helpers.seeds`), never from the original's. ``replica`` numbers
-    independent oracles: replica 1 is the chapter's noise floor, how far one
-    oracle is from another."""
-    recipe = {**RECIPES[data.name], **overrides}
-    keep_val = (torch.ones_like(data.y_val, dtype=torch.bool) if split.forget_class is None
-                else data.y_val != split.forget_class)
-    stream = derive_seed(seed, "oracle", replica)
-    model = hybrid_model(data.front, data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
-                         n_layers=recipe["n_layers"], seed=stream)
-    r = split.retain_idx
-    return fit(model, data.X_train[r], data.y_train[r], data.X_val[keep_val], data.y_val[keep_val],
-               epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=stream)
+    In scenario B the validation samples of the forgotten class are left out as well. The
+    oracle's initial weights and batch order come from the ``"oracle"`` stream
+    ``derive_seed(seed, "oracle", replica)`` (:mod:`helpers.seeds`), never from the original's.
+    ``replica`` numbers independent oracles: replica 1 is the chapter's noise floor, how far
+    one oracle is from another."""
+    keep_val = slice(None) if split.forget_class is None else data.y_val != split.forget_class
+    return _train(data, derive_seed(seed, "oracle", replica), split.retain_idx, keep_val, overrides)
