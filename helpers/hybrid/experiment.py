@@ -52,44 +52,40 @@ SCENARIO_NAMES = {"A": "A: 2% subset", "B": "B: class 0"}
 
 
 @dataclass
-class Prepared:
-    """Everything one (dataset, scenario, seed) cell needs; reference outputs computed once."""
+class Cell:
+    """One (dataset, scenario, seed) cell: its split, the original and the oracle, with their outputs."""
 
     data: HybridData
     split: Split
     original: torch.nn.Module
     oracle: torch.nn.Module
-    probs_original: dict
-    probs_oracle: dict
-    seconds: dict
+
+    def __post_init__(self):
+        self.probs_original = set_probs(self.original, self.data, self.split)
+        self.probs_oracle = set_probs(self.oracle, self.data, self.split)
+
+    def gap_to_oracle(self, model) -> float:
+        """Mean |accuracy - oracle accuracy| over D_f, D_r and the validation split (no test data)."""
+        d, s = self.data, self.split
+        sets = [(d.X_train[s.forget_idx], d.y_train[s.forget_idx]),
+                (d.X_train[s.retain_idx], d.y_train[s.retain_idx]), (d.X_val, d.y_val)]
+        return sum(abs(accuracy(model, X, y) - accuracy(self.oracle, X, y)) for X, y in sets) / len(sets)
+
+    def row(self, model, method: str, seed: int, steps=None, seconds=float("nan")) -> dict:
+        """One row of the results table: the cell, the method, and :func:`.metrics.evaluate` of ``model``."""
+        return dict(dataset=self.data.name, scenario=self.split.scenario, seed=seed, method=method, steps=steps,
+                    seconds=seconds, **evaluate(model, self.probs_original, self.probs_oracle, self.data, self.split))
 
 
-def prepare(data: HybridData, original, scenario: str, seed: int, original_seconds: float = float("nan")) -> Prepared:
-    split = make_split(data.y_train, scenario, num_classes=data.num_classes, seed=seed)
-    start = time.perf_counter()
-    oracle = train_oracle(data, split, seed)
-    seconds = dict(original=original_seconds, oracle=time.perf_counter() - start)
-    return Prepared(data, split, original, oracle, set_probs(original, data, split), set_probs(oracle, data, split),
-                    seconds)
-
-
-def gap_to_oracle(model, prep: Prepared) -> float:
-    """Mean |accuracy - oracle accuracy| over D_f, D_r and the validation split (no test data)."""
-    d, s = prep.data, prep.split
-    sets = [(d.X_train[s.forget_idx], d.y_train[s.forget_idx]), (d.X_train[s.retain_idx], d.y_train[s.retain_idx]),
-            (d.X_val, d.y_val)]
-    return sum(abs(accuracy(model, X, y) - accuracy(prep.oracle, X, y)) for X, y in sets) / len(sets)
-
-
-def select_steps(prep: Prepared, method: str, seed: int, grid=STEP_GRID) -> dict:
+def select_steps(cell: Cell, method: str, seed: int, grid=STEP_GRID) -> dict:
     """One run of ``max(grid)`` steps; ``{steps: gap to the oracle}`` at each step count of ``grid``."""
     scores = {}
 
     def on_step(step, model):
         if step in grid:
-            scores[step] = gap_to_oracle(model, prep)
+            scores[step] = cell.gap_to_oracle(model)
             model.train()
-    hybrid_unlearn(method, prep.original, make_task(prep.data, prep.split, on_step), seed, max(grid))
+    hybrid_unlearn(method, cell.original, make_task(cell.data, cell.split, on_step), seed, max(grid))
     return scores
 
 
@@ -98,10 +94,9 @@ def hybrid_unlearn(method: str, model, task, seed: int, steps: int):
     return unlearn(method, model, task, seed=seed, **{**HYBRID_RECIPES.get(method, {}), "steps": steps})
 
 
-def report_row(prep: Prepared, model, method: str, seed: int, steps=None, seconds=float("nan")) -> dict:
-    row = evaluate(model, prep.probs_original, prep.probs_oracle, prep.data, prep.split)
-    return dict(dataset=prep.data.name, scenario=prep.split.scenario, seed=seed, method=method, steps=steps,
-                seconds=seconds, **row)
+def _timed(train, *args, **kwargs):
+    start = time.perf_counter()
+    return train(*args, **kwargs), time.perf_counter() - start
 
 
 def run(datasets=("iris", "digits"), scenarios=("A", "B"), selection_seed: int = 0, seeds=(1, 2, 3),
@@ -129,28 +124,26 @@ def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
     for name in datasets:
         for seed in progress_bar((selection_seed, *seeds), desc=name, enabled=progress):
             data = load_hybrid(name, seed=seed)
-            start = time.perf_counter()
-            original = train_original(data, seed)
-            t_original = time.perf_counter() - start
+            original, t_original = _timed(train_original, data, seed)
             for scenario in scenarios:
-                prep = prepare(data, original, scenario, seed, t_original)
+                split = make_split(data.y_train, scenario, num_classes=data.num_classes, seed=seed)
+                oracle, t_oracle = _timed(train_oracle, data, split, seed)
+                cell = Cell(data, split, original, oracle)
                 if seed == selection_seed:
                     for method in methods:
-                        scores = select_steps(prep, method, seed)
-                        best = min(scores, key=scores.get)
-                        chosen.append(dict(dataset=name, scenario=scenario, method=method, steps=best,
-                                           **{f"gap@{k}": v for k, v in scores.items()}))
+                        scores = select_steps(cell, method, seed)
+                        chosen.append(dict(dataset=name, scenario=scenario, method=method,
+                                           steps=min(scores, key=scores.get), **{f"gap@{k}": v for k, v in scores.items()}))
                     continue
-                rows.append(report_row(prep, original, "original", seed, seconds=t_original))
-                rows.append(report_row(prep, prep.oracle, "oracle", seed, seconds=prep.seconds["oracle"]))
-                start = time.perf_counter()
-                floor = train_oracle(data, prep.split, seed, replica=1)
-                rows.append(report_row(prep, floor, "oracle_indep", seed, seconds=time.perf_counter() - start))
+                rows += [cell.row(original, "original", seed, seconds=t_original),
+                         cell.row(oracle, "oracle", seed, seconds=t_oracle)]
+                floor, t_floor = _timed(train_oracle, data, split, seed, replica=1)
+                rows.append(cell.row(floor, "oracle_indep", seed, seconds=t_floor))
                 budget = {(c["dataset"], c["scenario"], c["method"]): c["steps"] for c in chosen}
                 for method in methods:
                     steps = budget[(name, scenario, method)]
-                    model = hybrid_unlearn(method, original, make_task(data, prep.split), seed, steps)
-                    rows.append(report_row(prep, model, method, seed, steps, model.unlearn_seconds))
+                    model = hybrid_unlearn(method, original, make_task(data, split), seed, steps)
+                    rows.append(cell.row(model, method, seed, steps, model.unlearn_seconds))
     return pd.DataFrame(rows), pd.DataFrame(chosen)
 
 
