@@ -66,9 +66,9 @@ Deviations, named:
   (the challenge's protocol), so the "in" population varies only over the
   unlearning run's randomness: a narrower "in" population, an easier attack.
   Instead of separate shadow and target models, the ``N`` models of each
-  population are split into ``folds`` (model ``i`` in fold ``i % folds``): the
-  Gaussians are fitted on the other folds and the held-out fold is attacked,
-  for every fold in turn (cross-fitting). The standard deviations are sample
+  population are split into two folds (model ``i`` in fold ``i % 2``): the
+  Gaussians are fitted on one fold and the other is attacked, both ways
+  (cross-fitting). The standard deviations are sample
   standard deviations (``ddof=1``) with a floor of ``1e-6``.
 """
 from __future__ import annotations
@@ -132,12 +132,6 @@ def _populations(unlearned, retrained) -> tuple[np.ndarray, np.ndarray]:
     return u, r
 
 
-def _check_delta(delta: float) -> float:
-    if not (isinstance(delta, (int, float)) and 0.0 < delta < 1.0):
-        raise ValueError(f"delta must lie in (0, 1), got {delta!r}")
-    return float(delta)
-
-
 # --------------------------------------------------------------------------- attacks
 def _count_at_least(sorted_values: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     """How many values are ``>= t`` for each threshold ``t``."""
@@ -195,14 +189,13 @@ def _count_at_most_per_row(sorted_rows: np.ndarray, queries: np.ndarray) -> np.n
     return found.reshape(queries.shape) - (np.arange(n_rows) * width)[:, None]
 
 
-def epsilon_from_rates(fpr, fnr, delta: float = DELTA) -> float:
+def epsilon_from_rates(fpr, fnr) -> float:
     """The largest ``eps`` lower bound over attacks with rates ``(fpr, fnr)``, clipped to ``[0, 50]``.
 
     Per attack: ``max(log(1 - delta - FPR) - log FNR, log(1 - delta - FNR) - log FPR)``;
     ``inf`` if FPR = FNR = 0; discarded if exactly one is 0 (``metric.py``).
-    No surviving attack gives 0 (``metric.py`` asserts instead).
+    No surviving attack gives 0 (``metric.py`` asserts instead). ``delta`` is :data:`DELTA`.
     """
-    delta = _check_delta(delta)
     fpr, fnr = np.asarray(fpr, dtype=np.float64), np.asarray(fnr, dtype=np.float64)
     perfect = (fpr == 0) & (fnr == 0)
     if perfect.any():
@@ -212,14 +205,14 @@ def epsilon_from_rates(fpr, fnr, delta: float = DELTA) -> float:
         return 0.0
     fpr, fnr = fpr[keep], fnr[keep]
     with np.errstate(invalid="ignore", divide="ignore"):
-        bounds = np.fmax(np.log(1 - delta - fpr) - np.log(fnr),
-                         np.log(1 - delta - fnr) - np.log(fpr))
+        bounds = np.fmax(np.log(1 - DELTA - fpr) - np.log(fnr),
+                         np.log(1 - DELTA - fnr) - np.log(fpr))
     if np.isnan(bounds).all():
         return 0.0
     return float(np.clip(np.nanmax(bounds), 0.0, EPSILON_CAP))
 
 
-def example_epsilon(unlearned: np.ndarray, retrained: np.ndarray, delta: float = DELTA) -> float:
+def example_epsilon(unlearned: np.ndarray, retrained: np.ndarray) -> float:
     """``eps_s`` of one forget example from its ``N`` unlearned and ``N`` retrained outputs."""
     ranges = sorted((np.ptp(unlearned), np.ptp(retrained)))
     if ranges[1] == 0:                          # both populations constant
@@ -236,10 +229,10 @@ def example_epsilon(unlearned: np.ndarray, retrained: np.ndarray, delta: float =
                                                _double_threshold_counts(pos, neg)))
     seen = np.flatnonzero(np.bincount(fp * (n + 1) + tp, minlength=(n + 1) ** 2))
     fp, tp = np.divmod(seen, n + 1)
-    return epsilon_from_rates(fp / n, 1.0 - tp / n, delta)
+    return epsilon_from_rates(fp / n, 1.0 - tp / n)
 
 
-def per_example_epsilon(unlearned, retrained, delta: float = DELTA) -> np.ndarray:
+def per_example_epsilon(unlearned, retrained) -> np.ndarray:
     """``eps_s`` for every forget example: inputs ``(N, S)``, output ``(S,)`` in ``[0, 50]``.
 
     ``unlearned[i, s]`` is the scalar output (the logit-scaled confidence in
@@ -249,8 +242,7 @@ def per_example_epsilon(unlearned, retrained, delta: float = DELTA) -> np.ndarra
     ``(eps_s, delta)``-indistinguishable from Retrain on that example.
     """
     u, r = _populations(unlearned, retrained)
-    delta = _check_delta(delta)
-    return np.array([example_epsilon(u[:, s], r[:, s], delta) for s in range(u.shape[1])])
+    return np.array([example_epsilon(u[:, s], r[:, s]) for s in range(u.shape[1])])
 
 
 # --------------------------------------------------------------------------- aggregate
@@ -277,26 +269,20 @@ def epsilon_points(epsilons, *, n_models: int) -> np.ndarray:
     return np.where(index <= n_bins, 2.0 / 2.0 ** np.minimum(index, 1023), 0.0)
 
 
-def forgetting_quality(epsilons, *, n_models: int) -> float:
-    """``F = mean_s h(eps_s)`` (the challenge's forgetting quality): 1 best, 0 worst."""
-    return float(np.mean(epsilon_points(epsilons, n_models=n_models)))
-
-
 @dataclass(frozen=True)
 class DistributionalScore:
     """The challenge's score of one unlearning method against the retrained population."""
 
     epsilons: np.ndarray        # (S,) per-example eps
-    quality: float              # F, in [0, 1]
+    quality: float              # F = mean_s h(eps_s), the forgetting quality, in [0, 1]
     ra_ratio: float             # RA_u / RA_r
     ta_ratio: float             # TA_u / TA_r
     score: float                # F * ra_ratio * ta_ratio
     n_models: int
-    delta: float
 
 
 def distributional_score(unlearned, retrained, *, ra_unlearned, ra_retrained,
-                         ta_unlearned, ta_retrained, delta: float = DELTA) -> DistributionalScore:
+                         ta_unlearned, ta_retrained) -> DistributionalScore:
     """The NeurIPS 2023 challenge score: ``F * (RA_u / RA_r) * (TA_u / TA_r)``.
 
     ``unlearned``/``retrained`` are ``(N, S)`` outputs; the four accuracies are
@@ -310,11 +296,10 @@ def distributional_score(unlearned, retrained, *, ra_unlearned, ra_retrained,
     for value, name in ((ra_r, "ra_retrained"), (ta_r, "ta_retrained")):
         if value <= 0:
             raise ValueError(f"{name} must be positive to form a utility ratio, got {value}")
-    eps = per_example_epsilon(u, r, delta)
-    quality = forgetting_quality(eps, n_models=u.shape[0])
+    eps = per_example_epsilon(u, r)
+    quality = float(np.mean(epsilon_points(eps, n_models=u.shape[0])))
     ra_ratio, ta_ratio = ra_u / ra_r, ta_u / ta_r
-    return DistributionalScore(eps, quality, ra_ratio, ta_ratio, quality * ra_ratio * ta_ratio,
-                               u.shape[0], float(delta))
+    return DistributionalScore(eps, quality, ra_ratio, ta_ratio, quality * ra_ratio * ta_ratio, u.shape[0])
 
 
 def _mean_accuracy(value, name: str) -> float:
@@ -333,18 +318,14 @@ class ULiRAResult:
     auc: np.ndarray             # (S,) held-out AUC of the likelihood ratio per example
     mean_accuracy: float
     mean_auc: float
-    folds: int
-
-
-def gaussian_log_likelihood(x, mean, sd) -> np.ndarray:
-    """``log N(x; mean, sd^2)``."""
-    z = (np.asarray(x, dtype=np.float64) - mean) / sd
-    return -0.5 * z ** 2 - np.log(sd) - 0.5 * math.log(2 * math.pi)
 
 
 def likelihood_ratio(x, unlearned_fit, retrained_fit) -> np.ndarray:
     """``log N(x; in) - log N(x; out)`` for Gaussian fits given as ``(mean, sd)`` pairs."""
-    return gaussian_log_likelihood(x, *unlearned_fit) - gaussian_log_likelihood(x, *retrained_fit)
+    def log_n(mean, sd):
+        z = (np.asarray(x, dtype=np.float64) - mean) / sd
+        return -0.5 * z ** 2 - np.log(sd) - 0.5 * math.log(2 * math.pi)
+    return log_n(*unlearned_fit) - log_n(*retrained_fit)
 
 
 def _fit(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -352,11 +333,11 @@ def _fit(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values.mean(axis=0), np.maximum(values.std(axis=0, ddof=1), MIN_STD)
 
 
-def ulira(unlearned, retrained, *, folds: int = 2) -> ULiRAResult:
+def ulira(unlearned, retrained) -> ULiRAResult:
     """U-LiRA's per-example membership test against the retrained population, cross-fitted.
 
-    Model ``i`` of each population belongs to fold ``i % folds``. For each
-    fold: fit per-example Gaussians (mean, sample std) to the *other* folds'
+    Model ``i`` of each population belongs to fold ``i % 2``. For each
+    fold: fit per-example Gaussians (mean, sample std) to the *other* fold's
     unlearned and retrained outputs, score the held-out models with
     :func:`likelihood_ratio`, and call "unlearned" when it is ``> 0`` (equal
     priors). ``accuracy[s]`` is the share of the ``2N`` held-out models
@@ -365,19 +346,18 @@ def ulira(unlearned, retrained, *, folds: int = 2) -> ULiRAResult:
     """
     u, r = _populations(unlearned, retrained)
     n = u.shape[0]
-    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= n // 2:
-        raise ValueError(f"folds must be an integer in [2, N // 2] = [2, {n // 2}], got {folds!r}"
-                         + (" (U-LiRA's Gaussian fits need N >= 4)" if n < 4 else ""))
-    fold = np.arange(n) % folds
+    if n < 4:
+        raise ValueError(f"U-LiRA's Gaussian fits need N >= 4 models (two folds of two), got N = {n}")
+    fold = np.arange(n) % 2
     score_u, score_r = np.empty_like(u), np.empty_like(r)
-    for k in range(folds):
+    for k in range(2):
         held, fit = fold == k, fold != k
         fit_u, fit_r = _fit(u[fit]), _fit(r[fit])
         score_u[held] = likelihood_ratio(u[held], fit_u, fit_r)
         score_r[held] = likelihood_ratio(r[held], fit_u, fit_r)
     accuracy = ((score_u > 0).sum(axis=0) + (score_r <= 0).sum(axis=0)) / (2 * n)
     auc = pairwise_auc(score_u, score_r)
-    return ULiRAResult(accuracy, auc, float(accuracy.mean()), float(auc.mean()), folds)
+    return ULiRAResult(accuracy, auc, float(accuracy.mean()), float(auc.mean()))
 
 
 def pairwise_auc(positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
@@ -389,6 +369,6 @@ def pairwise_auc(positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
 __all__ = [
     "BIN_WIDTH", "DELTA", "EPSILON_CAP", "DistributionalScore", "ULiRAResult",
     "distributional_score", "epsilon_from_rates", "epsilon_points",
-    "example_epsilon", "forgetting_quality", "gaussian_log_likelihood", "likelihood_ratio",
+    "example_epsilon", "likelihood_ratio",
     "logit_scaled_confidence", "max_resolvable_epsilon", "pairwise_auc", "per_example_epsilon", "ulira",
 ]
