@@ -8,10 +8,11 @@ import torch
 from helpers.data import load_tabular
 from helpers.quantum import VQC, expectations, probabilities, train_vqc
 from helpers.quantum import experiment as E
-from helpers.quantum.batched import (expectations_per_model, gold_retrain_batch, per_model, settings_per_model,
-                                     stack_same_size, train_vqc_batch, unlearn_vqc_batch)
+from helpers.quantum import simulator
+from helpers.quantum.batched import (gold_retrain, per_model, settings_per_model, stack_same_size, train_vqc_batch,
+                                     unlearn_vqc_batch)
 from helpers.quantum.model import init_theta
-from helpers.quantum.training import gold_retrain
+from helpers.quantum.training import gold_seed, retained_split
 from helpers.unlearn import unlearn
 
 ACTIVE = slice(0, 66)          # θ66..θ71 never reach the readout (chapter 6); Adam turns their rounding noise into steps
@@ -22,14 +23,12 @@ def iris():
     return load_tabular("iris", seed=1)
 
 
-def test_expectations_per_model_equal_the_engine():
+def test_inputs_per_model_equal_the_engine():
     theta = torch.stack([init_theta(s, std=1.0) for s in range(3)])
     X = torch.rand(3, 7, 4, dtype=torch.float64) * 3
-    ours = expectations_per_model(theta, X)
+    ours = simulator.expectations(theta, X)                      # model t on its own inputs X[t]
     for t in range(3):
         assert torch.allclose(ours[t], expectations(theta[t], X[t]), atol=1e-13, rtol=0)
-    with pytest.raises(ValueError, match=r"need theta \(T, 72\) and X \(T, B, 4\)"):
-        expectations_per_model(theta[:2], X)
 
 
 def test_training_many_models_equals_training_each(iris):
@@ -43,10 +42,10 @@ def test_training_many_models_equals_training_each(iris):
         assert (ours.history - one.history).abs().max().max() < 1e-9
 
 
-def test_gold_models_in_a_batch_equal_gold_retrain(iris):
-    batch = gold_retrain_batch(iris, 2, seeds=[1, 1], replicas=[0, 1], iterations=20)
+def test_gold_models_in_a_batch_equal_training_each_on_the_retained_classes(iris):
+    batch = gold_retrain(iris, 2, seeds=[1, 1], replicas=[0, 1], iterations=20)
     for replica, ours in enumerate(batch):
-        one = gold_retrain(iris, 2, seed=1, replica=replica, iterations=20)
+        one = train_vqc(*retained_split(iris, 2), seed=gold_seed(1, replica), iterations=20)
         assert torch.allclose(ours.theta, one.theta, atol=1e-7, rtol=0)
 
 

@@ -43,7 +43,7 @@ def test_populations_start_where_their_streams_say(iris, monkeypatch):
     p = P.member_seeds(1, 4)
     gold = [derive_seed(s, "oracle", 0) for s in p]
     gold_indep = [derive_seed(s, "oracle", 1) for s in p]
-    assert starts == gold + gold_indep + p                       # gold, Gold′, originals; none shared
+    assert starts == p + gold + gold_indep                       # originals, gold, Gold′; none shared
     assert len(set(starts)) == 12
 
 
@@ -51,20 +51,13 @@ def test_populations_are_cached_and_unlearn_their_own_originals(iris, pops, monk
     first, cache = pops
     assert list(first) == list(P.POPULATIONS)
     assert all(theta.shape == (4, 72) for theta, _ in first.values())
-    monkeypatch.setattr(P, "train_population", lambda *a, **k: pytest.fail("not read from the cache"))
+    monkeypatch.setattr(P, "run_seeds", lambda *a, **k: pytest.fail("not read from the cache"))
     again = P.populations(iris, 2, seed=1, cache=cache, **SMALL)
     assert all(torch.equal(first[n][0], again[n][0]) for n in P.POPULATIONS)
     originals, unlearned = first["original"][0], first["similarity"][0]
     one = unlearn("dg", VQC(originals[2]), unlearning_task(iris, 2), seed=P.member_seeds(1, 4)[2],
                   **{**UNLEARN, "steps": 3})
     assert torch.allclose(one.theta.detach()[:66], unlearned[2][:66], atol=1e-8, rtol=0)
-
-
-def test_unknown_population_and_missing_originals(iris):
-    with pytest.raises(ValueError, match="unknown population 'retrain'"):
-        P.train_population("retrain", iris, 2, [1, 2], {}, {})
-    with pytest.raises(ValueError, match="pass originals="):
-        P.train_population("similarity", iris, 2, [1, 2], {}, {})
 
 
 def test_population_outputs_by_hand(iris, pops):

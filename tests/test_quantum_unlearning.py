@@ -11,19 +11,18 @@ import pytest
 import torch
 
 import helpers.quantum.batched as batched_module
-import helpers.quantum.training as training_module
 from helpers.data import load_tabular
 from helpers.quantum import VQC, accuracy, kl_to_gold, logits, probabilities, table_1, train_vqc
 from helpers.quantum import display_list, display_name
 from helpers.quantum import experiment as E
 from helpers.quantum import tables as T
 from helpers.quantum.evaluation import (closeness_to_gold, confusion, gold_agreement, probability_bounds,
-                                       reassignment, recall)
+                                       recall)
 from helpers.quantum.experiment import forget_and_anchor, select_unlearning, validation_scores
-from helpers.quantum.batched import unlearn_vqc_batch
+from helpers.quantum.batched import gold_retrain, unlearn_vqc_batch
 from helpers.quantum.plots import plot_forget_probability, plot_weight_changes
 from helpers.quantum.model import init_theta
-from helpers.quantum.training import gold_retrain, gold_seed
+from helpers.quantum.training import gold_seed
 from helpers.seeds import derive_seed
 from helpers.unlearn import unlearn
 from helpers.unlearn.dg import (calibration_subset, forget_target, forget_targets, objective_terms, uniform_target,
@@ -196,10 +195,10 @@ def test_gold_retrain_never_sees_the_forgotten_class(iris, monkeypatch):
     seen = {}
 
     def fake_train(X, y, X_val, y_val, **kwargs):
-        seen.update(y=y, y_val=y_val)
+        seen.update(y=y[0], y_val=y_val[0])
         return "gold"
-    monkeypatch.setattr(training_module, "train_vqc", fake_train)
-    assert gold_retrain(iris, 1, seed=0) == "gold"
+    monkeypatch.setattr(batched_module, "train_vqc_batch", fake_train)
+    assert gold_retrain(iris, 1, seeds=[0], replicas=[0]) == "gold"
     assert 1 not in seen["y"].tolist() and 1 not in seen["y_val"].tolist()
     assert set(seen["y"].tolist()) == {0, 2}
 
@@ -228,11 +227,13 @@ def test_kl_to_gold(trained, iris):
 
 
 def test_selection_uses_the_validation_split(trained, iris):
-    table, best = select_unlearning(iris, trained, 2, grid=dict(lr=(0.0, 0.05), steps=(40,)), seed=0)
-    assert best == {"lr": 0.05, "steps": 40}                     # lr = 0 does not unlearn at all
+    table, best = select_unlearning(iris, trained, 2, grid=dict(lr=(0.0, 0.05)), seed=0)
+    assert best == {"lr": 0.05}                                  # lr = 0 does not unlearn at all
     assert list(table.columns[:1]) == ["lr"] and table["score"].is_monotonic_decreasing
     untouched = validation_scores(trained.theta, iris, 2)
     assert table.set_index("lr").loc[0.0, "forget_recall"] == untouched["forget_recall"]
+    with pytest.raises(ValueError, match="beta and lr only"):
+        select_unlearning(iris, trained, 2, grid=dict(steps=(40, 80)))
 
 
 # --------------------------------------------------------------------------- chapter 7's tables and wording
@@ -253,9 +254,10 @@ def _fake_run(iris, original, unlearned, gold, gold_indep, seed=1):
 def test_probability_bounds_and_reassignment(trained, iris):
     low, high = probability_bounds()
     assert abs(low - math.exp(-1) / (math.exp(-1) + 2 * math.e)) < 1e-15 and abs(high - 0.787) < 1e-3
-    counts = reassignment(trained.theta, trained.theta, iris.X_test, iris.y_test, forget_class=2)
+    moves = T.reassignment_frame([_fake_run(iris, trained.theta, trained.theta, trained.theta, trained.theta)])
     predicted_f = (probabilities(trained.theta, iris.X_test[iris.y_test == 2]).argmax(-1) == 2).sum().item()
-    assert counts.tolist() == [0, 0, predicted_f]                 # nothing moves if nothing is unlearned
+    assert moves.loc[0, "predicted_f_before"] == predicted_f > 0
+    assert moves.loc[0, "reassigned"] == 0 and moves.loc[0, "top_share"] == 0       # nothing moves if nothing is unlearned
 
 
 def test_tables_beside_paper_have_no_empty_rows(trained, iris):
@@ -389,7 +391,7 @@ def test_gold_models_never_start_from_the_original(iris, monkeypatch):
 
 def test_one_model_gold_retrain_uses_the_oracle_stream(iris, monkeypatch):
     starts = _record_starts(monkeypatch, batched_module)          # train_vqc runs the batched loop for one model
-    gold_retrain(iris, 2, seed=1, replica=1, iterations=3)
+    gold_retrain(iris, 2, seeds=[1], replicas=[1], iterations=3)
     assert [s for s, _ in starts] == [derive_seed(1, "oracle", 1)]
     assert not torch.equal(starts[0][1], init_theta(1))
 

@@ -31,9 +31,4 @@ from .evaluation import confusion, forget_class_probability, kl_to_gold, recall,
 from .names import display_list, display_name
 from .gradients import logits, parameter_shift_jacobian, shift_rule_on_loss
 from .model import VQC, init_theta
-from .training import TrainResult, accuracy, gold_retrain, probabilities, train_vqc
-
-__all__ = ["vqc_circuit", "expectations", "ENGINES", "N_QUBITS", "N_FEATURES", "N_PARAMS", "N_CLASSES",
-           "READOUT", "logits", "parameter_shift_jacobian", "shift_rule_on_loss", "train_vqc", "accuracy",
-           "probabilities", "TrainResult", "VQC", "init_theta", "gold_retrain", "confusion", "recall", "table_1",
-           "kl_to_gold", "forget_class_probability", "display_name", "display_list"]
+from .training import TrainResult, accuracy, probabilities, train_vqc

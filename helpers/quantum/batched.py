@@ -9,9 +9,8 @@ models in one pass share it.
 Each model ``t`` keeps its own weights, inputs, seed and learning rate, and gets exactly
 the computation of the one-model functions:
 
-- :func:`expectations_per_model` is the dense path of :mod:`helpers.quantum.simulator`
-  (one shared unitary per weight vector) with a leading model axis: model ``t`` sees only
-  its own inputs ``X[t]``;
+- the forward pass is :func:`helpers.quantum.simulator.expectations` with inputs (T, B, 4):
+  model ``t`` sees only its own inputs ``X[t]``;
 - :func:`train_vqc_batch` is :func:`~helpers.quantum.training.train_vqc` for each seed
   (the same initialisation ``init_theta(seed)``, mini-batch generator ``seed + 1``, cosine
   schedule and best-validation checkpoint). The loss is the *sum* of the models' losses,
@@ -35,39 +34,9 @@ from ..progress import progress_bar
 from ..seeds import derive_seed
 from ..unlearn.dg import check_forget_class, forget_targets, objective_terms
 from . import simulator as S
-from .circuit import N_CLASSES, N_FEATURES, N_PARAMS, PARAMS_PER_ANSATZ
+from .circuit import N_CLASSES, N_PARAMS
 from .model import init_theta
 from .training import TrainResult, gold_seed, retained_split
-
-
-def expectations_per_model(theta: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
-    """``<Z_3>, <Z_4>, <Z_5>`` of model ``t`` on its own inputs: theta (T, 72), X (T, B, 4) -> (T, B, 3).
-
-    The simulator's dense path (:func:`helpers.quantum.simulator.dense_expectations`) with a
-    model axis: the first ansatz as a 16x64 product (qubits 4, 5 start in 0), the second
-    feature map as two diagonals around the fixed 16x16 basis change, the second ansatz
-    on the 56 amplitudes the readout needs."""
-    T, B = X.shape[:2]
-    if theta.shape != (T, N_PARAMS) or X.shape[2:] != (N_FEATURES,):
-        raise ValueError(f"need theta (T, {N_PARAMS}) and X (T, B, {N_FEATURES}); "
-                         f"got {tuple(theta.shape)} and {tuple(X.shape)}")
-    R = S.ansatz_unitary(theta.reshape(T * 2, PARAMS_PER_ANSATZ)).reshape(T, 2, S.DIM, S.DIM)
-    first, second = R.unbind(1)
-    first = first[:, :16, :] @ torch.block_diag(*[S.V16.conj()] * 4)           # (T, 16, 64), V16^† folded in
-    x = X.reshape(T * B, N_FEATURES)
-    phase = S.feature_phase(x)                                                  # (T*B, 16), both feature maps
-    psi = S.encode_zero_state(x, phase).reshape(T, B, 16) @ first               # (T, B, 64), Y basis
-    psi = psi.reshape(T, B, 4, 16) * S.ry_phase(x).reshape(T, B, 1, 16)
-    psi = (psi @ S.V16.T) * phase.reshape(T, B, 1, 16)                          # computational basis
-    states = psi.reshape(T, B, S.DIM) @ second[:, :, :S.N_READ]                 # (T, B, 56)
-    return torch.view_as_real(states).reshape(T, B, 2 * S.N_READ).square() @ S.READOUT_ZEROS - 1.0
-
-
-def probabilities_per_model(theta, X) -> torch.Tensor:
-    """Softmax of :func:`expectations_per_model`, no gradient: (T, B, 3). ``X`` (B, 4) is shared by all."""
-    theta = torch.as_tensor(theta, dtype=torch.float64).reshape(-1, N_PARAMS)
-    with torch.no_grad():
-        return torch.softmax(expectations_per_model(theta, per_model(X, len(theta), 1)), -1)
 
 
 def per_model(values, T: int, item_dims: int) -> torch.Tensor:
@@ -99,7 +68,7 @@ def _adam(start: torch.Tensor, lrs: list) -> tuple[list, torch.optim.Adam]:
 
 def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300, batch_size: int = 10,
                     init_std: float = 0.1, progress: bool = False, desc: str = "training",
-                    forward=expectations_per_model, starts=None, joint: bool = True) -> list[TrainResult]:
+                    forward=S.expectations, starts=None, joint: bool = True) -> list[TrainResult]:
     """:func:`~helpers.quantum.training.train_vqc` for every seed in ``seeds``, all in one pass.
 
     X (n, 4) and y (n,) are shared by every model, or (T, n, 4) and (T, n) give each model its
@@ -195,7 +164,8 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
     start = time.perf_counter()
     X_forget, X_anchor = per_model(X_forget, T, 1), per_model(X_anchor, T, 1)
     n_forget = X_forget.shape[1]
-    p_forget, p_ref = probabilities_per_model(theta_orig, X_forget), probabilities_per_model(theta_orig, X_anchor)
+    with torch.no_grad():
+        p_forget, p_ref = (torch.softmax(S.expectations(theta_orig, X), -1) for X in (X_forget, X_anchor))
     made = [forget_targets(p_forget[t], torch.full((n_forget,), forget_class),
                            torch.Generator().manual_seed(derive_seed(seeds[t], "unlearn", replicas[t])),
                            target=targets[t], beta=betas[t], n_calibration=n_calibration) for t in range(T)]
@@ -204,7 +174,7 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
     params, optimizer = _adam(theta_orig, lrs)
     for _ in progress_bar(range(steps), desc="unlearning", enabled=progress):
         theta = torch.stack(params)
-        log_p = torch.log_softmax(expectations_per_model(theta, X_all), -1)
+        log_p = torch.log_softmax(S.expectations(theta, X_all), -1)
         penalty = ((theta - theta_orig) ** 2).sum(-1)
         J, _, _ = objective_terms(log_p[:, :n_forget], Q, log_p[:, n_forget:], p_ref, penalty, alpha, lam)
         optimizer.zero_grad()
@@ -214,11 +184,13 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
     return [UnlearnResult(params[t].detach().clone(), Q[t, 0], made[t][1], seconds) for t in range(T)]
 
 
-def gold_retrain_batch(datas, forget_class: int, *, seeds, replicas, **train) -> list[TrainResult]:
-    """:func:`~helpers.quantum.training.gold_retrain` ``(datas[t], forget_class, seed=seeds[t],
-    replica=replicas[t])`` for every ``t``, in one pass: the same retained data and the same
-    ``"oracle"`` seeds (:func:`~helpers.quantum.training.gold_seed`). ``datas`` is one
-    dataset for all or one per model (splits of the same size)."""
+def gold_retrain(datas, forget_class: int, *, seeds, replicas, **train) -> list[TrainResult]:
+    """The gold standard, trained from scratch on the retained classes only (train and validation,
+    :func:`~helpers.quantum.training.retained_split`), for every ``t`` in one pass: experiment seed
+    ``seeds[t]``; the model draws its initial weights and mini-batches from the ``"oracle"`` stream
+    :func:`~helpers.quantum.training.gold_seed` ``(seeds[t], replicas[t])``, never from the original's
+    ``init_theta(seed)``. ``replicas`` number independent gold models (the oracle's own noise floor).
+    ``datas`` is one dataset for all or one per model (splits of the same size)."""
     seeds, T = list(seeds), len(list(seeds))
     datas = settings_per_model(datas, T, "datas")
     replicas = settings_per_model(replicas, T, "replicas")

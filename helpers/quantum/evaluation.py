@@ -39,17 +39,6 @@ def probability_bounds(num_classes: int = 3) -> tuple[float, float]:
     return low, high
 
 
-def reassignment(theta_before, theta_after, X, y, forget_class: int, num_classes: int = 3) -> np.ndarray:
-    """Where unlearning sends the forgotten class (paper, Sec. 4.3 and Fig. 4: "primarily ... to a
-    single retained class"): among the samples of class f that the original model predicted as f,
-    ``counts[k]`` is how many the unlearned model predicts as k (``counts[f]``: still predicted f)."""
-    check_forget_class(forget_class, num_classes)
-    mask = torch.as_tensor(y) == forget_class
-    before = probabilities(theta_before, X[mask]).argmax(-1)
-    after = probabilities(theta_after, X[mask]).argmax(-1)
-    return np.bincount(after[before == forget_class].numpy(), minlength=num_classes)
-
-
 def recall(C: np.ndarray) -> np.ndarray:
     """Per-class recall ``C[i, i] / sum_j C[i, j]`` from a confusion matrix."""
     return np.diag(C) / C.sum(1).clip(min=1)
@@ -61,18 +50,20 @@ def forget_class_probability(theta, X, y, forget_class: int) -> float:
     return probabilities(theta, X[mask])[:, forget_class].mean().item()
 
 
-def table_1(theta_before, theta_after, X, y, forget_class: int, num_classes: int = 3) -> pd.DataFrame:
-    """Table 1's layout: per class, recall before (B), after (A) and Δ; then the forget-class mean probability."""
+def table_1(theta_before, theta_after, X, y, forget_class: int, num_classes: int = 3, **others) -> pd.DataFrame:
+    """Table 1's layout: per class, recall before (B), after (A) and Δ; then the forget-class mean probability.
+    ``others`` (``name=theta``, e.g. ``gold=...``) add a column each with the same numbers of another model."""
     check_forget_class(forget_class, num_classes)
-    before = recall(confusion(theta_before, X, y, num_classes))
-    after = recall(confusion(theta_after, X, y, num_classes))
-    rows = [dict(cls=f"{k} (F)" if k == forget_class else str(k), metric="recall",
-                 before=before[k], after=after[k], delta=after[k] - before[k]) for k in range(num_classes)]
-    p_b = forget_class_probability(theta_before, X, y, forget_class)
-    p_a = forget_class_probability(theta_after, X, y, forget_class)
-    rows.append(dict(cls=f"{forget_class} (F)", metric="forget_class_mean_prob", before=p_b, after=p_a,
-                     delta=p_a - p_b))
-    return pd.DataFrame(rows).rename(columns={"cls": "class"})
+
+    def column(theta) -> list:
+        return [*map(float, recall(confusion(theta, X, y, num_classes))),
+                forget_class_probability(theta, X, y, forget_class)]
+    table = pd.DataFrame({"class": [f"{k} (F)" if k == forget_class else str(k) for k in range(num_classes)]
+                          + [f"{forget_class} (F)"], "metric": ["recall"] * num_classes + ["forget_class_mean_prob"],
+                          **{name: column(theta) for name, theta in dict(before=theta_before, after=theta_after,
+                                                                         **others).items()}})
+    table.insert(4, "delta", table["after"] - table["before"])
+    return table
 
 
 def renormalised(p: torch.Tensor, keep: list[int]) -> torch.Tensor:
@@ -107,14 +98,14 @@ def gold_agreement(theta_gold, theta, X, y, forget_class: int) -> float:
 
 
 def closeness_to_gold(theta_gold, theta, X, y, forget_class: int, num_classes: int = 3) -> dict:
-    """One model against the gold model on a split: Table 2's KL statistics (:func:`kl_to_gold`;
+    """One model against the gold model on a split: Table 2's columns (:func:`kl_to_gold`;
     ``forgotten_prob``: its p(f|x) on retained samples), the forgotten class's recall and mean
     probability on its own samples (Table 1), the mean recall of the retained classes, and
     :func:`gold_agreement`. For ``theta = theta_gold``: KL 0, agreement 1, the gold's own values."""
     kl = kl_to_gold(theta_gold, theta, X, y, forget_class, num_classes)
+    kl["forgotten_prob"] = kl.pop("forgotten_prob_unlearned")
     rec = recall(confusion(theta, X, y, num_classes))
-    return dict(mean_kl=kl["mean_kl"], median_kl=kl["median_kl"], max_kl=kl["max_kl"], std_kl=kl["std_kl"],
-                forgotten_prob=kl["forgotten_prob_unlearned"], forget_recall=float(rec[forget_class]),
+    return dict(**kl, forget_recall=float(rec[forget_class]),
                 forget_prob=forget_class_probability(theta, X, y, forget_class),
                 retained_recall=float(np.delete(rec, forget_class).mean()),
                 gold_agreement=gold_agreement(theta_gold, theta, X, y, forget_class))

@@ -27,7 +27,7 @@ import torch
 
 from ..unlearn import Samples, Task
 from ..unlearn.dg import check_forget_class
-from .batched import gold_retrain_batch, stack_same_size, train_vqc_batch, unlearn_vqc_batch
+from .batched import gold_retrain, stack_same_size, train_vqc_batch, unlearn_vqc_batch
 from .evaluation import confusion, recall
 from .names import display_list, display_name
 from .training import TrainResult, probabilities
@@ -134,7 +134,7 @@ def run_seeds(by_seed: dict, forget_class: int = 2, targets=("similarity", "unif
             r.unlearned[target] = result
     if gold:
         jobs = [(r, replica) for replica in GOLD_REPLICAS for r in runs]
-        golds = gold_retrain_batch([r.data for r, _ in jobs], forget_class, seeds=[r.seed for r, _ in jobs],
+        golds = gold_retrain([r.data for r, _ in jobs], forget_class, seeds=[r.seed for r, _ in jobs],
                                    replicas=[replica for _, replica in jobs], **train)
         for (r, replica), model in zip(jobs, golds):
             setattr(r, "gold" if replica == GOLD_REPLICAS[0] else "gold_indep", model)
@@ -161,35 +161,19 @@ def validation_scores(theta, data, forget_class: int) -> dict:
                 score=retained_acc - rec[forget_class])
 
 
-PER_MODEL = ("target", "beta", "lr")        # settings unlearn_vqc_batch takes one per model
-
-
-def unlearn_settings(theta_orig, X_forget, X_anchor, forget_class: int, settings: list, seed: int = 0) -> list:
-    """:func:`~helpers.quantum.batched.unlearn_vqc_batch` of one original with each dict of ``settings``
-    (over :data:`UNLEARN`), batched: settings that differ only in target, β or step size share a pass."""
-    settings = [{"target": "similarity", **UNLEARN, **s} for s in settings]
-    groups = {}
-    for i, s in enumerate(settings):
-        groups.setdefault(tuple(sorted((k, v) for k, v in s.items() if k not in PER_MODEL)), []).append(i)
-    results = [None] * len(settings)
-    for shared, members in groups.items():
-        per_model = {k: [settings[i][k] for i in members] for k in PER_MODEL}
-        batch = unlearn_vqc_batch(torch.as_tensor(theta_orig).expand(len(members), -1), X_forget, X_anchor,
-                                  forget_class, seed=seed, **per_model, **dict(shared))
-        for i, result in zip(members, batch):
-            results[i] = result
-    return results
-
-
 def select_unlearning(data, original: TrainResult, forget_class: int = 2, grid=None,
                       seed: int = 0) -> tuple[pd.DataFrame, dict]:
-    """Try every combination of ``grid`` on the selection seed; rank by validation score
-    (retained accuracy minus forget recall, ties broken by a lower forget-class probability).
-    ``seed`` is the selection seed: the calibration subsets come from its ``"unlearn"`` stream."""
+    """Try every combination of ``grid`` (β and step size) on the selection seed, all in one batched
+    pass; rank by validation score (retained accuracy minus forget recall, ties broken by a lower
+    forget-class probability). ``seed`` is the selection seed: the calibration subsets come from
+    its ``"unlearn"`` stream."""
     grid = grid or GRID
-    X_forget, X_anchor = forget_and_anchor(data, forget_class)
+    if not set(grid) <= {"beta", "lr"}:
+        raise ValueError(f"the grid searches beta and lr only (one value per model); got {sorted(grid)}")
     settings = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
-    results = unlearn_settings(original.theta, X_forget, X_anchor, forget_class, settings, seed)
+    per_model = {k: [s[k] for s in settings] for k in grid}
+    results = unlearn_vqc_batch(original.theta.expand(len(settings), -1), *forget_and_anchor(data, forget_class),
+                                forget_class, seed=seed, **{**UNLEARN, **per_model})
     rows = [{**setting, **validation_scores(u.theta, data, forget_class)} for setting, u in zip(settings, results)]
     table = pd.DataFrame(rows).sort_values(["score", "forget_prob"], ascending=[False, True])
     best = {k: table.iloc[0][k].item() for k in grid}

@@ -10,7 +10,7 @@ forget examples are the training samples of class ``f`` (the forget set ``F``).
 ``p_i = derive_seed(s, "population", i)`` (:mod:`helpers.seeds`):
 
 ================  ===========================================================================
-``gold``          the reference: :func:`~helpers.quantum.training.gold_retrain` of ``p_i``
+``gold``          the reference: :func:`~helpers.quantum.batched.gold_retrain` of ``p_i``
                   (weights and mini-batches from ``derive_seed(p_i, "oracle", 0)``)
 ``gold_indep``    Gold′, a second gold population (``derive_seed(p_i, "oracle", 1)``): the
                   test's noise floor, what an exact unlearning method would score
@@ -34,8 +34,6 @@ weight vectors; everything else is computed from them.
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import torch
@@ -43,9 +41,8 @@ import torch
 from ..experiments.cache import ResultCache
 from ..metrics.distributional import logit_scaled_confidence
 from ..seeds import derive_seed
-from .batched import gold_retrain_batch, train_vqc_batch, unlearn_vqc_batch
 from .engines import expectations
-from .experiment import TRAIN, UNLEARN, forget_and_anchor
+from .experiment import TRAIN, UNLEARN, forget_and_anchor, run_seeds
 from .tables import MODEL_NAMES
 
 N_MODELS = 32
@@ -61,50 +58,28 @@ def member_seeds(seed: int, n_models: int) -> list[int]:
     return [derive_seed(seed, "population", i) for i in range(n_models)]
 
 
-def train_population(name: str, data, forget_class: int, seeds: list, train: dict, unlearn: dict,
-                     originals: torch.Tensor | None = None) -> torch.Tensor:
-    """The weights ``(N, 72)`` of population ``name`` (:data:`POPULATIONS`), members on ``seeds``
-    (the ``p_i``). ``similarity`` unlearns ``originals`` (the ``original`` population's weights)."""
-    if name in ("gold", "gold_indep"):
-        models = gold_retrain_batch(data, forget_class, seeds=seeds, replicas=[int(name == "gold_indep")] * len(seeds),
-                                    **train)
-        return torch.stack([m.theta for m in models])
-    if name == "original":
-        models = train_vqc_batch(data.X_train, data.y_train, data.X_val, data.y_val, seeds=seeds, **train)
-        return torch.stack([m.theta for m in models])
-    if name == "similarity":
-        if originals is None:
-            raise ValueError("the 'similarity' population unlearns the originals: pass originals=")
-        X_forget, X_anchor = forget_and_anchor(data, forget_class)
-        results = unlearn_vqc_batch(originals, X_forget, X_anchor, forget_class, target="similarity", seed=seeds,
-                                    replica=0, **unlearn)
-        return torch.stack([u.theta for u in results])
-    raise ValueError(f"unknown population {name!r}; choose one of {POPULATIONS}")
-
-
 def populations(data, forget_class: int = 2, *, seed: int = 1, n_models: int = N_MODELS, train=None, unlearn=None,
                 cache: ResultCache | bool = True) -> dict:
-    """Every population of :data:`POPULATIONS` as ``{name: (weights (N, 72), seconds to train)}``.
+    """Every population of :data:`POPULATIONS` as ``{name: (weights (N, 72), seconds to train)}``: the runs of
+    :func:`~helpers.quantum.experiment.run_seeds` on the member seeds (each kind of model in one batched pass).
 
     ``train`` and ``unlearn`` update :data:`~helpers.quantum.experiment.TRAIN` and
-    :data:`~helpers.quantum.experiment.UNLEARN` (the chapter's selected settings). Each population
-    is read from or written to ``cache`` (``True``: the default cache; ``False``: none)."""
+    :data:`~helpers.quantum.experiment.UNLEARN` (the chapter's selected settings). The populations
+    are read from or written to ``cache`` (``True``: the default cache; ``False``: none)."""
     cache = cache if isinstance(cache, ResultCache) else ResultCache(enabled=bool(cache))
     train, unlearn = {**TRAIN, **(train or {})}, {**UNLEARN, **(unlearn or {})}
-    seeds = member_seeds(seed, n_models)
-    out = {}
-    for name in POPULATIONS:
-        config = dict(kind="vqc-population", population=name, dataset=data.name, seed=seed, n_models=n_models,
-                      forget_class=forget_class, train=train, unlearn=unlearn if name == "similarity" else None)
-        stored = cache.get_json(config)
-        if stored is None:
-            start = time.perf_counter()
-            originals = out["original"][0] if name == "similarity" else None
-            theta = train_population(name, data, forget_class, seeds, train, unlearn, originals)
-            stored = dict(theta=theta.tolist(), seconds=time.perf_counter() - start)
-            cache.put_json(config, stored)
-        out[name] = (torch.tensor(stored["theta"], dtype=torch.float64), float(stored["seconds"]))
-    return out
+    config = dict(kind="vqc-populations", dataset=data.name, seed=seed, n_models=n_models, forget_class=forget_class,
+                  train=train, unlearn=unlearn)
+    stored = cache.get_json(config)
+    if stored is None:
+        runs = run_seeds({p: data for p in member_seeds(seed, n_models)}, forget_class, ("similarity",), unlearn, train)
+        models = dict(gold=[r.gold for r in runs], gold_indep=[r.gold_indep for r in runs],
+                      original=[r.original for r in runs], similarity=[r.unlearned["similarity"] for r in runs])
+        stored = {name: dict(theta=torch.stack([m.theta for m in ms]).tolist(), seconds=sum(m.seconds for m in ms))
+                  for name, ms in models.items()}
+        cache.put_json(config, stored)
+    return {name: (torch.tensor(stored[name]["theta"], dtype=torch.float64), float(stored[name]["seconds"]))
+            for name in POPULATIONS}
 
 
 def population_outputs(theta: torch.Tensor, data, forget_class: int) -> dict:
@@ -154,7 +129,3 @@ def population_table(data, forget_class: int = 2, *, seed: int = 1, n_models: in
                        | {"seconds": reference["seconds"]}, n_models=n_models,
                        n_forget=int(reference["conf"].shape[1]), seed=seed, conf={n: o["conf"] for n, o in outputs.items()})
     return table
-
-
-__all__ = ["N_MODELS", "POPULATIONS", "LABELS", "member_seeds", "train_population", "populations",
-           "population_outputs", "population_table"]

@@ -124,32 +124,37 @@ N_READ = DIM - 2 ** (N_QUBITS - min(READOUT))                                  #
 READOUT_ZEROS = 2.0 * bits(N_QUBITS)[:N_READ, list(READOUT)].eq(0).to(torch.float64).repeat_interleave(2, dim=0)
 
 
-def dense_expectations(R: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
-    """The shared-unitary path for ONE weight vector: ``R`` (2, 64, 64) from :func:`ansatz_unitary`.
+def dense_expectations(theta: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
+    """The shared-unitary path: weights ``theta`` (T, 72), model ``t`` on its own inputs ``X[t]`` (T, B, 4).
 
-    Per sample: a 16x64 product (first ansatz; only the 16 rows with qubits 4, 5 = 0
-    are needed), the second feature map (two elementwise phases around a fixed 16x16
-    basis change), a 64x56 product (second ansatz, the amplitudes the readout needs) and the readout. Returns (B, 3)."""
-    R1 = R[0, :16, :] @ torch.block_diag(*[V16.conj()] * 4)       # V16^† folded in once per θ
+    Per sample: a 16x64 product (first ansatz; only the 16 rows with qubits 4, 5 = 0 are
+    needed), the second feature map (two elementwise phases around a fixed 16x16 basis change),
+    a 64x56 product (second ansatz, the amplitudes the readout needs) and the readout: (T, B, 3)."""
+    T = theta.shape[0]
+    R = ansatz_unitary(theta.reshape(T * 2, PARAMS_PER_ANSATZ)).reshape(T, 2, DIM, DIM)
+    first = R[:, 0, :16, :] @ torch.block_diag(*[V16.conj()] * 4)       # (T, 16, 64), V16^† folded in
     out = []
-    for x in X.split(CHUNK):
-        phase = feature_phase(x)                                   # the same in both feature maps
-        psi = encode_zero_state(x, phase) @ R1                     # (b, 64), in the Y basis of qubits 0..3
+    for x in X.split(CHUNK, dim=1):
+        b = x.shape[1]
+        x = x.reshape(T * b, N_FEATURES)
+        phase = feature_phase(x)                                          # the same in both feature maps
+        psi = encode_zero_state(x, phase).reshape(T, b, 16) @ first       # (T, b, 64), Y basis of qubits 0..3
         # The two diagonals multiply in place (``mul_``): no new 64-amplitude tensors, and
         # autograd allows it because no product above saved these intermediate states.
-        psi.view(-1, 4, 16).mul_(ry_phase(x)[:, None, :])
-        psi = psi.view(-1, 16) @ V16.T                              # back to the computational basis
-        psi.view(-1, 4, 16).mul_(phase[:, None, :])
-        states = psi.view(-1, DIM) @ R[1][:, :N_READ]                # (b, 56)
+        psi.view(T, b, 4, 16).mul_(ry_phase(x).view(T, b, 1, 16))
+        psi = psi.view(T, b, 4, 16) @ V16.T                               # back to the computational basis
+        psi.mul_(phase.view(T, b, 1, 16))
+        states = psi.reshape(T, b, DIM) @ R[:, 1, :, :N_READ]             # (T, b, 56)
         # |a|^2 = re^2 + im^2: square the (re, im) pairs and sum them inside the readout product.
-        out.append(torch.view_as_real(states).reshape(-1, 2 * N_READ).square() @ READOUT_ZEROS - 1.0)
-    return torch.cat(out)
+        out.append(torch.view_as_real(states).reshape(T, b, 2 * N_READ).square() @ READOUT_ZEROS - 1.0)
+    return torch.cat(out, 1)
 
 
 def expectations(theta: torch.Tensor, X: torch.Tensor, dense: bool | None = None) -> torch.Tensor:
     """``<Z_3>, <Z_4>, <Z_5>`` (the logits) for weights ``theta`` and inputs ``X``.
 
-    theta : (72,) or (T, 72) float64; X : (B, 4) float64.
+    theta : (72,) or (T, 72) float64; X : (B, 4) float64, shared by every weight vector, or
+    (T, B, 4), one batch per weight vector (many models at once: :mod:`helpers.quantum.batched`).
     Returns (B, 3), or (T, B, 3) for a batch of weight vectors.
     ``dense`` picks the shared-unitary path (default: unless many weight vectors
     share a small batch, as in the parameter-shift rule, where applying the
@@ -157,11 +162,9 @@ def expectations(theta: torch.Tensor, X: torch.Tensor, dense: bool | None = None
     """
     single = theta.dim() == 1
     theta = theta.reshape(-1, N_PARAMS)
-    T, B = theta.shape[0], X.shape[0]
-    dense = (T <= 2 or B > DIM) if dense is None else dense
-    if dense:
-        R = ansatz_unitary(theta.reshape(T * 2, PARAMS_PER_ANSATZ)).reshape(T, 2, DIM, DIM)
-        out = torch.stack([dense_expectations(R[t], X) for t in range(T)])
+    T, B = theta.shape[0], X.shape[-2]
+    if X.dim() == 3 or (T <= 2 or B > DIM if dense is None else dense):
+        out = dense_expectations(theta, X.expand(T, B, N_FEATURES))
     else:
         phase = feature_phase(X)
         zero = encode_zero_state(X, phase)                                   # (B, 16)

@@ -10,10 +10,10 @@ read from these tables are computed in :mod:`helpers.chapters.ch07`.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .evaluation import (closeness_to_gold, confusion, forget_class_probability, kl_to_gold, reassignment,
-                         recall, table_1)
+from .evaluation import closeness_to_gold, confusion, recall, table_1
 from .training import probabilities
 
 MODEL_NAMES = {"original": "Original (do nothing)", "similarity": "DG unlearning (similarity target)",
@@ -41,25 +41,21 @@ def closeness_frame(runs) -> pd.DataFrame:
 
 
 def reassignment_frame(runs, target: str = "similarity") -> pd.DataFrame:
-    """Per run, :func:`~helpers.quantum.evaluation.reassignment` on the test split: how many
-    forgotten-class samples the original model predicted as f (``predicted_f_before``), how many of
-    those the unlearned model moves to a retained class (``reassigned``), and the share of those that
-    go to the most frequent one (``top_share``; the paper, Sec. 4.3: "primarily ... a single
-    retained class"); ``same_as_gold``: the share of the moved samples sent where the gold model
-    puts them (doing nothing moves none)."""
+    """Where unlearning sends the forgotten class, per run on the test split (paper, Sec. 4.3 and Fig. 4:
+    "primarily ... to a single retained class"): how many forgotten-class samples the original model
+    predicted as f (``predicted_f_before``), how many of those the unlearned model moves to a retained
+    class (``reassigned``), the most frequent one (``top_class``) and its share (``top_share``);
+    ``same_as_gold``: the share of the moved samples sent where the gold model puts them (doing nothing
+    moves none)."""
     rows = []
     for r in runs:
-        X, y = r.data.X_test, r.data.y_test
-        after = r.unlearned[target].theta
-        counts = reassignment(r.original.theta, after, X, y, r.forget_class, r.data.num_classes)
-        moved = counts.copy()
-        moved[r.forget_class] = 0
-        mask = y == r.forget_class
-        was_f = probabilities(r.original.theta, X[mask]).argmax(-1) == r.forget_class
-        new = probabilities(after, X[mask]).argmax(-1)
-        is_moved = was_f & (new != r.forget_class)
-        same = (new == probabilities(r.gold.theta, X[mask]).argmax(-1))[is_moved].double()
-        rows.append(dict(dataset=r.dataset, seed=r.seed, predicted_f_before=int(counts.sum()),
+        X = r.data.X_test[r.data.y_test == r.forget_class]
+        before, after, gold = (probabilities(theta, X).argmax(-1) for theta in
+                               (r.original.theta, r.unlearned[target].theta, r.gold.theta))
+        is_moved = (before == r.forget_class) & (after != r.forget_class)
+        moved = np.bincount(after[is_moved].numpy(), minlength=r.data.num_classes)
+        same = (after == gold)[is_moved].double()
+        rows.append(dict(dataset=r.dataset, seed=r.seed, predicted_f_before=int((before == r.forget_class).sum()),
                          reassigned=int(moved.sum()), top_class=int(moved.argmax()),
                          top_share=moved.max() / max(moved.sum(), 1),
                          same_as_gold=same.mean().item() if len(same) else float("nan")))
@@ -83,33 +79,22 @@ def table_1_frame(runs, target: str = "similarity") -> pd.DataFrame:
     """Table 1 rows of every run (test split), with ``dataset`` and ``seed`` columns; ``before`` is
     the original (doing nothing), ``after`` the unlearned model, and ``gold`` and ``gold_indep``
     the same quantity for the gold model and Gold′ (its noise floor)."""
-    frames = []
-    for r in runs:
-        t = table_1(r.original.theta, r.unlearned[target].theta, r.data.X_test, r.data.y_test, r.forget_class)
-        for column, model in (("gold", r.gold), ("gold_indep", r.gold_indep)):
-            t[column] = _table_1_column(model.theta, r)
-        frames.append(t.assign(dataset=r.dataset, seed=r.seed, target=target))
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat([table_1(r.original.theta, r.unlearned[target].theta, r.data.X_test, r.data.y_test, r.forget_class,
+                              r.data.num_classes, gold=r.gold.theta, gold_indep=r.gold_indep.theta)
+                      .assign(dataset=r.dataset, seed=r.seed, target=target) for r in runs], ignore_index=True)
 
 
-def _table_1_column(theta, run) -> list:
-    """One model's recall per class, then its forgotten-class probability (Table 1's rows)."""
-    rec = recall(confusion(theta, run.data.X_test, run.data.y_test, run.data.num_classes))
-    return [*map(float, rec), forget_class_probability(theta, run.data.X_test, run.data.y_test, run.forget_class)]
+TABLE_2_COLUMNS = ["mean_kl", "std_kl", "median_kl", "max_kl", "forgotten_prob_gold", "forgotten_prob_model"]
 
 
 def table_2_frame(runs, target: str = "similarity") -> pd.DataFrame:
-    """Table 2 rows (KL to gold on retained-class test samples) of every run, for the original
-    (doing nothing), the unlearned model (``target``) and Gold′ (the noise floor): column ``model``;
-    ``forgotten_prob_model`` is that model's p(f|x) on the retained samples."""
-    rows = []
-    for r in runs:
-        models = {"original": r.original.theta, target: r.unlearned[target].theta, "gold_indep": r.gold_indep.theta}
-        for model, theta in models.items():
-            kl = kl_to_gold(r.gold.theta, theta, r.data.X_test, r.data.y_test, r.forget_class)
-            kl["forgotten_prob_model"] = kl.pop("forgotten_prob_unlearned")
-            rows.append(dict(dataset=r.dataset, seed=r.seed, model=model, **kl))
-    return pd.DataFrame(rows)
+    """Table 2 rows (KL to gold on retained-class test samples) of every run: the rows of
+    :func:`closeness_frame` for the original (doing nothing), the unlearned model (``target``) and Gold′
+    (the noise floor); ``forgotten_prob_model`` is that model's p(f|x) on the retained samples."""
+    close = closeness_frame(runs).rename(columns={"forgotten_prob": "forgotten_prob_model"})
+    rows = close[close["model"].isin(["original", target, "gold_indep"])].reset_index(drop=True)
+    return rows[["dataset", "seed", "model", "retained_labels", "mean_kl", "median_kl", "max_kl", "std_kl",
+                 "forgotten_prob_gold", "forgotten_prob_model"]]
 
 
 def mean_std(frame: pd.DataFrame, by, columns) -> pd.DataFrame:
@@ -177,9 +162,6 @@ def forget_probability_summary(frame: pd.DataFrame) -> pd.DataFrame:
     per dataset (columns ``before``, ``after``, ``gold`` and ``*_std``), for :func:`plot_forget_probability`."""
     g = frame[frame["metric"] == "forget_class_mean_prob"].groupby("dataset", sort=False)[["before", "after", "gold"]]
     return g.mean().join(g.std().fillna(0.0).add_suffix("_std"))
-
-
-TABLE_2_COLUMNS = ["mean_kl", "std_kl", "median_kl", "max_kl", "forgotten_prob_gold", "forgotten_prob_model"]
 
 
 def table_2_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:

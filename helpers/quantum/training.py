@@ -12,8 +12,9 @@ cheaper); the two agree to rounding error (``tests/test_quantum_gradients.py``).
 The loop itself is :func:`helpers.quantum.batched.train_vqc_batch`, which trains many
 classifiers at once; :func:`train_vqc` runs it for one, through the chosen engine.
 
-The *gold* model trains the same way on the retained classes only (:func:`gold_retrain`),
-from its own ``"oracle"`` seed stream (:func:`gold_seed`), never from the original's weights.
+The *gold* model trains the same way on the retained classes only (:func:`retained_split`),
+from its own ``"oracle"`` seed stream (:func:`gold_seed`), never from the original's weights
+(:func:`helpers.quantum.batched.gold_retrain`).
 """
 from __future__ import annotations
 
@@ -80,14 +81,3 @@ def gold_seed(seed: int, replica: int = 0) -> int:
     """The seed a gold model trains with: ``derive_seed(seed, "oracle", replica)`` (its initial
     weights ``init_theta`` of it, its mini-batches from it + 1), never the original's ``seed``."""
     return derive_seed(seed, "oracle", replica)
-
-
-def gold_retrain(data, forget_class: int, *, seed: int = 0, replica: int = 0, **train_kwargs) -> TrainResult:
-    """The gold standard: train from scratch on the retained classes only (train and validation).
-
-    ``seed`` is the experiment seed; the gold model draws its initial weights and mini-batches
-    from the ``"oracle"`` stream :func:`gold_seed` ``(seed, replica)``, never from the original's
-    ``init_theta(seed)``. ``replica`` numbers independent gold models (the oracle's own noise
-    floor). :func:`helpers.quantum.batched.gold_retrain_batch` trains several at once, with the
-    same seeds."""
-    return train_vqc(*retained_split(data, forget_class), seed=gold_seed(seed, replica), **train_kwargs)
