@@ -50,18 +50,13 @@ def true_label_confidence(logits: torch.Tensor, targets: torch.Tensor) -> np.nda
 
 
 def true_label_loss(logits: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
-    """Per-sample cross-entropy ``-log c``, shape ``(N,)``."""
+    """Per-sample cross-entropy ``l(x, y) = -log c(x, y)``, shape ``(N,)`` (the loss attack's feature)."""
     return F.cross_entropy(logits, targets, reduction="none").numpy()
 
 
 def confidence(model, dataset, batch_size: int = 512) -> np.ndarray:
     """The attack's feature ``c(x, y) = softmax(M(x))_y`` for every sample, shape ``(N,)`` (equation ``ch4-confidence``)."""
     return true_label_confidence(model_logits(model, dataset, batch_size), dataset.targets)
-
-
-def sample_loss(model, dataset, batch_size: int = 512) -> np.ndarray:
-    """Per-sample cross-entropy ``l(x, y) = -log c(x, y)``, shape ``(N,)`` (the challenge's feature)."""
-    return true_label_loss(model_logits(model, dataset, batch_size), dataset.targets)
 
 
 # --- SalUn's SVC attack ----------------------------------------------------------------------------
@@ -86,11 +81,6 @@ def fit_svc(members: np.ndarray, non_members: np.ndarray) -> SVC:
 def svc_efficacy(attack: SVC, forget_conf: np.ndarray) -> float:
     """MIA-efficacy in percent: ``100 * |{x in D_f : attack(c(x, y)) = 0}| / |D_f|`` (equation ``ch4-mia``)."""
     return 100.0 * float((attack.predict(forget_conf.reshape(-1, 1)) == 0).mean())
-
-
-def svc_score(attack: SVC, conf: np.ndarray) -> np.ndarray:
-    """The SVC's signed distance to its boundary: > 0 means "member". A score for ROC curves."""
-    return attack.decision_function(conf.reshape(-1, 1))
 
 
 def mia_efficacy(model, forget_set, retain_set, test_set, batch_size: int = 512) -> float:
@@ -118,10 +108,6 @@ class Roc:
     fpr: np.ndarray
     tpr: np.ndarray
     auc: float
-
-    def tpr_at(self, fpr: float) -> float:
-        """True-positive rate at a given false-positive rate (e.g. 0.01), read off the curve."""
-        return float(np.interp(fpr, self.fpr, self.tpr))
 
 
 def roc(member_scores, non_member_scores) -> Roc:
@@ -166,7 +152,7 @@ def attack_report(model, forget_set, retain_set, test_set, batch_size: int = 512
     conf = {k: true_label_confidence(logits[k], ds.targets) for k, ds in sets.items()}
     loss = {k: true_label_loss(logits[k], ds.targets) for k, ds in sets.items()}
     attack = fit_svc(conf["retain"], conf["test"])
-    score = {k: svc_score(attack, c) for k, c in conf.items()}
+    score = {k: attack.decision_function(c.reshape(-1, 1)) for k, c in conf.items()}   # > 0: "member"
     rocs = {"svc: retain vs test": roc(score["retain"], score["test"]),
             "svc: forget vs test": roc(score["forget"], score["test"]),
             "loss: forget vs test": roc(-loss["forget"], -loss["test"])}
@@ -176,7 +162,7 @@ def attack_report(model, forget_set, retain_set, test_set, batch_size: int = 512
 # --- the NeurIPS 2023 challenge's loss attack --------------------------------------------------------
 
 def loss_attack(model, forget_set, test_set, n_splits: int = 10, seed: int = 0,
-                batch_size: int = 512, return_auc: bool = False):
+                batch_size: int = 512) -> tuple[float, float]:
     """Loss-based MIA of the NeurIPS 2023 Machine Unlearning challenge starting kit, in percent.
 
     Reference: ``simple_mia`` in unlearning-challenge/starting-kit
@@ -185,13 +171,12 @@ def loss_attack(model, forget_set, test_set, n_splits: int = 10, seed: int = 0,
     the test set (label 0) are balanced by randomly subsampling the larger group
     to the size of the smaller, then a logistic regression on the loss is scored
     by stratified ``n_splits``-fold cross-validation (fewer folds if a group has
-    fewer samples). Returns the mean held-out accuracy: **50 means forget and
-    unseen samples are indistinguishable** (ideal), 100 means the attacker always
-    tells them apart. With ``return_auc=True`` returns ``(accuracy, auc)``, the
-    mean held-out ROC AUC also in percent.
+    fewer samples). Returns ``(accuracy, auc)``, the mean held-out accuracy and ROC AUC
+    in percent: **50 means forget and unseen samples are indistinguishable** (ideal),
+    100 means the attacker always tells them apart.
     """
     require_nonempty(forget=forget_set, test=test_set)
-    members, unseen = sample_loss(model, forget_set, batch_size), sample_loss(model, test_set, batch_size)
+    members, unseen = (true_label_loss(model_logits(model, ds, batch_size), ds.targets) for ds in (forget_set, test_set))
     m = min(len(members), len(unseen))
     if m < 2:
         raise ValueError(f"loss_attack needs at least 2 forget and 2 test samples, "
@@ -203,9 +188,7 @@ def loss_attack(model, forget_set, test_set, n_splits: int = 10, seed: int = 0,
     y = np.concatenate([np.zeros(m, dtype=int), np.ones(m, dtype=int)])
     cv = StratifiedKFold(n_splits=min(n_splits, m), shuffle=True, random_state=seed)
     scores = cross_validate(LogisticRegression(), x, y, cv=cv, scoring=("accuracy", "roc_auc"))
-    accuracy = 100.0 * float(scores["test_accuracy"].mean())
-    auc = 100.0 * float(scores["test_roc_auc"].mean())
-    return (accuracy, auc) if return_auc else accuracy
+    return 100.0 * float(scores["test_accuracy"].mean()), 100.0 * float(scores["test_roc_auc"].mean())
 
 
 # --- the hybrid study's max-softmax attack -----------------------------------------------------------
