@@ -6,7 +6,7 @@ OPTML-Group/Unlearn-Saliency, after Song & Mittal, 2021), the MIA column of OEU'
 
 - the **feature**: the softmax confidence at the true label, ``c(x, y) = softmax(M(x))_y``
   (:func:`confidence`; chapter 4, equation ``ch4-confidence``), and the per-sample loss
-  ``l(x, y) = -log c(x, y)`` (:func:`sample_loss`);
+  ``l(x, y) = -log c(x, y)`` (:func:`true_label_loss`);
 - the **shadow sets** the attack learns from: members = the first ``n = min(|D_r|, |D_test|)``
   retain samples, non-members = the test set (:func:`shadow_sets`);
 - the **attack**: an RBF SVC with :data:`SVC_PARAMS` on the confidence (:func:`fit_svc`), and its
