@@ -127,13 +127,16 @@ def test_bad_input_is_a_clear_error(setup):
 def test_batched_per_sample_gradients_match_one_sample_at_a_time(setup):
     from copy import deepcopy
 
-    from helpers.unlearn.loop import trainable
-    from helpers.unlearn.influence import flat_gradient, per_sample_gradients
+    import torch.nn.functional as F
+
+    from helpers.unlearn.influence import per_sample_gradients
+    from helpers.unlearn.loop import gradients, trainable
     model, _, retain_set, _ = setup
     model = deepcopy(model).eval()
     params = trainable(model)
     x, y = retain_set[torch.arange(5)]
     batched = per_sample_gradients(model, x, y, params)
-    one_by_one = torch.stack([flat_gradient(model, x[i:i + 1], y[i:i + 1], params) for i in range(5)])
+    one_by_one = torch.stack([torch.cat([g.flatten() for g in gradients(F.cross_entropy(model(x[i:i + 1]), y[i:i + 1]),
+                                                                         params)]) for i in range(5)])
     assert batched.shape == one_by_one.shape == (5, sum(p.numel() for p in params))
     assert torch.allclose(batched, one_by_one, rtol=1e-4, atol=1e-6)

@@ -23,11 +23,13 @@ import torch
 import torch.nn.functional as F
 
 from ..metrics.divergence import entropy, kl_divergence
-from ..seeds import derive_seed
-from ..train import predict, seed_everything
+from ..train import predict
 from ..unlearn import Task
+from ..unlearn.base import run_method
+from ..unlearn.dg import uniform_target
 from ..unlearn.egu import egu_loss
-from ..unlearn.loop import SGD_LOOP, gradients, trainable, unlearning_loop
+from ..unlearn.loop import SGD_LOOP, gradients, trainable
+from ..unlearn.oeu import oeu_loop
 from ..unlearn.qmul import similar_labels
 from ..unlearn.relabel import random_labels
 
@@ -41,9 +43,7 @@ def expected_random_label_target(y: int, num_classes: int) -> torch.Tensor:
 
     0 at the true class ``y``, ``1 / (K - 1)`` elsewhere; shape ``(K,)``.
     """
-    target = torch.full((num_classes,), 1.0 / (num_classes - 1))
-    target[y] = 0.0
-    return target
+    return uniform_target(num_classes, y).float()            # the same vector as the DG paper's uniform target
 
 
 def sampled_random_label_target(y: int, num_classes: int, draws: int, seed: int = 0) -> torch.Tensor:
@@ -121,27 +121,19 @@ def unlearn_with_objective(objective: str, model, forget_set, retain_set, *, see
                            lr: float = 0.01, batch_size: int = 64, beta: float = 1.0):
     """A new model: ``model`` after unlearning with one forgetting objective, all else equal.
 
-    The loop is that of ``unlearn("oeu_no_gop", ...)`` (OEU without projection):
-    each step pairs a forget batch with a retain batch and follows
+    The loop is that of ``unlearn("oeu_no_gop", ...)`` (OEU without projection,
+    :func:`helpers.unlearn.oeu.oeu_loop`, run by :func:`helpers.unlearn.base.run_method`): each step pairs a forget batch with a retain batch and follows
     ``g_f + beta * g_r``, with ``g_f`` the gradient of the chosen objective
     (``"random"``, ``"similar"`` or ``"entropy"``, the last being exactly
     ``oeu_no_gop``) and ``g_r`` that of the retain cross-entropy. The labels of
     the label objectives are fixed once, before unlearning, from ``model``
     (drawn with ``seed``, as :func:`objective_targets` shows them); the loop's
-    batch order comes from the ``"unlearn"`` stream of ``seed``
-    (:func:`helpers.seeds.derive_seed`), as in :func:`helpers.unlearn.unlearn`.
+    batch order comes from the ``"unlearn"`` stream of ``seed``, as in :func:`helpers.unlearn.unlearn`.
     Returns ``(new_model, targets)``; ``targets`` is ``None`` for ``"entropy"``.
     """
-    if objective not in OBJECTIVES:
-        raise ValueError(f"unknown objective {objective!r}; choose one of {OBJECTIVES}")
     targets = objective_targets(objective, model, forget_set, seed)
-    new = copy.deepcopy(model)
-    stream = derive_seed(seed, "unlearn")
-    seed_everything(stream)
-    unlearning_loop(new, Task(forget_set, retain_set), seed=stream, epochs=epochs, lr=lr, batch_size=batch_size,
-                    forget_loss=forget_loss(objective, targets),
-                    combine=lambda g_f, g_r: [f + beta * r for f, r in zip(g_f, g_r)], **SGD_LOOP)
-    new.eval()
+    new = run_method(oeu_loop, model, Task(forget_set, retain_set), seed=seed, forget_loss=forget_loss(objective, targets),
+                     project=None, beta=beta, epochs=epochs, lr=lr, batch_size=batch_size, **SGD_LOOP)
     return new, targets
 
 
@@ -184,8 +176,3 @@ def output_summary(logits: torch.Tensor, labels: torch.Tensor, targets: torch.Te
     if targets is not None:
         row["predicts its new label %"] = 100.0 * (logits.argmax(-1) == targets).float().mean().item()
     return row
-
-
-def log_k(num_classes: int) -> float:
-    """``log K``: the maximum entropy (Theorem 4.2) and the KL of a one-hot to uniform (Theorem 4.1)."""
-    return math.log(num_classes)

@@ -12,8 +12,8 @@ instruments chapter 3 points at a trained quantized network:
 - :func:`projection_checks`: Theorems 4.3 and 4.4, layer by layer;
 - :func:`step_response`: the loss changes after one step ``theta - eta * d``,
   measured and predicted to first order;
-- :func:`monitored_oeu`: an OEU run (Algorithm 1, the loop of
-  ``helpers.unlearn.loop``) that records per-layer cosines at every step.
+- :func:`monitored_oeu`: an OEU run (Algorithm 1, :func:`helpers.unlearn.oeu.oeu_loop`)
+  that records per-layer cosines at every step.
 
 Gradients are lists of tensors in the order of :func:`helpers.unlearn.loop.trainable`.
 """
@@ -26,14 +26,15 @@ import torch
 import torch.nn.functional as F
 
 from ..metrics.divergence import entropy
-from ..seeds import derive_seed
-from ..train import batches, seed_everything
-from ..unlearn import Task
+from ..train import batches
+from ..unlearn import DEFAULTS, Task
+from ..unlearn.base import run_method
 from ..unlearn.egu import egu_loss
 from ..unlearn.gop import layer_cosines, project_global, project_layerwise
-from ..unlearn.loop import SGD_LOOP, trainable, unlearning_loop
+from ..unlearn.loop import summed_gradients, trainable
+from ..unlearn.oeu import oeu_loop
 
-PROJECTIONS = ("layer-wise", "global", "none")
+PROJECTIONS = {"layer-wise": project_layerwise, "global": project_global, "none": None}
 
 
 def parameter_names(model) -> list[str]:
@@ -67,19 +68,10 @@ def loss_gradients(model, forget_set, retain_set, batch_size: int = 512):
     """
     model.eval()
     params = trainable(model)
-    g_f = _mean_gradient(model, params, forget_set, batch_size, lambda z, y: egu_loss(z))
-    g_r = _mean_gradient(model, params, retain_set, batch_size, F.cross_entropy)
-    return g_f, g_r
 
-
-def _mean_gradient(model, params, dataset, batch_size, loss_fn):
-    total = [torch.zeros_like(p) for p in params]
-    for idx in batches(len(dataset), batch_size, shuffle=False):
-        x, y = dataset[idx]
-        loss = loss_fn(model(x), y) * len(idx) / len(dataset)
-        grads = torch.autograd.grad(loss, params, allow_unused=True)
-        total = [t if g is None else t + g for t, g in zip(total, grads)]
-    return total
+    def mean_gradient(dataset, loss):
+        return summed_gradients(model, dataset, lambda z, y: loss(z, y) * len(y) / len(dataset), params, batch_size)
+    return mean_gradient(forget_set, lambda z, y: egu_loss(z)), mean_gradient(retain_set, F.cross_entropy)
 
 
 @torch.no_grad()
@@ -142,40 +134,27 @@ def step_response(model, forget_set, retain_set, g_f, g_r, directions: dict, eta
     return pd.DataFrame(rows)
 
 
-def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wise", seed: int = 0, epochs: int,
-                  lr: float, batch_size: int, alpha: float = 1.0, beta: float = 1.0, **loop):
+def monitored_oeu(model, forget_set, retain_set, *, projection: str = "layer-wise", seed: int = 0, **hp):
     """Run OEU (Algorithm 1, update Eq. 12, chapter 3's ``ch3-update``) and record the gradient geometry of every step.
 
     ``projection`` is ``"layer-wise"`` (Eqs. 9-10: this is exactly
     ``unlearn("oeu", ...)``), ``"global"`` (Eq. 8 over all parameters: the
-    ``oeu_global_gop`` ablation) or ``"none"`` (``oeu_no_gop``). The loop is
-    ``helpers.unlearn.loop``'s own; only its ``combine`` step is wrapped to take
-    notes. Returns ``(new_model, history)``, ``history`` with one row per
-    (step, parameter): ``cos before`` = cos(g_f, g_r) of that layer's
-    mini-batch gradients, ``cos after`` = cos(projected g_f, g_r).
-    The input model is not modified. ``loop`` overrides the loop's settings (OEU's by default:
-    :data:`~helpers.unlearn.loop.SGD_LOOP`, two forward passes), as ``DEFAULTS["oeu"]`` lists them.
+    ``oeu_global_gop`` ablation) or ``"none"`` (``oeu_no_gop``): the loop of
+    :func:`helpers.unlearn.oeu.oeu_loop`, watched. ``hp``: OEU's hyper-parameters, as
+    ``DEFAULTS["oeu"]`` lists them (its loop settings by default). Returns ``(new_model, history)``,
+    ``history`` with one row per (step, parameter): ``cos before`` = cos(g_f, g_r) of that
+    layer's mini-batch gradients, ``cos after`` = cos(projected g_f, g_r). The input model is not modified.
     """
     if projection not in PROJECTIONS:
         raise ValueError(f"projection must be one of {PROJECTIONS}, got {projection!r}")
-    project = {"layer-wise": lambda f, r: project_layerwise(f, r, alpha),
-               "global": lambda f, r: project_global(f, r, alpha), "none": lambda f, r: list(f)}[projection]
-    new = copy.deepcopy(model)
-    names = parameter_names(new)
+    names = parameter_names(model)
     records = []
 
-    def combine(g_f, g_r):
-        g_hat = project(g_f, g_r)
-        before, after = layer_cosines(g_f, g_r), layer_cosines(g_hat, g_r)
+    def watch(g_f, g_r, g_hat):
         step = len(records) // len(names)
-        records.extend({"step": step, "parameter": n, "kind": parameter_kind(n, f.shape),
-                        "cos before": b.item(), "cos after": a.item()}
-                       for n, f, b, a in zip(names, g_f, before, after))
-        return [f + beta * r for f, r in zip(g_hat, g_r)]                         # Eq. (12)
-
-    stream = derive_seed(seed, "unlearn")                 # the unlearning run's own stream, as unlearn() draws it
-    seed_everything(stream)
-    unlearning_loop(new, Task(forget_set, retain_set), seed=stream, epochs=epochs, lr=lr, batch_size=batch_size,
-                    forget_loss=egu_loss, combine=combine, **{**SGD_LOOP, **loop})
-    new.eval()
+        records.extend({"step": step, "parameter": n, "kind": parameter_kind(n, f.shape), "cos before": b.item(),
+                        "cos after": a.item()}
+                       for n, f, b, a in zip(names, g_f, layer_cosines(g_f, g_r), layer_cosines(g_hat, g_r)))
+    new = run_method(oeu_loop, model, Task(forget_set, retain_set), seed=seed, forget_loss=egu_loss,
+                     project=PROJECTIONS[projection], watch=watch, **{**DEFAULTS["oeu"], **hp})
     return new, pd.DataFrame(records)

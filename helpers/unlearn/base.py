@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import time
 
-import torch
 from torch import nn
 
 from ..seeds import derive_seed
@@ -19,14 +18,12 @@ from .task import Task
 
 METHODS: dict = {}
 DEFAULTS: dict = {}
-ORACLES = ("retrain",)      # methods that train from scratch: they draw from the "oracle" seed stream
 
 
 def register(name: str, **defaults):
     """Decorator adding a method to :data:`METHODS` with its default hyper-parameters."""
     def wrap(fn):
-        METHODS[name] = fn
-        DEFAULTS[name] = defaults
+        METHODS[name], DEFAULTS[name] = fn, defaults
         return fn
     return wrap
 
@@ -51,18 +48,25 @@ def unlearn(method: str, model: nn.Module, task: Task, *, seed: int = 0, replica
     if unknown:
         raise ValueError(f"{method} has no hyper-parameter(s) {sorted(unknown)}; "
                          f"it takes {sorted(DEFAULTS[method])}")
+    return run_method(METHODS[method], model, task, seed=seed, role="oracle" if method == "retrain" else "unlearn",
+                      replica=replica, **{**DEFAULTS[method], **hparams})
+
+
+def run_method(fn, model: nn.Module, task: Task, *, seed: int, role: str = "unlearn", replica: int = 0,
+               **hparams) -> nn.Module:
+    """``fn(copy of model, task, seed=stream, **hparams)`` as :func:`unlearn` runs a registered method (and as
+    the chapters run their variants of one): the copy, in eval mode, with its ``unlearn_seconds``."""
     if not isinstance(task, Task):
         raise ValueError(f"unlearn needs a helpers.unlearn.Task, got {type(task).__name__}")
     for dataset in (task.forget_set, task.retain_set):
         check_compatible(model, dataset)
     new = copy.deepcopy(model)
-    stream = derive_seed(seed, "oracle" if method in ORACLES else "unlearn", replica)
+    stream = derive_seed(seed, role, replica)
     seed_everything(stream)
     start = time.perf_counter()
-    METHODS[method](new, task, seed=stream, **{**DEFAULTS[method], **hparams})
+    fn(new, task, seed=stream, **hparams)
     new.unlearn_seconds = time.perf_counter() - start
-    new.eval()
-    return new
+    return new.eval()
 
 
 def reinitialize(model: nn.Module) -> nn.Module:

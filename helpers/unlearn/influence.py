@@ -16,30 +16,14 @@ import torch.nn.functional as F
 from torch.func import functional_call, grad, vmap
 
 from .base import register
-from .loop import gradients, trainable
-
-
-def flat_gradient(model, x, y, params, reduction="mean") -> torch.Tensor:
-    """The loss gradient with respect to ``params``, as one flat vector."""
-    grads = gradients(F.cross_entropy(model(x), y, reduction=reduction), params)
-    return torch.cat([g.flatten() for g in grads])
-
-
-def summed_gradient(model, dataset, params, batch_size: int = 256) -> torch.Tensor:
-    """Sum over ``dataset`` of the per-sample loss gradients, flattened."""
-    total = None
-    for idx in torch.arange(len(dataset)).split(batch_size):
-        g = flat_gradient(model, *dataset[idx], params, reduction="sum")
-        total = g if total is None else total + g
-    return total
+from .loop import summed_gradients, trainable
 
 
 def per_sample_gradients(model, x, y, params) -> torch.Tensor:
     """The flat loss gradient of every sample of a batch, shape ``(B, P)``, in one pass.
 
-    The slow obvious version is ``flat_gradient`` on one sample at a time (a
-    test checks they agree). Here ``torch.func.vmap`` batches the per-sample
-    backward passes, about ten times faster on a CPU for small networks.
+    The slow obvious version is one backward pass per sample (a test checks they agree); here
+    ``torch.func.vmap`` batches them, about ten times faster on a CPU for small networks.
     Needs the model in eval mode (BatchNorm must not mix samples).
     """
     names = [n for n, p in model.named_parameters() if any(p is q for q in params)]
@@ -86,13 +70,15 @@ def influence_unlearning(model, task, *, seed, alpha, num_samples):
     forget_set, retain_set = task.forget_set, task.retain_set
     model.eval()                                              # as in the authors' code: BN frozen
     params = trainable(model)
+
+    def summed(dataset):                                      # sum of the per-sample gradients, flat
+        grads = summed_gradients(model, dataset, lambda z, y: F.cross_entropy(z, y, reduction="sum"), params)
+        return torch.cat([g.flatten() for g in grads])
     n_f, n_r = len(forget_set), len(retain_set)
-    g_f = summed_gradient(model, forget_set, params) / (n_f + n_r)
-    g_r = summed_gradient(model, retain_set, params) * n_f / ((n_f + n_r) * n_r)
+    g_f = summed(forget_set) / (n_f + n_r)
+    g_r = summed(retain_set) * n_f / ((n_f + n_r) * n_r)
     generator = torch.Generator().manual_seed(seed)
     step = woodfisher_inverse_product(model, retain_set, params, g_f - g_r, num_samples, generator)
     with torch.no_grad():
-        offset = 0
-        for p in params:
-            p += alpha * step[offset:offset + p.numel()].view_as(p)
-            offset += p.numel()
+        for p, s in zip(params, step.split([p.numel() for p in params])):
+            p += alpha * s.view_as(p)

@@ -52,10 +52,14 @@ def gradients(loss: torch.Tensor, params, keep_graph: bool = False) -> list[torc
     return [torch.zeros_like(p) if g is None else g for g, p in zip(grads, params)]
 
 
-def set_gradients(params, grads) -> None:
-    """Store ``grads`` in ``p.grad`` so that an optimizer step applies them."""
-    for p, g in zip(params, grads):
-        p.grad = g.detach().clone()
+def summed_gradients(model, dataset, loss_fn, params, batch_size: int = 256) -> list[torch.Tensor]:
+    """The sum over ``dataset``'s batches, in order, of the gradients of ``loss_fn(logits, y)``."""
+    total = [torch.zeros_like(p) for p in params]
+    for idx in torch.arange(len(dataset)).split(batch_size):
+        x, y = dataset[idx]
+        for t, g in zip(total, gradients(loss_fn(model(x), y), params)):
+            t += g
+    return total
 
 
 def index_batches(n: int, batch_size: int | None, generator: torch.Generator):
@@ -124,7 +128,8 @@ def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimiz
             f, r = batches
             g_f = gradients(forget_loss(f.logits, f.idx), params, keep_graph=True)
             g_r = gradients(F.cross_entropy(r.logits, r.y), params)
-            set_gradients(params, combine(g_f, g_r))
+            for p, g in zip(params, combine(g_f, g_r)):
+                p.grad = g.detach().clone()
         if clip is not None:
             nn.utils.clip_grad_norm_(params, clip)
         opt.step()

@@ -17,23 +17,27 @@ from .qmul import similar_label_loss
 OEU_DEFAULTS = dict(epochs=3, lr=0.01, batch_size=64, alpha=1.0, beta=1.0, one_pass=False, **SGD_LOOP)
 
 
-def _gop_update(alpha, beta, eps=1e-8):
-    """The direction of OEU's update, Eq. (12) of the paper (chapter 3, equation ``ch3-update``).
+def oeu_loop(model, task, *, seed, forget_loss, project, alpha=1.0, beta, watch=None, **loop):
+    """OEU's update, Eq. (12) of the paper (chapter 3, equation ``ch3-update``), in the one loop.
 
-    ``combine(g_f, g_r)`` returns ``g^_f + beta * g_r`` per layer, ``g^_f`` the layer-wise
-    projection of Eqs. (9)-(10) (``ch3-gop-normalise``, ``ch3-gop-layerwise``) with strength
-    ``alpha``. Eq. (12) is ``theta_{t+1} = theta_t - eta (g^_f + g_r)``, i.e. ``beta = 1`` and a
-    plain gradient step; :func:`.loop.unlearning_loop` takes the step with the run's optimiser
-    (for the quantized networks SGD with momentum 0.9 and weight decay 5e-4, after clipping;
-    ``tests/test_oeu_step.py`` checks the step against Eq. 12).
+    Every step follows ``g^_f + beta * g_r``: ``g_f`` the gradient of ``forget_loss``, ``g^_f`` its
+    projection ``project(g_f, g_r, alpha)`` (the layer-wise one of Eqs. 9-10, ``ch3-gop-normalise`` and
+    ``ch3-gop-layerwise``, for OEU; ``None``: no projection). Eq. (12) is ``theta_{t+1} = theta_t -
+    eta (g^_f + g_r)``, i.e. ``beta = 1`` and a plain gradient step; the loop takes the step with the
+    run's optimiser (for the quantized networks SGD with momentum 0.9 and weight decay 5e-4, after
+    clipping; ``tests/test_oeu_step.py`` checks the step against Eq. 12). ``watch(g_f, g_r, g^_f)``,
+    if given, sees every step's gradients (chapter 3's :func:`~helpers.chapters.gradient_conflict.monitored_oeu`).
     """
     def combine(g_f, g_r):
-        return [f + beta * r for f, r in zip(project_layerwise(g_f, g_r, alpha, eps), g_r)]
-    return combine
+        g_hat = list(g_f) if project is None else project(g_f, g_r, alpha)
+        if watch is not None:
+            watch(g_f, g_r, g_hat)
+        return [f + beta * r for f, r in zip(g_hat, g_r)]
+    unlearning_loop(model, task, seed=seed, forget_loss=forget_loss, combine=combine, **loop)
 
 
 @register("oeu", **OEU_DEFAULTS)
-def oeu(model, task, *, seed, alpha, beta, **loop):
+def oeu(model, task, *, seed, **hp):
     """OEU, Algorithm 1: entropy-guided forgetting (Eq. 7) with layer-wise GOP (Eqs. 9-10), update Eq. (12).
 
     Book labels: Eq. (7) ``ch2-egu``; Eqs. (9)-(10) ``ch3-gop-normalise`` and
@@ -44,27 +48,24 @@ def oeu(model, task, *, seed, alpha, beta, **loop):
     norm, where Eq. (12) is a plain gradient step. On a hybrid model (chapter 8) every
     parameter tensor, the quantum weights included, is one "layer" of Eqs. (9)-(10).
     """
-    unlearning_loop(model, task, seed=seed, forget_loss=egu_loss, combine=_gop_update(alpha, beta), **loop)
+    oeu_loop(model, task, seed=seed, forget_loss=egu_loss, project=project_layerwise, **hp)
 
 
 @register("oeu_no_gop", **{k: v for k, v in OEU_DEFAULTS.items() if k != "alpha"})
-def oeu_no_gop(model, task, *, seed, beta, **loop):
+def oeu_no_gop(model, task, *, seed, **hp):
     """Ablation "w/o GOP": EGU with the plain sum ``g_f + beta * g_r``."""
-    unlearning_loop(model, task, seed=seed, forget_loss=egu_loss,
-                    combine=lambda g_f, g_r: [f + beta * r for f, r in zip(g_f, g_r)], **loop)
+    oeu_loop(model, task, seed=seed, forget_loss=egu_loss, project=None, **hp)
 
 
 @register("oeu_no_egu", **OEU_DEFAULTS)
-def oeu_no_egu(model, task, *, seed, alpha, beta, **loop):
+def oeu_no_egu(model, task, *, seed, **hp):
     """Ablation "w/o EGU": layer-wise GOP, but the forgetting loss is cross-entropy to Similar Labels."""
-    unlearning_loop(model, task, seed=seed, forget_loss=similar_label_loss(model, task.forget_set),
-                    combine=_gop_update(alpha, beta), **loop)
+    oeu_loop(model, task, seed=seed, forget_loss=similar_label_loss(model, task.forget_set),
+             project=project_layerwise, **hp)
 
 
 @register("oeu_global_gop", **OEU_DEFAULTS)
-def oeu_global_gop(model, task, *, seed, alpha, beta, **loop):
+def oeu_global_gop(model, task, *, seed, **hp):
     """Ablation "GOP_global": EGU with Eq. (8) (``ch3-gop-global``) applied to all parameters at once, no layer
     normalisation, in the update of Eq. (12) (``ch3-update``)."""
-    def combine(g_f, g_r):
-        return [f + beta * r for f, r in zip(project_global(g_f, g_r, alpha), g_r)]
-    unlearning_loop(model, task, seed=seed, forget_loss=egu_loss, combine=combine, **loop)
+    oeu_loop(model, task, seed=seed, forget_loss=egu_loss, project=project_global, **hp)

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 from .base import register
 from .finetune import cross_entropy
-from .loop import SGD_LOOP, gradients, trainable, unlearning_loop
+from .loop import SGD_LOOP, summed_gradients, trainable, unlearning_loop
 from .relabel import relabelled_with_random_labels
 
 
@@ -19,13 +19,9 @@ def saliency_mask(model, forget_set, fraction: float = 0.5, batch_size: int = 25
     """
     if not 0.0 < fraction <= 1.0:
         raise ValueError(f"fraction must lie in (0, 1], got {fraction!r}")
-    params = trainable(model)
-    total = [torch.zeros_like(p) for p in params]
     model.eval()
-    for idx in torch.arange(len(forget_set)).split(batch_size):
-        x, y = forget_set[idx]
-        for acc, g in zip(total, gradients(-F.cross_entropy(model(x), y, reduction="sum"), params)):
-            acc += g
+    total = summed_gradients(model, forget_set, lambda z, y: -F.cross_entropy(z, y, reduction="sum"),
+                             trainable(model), batch_size)
     magnitude = torch.cat([g.abs().flatten() for g in total])
     k = max(1, int(round(fraction * magnitude.numel())))
     # Exactly k ones. A threshold test (|g| >= k-th largest) would not do: in a small
