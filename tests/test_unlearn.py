@@ -6,7 +6,9 @@ import torch
 
 from helpers.metrics.divergence import entropy
 from helpers.train import accuracy, predict
-from helpers.unlearn import DEFAULTS, METHODS, Task, adaptive_reweighting, saliency_mask, unlearn
+from helpers.unlearn import DEFAULTS, METHODS, Task, unlearn
+from helpers.unlearn.qmul import adaptive_reweighting
+from helpers.unlearn.relabel import saliency_mask
 
 from tiny import tiny_forgetting_problem
 

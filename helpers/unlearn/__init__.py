@@ -33,12 +33,9 @@ method runs through the one loop of :mod:`.loop`.
 ``adv_uniform``    FGSM inputs around D_f pushed to a uniform output         (hybrid study)
 =================  ==========================================================
 """
-from . import adversarial, ascent, dg, finetune, influence, oeu, qmul, relabel, saliency, scrub  # noqa: F401  (registering)
+from . import adversarial, ascent, dg, finetune, influence, oeu, qmul, relabel, scrub  # noqa: F401  (registering)
 from .base import DEFAULTS, METHODS, reinitialize, unlearn
 from .loop import unlearning_loop
-from .qmul import adaptive_reweighting
-from .saliency import saliency_mask
 from .task import Samples, Task
 
-__all__ = ["METHODS", "DEFAULTS", "unlearn", "Task", "Samples", "unlearning_loop", "reinitialize", "saliency_mask",
-           "adaptive_reweighting"]
+__all__ = ["METHODS", "DEFAULTS", "unlearn", "Task", "Samples", "unlearning_loop", "reinitialize"]

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from .base import register
-from .loop import ADAM_LOOP, SGD_LOOP, unlearning_loop
+from .loop import ADAM_LOOP, SGD_LOOP, trainable, unlearning_loop
 
 
 def ascent(model, f):
@@ -54,23 +54,22 @@ def neggrad_plus(model, task, *, seed, alpha, **loop):
                     loss=lambda m, f, r: F.cross_entropy(r.logits, r.y) - alpha * F.cross_entropy(f.logits, f.y))
 
 
-def freeze_all_but_last(model, k: int) -> list:
-    """Freeze every block of ``model.blocks`` except the last ``k``; returns the trainable parameters."""
+def last_blocks(model, k: int) -> list:
+    """The last ``k`` of a hybrid model's ``model.blocks`` (front end, quantum layer, head)."""
     blocks = getattr(model, "blocks", None)
     if blocks is None:
         raise ValueError(f"{type(model).__name__} has no .blocks (a hybrid model's front end, quantum layer, head)")
     if not 1 <= k <= len(blocks):
         raise ValueError(f"k must be in 1..{len(blocks)} (blocks {[type(b).__name__ for b in blocks]}), got {k}")
-    for i, block in enumerate(blocks):
-        for p in block.parameters():
-            p.requires_grad_(i >= len(blocks) - k)
-    return [p for p in model.parameters() if p.requires_grad]
+    return blocks[len(blocks) - k:]
 
 
 @register("cf_k", steps=20, lr=1e-3, batch_size=32, k=2, **ADAM_LOOP)
 def cf_k(model, task, *, seed, k, **loop):
     """CF-k as the hybrid study ran it: freeze the front of the network, gradient ascent on D_f for the last k blocks."""
-    params = freeze_all_but_last(model, k)
-    unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=ascent, params=params, **loop)
-    for p in model.parameters():
-        p.requires_grad_(True)
+    tail = last_blocks(model, k)
+    model.requires_grad_(False)
+    for block in tail:
+        block.requires_grad_(True)
+    unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=ascent, params=trainable(model), **loop)
+    model.requires_grad_(True)

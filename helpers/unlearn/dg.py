@@ -63,10 +63,7 @@ def forget_target(p_calibration: torch.Tensor, forget_class: int, beta: float = 
 def uniform_target(num_classes: int, forget_class: int) -> torch.Tensor:
     """Appendix A's baseline target: ``1/(K-1)`` on every retained class, 0 on f (in place of Eq. (6) of
     the DG paper, chapter 7's equation ``ch7-dg-target``)."""
-    check_forget_class(forget_class, num_classes)
-    q = torch.full((num_classes,), 1.0 / (num_classes - 1), dtype=torch.float64)
-    q[forget_class] = 0.0
-    return q
+    return forget_target(torch.ones(1, num_classes), forget_class)          # q ∝ 1 off the forgotten class
 
 
 def calibration_subset(n_forget: int, generator: torch.Generator, n_calibration: int | None = None) -> torch.Tensor:
@@ -92,8 +89,7 @@ def forget_targets(p_forget, y_forget, generator: torch.Generator, *, target: st
     for c in torch.unique(y_forget).tolist():
         members = torch.nonzero(y_forget == c).flatten()
         S = members[calibration_subset(len(members), generator, n_calibration)]
-        Q[members] = (forget_target(p_forget[S], c, beta) if target == "similarity"
-                      else uniform_target(p_forget.shape[-1], c))
+        Q[members] = forget_target(p_forget[S], c, beta) if target == "similarity" else uniform_target(Q.shape[-1], c)
         calibration.append(S)
     return Q.to(p_forget.dtype), torch.cat(calibration)
 

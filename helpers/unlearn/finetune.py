@@ -15,6 +15,7 @@ from torch import nn
 
 from ..data import ImageDataset
 from ..train import train
+from .ascent import last_blocks
 from .base import register, reinitialize
 from .loop import ADAM_LOOP, SGD_LOOP, trainable, unlearning_loop
 
@@ -48,6 +49,11 @@ def cross_entropy(model, r):
     return F.cross_entropy(r.logits, r.y)
 
 
+def retain_loss(model, f, r):
+    """The retain cross-entropy of a paired step (the forget batch only shares the forward pass)."""
+    return F.cross_entropy(r.logits, r.y)
+
+
 @register("ft", epochs=3, lr=0.01, batch_size=64, **SGD_LOOP)
 def finetune(model, task, *, seed, **loop):
     """FT: fine-tune on D_r with cross-entropy (Golatkar et al., 2020; Warnecke et al., 2021).
@@ -75,22 +81,15 @@ def l1_sparse(model, task, *, seed, alpha, **loop):
     unlearning_loop(model, task, seed=seed, sets=(task.retain_set,), loss=loss, **loop)
 
 
-def retain_loss(model, f, r):
-    """The retain cross-entropy of a paired step (the forget batch only shares the forward pass)."""
-    return F.cross_entropy(r.logits, r.y)
-
-
 @register("eu_k", steps=60, lr=1e-2, batch_size=32, k=1, one_pass=True, **ADAM_LOOP)
 def eu_k(model, task, *, seed, k, **loop):
     """EU-k (exact unlearning of the last k blocks, Goel et al.): re-initialise them, fine-tune on D_r.
 
     For a hybrid model (``model.blocks``: front end, quantum layer, head) ``k = 1``
     re-initialises the linear head, ``k = 2`` the quantum layer too."""
-    blocks = getattr(model, "blocks", None)
-    if blocks is None or not 1 <= k <= len(blocks):
-        raise ValueError(f"k must be in 1..{len(blocks or ())} blocks of model.blocks, got {k}")
+    tail = last_blocks(model, k)
     torch.manual_seed(seed)
-    for block in blocks[len(blocks) - k:]:
+    for block in tail:
         for module in block.modules():
             if hasattr(module, "reset_parameters"):
                 module.reset_parameters()

@@ -42,19 +42,11 @@ def project_layerwise(grads_f, grads_r, alpha: float = 1.0, eps: float = 1e-8) -
 
     Returns the list of projected forgetting gradients ``g^_f``, which OEU's
     update Eq. (12) (``ch3-update``) adds to ``g_r``. Up to ``eps`` this is
-    :func:`project` applied to each layer on its own. A layer without a
-    forgetting gradient (``None``) gets zeros; one without a retain gradient is
-    left unprojected.
+    :func:`project` applied to each layer on its own.
     """
     _check_alpha(alpha)
     out = []
     for g_f, g_r in zip(grads_f, grads_r, strict=True):
-        if g_f is None:
-            out.append(None if g_r is None else torch.zeros_like(g_r))
-            continue
-        if g_r is None:
-            out.append(g_f.clone())
-            continue
         norm_f = g_f.norm()
         unit_f = g_f / (norm_f + eps)
         unit_r = g_r / (g_r.norm() + eps)
@@ -77,9 +69,8 @@ def project_global(grads_f, grads_r, alpha: float = 1.0) -> list[torch.Tensor]:
 
 def layer_cosines(grads_f, grads_r) -> torch.Tensor:
     """Cosine similarity ``<g_f, g_r> / (||g_f|| ||g_r||)`` of each layer (NaN where a norm is 0)."""
-    cos = [(f * r).sum() / (f.norm() * r.norm()) if f is not None and r is not None else torch.tensor(float("nan"))
-           for f, r in zip(grads_f, grads_r, strict=True)]
-    return torch.stack([c if torch.isfinite(c) else torch.tensor(float("nan")) for c in cos])
+    cos = torch.stack([(f * r).sum() / (f.norm() * r.norm()) for f, r in zip(grads_f, grads_r, strict=True)])
+    return torch.where(torch.isfinite(cos), cos, torch.nan)
 
 
 def _check_alpha(alpha: float) -> None:
