@@ -11,6 +11,7 @@ import pytest
 import torch
 
 import helpers.quantum.batched as batched_module
+from helpers.chapters import ch07
 from helpers.data import load_tabular
 from helpers.quantum import VQC, accuracy, kl_to_gold, logits, probabilities, table_1, train_vqc
 from helpers.quantum import display_list, display_name
@@ -325,14 +326,14 @@ def test_closeness_frame_and_reassignment_against_gold(trained, iris):
 
 def test_wording_helpers():
     chosen = {"iris": {"beta": 1.0, "lr": 0.05}, "wine": {"beta": 4.0, "lr": 0.05}}
-    text = E.describe_grid_edges(chosen, dict(beta=(1.0, 4.0), lr=(0.02, 0.05, 0.1)))
+    text = ch07.describe_grid_edges(chosen, dict(beta=(1.0, 4.0), lr=(0.02, 0.05, 0.1)))
     assert text == "β = 1 is the smallest value tried (Iris); β = 4 is the largest value tried (Wine)."
     settings = {name: {"train_lr": 0.3, **values} for name, values in chosen.items()}
-    text = E.describe_grid_edges(settings, {**E.GRID, "train_lr": (0.03, 0.1, 0.3)})
+    text = ch07.describe_grid_edges(settings, {**E.GRID, "train_lr": (0.03, 0.1, 0.3)})
     assert text.startswith("Training learning rate = 0.3 is the largest value tried (Iris, Wine); β = 1")
     assert display_name("covertype") == "Covertype" and display_list(["iris", "wine", "covertype"]) == \
         "Iris, Wine and Covertype"
-    assert E.describe_grid_edges({"iris": {"lr": 0.05}}, dict(lr=(0.02, 0.05, 0.1))).startswith("No selected")
+    assert ch07.describe_grid_edges({"iris": {"lr": 0.05}}, dict(lr=(0.02, 0.05, 0.1))).startswith("No selected")
 
 
 def test_load_available_offline_prints_one_clean_line(tmp_path, monkeypatch, no_network, capsys):

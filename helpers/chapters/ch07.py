@@ -669,3 +669,25 @@ __all__ = ["MEASURES", "FORGET_MEASURES", "Measure", "wide", "distance_to_gold",
            "direction_words", "relation_to_published", "forget_recall_words", "population_display", "population_verdicts",
            "side_of_gold", "spread_picks", "IdleWeights", "idle_weights", "idle_history", "SHARE", "PAPER_CELLS",
            "paper_readings", "target_readings", "claim_readings", "recall_resolution", "covertype_note", "readings"]
+
+
+GRID_NAMES = dict(beta="β", lr="step size", train_lr="training learning rate")
+
+
+def describe_grid_edges(chosen: dict, grid: dict) -> str:
+    """The selected settings (``chosen[dataset][setting]``) at the edge of the searched ``grid``, in words
+    (``"β = 1 is the smallest value tried (Iris, Wine)"``, display names), or a sentence saying that none
+    is (section 7.4). A ``train_lr`` setting is looked up in ``grid`` like the others (e.g.
+    ``{**E.GRID, "train_lr": E.TRAIN_LRS}`` of :mod:`helpers.quantum.experiment`)."""
+    edges = pd.DataFrame([dict(dataset=dataset, setting=key, value=value,
+                               edge="smallest" if value == min(grid[key]) else "largest")
+                          for dataset, setting in chosen.items() for key, value in setting.items()
+                          if value in (min(grid[key]), max(grid[key]))],
+                         columns=["dataset", "setting", "value", "edge"])
+    if edges.empty:
+        return "No selected value sits at the edge of the grid."
+    parts = [f"{GRID_NAMES.get(key, key)} = {value:g} is the {edge} value tried "
+             f"({', '.join(map(display_name, g['dataset']))})"
+             for (key, value, edge), g in edges.groupby(["setting", "value", "edge"], sort=False)]
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:] if text[0].isascii() else text

@@ -56,24 +56,18 @@ def expectations(theta, X, engine: str = "torch") -> torch.Tensor:
 
 
 @lru_cache(maxsize=None)
-def aer_estimator(threads: int = 0):
-    """An exact Aer ``EstimatorV2`` (``default_precision=0``) with run-time parameter binding.
-
-    ``threads=0`` lets Aer use every core."""
+def aer_setup(threads: int = 0):
+    """An exact Aer ``EstimatorV2`` (``default_precision=0``) with run-time parameter binding
+    (``threads=0``: every core), the circuit transpiled once to Aer's basis gates (the parameters
+    x, θ stay symbolic) and the observables Z_3, Z_4, Z_5 as an array of shape (3, 1)."""
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
     from qiskit_aer.primitives import EstimatorV2
 
     backend = dict(runtime_parameter_bind_enable=True, max_parallel_threads=threads)
-    return EstimatorV2(options=dict(default_precision=0.0, backend_options=backend))
-
-
-@lru_cache(maxsize=None)
-def _circuit_and_observables():
-    from qiskit import transpile
-
-    # Aer runs only its basis gates; transpiling once keeps the parameters (x, θ) symbolic.
-    from qiskit_aer import AerSimulator
+    estimator = EstimatorV2(options=dict(default_precision=0.0, backend_options=backend))
     circuit = transpile(vqc_circuit(), AerSimulator(method="statevector"), optimization_level=0)
-    return circuit, [[obs] for obs in z_observables(N_QUBITS, READOUT)]     # Z_3, Z_4, Z_5: shape (3, 1)
+    return estimator, circuit, [[obs] for obs in z_observables(N_QUBITS, READOUT)]
 
 
 def parameter_values(theta: torch.Tensor, X: torch.Tensor) -> np.ndarray:
@@ -90,9 +84,8 @@ def aer_expectations(theta, X, threads: int = 0) -> torch.Tensor:
     theta, X = check_inputs(theta, X)
     single = theta.dim() == 1
     theta = theta.reshape(-1, N_PARAMS)
-    circuit, observables = _circuit_and_observables()
-    values = parameter_values(theta, X)                                   # (n, 76)
-    result = aer_estimator(threads).run([(circuit, observables, values)]).result()[0]
+    estimator, circuit, observables = aer_setup(threads)
+    result = estimator.run([(circuit, observables, parameter_values(theta, X))]).result()[0]     # values (n, 76)
     evs = torch.as_tensor(np.asarray(result.data.evs), dtype=torch.float64)   # (3, n): broadcast (3,1) x (n,)
     out = evs.T.reshape(theta.shape[0], X.shape[0], 3)
     return out[0] if single else out

@@ -28,9 +28,9 @@ import torch
 from ..unlearn import Samples, Task
 from ..unlearn.dg import check_forget_class
 from .batched import gold_retrain, stack_same_size, train_vqc_batch, unlearn_vqc_batch
-from .evaluation import confusion, recall
-from .names import display_list, display_name
-from .training import TrainResult, probabilities
+from .evaluation import confusion, forget_class_probability, recall
+from .names import display_list
+from .training import TrainResult, accuracy
 
 TRAIN = dict(iterations=300, batch_size=10, lr=0.1, init_std=0.1)      # paper, Sec. 4 (lr, std: ours)
 TRAIN_LRS = (0.03, 0.1, 0.3)                                           # searched on the selection seed
@@ -155,9 +155,9 @@ def validation_scores(theta, data, forget_class: int) -> dict:
     """On the validation split: retained-class accuracy, forget-class recall and mean p(f|x)."""
     rec = recall(confusion(theta, data.X_val, data.y_val, data.num_classes))
     keep = data.y_val != forget_class
-    retained_acc = (probabilities(theta, data.X_val[keep]).argmax(-1) == data.y_val[keep]).double().mean().item()
-    p_forget = probabilities(theta, data.X_val[~keep])[:, forget_class].mean().item()
-    return dict(retained_acc=retained_acc, forget_recall=rec[forget_class], forget_prob=p_forget,
+    retained_acc = accuracy(theta, data.X_val[keep], data.y_val[keep])
+    return dict(retained_acc=retained_acc, forget_recall=rec[forget_class],
+                forget_prob=forget_class_probability(theta, data.X_val, data.y_val, forget_class),
                 score=retained_acc - rec[forget_class])
 
 
@@ -178,25 +178,3 @@ def select_unlearning(data, original: TrainResult, forget_class: int = 2, grid=N
     table = pd.DataFrame(rows).sort_values(["score", "forget_prob"], ascending=[False, True])
     best = {k: table.iloc[0][k].item() for k in grid}
     return table.reset_index(drop=True), best
-
-
-GRID_NAMES = dict(beta="β", lr="step size", train_lr="training learning rate")
-
-
-def describe_grid_edges(chosen: dict, grid=None) -> str:
-    """The selected settings (``chosen[dataset][setting]``) at the edge of the searched ``grid``, in words
-    (``"β = 1 is the smallest value tried (Iris, Wine)"``, display names), or a sentence saying that none
-    is. A ``train_lr`` setting is looked up in ``grid`` like the others (e.g. ``{**GRID, "train_lr": TRAIN_LRS}``)."""
-    grid = grid or GRID
-    edges = pd.DataFrame([dict(dataset=dataset, setting=key, value=value,
-                               edge="smallest" if value == min(grid[key]) else "largest")
-                          for dataset, setting in chosen.items() for key, value in setting.items()
-                          if value in (min(grid[key]), max(grid[key]))],
-                         columns=["dataset", "setting", "value", "edge"])
-    if edges.empty:
-        return "No selected value sits at the edge of the grid."
-    parts = [f"{GRID_NAMES.get(key, key)} = {value:g} is the {edge} value tried "
-             f"({', '.join(map(display_name, g['dataset']))})"
-             for (key, value, edge), g in edges.groupby(["setting", "value", "edge"], sort=False)]
-    text = "; ".join(parts) + "."
-    return text[0].upper() + text[1:] if text[0].isascii() else text

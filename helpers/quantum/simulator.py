@@ -93,17 +93,16 @@ def ry_phase(X: torch.Tensor) -> torch.Tensor:
     return diagonal(cis(-X / 2))
 
 
-def encode_zero_state(X: torch.Tensor, phase: torch.Tensor | None = None) -> torch.Tensor:
+def encode_zero_state(X: torch.Tensor, phase: torch.Tensor) -> torch.Tensor:
     """``U_Φ(x)|000000>`` written down directly, amplitudes 0..15 only (qubits 4, 5 stay 0): (B, 16).
 
     The Ry layer on |0000> is the real product state ``⊗_q (cos x_q/2, sin x_q/2)``; the
-    entangling phase then multiplies it elementwise."""
-    amp = product_state(torch.stack([torch.cos(X / 2), torch.sin(X / 2)], -1))       # (B, 16)
-    return amp * (feature_phase(X) if phase is None else phase)
+    entangling phase ``phase`` (:func:`feature_phase`) then multiplies it elementwise."""
+    return product_state(torch.stack([torch.cos(X / 2), torch.sin(X / 2)], -1)) * phase      # (B, 16)
 
 
-def encode(states: torch.Tensor, X: torch.Tensor, phase: torch.Tensor | None = None) -> torch.Tensor:
-    """``U_Φ(x)`` on arbitrary ``states`` (T, B, 64).
+def encode(states: torch.Tensor, X: torch.Tensor, phase: torch.Tensor) -> torch.Tensor:
+    """``U_Φ(x)`` on arbitrary ``states`` (T, B, 64); ``phase``: :func:`feature_phase` of ``X``.
 
     The Ry layer on qubits 0..3 is ``V16 · diag(ry_phase(x)) · V16^†``: two fixed 16x16
     products and one elementwise product, then the entangling phase, elementwise too.
@@ -111,7 +110,6 @@ def encode(states: torch.Tensor, X: torch.Tensor, phase: torch.Tensor | None = N
     T, B, _ = states.shape
     psi = states.reshape(T, B, 4, 16) @ V16.conj()                  # row-vector form of V16^† psi
     psi = (psi * ry_phase(X)[:, None, :]) @ V16.T                   # back to the computational basis
-    phase = feature_phase(X) if phase is None else phase                  # (B, 16), reusable
     return (psi * phase[:, None, :]).reshape(T, B, DIM)
 
 
@@ -169,6 +167,6 @@ def expectations(theta: torch.Tensor, X: torch.Tensor, dense: bool | None = None
         phase = feature_phase(X)
         zero = encode_zero_state(X, phase)                                   # (B, 16)
         padded = torch.cat([zero, torch.zeros(B, DIM - 16, dtype=DTYPE)], 1).expand(T, B, DIM)
-        states = encode(apply_ansatz(theta[:, :PARAMS_PER_ANSATZ], padded), X, phase=phase)
+        states = encode(apply_ansatz(theta[:, :PARAMS_PER_ANSATZ], padded), X, phase)
         out = z_expectations(apply_ansatz(theta[:, PARAMS_PER_ANSATZ:], states), READOUT)     # (T, B, 3)
     return out[0] if single else out

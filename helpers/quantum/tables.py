@@ -24,11 +24,8 @@ MODEL_NAMES = {"original": "Original (do nothing)", "similarity": "DG unlearning
 def run_models(run) -> dict:
     """The weights of every model of one run, by name: ``original`` (doing nothing), each unlearned
     target, ``gold_indep`` (Gold′) and ``gold`` (the reference)."""
-    models = {"original": run.original.theta, **{t: u.theta for t, u in run.unlearned.items()}}
-    if run.gold_indep is not None:
-        models["gold_indep"] = run.gold_indep.theta
-    models["gold"] = run.gold.theta
-    return models
+    return {"original": run.original.theta, **{t: u.theta for t, u in run.unlearned.items()},
+            "gold_indep": run.gold_indep.theta, "gold": run.gold.theta}
 
 
 def closeness_frame(runs) -> pd.DataFrame:
