@@ -91,20 +91,18 @@ def optimize_logits(logits: torch.Tensor, objective: str, target: int | None = N
     with ``steps + 1`` entries each, in nats.
     """
     z = logits.detach().clone().float().unsqueeze(0).requires_grad_()
-    targets = None if target is None else torch.tensor([target])
-    loss_fn = forget_loss(objective, targets)
+    loss_fn = forget_loss(objective, None if target is None else torch.tensor([target]))
     uniform = torch.full((logits.shape[-1],), 1.0 / logits.shape[-1])
     path = {"H": [], "KL": []}
     optimizer = torch.optim.SGD([z], lr=lr)
     for step in range(steps + 1):
+        if step:                                            # the start, then the logits after every step
+            optimizer.zero_grad()
+            loss_fn(z, torch.tensor([0])).backward()
+            optimizer.step()
         with torch.no_grad():
             path["H"].append(entropy(z).item())
             path["KL"].append(kl_divergence(z.softmax(-1)[0], uniform).item())
-        if step == steps:
-            break
-        optimizer.zero_grad()
-        loss_fn(z, torch.tensor([0])).backward()
-        optimizer.step()
     return path
 
 
