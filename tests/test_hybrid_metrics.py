@@ -7,15 +7,8 @@ import math
 import pytest
 import torch
 
-from helpers.hybrid.metrics import GAP_KEYS, scorecard
+from helpers.hybrid.metrics import GAP_KEYS, evaluate, set_probs
 from helpers.metrics import average_gap, mia_auc
-
-
-def confident(values, k=3):
-    """Rows whose max-softmax is each of ``values`` (the rest spread evenly)."""
-    v = torch.tensor(values, dtype=torch.float64)[:, None]
-    rest = (1 - v) / (k - 1)
-    return torch.cat([v, rest.expand(-1, k - 1)], dim=1)
 
 
 def test_average_gap_is_the_mean_absolute_gap_over_four_scores():
@@ -32,12 +25,16 @@ def test_average_gap_is_the_mean_absolute_gap_over_four_scores():
         average_gap(dict(forget=0.0, retain=1.0, test=0.9), oracle, GAP_KEYS)
 
 
-def test_scorecard_counts_accuracies_and_the_attack():
-    probs = {"forget": confident([0.9, 0.9]), "retain": confident([0.9, 0.4, 0.4]), "test": confident([0.5, 0.5])}
-    probs["retain"][1:] = torch.tensor([0.2, 0.7, 0.1], dtype=torch.float64)          # predicts class 1
-    labels = {"forget": torch.tensor([0, 1]), "retain": torch.tensor([0, 1, 0]), "test": torch.tensor([0, 0])}
-    card = scorecard(probs, labels)
-    assert card == pytest.approx(dict(forget=0.5, retain=2 / 3, test=1.0, MIA_AUC=1.0))
+def test_evaluate_counts_accuracies_and_the_attack():
+    """Accuracies on D_f, D_r and test, and the MIA AUC of D_f (members) against test (non-members)."""
+    data, split, model = tiny_problem()
+    row = evaluate(model, *[set_probs(model, data, split)] * 2, data, split)
+    assert (row["forget"], row["retain"], row["test"]) == (1.0, 1.0, 1.0)
+    assert row["MIA_AUC"] == 0.75           # forget max-softmax sigmoid(2): ties test's sigmoid(2), beats sigmoid(1.5)
+    forgetting = Lookup([[0.0, 0.1], [3.0, 0.0], [0.0, 1.0], [0.5, 0.0], [2.0, 0.0], [1.5, 0.0]])
+    row = evaluate(forgetting, *[set_probs(model, data, split)] * 2, data, split)
+    assert (row["forget"], row["retain"], row["test"]) == pytest.approx((0.0, 2 / 3, 1.0))
+    assert row["MIA_AUC"] == 0.0            # the member is less confident than every non-member
 
 
 # --- the KL to the oracle: rows matched by example (equation ch8-kl) --------------------------------
@@ -46,7 +43,6 @@ def test_evaluate_keeps_rows_aligned_through_set_probs():
     """evaluate's KL of a model against itself is 0: the rows of forget, retain and test stay matched."""
     from types import SimpleNamespace
 
-    from helpers.hybrid.metrics import evaluate, set_probs
     data, split, model = tiny_problem()
     probs = set_probs(model, data, split)
     row = evaluate(model, probs, probs, data, split)
@@ -82,7 +78,6 @@ def tiny_problem():
 
 
 def test_uqi_and_ag_by_hand():
-    from helpers.hybrid.metrics import evaluate, set_probs
     data, split, original = tiny_problem()
     # unlearned: forget example wrong, retain example 3 wrong, test example 5 wrong
     unlearned = Lookup([[0.0, 1.0], [3.0, 0.0], [1.0, 0.0], [0.0, 0.5], [2.0, 0.0], [0.0, 1.5]])

@@ -106,24 +106,18 @@ def make_split(y_train: torch.Tensor, scenario: str, *, ratio: float = 0.02, for
     """Scenario ``"A"`` (stratified ``ratio`` of the training set) or ``"B"`` (all of ``forget_class``)."""
     y_train = torch.as_tensor(y_train)
     num_classes = int(y_train.max()) + 1 if num_classes is None else num_classes
-    if scenario == "A":
-        if not isinstance(ratio, (int, float)) or not 0.0 < ratio < 1.0:
-            raise ValueError(f"ratio must be a number strictly between 0 and 1, got {ratio!r}")
-        forget = stratified_pick(y_train, ratio, seed)
-        cls = None
-    elif scenario == "B":
-        if not isinstance(forget_class, int) or not 0 <= forget_class < num_classes:
-            raise ValueError(f"forget_class must be an integer class index in 0..{num_classes - 1}, "
-                             f"got {forget_class!r}")
-        forget = torch.nonzero(y_train == forget_class).flatten()
-        cls = forget_class
-    else:
+    if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; choose 'A' (2% subset) or 'B' (one class)")
-    mask = torch.zeros(len(y_train), dtype=torch.bool)
-    mask[forget] = True
-    if mask.all() or not mask.any():
+    if scenario == "A" and not (isinstance(ratio, (int, float)) and 0.0 < ratio < 1.0):
+        raise ValueError(f"ratio must be a number strictly between 0 and 1, got {ratio!r}")
+    if scenario == "B" and not (isinstance(forget_class, int) and 0 <= forget_class < num_classes):
+        raise ValueError(f"forget_class must be an integer class index in 0..{num_classes - 1}, "
+                         f"got {forget_class!r}")
+    forget = stratified_pick(y_train, ratio, seed) if scenario == "A" else torch.nonzero(y_train == forget_class).flatten()
+    retain = torch.nonzero(~torch.isin(torch.arange(len(y_train)), forget)).flatten()
+    if len(forget) == 0 or len(retain) == 0:
         raise ValueError(f"scenario {scenario} leaves an empty forget or retain set")
-    return Split(scenario, forget, torch.nonzero(~mask).flatten(), cls)
+    return Split(scenario, forget, retain, forget_class if scenario == "B" else None)
 
 
 def make_task(data: HybridData, split: Split, on_step=None) -> Task:

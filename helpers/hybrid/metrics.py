@@ -34,16 +34,6 @@ GAP_KEYS = ("forget", "retain", "test", "MIA_AUC")
 KL_EPS = 1e-12          # both distributions clamped here: a zero probability gives a large, finite KL
 
 
-def accuracies(probs: dict, labels: dict) -> dict:
-    """Top-1 accuracy in [0, 1] on each set of ``probs`` (softmax outputs)."""
-    return {k: (probs[k].argmax(-1) == labels[k]).double().mean().item() for k in probs}
-
-
-def scorecard(probs: dict, labels: dict) -> dict:
-    """Accuracies on forget / retain / test and the MIA AUC (D_f members vs test non-members)."""
-    return {**accuracies(probs, labels), "MIA_AUC": mia_auc(probs["forget"], probs["test"])}
-
-
 def evaluate(model, original_probs: dict, oracle_probs: dict, data, split) -> dict:
     """One row of the results table for ``model``: accuracies, AG (``ch8-ag``), UQI (``ch8-uqi``), the test
     and retain KL (``ch8-kl``), the test agreement and the MIA AUC (``ch8-mia``), chapter 8's equations.
@@ -51,10 +41,13 @@ def evaluate(model, original_probs: dict, oracle_probs: dict, data, split) -> di
     ``original_probs`` / ``oracle_probs``: dicts of softmax outputs on ``"forget"``,
     ``"retain"``, ``"test"`` (from :func:`set_probs`), so each reference is computed once."""
     probs = set_probs(model, data, split)
-    labels = set_labels(data, split)
-    score, oracle = scorecard(probs, labels), scorecard(oracle_probs, labels)
-    acc_o = accuracies(original_probs, labels)
-    drop = {k: acc_o[k] - score[k] for k in probs}
+    labels = {"forget": data.y_train[split.forget_idx], "retain": data.y_train[split.retain_idx], "test": data.y_test}
+
+    def scorecard(p):       # top-1 accuracy in [0, 1] on each set, and the MIA AUC (D_f vs test)
+        return {**{k: (p[k].argmax(-1) == labels[k]).double().mean().item() for k in p},
+                "MIA_AUC": mia_auc(p["forget"], p["test"])}
+    score, oracle, original = scorecard(probs), scorecard(oracle_probs), scorecard(original_probs)
+    drop = {k: original[k] - score[k] for k in probs}
     kl = {k: kl_divergence(oracle_probs[k], probs[k], eps=KL_EPS).mean().item() for k in ("test", "retain")}
     return {
         "retain": score["retain"], "forget": score["forget"], "test": score["test"],
@@ -71,8 +64,3 @@ def set_probs(model, data, split) -> dict:
     return {"forget": predict_proba(model, data.X_train[split.forget_idx]),
             "retain": predict_proba(model, data.X_train[split.retain_idx]),
             "test": predict_proba(model, data.X_test)}
-
-
-def set_labels(data, split) -> dict:
-    return {"forget": data.y_train[split.forget_idx], "retain": data.y_train[split.retain_idx],
-            "test": data.y_test}
