@@ -11,7 +11,8 @@ OPTML-Group/Unlearn-Saliency, after Song & Mittal, 2021), the MIA column of OEU'
   retain samples, non-members = the test set (:func:`shadow_sets`);
 - the **attack**: an RBF SVC with :data:`SVC_PARAMS` on the confidence (:func:`fit_svc`), and its
   MIA-efficacy, the percentage of forget samples it calls non-members (:func:`svc_efficacy`;
-  chapter 4, equation ``ch4-mia``); :func:`mia_efficacy` runs the three steps on one model;
+  chapter 4, equation ``ch4-mia``); :func:`mia_efficacy` runs the three steps on one model
+  (:func:`efficacy_from_logits` on outputs already computed);
 - **ROC curves** (:func:`roc`): for every threshold on a membership score, the true-positive rate
   against the false-positive rate; the area under the curve (AUC) is 0.5 for an attacker who
   cannot tell the two groups apart. :func:`attack_report` runs all of it on one model.
@@ -94,9 +95,16 @@ def mia_efficacy(model, forget_set, retain_set, test_set, batch_size: int = 512)
     gives a low MIA. The target is the retrained model's value, not 100.
     """
     require_nonempty(forget=forget_set, retain=retain_set, test=test_set)
-    members, non_members = shadow_sets(retain_set, test_set)
-    attack = fit_svc(confidence(model, members, batch_size), confidence(model, non_members, batch_size))
-    return svc_efficacy(attack, confidence(model, forget_set, batch_size))
+    sets = (forget_set, retain_set, test_set)
+    return efficacy_from_logits(*((model_logits(model, ds, batch_size), ds.targets) for ds in sets))
+
+
+def efficacy_from_logits(forget, retain, test) -> float:
+    """:func:`mia_efficacy` from ``(logits, targets)`` of D_f, D_r and the test set, so a caller that has
+    the logits already (the scorecard) passes each set through the model once."""
+    n = min(len(retain[1]), len(test[1]))                 # the shadow members: the first n retain samples
+    attack = fit_svc(true_label_confidence(retain[0][:n], retain[1][:n]), true_label_confidence(*test))
+    return svc_efficacy(attack, true_label_confidence(*forget))
 
 
 # --- ROC curves and the chapter-4 report -----------------------------------------------------------

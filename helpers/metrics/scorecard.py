@@ -16,7 +16,7 @@ All values are percentages.
 from __future__ import annotations
 
 from .accuracy import model_logits, require_nonempty, top1_accuracy
-from .mia import fit_svc, svc_efficacy, true_label_confidence
+from .mia import efficacy_from_logits
 
 METRICS = ("FA", "RA", "TA", "MIA")
 
@@ -26,18 +26,15 @@ def evaluate(model, forget_set, retain_set, test_set, batch_size: int = 512) -> 
 
     FA, RA and TA are top-1 accuracies in eval mode without augmentation (the
     same numbers as :func:`helpers.train.accuracy`); MIA is :func:`helpers.metrics.mia.mia_efficacy`.
-    Each set goes through the model once: the MIA reuses those logits.
+    Each set goes through the model once: the MIA reuses those logits (:func:`.mia.efficacy_from_logits`).
     For class-wise forgetting pass the test set *without* the forgotten class
     (:func:`helpers.data.drop_class`).
     """
     require_nonempty(forget=forget_set, retain=retain_set, test=test_set)
     sets = {"FA": forget_set, "RA": retain_set, "TA": test_set}
-    logits = {name: model_logits(model, ds, batch_size) for name, ds in sets.items()}
-    n_shadow = min(len(retain_set), len(test_set))        # the shadow members: the first n retain samples
-    attack = fit_svc(true_label_confidence(logits["RA"][:n_shadow], retain_set.targets[:n_shadow]),
-                     true_label_confidence(logits["TA"], test_set.targets))
-    return {**{name: top1_accuracy(logits[name], ds.targets) for name, ds in sets.items()},
-            "MIA": svc_efficacy(attack, true_label_confidence(logits["FA"], forget_set.targets))}
+    outputs = {name: (model_logits(model, ds, batch_size), ds.targets) for name, ds in sets.items()}
+    accuracies = {name: top1_accuracy(*out) for name, out in outputs.items()}
+    return {**accuracies, "MIA": efficacy_from_logits(*outputs.values())}
 
 
 def gaps(row, reference, keys=METRICS) -> dict[str, float]:
