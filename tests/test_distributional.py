@@ -143,6 +143,12 @@ def test_bad_input_gets_a_clear_error():
         distributional_score(good, good, ra_unlearned=1, ra_retrained=1, ta_unlearned=1, ta_retrained=0)
     with pytest.raises(ValueError, match="labels"):
         logit_scaled_confidence(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match="logits must be finite"):
+        logit_scaled_confidence(np.full((2, 3), np.inf), np.array([0, 1]))
+    with pytest.raises(ValueError, match="epsilons must be non-negative numbers"):
+        epsilon_points([0.1, -0.1], n_models=8)
+    with pytest.raises(ValueError, match="ra_unlearned must be non-empty"):
+        distributional_score(good, good, ra_unlearned=[], ra_retrained=1, ta_unlearned=1, ta_retrained=1)
 
 
 def test_pairwise_auc_counts_ties_as_half():

@@ -95,16 +95,10 @@ def logit_scaled_confidence(logits, labels) -> np.ndarray:
     which is exact and never overflows (``metric.py`` adds ``1e-45`` inside
     each log instead). ``logits`` is ``(S, C)`` with ``C >= 2``, ``labels`` ``(S,)``.
     """
-    z = np.asarray(logits, dtype=np.float64)
+    z = _checked(logits, "logits", "an (S, C) array with C >= 2 classes", (0, 2))
     y = np.asarray(labels)
-    if z.ndim != 2 or z.shape[1] < 2:
-        raise ValueError(f"logits must have shape (S, C) with C >= 2 classes, got {z.shape}")
-    if y.shape != (z.shape[0],):
-        raise ValueError(f"labels must have shape ({z.shape[0]},), got {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer) or (y < 0).any() or (y >= z.shape[1]).any():
-        raise ValueError(f"labels must be integers in [0, {z.shape[1]})")
-    if not np.isfinite(z).all():
-        raise ValueError("logits must be finite")
+    if y.shape != (z.shape[0],) or not np.issubdtype(y.dtype, np.integer) or (y < 0).any() or (y >= z.shape[1]).any():
+        raise ValueError(f"labels must be {z.shape[0]} integers in [0, {z.shape[1]}), got {y.dtype} of shape {y.shape}")
     rows = np.arange(z.shape[0])
     z_true = z[rows, y]
     others = z.copy()
@@ -114,21 +108,25 @@ def logit_scaled_confidence(logits, labels) -> np.ndarray:
     return z_true - lse_others
 
 
+def _checked(value, name: str, shape: str = "non-empty", minimum: tuple = (), *, nonnegative: bool = False,
+             finite: bool = True) -> np.ndarray:
+    """``value`` as a float64 array, or a ``ValueError`` naming ``name``: with ``minimum``, ``len(minimum)`` axes
+    of at least those lengths (described by ``shape``), else non-empty; no NaN, no infinity unless
+    ``finite=False``, no negative entry with ``nonnegative``."""
+    a = np.asarray(value, dtype=np.float64)
+    if (a.ndim != len(minimum) or any(n < m for n, m in zip(a.shape, minimum))) if minimum else a.size == 0:
+        raise ValueError(f"{name} must be {shape}, got shape {a.shape}")
+    if np.isnan(a).any() or (finite and np.isinf(a).any()) or (nonnegative and (a < 0).any()):
+        raise ValueError(f"{name} must be {'non-negative ' * nonnegative}{'finite ' * finite}numbers")
+    return a
+
+
 def _populations(unlearned, retrained) -> tuple[np.ndarray, np.ndarray]:
-    u = np.asarray(unlearned, dtype=np.float64)
-    r = np.asarray(retrained, dtype=np.float64)
-    if u.ndim != 2 or r.ndim != 2:
-        raise ValueError(f"populations must be 2-D arrays (N models, S examples), got shapes "
-                         f"{u.shape} and {r.shape}")
+    u, r = (_checked(v, f"the {name} population", "a 2-D array (N >= 2 models, S >= 1 forget examples)", (2, 1))
+            for v, name in ((unlearned, "unlearned"), (retrained, "retrained")))
     if u.shape != r.shape:
         raise ValueError(f"unlearned and retrained populations must have the same shape "
                          f"(N models, S examples), got {u.shape} and {r.shape}")
-    if u.shape[0] < 2:
-        raise ValueError(f"a population needs N >= 2 models, got N = {u.shape[0]}")
-    if u.shape[1] < 1:
-        raise ValueError("populations need at least one forget example (S >= 1)")
-    if not (np.isfinite(u).all() and np.isfinite(r).all()):
-        raise ValueError("population outputs must be finite numbers")
     return u, r
 
 
@@ -258,11 +256,7 @@ def epsilon_points(epsilons, *, n_models: int) -> np.ndarray:
 
     The bins end at :func:`max_resolvable_epsilon` ``(n_models)``.
     """
-    eps = np.asarray(epsilons, dtype=np.float64)
-    if eps.ndim != 1 or eps.size == 0:
-        raise ValueError(f"epsilons must be a non-empty 1-D array, got shape {eps.shape}")
-    if np.isnan(eps).any() or (eps < 0).any():
-        raise ValueError("epsilons must be non-negative numbers")
+    eps = _checked(epsilons, "epsilons", "a non-empty 1-D array", (1,), nonnegative=True, finite=False)
     n_bins = int(round(max_resolvable_epsilon(n_models) / BIN_WIDTH))
     with np.errstate(over="ignore", invalid="ignore"):
         index = np.floor(eps / BIN_WIDTH) + 1                   # bin n = 1, 2, ...
@@ -290,9 +284,9 @@ def distributional_score(unlearned, retrained, *, ra_unlearned, ra_retrained,
     which are averaged as ``main.py`` does), in any one unit.
     """
     u, r = _populations(unlearned, retrained)
-    ra_u, ra_r, ta_u, ta_r = (_mean_accuracy(v, name) for v, name in (
-        (ra_unlearned, "ra_unlearned"), (ra_retrained, "ra_retrained"),
-        (ta_unlearned, "ta_unlearned"), (ta_retrained, "ta_retrained")))
+    accuracies = dict(ra_unlearned=ra_unlearned, ra_retrained=ra_retrained, ta_unlearned=ta_unlearned,
+                      ta_retrained=ta_retrained)
+    ra_u, ra_r, ta_u, ta_r = (float(_checked(v, k, nonnegative=True).mean()) for k, v in accuracies.items())
     for value, name in ((ra_r, "ra_retrained"), (ta_r, "ta_retrained")):
         if value <= 0:
             raise ValueError(f"{name} must be positive to form a utility ratio, got {value}")
@@ -300,13 +294,6 @@ def distributional_score(unlearned, retrained, *, ra_unlearned, ra_retrained,
     quality = float(np.mean(epsilon_points(eps, n_models=u.shape[0])))
     ra_ratio, ta_ratio = ra_u / ra_r, ta_u / ta_r
     return DistributionalScore(eps, quality, ra_ratio, ta_ratio, quality * ra_ratio * ta_ratio, u.shape[0])
-
-
-def _mean_accuracy(value, name: str) -> float:
-    v = np.asarray(value, dtype=np.float64).ravel()
-    if v.size == 0 or not np.isfinite(v).all() or (v < 0).any():
-        raise ValueError(f"{name} must be non-negative finite accuracies, got {value!r}")
-    return float(v.mean())
 
 
 # --------------------------------------------------------------------------- U-LiRA
