@@ -17,9 +17,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from ..words import join_words
-from ..quantum.names import display_name
+from ..data.tabular import display_name
 from ..stats import paired_interval
+from ..words import join_words
 
 ROUNDING = 1e-10        # float64 arithmetic over a few hundred gates stays far below this
 

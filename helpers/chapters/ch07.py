@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..words import group_phrases, join_words
-from ..quantum.names import display_list, display_name
+from ..data.tabular import display_list, display_name
 from ..stats import PairedInterval, paired_interval
+from ..words import group_phrases, join_words
 
 BASELINE, FLOOR = "original", "gold_indep"
 

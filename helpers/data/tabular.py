@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..words import join_words
 from .home import download_atomically, get_data_home
 
 TABULAR_DATASETS = ("iris", "wine", "covertype")
@@ -44,6 +45,17 @@ COVERTYPE_FILE = "covtype.data.gz"
 COVERTYPE_CLASSES = (3, 5, 7)        # the paper's three cover types, remapped to 0, 1, 2
 COVERTYPE_NAMES = ("Ponderosa Pine", "Aspen", "Krummholz")
 OFFLINE_HINT = 'load_tabular("iris")'
+
+
+def display_name(name: str) -> str:
+    """A dataset's name for a sentence: ``"iris"`` -> ``"Iris"`` (the loader's names are lower case)."""
+    return name[:1].upper() + name[1:]
+
+
+def display_list(names, last: str = " and ") -> str:
+    """Display names joined for a sentence: ``"Iris"``, ``"Iris and Wine"``, ``"Iris, Wine and Covertype"``
+    (``last=", "`` joins every name with commas)."""
+    return join_words(map(display_name, names), last)
 
 
 @dataclass
@@ -169,7 +181,6 @@ def _download_covertype(folder: Path) -> None:
         with gzip.open(tmp / COVERTYPE_FILE) as f:   # a truncated archive fails here, not later
             f.read(1)
 
-    print(f"Downloading 'covertype' into {folder} (only the first time) ...")
     try:
         download_atomically(folder, fetch)
     except OSError as err:
@@ -177,3 +188,4 @@ def _download_covertype(folder: Path) -> None:
         raise OSError(f"The 'covertype' dataset could not be downloaded into {folder} ({reason}); this "
                       f"machine may be offline, so use {OFFLINE_HINT}, which ships with scikit-learn "
                       f"and needs no network.") from err
+    print(f"Downloaded 'covertype' into {folder} (only the first time).")   # offline, the error alone

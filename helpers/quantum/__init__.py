@@ -19,7 +19,6 @@ One idea per module:
 - ``experiment``  selection seed, report seeds, runs over seeds, gold model and Gold′ (chapter 7)
 - ``tables``      Tables 1-2 and the uniform-target comparison over seeds, beside the published numbers
 - ``plots``       the chapters' figures
-- ``names``       display names of the datasets for the chapters' prose (``iris`` -> Iris)
 
 >>> from helpers.quantum import vqc_circuit, expectations
 >>> vqc_circuit().num_parameters
@@ -28,7 +27,6 @@ One idea per module:
 from .circuit import N_CLASSES, N_FEATURES, N_PARAMS, N_QUBITS, READOUT, vqc_circuit
 from .engines import ENGINES, expectations
 from .evaluation import confusion, forget_class_probability, kl_to_gold, recall, table_1
-from .names import display_list, display_name
 from .gradients import logits, parameter_shift_jacobian, shift_rule_on_loss
 from .model import VQC, init_theta
 from .training import TrainResult, accuracy, probabilities, train_vqc

@@ -17,19 +17,17 @@ stream (:mod:`helpers.seeds`). Every model of every seed is trained in one batch
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import itertools
 from dataclasses import dataclass, field
 
 import pandas as pd
 import torch
 
+from ..data.tabular import display_list, load_tabular
 from ..unlearn import Samples, Task
 from ..unlearn.dg import check_forget_class
 from .batched import gold_retrain, stack_same_size, train_vqc_batch, unlearn_vqc_batch
 from .evaluation import confusion, forget_class_probability, recall
-from .names import display_list
 from .training import TrainResult, accuracy
 
 TRAIN = dict(iterations=300, batch_size=10, lr=0.1, init_std=0.1)      # paper, Sec. 4 (lr, std: ours)
@@ -61,21 +59,13 @@ class QuantumRun:
 def load_available(names, seeds=(0,)) -> tuple[dict, dict]:
     """``load_tabular(name, seed=s)`` for every name and seed that can be loaded (paper, Sec. 4: Iris
     and Covertype; Wine is ours). Returns ``datasets[name][seed]`` and ``skipped[name]`` (the
-    loader's error message). The loader's progress line is held back and shown only if the
-    download succeeded, so that offline a chapter prints one clean line (:func:`availability`)."""
-    from ..data import load_tabular
-
+    loader's error message, printed by no one: offline a chapter prints one clean line, :func:`availability`)."""
     datasets, skipped = {}, {}
     for name in names:
-        captured = io.StringIO()
         try:
-            with contextlib.redirect_stdout(captured):
-                datasets[name] = {seed: load_tabular(name, seed=seed) for seed in seeds}
+            datasets[name] = {seed: load_tabular(name, seed=seed) for seed in seeds}
         except OSError as err:                        # offline: covertype cannot be downloaded
             skipped[name] = str(err)
-            continue
-        if captured.getvalue():
-            print(captured.getvalue(), end="")
     return datasets, skipped
 
 
