@@ -9,18 +9,27 @@ from .experiment import LABELS, METHOD_ORDER, SCENARIO_NAMES
 ORIGINAL, FLOOR = LABELS["original"], LABELS["oracle_indep"]
 
 
-def _colour(method: str) -> str:
-    return "grey" if method == ORIGINAL else "C1" if method == FLOOR else "C0"
-
-
-def _panels(table: pd.DataFrame):
+def _panels(table: pd.DataFrame, draw):
+    """One panel per (dataset, scenario) of ``table``'s index, two per row, titled; ``draw(ax, cell)`` fills
+    each with its rows ``table.loc[(dataset, scenario)]``."""
     cells = list(dict.fromkeys((d, s) for d, s, _ in table.index))
     cols = min(2, len(cells))
     rows = -(-len(cells) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(6.0 * cols, 4.2 * rows), squeeze=False)
     for ax in axes.flat[len(cells):]:
         ax.set_visible(False)
-    return fig, axes.flat, cells
+    for ax, (dataset, scenario) in zip(axes.flat, cells):
+        draw(ax, table.loc[(dataset, scenario)])
+        ax.set_title(f"{dataset}, {SCENARIO_NAMES[scenario]}")
+    fig.tight_layout()
+    return fig
+
+
+def _bars(ax, labels, values, **style):
+    """Horizontal bars, the first label on top; grey: doing nothing, orange: the second oracle."""
+    colour = {ORIGINAL: "grey", FLOOR: "C1"}
+    ax.barh(labels[::-1], values[::-1], color=[colour.get(m, "C0") for m in labels[::-1]], **style)
+    ax.tick_params(axis="y", labelsize=8)
 
 
 def plot_tradeoff(table: pd.DataFrame):
@@ -30,34 +39,28 @@ def plot_tradeoff(table: pd.DataFrame):
     references = {LABELS["oracle"]: dict(marker="*", s=180, color="black", zorder=3),
                   FLOOR: dict(marker="*", s=180, facecolors="none", edgecolors="black", zorder=3),
                   ORIGINAL: dict(marker="X", s=80, color="grey", zorder=3)}
-    fig, axes, cells = _panels(table)
-    for ax, (dataset, scenario) in zip(axes, cells):
-        cell = table.loc[(dataset, scenario)]
+
+    def draw(ax, cell):
         for method, row in cell.iterrows():
             if method in references:       # named in the legend, so their labels do not cover the methods'
                 ax.scatter(row["forget"], row["test"], label=method, **references[method])
                 continue
             ax.scatter(row["forget"], row["test"], s=40)
             ax.annotate(method, (row["forget"], row["test"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
-        ax.set(title=f"{dataset}, {SCENARIO_NAMES[scenario]}", xlabel="forget accuracy (D_f)",
-               ylabel="test accuracy")
+        ax.set(xlabel="forget accuracy (D_f)", ylabel="test accuracy")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="best")
-    fig.tight_layout()
-    return fig
+    return _panels(table, draw)
 
 
 def plot_kl(table: pd.DataFrame):
     """Mean KL(p_oracle || p_model) on the test set per method, one panel per cell; grey: doing
     nothing, orange: the second oracle (the noise floor)."""
-    fig, axes, cells = _panels(table)
-    for ax, (dataset, scenario) in zip(axes, cells):
-        cell = table.loc[(dataset, scenario)].drop(index=[LABELS["oracle"]], errors="ignore")["KL_test"]
-        ax.barh(cell.index[::-1], cell.values[::-1], color=[_colour(m) for m in cell.index[::-1]])
-        ax.set(title=f"{dataset}, {SCENARIO_NAMES[scenario]}", xlabel="KL(oracle || model), test set, nats")
-        ax.tick_params(axis="y", labelsize=8)
-    fig.tight_layout()
-    return fig
+    def draw(ax, cell):
+        kl = cell.drop(index=[LABELS["oracle"]], errors="ignore")["KL_test"]
+        _bars(ax, kl.index, kl.values)
+        ax.set(xlabel="KL(oracle || model), test set, nats")
+    return _panels(table, draw)
 
 
 def plot_gap(results: pd.DataFrame):
@@ -68,15 +71,12 @@ def plot_gap(results: pd.DataFrame):
     order = ["original", "oracle_indep", *METHOD_ORDER]
     stats = results.groupby(["dataset", "scenario", "method"], sort=False)["AG"].agg(["mean", "std"])
     stats = stats.sort_index(level=["dataset", "scenario"], sort_remaining=False)   # panels as in summary()
-    fig, axes, cells = _panels(stats)
-    for ax, (dataset, scenario) in zip(axes, cells):
-        cell = stats.loc[(dataset, scenario)].reindex([m for m in order if m in stats.loc[(dataset, scenario)].index])
-        labels = [LABELS[m] for m in cell.index]
-        ax.barh(labels[::-1], cell["mean"].values[::-1], xerr=cell["std"].values[::-1],
-                color=[_colour(m) for m in labels[::-1]], error_kw=dict(lw=0.8))
+
+    def draw(ax, cell):
+        cell = cell.reindex([m for m in order if m in cell.index])
+        _bars(ax, [LABELS[m] for m in cell.index], cell["mean"].values, xerr=cell["std"].values[::-1],
+              error_kw=dict(lw=0.8))
         ax.axvline(cell.loc["oracle_indep", "mean"], color="C1", ls="--", lw=1, label="noise floor (oracle′)")
-        ax.set(title=f"{dataset}, {SCENARIO_NAMES[scenario]}", xlabel="AG: mean |gap| to the oracle (lower is better)")
-        ax.tick_params(axis="y", labelsize=8)
+        ax.set(xlabel="AG: mean |gap| to the oracle (lower is better)")
         ax.legend(loc="lower right", fontsize=7)
-    fig.tight_layout()
-    return fig
+    return _panels(stats, draw)
