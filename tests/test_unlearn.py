@@ -4,9 +4,11 @@ from __future__ import annotations
 import pytest
 import torch
 
+from helpers.hybrid import hybrid_model
 from helpers.metrics.divergence import entropy
+from helpers.quantum.model import VQC
 from helpers.train import accuracy, predict
-from helpers.unlearn import DEFAULTS, METHODS, Task, unlearn
+from helpers.unlearn import DEFAULTS, METHODS, Samples, Task, unlearn
 from helpers.unlearn.qmul import adaptive_reweighting
 from helpers.unlearn.relabel import saliency_mask
 
@@ -142,3 +144,44 @@ def test_batched_per_sample_gradients_match_one_sample_at_a_time(setup):
                                                                          params)]) for i in range(5)])
     assert batched.shape == one_by_one.shape == (5, sum(p.numel() for p in params))
     assert torch.allclose(batched, one_by_one, rtol=1e-4, atol=1e-6)
+
+
+def random_task(dtype):
+    """Six forget and twelve retain points of four features in [0, 1), three classes (the VQC's inputs)."""
+    g = torch.Generator().manual_seed(0)
+    part = [Samples(torch.rand(n, 4, generator=g, dtype=dtype), torch.randint(0, 3, (n,), generator=g), 3)
+            for n in (6, 12)]
+    return Task(*part, input_range=(0.0, 1.0))
+
+
+ONE_PASS = "one_pass=True would mix D_f and D_r in BatchNorm"
+NO_BLOCKS = "has no .blocks"
+# The runs each family refuses, and why (any other run must go through).
+REFUSED = {("retrain", "hybrid"): "retrain trains a quantized network", ("retrain", "vqc"): "retrain trains a quantized",
+           ("cf_k", "quantized"): NO_BLOCKS, ("cf_k", "vqc"): NO_BLOCKS, ("eu_k", "quantized"): NO_BLOCKS,
+           ("eu_k", "vqc"): NO_BLOCKS, ("adv_uniform", "quantized"): "adv_uniform needs the task's input_range"}
+REFUSED.update({(m, "quantized"): ONE_PASS for m in ("neggrad+", "scrub", "certified", "lca")})
+
+
+@pytest.fixture(scope="module")
+def families(setup):
+    model, forget_set, retain_set, _ = setup
+    return {"quantized": (model, Task(forget_set, retain_set)),
+            "hybrid": (hybrid_model("mlp", 3, in_shape=(4,), n_qubits=3, n_layers=1), random_task(torch.float32)),
+            "vqc": (VQC(seed=0), random_task(torch.float64))}
+
+
+@pytest.mark.parametrize("family", ["quantized", "hybrid", "vqc"])
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_every_method_runs_or_refuses_clearly_on_every_model_family(families, method, family):
+    model, task = families[family]
+    fast = {k: v for k, v in dict(steps=2, epochs=1, num_samples=5).items() if k in DEFAULTS[method]}
+    if "steps" in fast:
+        fast.pop("epochs", None)
+    if (method, family) in REFUSED:
+        with pytest.raises(ValueError, match=REFUSED[method, family]):
+            unlearn(method, model, task, seed=0, **fast)
+    else:
+        new = unlearn(method, model, task, seed=0, **fast)
+        x, _ = task.forget_set[torch.arange(len(task.forget_set))]
+        assert new is not model and torch.isfinite(new(x)).all()

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from .base import register
-from .loop import ADAM_LOOP, SGD_LOOP, trainable, unlearning_loop
+from .loop import ADAM_LOOP, SGD_LOOP, gradients, trainable, unlearning_loop
 
 
 def ascent(model, f):
@@ -19,16 +19,14 @@ def gradient_ascent(model, task, *, seed, **loop):
     unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=ascent, **loop)
 
 
-def fisher_diagonal(model, dataset, batch_size: int = 64, batches: int = 8) -> list[torch.Tensor]:
+def fisher_diagonal(model, dataset, params, batch_size: int = 64, batches: int = 8) -> list[torch.Tensor]:
     """Empirical Fisher diagonal ``E[(d loss / d theta)^2]`` over the first ``batches`` mini-batches of ``dataset``."""
-    params = list(model.parameters())
     total = [torch.zeros_like(p) for p in params]
     chunks = torch.arange(len(dataset)).split(batch_size)[:batches]
     for idx in chunks:
         x, y = dataset[idx]
-        for t, g in zip(total, torch.autograd.grad(F.cross_entropy(model(x), y), params, allow_unused=True)):
-            if g is not None:
-                t += g.detach() ** 2
+        for t, g in zip(total, gradients(F.cross_entropy(model(x), y), params)):
+            t += g ** 2
     return [t / len(chunks) for t in total]
 
 
@@ -37,14 +35,16 @@ def fisher(model, task, *, seed, lam, **loop):
     """Fisher-weighted GA: ``-CE(D_f) + lam/2 sum_i F_i (theta_i - theta_i^0)^2``, an EWC penalty (Kirkpatrick et al.).
 
     The hybrid study estimated F on D_f; we estimate it on D_r, so that the penalty protects
-    the weights that matter for what must be *kept*."""
-    weights = fisher_diagonal(model, task.retain_set)
-    start = [p.detach().clone() for p in model.parameters()]
+    the weights that matter for what must be *kept*. Only the trainable parameters count (a quantizer's
+    frozen offset has no gradient and never moves)."""
+    params = trainable(model)
+    weights = fisher_diagonal(model, task.retain_set, params)
+    start = [p.detach().clone() for p in params]
 
     def loss(m, f):
-        penalty = sum((w * (p - p0) ** 2).sum() for w, p, p0 in zip(weights, m.parameters(), start))
+        penalty = sum((w * (p - p0) ** 2).sum() for w, p, p0 in zip(weights, params, start))
         return ascent(m, f) + lam / 2 * penalty
-    unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=loss, **loop)
+    unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=loss, params=params, **loop)
 
 
 @register("neggrad+", steps=40, lr=1e-3, batch_size=32, alpha=1.0, one_pass=True, **ADAM_LOOP)
