@@ -276,7 +276,3 @@ def budget_words(selection: pd.DataFrame, grid) -> str:
         return f"No method took the same end of the grid ({min(grid)} or {max(grid)} steps) in every cell."
     return _capital("; ".join(parts) + ".")
 
-
-__all__ = ["JUDGE_NAMES", "gap_block", "judge", "judge_sentence", "ranking", "leading_group", "ranking_words",
-           "favourites_words", "leader_words", "directions", "direction_words", "floor_words", "floor_distance_words",
-           "budget_words"]

@@ -195,8 +195,7 @@ def epsilon_from_rates(fpr, fnr) -> float:
     No surviving attack gives 0 (``metric.py`` asserts instead). ``delta`` is :data:`DELTA`.
     """
     fpr, fnr = np.asarray(fpr, dtype=np.float64), np.asarray(fnr, dtype=np.float64)
-    perfect = (fpr == 0) & (fnr == 0)
-    if perfect.any():
+    if ((fpr == 0) & (fnr == 0)).any():         # a perfect attack
         return EPSILON_CAP
     keep = (fpr > 0) & (fnr > 0)
     if not keep.any():
@@ -217,10 +216,7 @@ def example_epsilon(unlearned: np.ndarray, retrained: np.ndarray) -> float:
         return 0.0 if unlearned[0] == retrained[0] else EPSILON_CAP
     if ranges[0] / ranges[1] < PEAKY_RATIO:
         return EPSILON_CAP
-    if np.median(retrained) > np.median(unlearned):
-        pos, neg = retrained, unlearned
-    else:
-        pos, neg = unlearned, retrained
+    pos, neg = (retrained, unlearned) if np.median(retrained) > np.median(unlearned) else (unlearned, retrained)
     n = pos.size                                # both populations have N models
     # Many thresholds give the same (TP, FP) counts: evaluate each distinct pair once.
     tp, fp = (np.concatenate(c) for c in zip(_single_threshold_counts(pos, neg),
@@ -352,10 +348,3 @@ def pairwise_auc(positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
     diff = positive[:, None, :] - negative[None, :, :]                  # (n_pos, n_neg, S)
     return ((diff > 0).mean(axis=(0, 1)) + 0.5 * (diff == 0).mean(axis=(0, 1)))
 
-
-__all__ = [
-    "BIN_WIDTH", "DELTA", "EPSILON_CAP", "DistributionalScore", "ULiRAResult",
-    "distributional_score", "epsilon_from_rates", "epsilon_points",
-    "example_epsilon", "likelihood_ratio",
-    "logit_scaled_confidence", "max_resolvable_epsilon", "pairwise_auc", "per_example_epsilon", "ulira",
-]
