@@ -75,8 +75,8 @@ def load_hybrid(name: str = "digits", *, seed: int = 0, val_size: float = 0.15, 
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     if name == "iris":
         t = load_tabular("iris", seed=seed)
-        f = lambda a: a.to(torch.float32)  # noqa: E731
-        return HybridData("iris", f(t.X_train), t.y_train, f(t.X_val), t.y_val, f(t.X_test), t.y_test, 3, "mlp")
+        return HybridData("iris", t.X_train.float(), t.y_train, t.X_val.float(), t.y_val, t.X_test.float(), t.y_test,
+                          3, "mlp")
     splits = load_dataset(name, root=root, download=download, seed=seed)
     train, test = splits.train, splits.test
     if name != "digits":                               # the study's balanced subsample

@@ -152,10 +152,8 @@ COLUMNS = ["retain", "forget", "test", "MIA_AUC", "AG", "UQI", "KL_test", "KL_re
 
 def summary(results: pd.DataFrame, columns=COLUMNS) -> pd.DataFrame:
     """Mean over the report seeds, one row per (dataset, scenario, method), methods in chapter order."""
-    order = {m: i for i, m in enumerate((*REFERENCES, *METHOD_ORDER))}
-    table = results.groupby(["dataset", "scenario", "method"], sort=False)[columns].mean()
-    table = table.reset_index()
-    table["_o"] = table["method"].map(order)
-    table = table.sort_values(["dataset", "scenario", "_o"], kind="stable").drop(columns="_o")
+    keys, order = ["dataset", "scenario", "method"], {m: i for i, m in enumerate((*REFERENCES, *METHOD_ORDER))}
+    table = results.groupby(keys, sort=False)[columns].mean().reset_index()
+    table = table.sort_values(keys, key=lambda c: c.map(order) if c.name == "method" else c, kind="stable")
     table["method"] = table["method"].map(LABELS)
-    return table.set_index(["dataset", "scenario", "method"])
+    return table.set_index(keys)
