@@ -113,27 +113,13 @@ def _published(value) -> str:
     return f"{value:.{decimals}f}"
 
 
-def _paper_table_1(metric: str) -> pd.DataFrame:
-    from ..paper import quantum_table
-
-    paper = quantum_table(1)
-    paper = paper[paper["metric"] == metric].copy()
-    paper["class"] = paper["class"].astype(str) + paper["forgotten"].map({True: " (F)", False: ""})
-    paper["delta"] = paper["delta"].fillna(paper["after"] - paper["before"])   # the paper prints none for the probability
-    return paper
-
-
 def _beside(ours: pd.DataFrame, paper: pd.DataFrame, index) -> pd.DataFrame:
-    """Our rows with the paper's beside them, then the paper's rows for datasets we did not run
-    (e.g. covertype offline), with "—" in our columns."""
+    """Our rows with the paper's ``before``, ``after`` and ``delta`` beside them, then the paper's rows
+    for datasets we did not run (e.g. covertype offline), with "—" where one side has no number."""
     paper = paper.set_index(index)[["before", "after", "delta"]].apply(lambda column: column.map(_published))
-    table = ours.join(paper.reindex(ours.index).fillna(MISSING).add_prefix("paper "))
     ran = set(ours.index.get_level_values(0))
-    extra = paper[[key not in ran for key in paper.index.get_level_values(0)]].add_prefix("paper ")
-    if not extra.empty:
-        extra = extra.reindex(columns=table.columns).astype(object).fillna(MISSING)
-        table = pd.concat([table, extra])
-    return table
+    rows = ours.index.append(paper.index[[key not in ran for key in paper.index.get_level_values(0)]])
+    return ours.reindex(rows).join(paper.add_prefix("paper ")).fillna(MISSING).astype(object)
 
 
 OURS_TABLE_1 = {"before": "ours before (Original)", "after": "ours after", "delta": "ours delta",
@@ -149,9 +135,14 @@ def table_1_beside_paper(frame: pd.DataFrame, metric: str = "recall") -> pd.Data
     computed from its before and after), then the paper's rows of datasets not in ``frame``
     (covertype offline); "—" where one side has no number (the paper has no wine rows). Ours with
     three decimals, the paper's with its own."""
+    from ..paper import quantum_table
+
     index = ["dataset", "class"] if metric == "recall" else ["dataset"]
     ours = mean_std(frame[frame["metric"] == metric], index, list(OURS_TABLE_1)).rename(columns=OURS_TABLE_1)
-    return _beside(ours, _paper_table_1(metric), index)
+    paper = quantum_table(1).query("metric == @metric")
+    paper = paper.assign(**{"class": paper["class"].astype(str) + paper["forgotten"].map({True: " (F)", False: ""}),
+                            "delta": paper["delta"].fillna(paper["after"] - paper["before"])})  # none printed for p(f|x)
+    return _beside(ours, paper, index)
 
 
 def forget_probability_summary(frame: pd.DataFrame) -> pd.DataFrame:
