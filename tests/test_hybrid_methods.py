@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from helpers.hybrid import accuracy, load_hybrid, make_split, make_task, train_oracle, train_original
+from helpers.hybrid import accuracy, hybrid_model, load_hybrid, make_split, make_task, train_oracle, train_original
 from helpers.hybrid.experiment import HYBRID_RECIPES, METHOD_ORDER
 from helpers.unlearn import METHODS, Task, unlearn
 
@@ -86,6 +86,8 @@ def test_clear_errors(iris):
         make_split(data.y_train, "C")
     with pytest.raises(ValueError, match="unknown dataset 'cifar10'"):
         load_hybrid("cifar10")
+    with pytest.raises(ValueError, match="unknown front end 'rnn'"):
+        hybrid_model("rnn", 3, in_shape=(4,))
 
 
 def test_scenario_a_is_stratified_and_disjoint():

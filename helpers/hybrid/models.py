@@ -74,11 +74,8 @@ class HybridClassifier(nn.Module):
 def hybrid_model(front: str, num_classes: int, *, in_shape: tuple, n_qubits: int = 6, n_layers: int = 2,
                  seed: int = 0) -> HybridClassifier:
     """A fresh hybrid classifier; ``front`` is ``"mlp"`` (in_shape = (F,)) or ``"cnn"`` (in_shape = (C, H, W))."""
-    torch.manual_seed(seed)
-    if front == "mlp":
-        module = MLPFrontEnd(in_shape[0], n_qubits)
-    elif front == "cnn":
-        module = CNNFrontEnd(in_shape[0], n_qubits)
-    else:
+    fronts = {"mlp": MLPFrontEnd, "cnn": CNNFrontEnd}
+    if front not in fronts:
         raise ValueError(f"unknown front end {front!r}; choose 'mlp' or 'cnn'")
-    return HybridClassifier(module, n_qubits, n_layers, num_classes)
+    torch.manual_seed(seed)
+    return HybridClassifier(fronts[front](in_shape[0], n_qubits), n_qubits, n_layers, num_classes)
