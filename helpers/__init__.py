@@ -1,19 +1,33 @@
 """The machinery behind the book *Machine unlearning for quantized and quantum classifiers*.
 
-Every chapter imports from here; each module holds one idea:
+Every chapter imports from here. The package is organised by concept, one idea per module,
+in layers; the three model families (quantized networks, the VQC, the hybrids) share the
+methods, the evaluation and the runner's conventions:
 
-- ``helpers.quant``  fake quantization, the STE and the LSQ / LSQ+ / PACT / DSQ quantizers (chapter 1)
-- ``helpers.models`` CIFAR-style ResNet-18 and MobileNetV2 with a width multiplier
-- ``helpers.data``   dataset loaders (digits offline; CIFAR, SVHN, MNIST... when downloadable)
-- ``helpers.train``  seeded SGD training with a cosine schedule, accuracy
-- ``helpers.profiles`` the ``default`` (CPU, minutes) and ``paper`` (GPU) settings
-- ``helpers.unlearn`` every unlearning method, for every model family, behind ``unlearn(method, model, task)``:
-  one loop (``unlearn.loop``), EGU (``unlearn.egu``, OEU Eqs. 5-7), GOP (``unlearn.gop``, Eqs. 8-10), Q-MUL, OEU...
-- ``helpers.metrics`` every evaluation: FA, RA, TA, every membership attack, the average gap, KL, the distributional test
-- ``helpers.experiments`` cached table runner, tuned hyper-parameters, command line
-- ``helpers.paper``  the papers' *published* numbers, shown beside computed ones
-- ``helpers.plots``  the book's figures
-- ``helpers.book``   book maintenance (``python -m helpers.book set-repository URL``)
+- data:     ``helpers.data`` dataset loaders (digits offline; CIFAR, SVHN, MNIST... when downloadable),
+  the forget splits, the tabular sets of the quantum chapters (Iris, Wine, Covertype)
+- models:   ``helpers.quant`` fake quantization, the STE and the LSQ / LSQ+ / PACT / DSQ quantizers (chapter 1);
+  ``helpers.models`` CIFAR-style ResNet-18 and MobileNetV2 with a width multiplier;
+  ``helpers.quantum`` the variational quantum classifier, its gate lists and statevector engines (chapters 6-7);
+  ``helpers.hybrid`` the hybrid quantum-classical classifiers and their study (chapter 8)
+- training: ``helpers.train`` seeded SGD with a cosine schedule; ``helpers.seeds`` the seed roles
+- methods:  ``helpers.unlearn`` every unlearning method, for every model family, behind
+  ``unlearn(method, model, task)``: one loop (``unlearn.loop``), EGU (``unlearn.egu``, OEU Eqs. 5-7),
+  GOP (``unlearn.gop``, Eqs. 8-10), Q-MUL, OEU, distribution-guided unlearning (``unlearn.dg``)...
+- metrics:  ``helpers.metrics`` every evaluation: FA, RA, TA, every membership attack, the average gap,
+  KL, the distributional test; ``helpers.stats`` paired verdicts over seeds
+- runner:   ``helpers.experiments`` cached table runner, tuned hyper-parameters, command line;
+  ``helpers.profiles`` the ``default`` (CPU, minutes) and ``paper`` (GPU) settings
+- published numbers: ``helpers.paper`` the papers' tables, shown beside computed ones
+- presentation: ``helpers.plots`` the book's figures (and ``quantum.plots``, ``hybrid.plots``);
+  ``helpers.chapters`` one module per chapter (its instruments and tested readings);
+  ``helpers.notebook``, ``helpers.words``, ``helpers.progress`` the notebooks' conveniences
+- ``helpers.book`` book maintenance (``python -m helpers.book set-repository URL``)
+
+The arrows between layers point one way (``tests/test_architecture.py`` checks them): methods
+never import the runner, models never import methods, data never imports models, metrics and
+figures never import methods, and nothing outside the presentation layer imports
+``helpers.notebook`` or ``helpers.chapters``.
 """
 from .train import seed_everything
 
