@@ -70,7 +70,7 @@ def run_method(fn, model: nn.Module, task: Task, *, seed: int, role: str = "unle
 
 
 def reinitialize(model: nn.Module) -> nn.Module:
-    """Fresh random weights, same architecture and quantizers (for Retrain).
+    """Fresh random weights, same architecture and quantizers (for Retrain; EU-k's last blocks).
 
     Every layer with ``reset_parameters`` is reset, and every fake-quantizer forgets its range
     (:meth:`helpers.quant.Quantizer.reset_range`) so that it re-learns it from the new data.

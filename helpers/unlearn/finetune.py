@@ -44,13 +44,10 @@ def retrain(model, task, *, seed, epochs, lr, batch_size):
     train(model, task.retain_set, epochs, lr, batch_size=batch_size, seed=seed, progress=False)
 
 
-def cross_entropy(model, r):
-    """The retain loss: cross-entropy of a batch with its labels."""
-    return F.cross_entropy(r.logits, r.y)
-
-
-def retain_loss(model, f, r):
-    """The retain cross-entropy of a paired step (the forget batch only shares the forward pass)."""
+def retain_loss(model, *batches):
+    """Cross-entropy of a step's last batch with its labels: the retain batch (in a paired step the
+    forget batch only shares the forward pass)."""
+    r = batches[-1]
     return F.cross_entropy(r.logits, r.y)
 
 
@@ -60,7 +57,7 @@ def finetune(model, task, *, seed, **loop):
 
     Forgetting happens only by catastrophic forgetting of D_f.
     """
-    unlearning_loop(model, task, seed=seed, sets=(task.retain_set,), loss=cross_entropy, **loop)
+    unlearning_loop(model, task, seed=seed, sets=(task.retain_set,), loss=retain_loss, **loop)
 
 
 @register("l1_sparse", epochs=3, lr=0.01, batch_size=64, alpha=5e-5, **SGD_LOOP)
@@ -77,7 +74,7 @@ def l1_sparse(model, task, *, seed, alpha, **loop):
 
     def loss(m, r):
         epoch = next(step) // per_epoch
-        return F.cross_entropy(r.logits, r.y) + alpha * (1 - epoch / epochs) * sum(p.abs().sum() for p in params)
+        return retain_loss(m, r) + alpha * (1 - epoch / epochs) * sum(p.abs().sum() for p in params)
     unlearning_loop(model, task, seed=seed, sets=(task.retain_set,), loss=loss, **loop)
 
 
@@ -87,12 +84,8 @@ def eu_k(model, task, *, seed, k, **loop):
 
     For a hybrid model (``model.blocks``: front end, quantum layer, head) ``k = 1``
     re-initialises the linear head, ``k = 2`` the quantum layer too."""
-    tail = last_blocks(model, k)
     torch.manual_seed(seed)
-    for block in tail:
-        for module in block.modules():
-            if hasattr(module, "reset_parameters"):
-                module.reset_parameters()
+    reinitialize(nn.ModuleList(last_blocks(model, k)))
     unlearning_loop(model, task, seed=seed, loss=retain_loss, **loop)
 
 

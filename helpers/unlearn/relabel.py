@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from .base import register
-from .finetune import cross_entropy
+from .finetune import retain_loss
 from .loop import ADAM_LOOP, SGD_LOOP, index_batches, summed_gradients, trainable, unlearning_loop
 
 
@@ -54,7 +54,7 @@ def random_label(model, task, *, seed, **loop):
     """
     generator = torch.Generator().manual_seed(seed)
     mixed = relabelled_with_random_labels(task, generator)
-    unlearning_loop(model, task, seed=generator, sets=(mixed,), loss=cross_entropy, **loop)
+    unlearning_loop(model, task, seed=generator, sets=(mixed,), loss=retain_loss, **loop)
 
 
 def saliency_mask(model, forget_set, fraction: float = 0.5, batch_size: int = 256) -> list[torch.Tensor]:
@@ -94,7 +94,7 @@ def salun(model, task, *, seed, fraction, **loop):
         for p, m in zip(params, mask):
             if p.grad is not None:
                 p.grad = (p.grad + weight_decay * p.detach()) * m
-    unlearning_loop(model, task, seed=generator, sets=(mixed,), loss=cross_entropy, weight_decay=0.0,
+    unlearning_loop(model, task, seed=generator, sets=(mixed,), loss=retain_loss, weight_decay=0.0,
                     after_backward=masked, **loop)
 
 
