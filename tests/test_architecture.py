@@ -25,7 +25,7 @@ MODELS = ("helpers.models", "helpers.quant",                                    
           "helpers.quantum.engines", "helpers.quantum.gradients",
           "helpers.hybrid.models", "helpers.hybrid.layer", "helpers.hybrid.circuit")         # the hybrids
 DATA = ("helpers.data", "helpers.hybrid.data")
-METRICS = ("helpers.metrics",)
+METRICS = ("helpers.metrics", "helpers.quantum.evaluation", "helpers.hybrid.metrics")   # every evaluation
 FIGURES = ("helpers.plots", "helpers.quantum.plots", "helpers.hybrid.plots")
 NOTEBOOK_AND_CHAPTERS = ("helpers.notebook", "helpers.chapters")
 # presentation: chapter modules, notebook conveniences, figures and the wording of verdicts
@@ -36,6 +36,7 @@ PRESENTATION = ("helpers.chapters", "helpers.notebook", "helpers.words", "helper
 RULES = [("methods never import the runner",             METHODS,           RUNNER),
          ("models never import methods",                 MODELS,            METHODS),
          ("data never imports models",                   DATA,              MODELS),
+         ("data never imports methods",                  DATA,              METHODS),
          ("metrics never import methods",                METRICS,           METHODS),
          ("figures never import methods",                FIGURES,           METHODS),
          ("the core never imports notebook conveniences or chapter modules", "core", NOTEBOOK_AND_CHAPTERS)]

@@ -185,6 +185,21 @@ def test_reset_range_forgets_the_range_and_the_sign(cls, kind, mode):
     assert torch.equal(q.sign_mode, fresh.sign_mode) and q.signed == (kind == "weight")
 
 
+def test_reset_range_gives_dsq_back_its_initial_sharpness():
+    """DSQ learns alpha; after a reset (Retrain's fresh start) its gradients must be those of a new quantizer."""
+    q, fresh = DSQ(3, "weight", alpha=0.3), DSQ(3, "weight", alpha=0.3)
+    x = torch.randn(50)
+    q(x)
+    with torch.no_grad():
+        q.alpha.fill_(0.45)                                                     # as if training had moved it
+    q.reset_range()
+    for quantizer in (q, fresh):
+        y = torch.linspace(-1, 1, 40, requires_grad=True)
+        quantizer(y).sum().backward()
+        quantizer.grad_y = y.grad
+    assert q.alpha.item() == pytest.approx(0.3) and torch.equal(q.grad_y, fresh.grad_y)
+
+
 def test_retrain_reinitialize_resets_every_quantizer():
     from helpers.unlearn import reinitialize
 

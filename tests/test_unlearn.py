@@ -8,7 +8,8 @@ from helpers.hybrid import hybrid_model
 from helpers.metrics.divergence import entropy
 from helpers.quantum.model import VQC
 from helpers.train import accuracy, predict
-from helpers.unlearn import DEFAULTS, METHODS, Samples, Task, unlearn
+from helpers.data import Samples
+from helpers.unlearn import DEFAULTS, METHODS, Task, unlearn
 from helpers.unlearn.qmul import adaptive_reweighting
 from helpers.unlearn.relabel import saliency_mask
 

@@ -10,12 +10,12 @@ downloaded by torchvision into the data home (``$UNLEARNING_BOOK_DATA`` or
 (iris and wine offline, covertype downloaded): four features in [0, π], three classes.
 """
 from .corruption import CORRUPTIONS, Corrupted, corrupt, mislabel, poison
-from .dataset import ImageDataset
+from .dataset import ImageDataset, Samples
 from .home import get_data_home
 from .images import DATASETS, DatasetSplits, load_dataset
-from .splits import drop_class, forget_split
+from .splits import check_forget_class, drop_class, forget_split
 from .tabular import TABULAR_DATASETS, TabularData, load_tabular
 
-__all__ = ["ImageDataset", "DatasetSplits", "DATASETS", "load_dataset", "get_data_home", "forget_split", "drop_class",
+__all__ = ["ImageDataset", "Samples", "DatasetSplits", "DATASETS", "load_dataset", "get_data_home", "forget_split", "drop_class", "check_forget_class",
            "corrupt", "mislabel", "poison", "Corrupted", "CORRUPTIONS",
            "load_tabular", "TabularData", "TABULAR_DATASETS"]

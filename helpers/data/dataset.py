@@ -95,3 +95,18 @@ class ImageDataset(torch.utils.data.Dataset):
         C, H, W = self.images.shape[1:]
         return (f"ImageDataset(name={self.name!r}, n={len(self)}, shape=({C}, {H}, {W}), "
                 f"num_classes={self.num_classes}, augment={self.augment})")
+
+
+class Samples:
+    """Inputs ``X`` (any shape ``(N, ...)``) and labels ``y`` as a dataset: ``ds[idx] -> (X[idx], y[idx])``."""
+
+    def __init__(self, X: torch.Tensor, y: torch.Tensor, num_classes: int):
+        if len(X) != len(y):
+            raise ValueError(f"{len(X)} inputs but {len(y)} labels")
+        self.X, self.targets, self.num_classes = X, y, int(num_classes)
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __getitem__(self, idx):
+        return self.X[idx], self.targets[idx]

@@ -87,6 +87,12 @@ def _random_forget_mask(targets: torch.Tensor, ratio: float, seed: int) -> torch
     return mask
 
 
+def check_forget_class(forget_class, num_classes: int) -> None:
+    """A clear ValueError unless ``forget_class`` is an integer class index below ``num_classes``."""
+    if isinstance(forget_class, bool) or not isinstance(forget_class, int) or not 0 <= forget_class < num_classes:
+        raise ValueError(f"forget_class must be an integer class index in 0..{num_classes - 1}, got {forget_class!r}")
+
+
 def _check_class(targets: torch.Tensor, cls, num_classes: int | None) -> int:
     """``cls`` as an int, or a ValueError naming the classes present in ``targets``."""
     present = sorted(torch.unique(targets).tolist())

@@ -22,7 +22,8 @@ defects of its public code avoided (see each module). One idea per module:
 """
 from ..quantum.blocks import z_observables
 from .circuit import gates, hybrid_circuit
-from .data import DATASETS, SCENARIOS, HybridData, Split, load_hybrid, make_split, make_task
+from .data import DATASETS, SCENARIOS, HybridData, Split, load_hybrid, make_split
+from .experiment import make_task
 from .layer import QuantumLayer, simulate
 from .metrics import evaluate
 from .models import CNNFrontEnd, HybridClassifier, MLPFrontEnd, hybrid_model

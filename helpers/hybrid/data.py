@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import torch
 
 from ..data import load_dataset, load_tabular
-from ..unlearn.task import Samples, Task
 
 DATASETS = ("iris", "digits", "mnist", "fashion-mnist")
 SCENARIOS = ("A", "B")
@@ -118,12 +117,3 @@ def make_split(y_train: torch.Tensor, scenario: str, *, ratio: float = 0.02, for
     if len(forget) == 0 or len(retain) == 0:
         raise ValueError(f"scenario {scenario} leaves an empty forget or retain set")
     return Split(scenario, forget, retain, forget_class if scenario == "B" else None)
-
-
-def make_task(data: HybridData, split: Split, on_step=None) -> Task:
-    """The unlearning :class:`helpers.unlearn.Task` of a split: D_f and D_r of the training data
-    (no test data), the forgotten class (scenario B) and the training inputs' range."""
-    def part(idx):
-        return Samples(data.X_train[idx], data.y_train[idx], data.num_classes)
-    return Task(part(split.forget_idx), part(split.retain_idx), data.num_classes, split.forget_class,
-                (data.X_train.min().item(), data.X_train.max().item()), on_step)

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 
+from ..data import Samples
 from ..progress import progress_bar
-from ..unlearn import unlearn
+from ..unlearn import Task, unlearn
 from ..unlearn.loop import ADAM_LOOP
-from .data import HybridData, Split, load_hybrid, make_split, make_task
+from .data import HybridData, Split, load_hybrid, make_split
 from .metrics import evaluate, set_probs
 from .training import accuracy, train_oracle, train_original
 
@@ -49,6 +50,15 @@ HYBRID_RECIPES = {"ga": dict(steps=20, lr=1e-3, batch_size=32, **ADAM_LOOP),
                   "oeu": dict(steps=40, lr=1e-2, batch_size=32, alpha=1.0, beta=1.0, one_pass=True, **ADAM_LOOP),
                   "dg": dict(steps=40, lr=1e-2, batch_size=32, one_pass=True, **ADAM_LOOP)}
 SCENARIO_NAMES = {"A": "A: 2% subset", "B": "B: class 0"}
+
+
+def make_task(data: HybridData, split: Split, on_step=None) -> Task:
+    """The unlearning :class:`helpers.unlearn.Task` of a split: D_f and D_r of the training data
+    (no test data), the forgotten class (scenario B) and the training inputs' range."""
+    def part(idx):
+        return Samples(data.X_train[idx], data.y_train[idx], data.num_classes)
+    return Task(part(split.forget_idx), part(split.retain_idx), data.num_classes, split.forget_class,
+                (data.X_train.min().item(), data.X_train.max().item()), on_step)
 
 
 @dataclass

@@ -268,7 +268,8 @@ class DSQ(Quantizer):
     ``alpha -> 0`` it approaches the true staircase (gradient concentrated at the
     jumps), while larger values (kept below 0.5 here) flatten it toward the STE's
     constant slope. ``l``, ``u`` and ``alpha`` are learned; ``l``/``u`` start at the
-    first tensor's min/max.
+    first tensor's min/max and ``alpha`` at its initial value (again after
+    :meth:`reset_range`, so Retrain starts from a fresh sharpness too).
 
     Their gradients are scaled by LSQ's ``g = 1 / sqrt(N * Q_P)`` (our addition; DSQ's
     paper does not say how it trains them). Without it, ``l`` and ``u`` take steps as
@@ -283,12 +284,14 @@ class DSQ(Quantizer):
         super().__init__(bits, kind)
         self.lower = nn.Parameter(torch.tensor(-1.0))
         self.upper = nn.Parameter(torch.tensor(1.0))
-        self.alpha = nn.Parameter(torch.tensor(float(alpha)))
+        self.initial_alpha = float(alpha)
+        self.alpha = nn.Parameter(torch.tensor(self.initial_alpha))
 
     def initialize(self, x):
         lo, hi = x.min().item(), x.max().item()
         self.lower.fill_(lo)
         self.upper.fill_(max(hi, lo + 1e-3))
+        self.alpha.fill_(self.initial_alpha)
 
     def quantize(self, x):
         n = 2 ** self.bits - 1                                   # number of intervals

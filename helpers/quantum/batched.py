@@ -30,9 +30,10 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
+from ..data import check_forget_class
 from ..progress import progress_bar
 from ..seeds import derive_seed
-from ..unlearn.dg import check_forget_class, forget_targets, objective_terms
+from ..unlearn.dg import forget_targets, objective_terms
 from . import simulator as S
 from .circuit import N_CLASSES, N_PARAMS
 from .model import init_theta

@@ -18,7 +18,7 @@ import pandas as pd
 import torch
 
 from ..metrics.divergence import kl_divergence
-from ..unlearn.dg import check_forget_class
+from ..data import check_forget_class
 from .training import probabilities
 
 

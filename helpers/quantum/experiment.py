@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import torch
 
+from ..data import Samples, check_forget_class
 from ..data.tabular import display_list, load_tabular
-from ..unlearn import Samples, Task
-from ..unlearn.dg import check_forget_class
+from ..unlearn import Task
 from .batched import gold_retrain, stack_same_size, train_vqc_batch, unlearn_vqc_batch
 from .evaluation import confusion, forget_class_probability, recall
 from .training import TrainResult, accuracy

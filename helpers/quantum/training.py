@@ -24,7 +24,7 @@ import pandas as pd
 import torch
 
 from ..seeds import derive_seed
-from ..unlearn.dg import check_forget_class
+from ..data import check_forget_class
 from .engines import expectations
 from .gradients import logits
 

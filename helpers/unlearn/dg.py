@@ -34,16 +34,11 @@ import copy
 
 import torch
 
+from ..data import check_forget_class
 from .base import register
 from .loop import ADAM_LOOP, unlearning_loop
 
 TARGETS = ("similarity", "uniform")
-
-
-def check_forget_class(forget_class, num_classes: int) -> None:
-    """A clear ValueError unless ``forget_class`` is an integer class index below ``num_classes``."""
-    if isinstance(forget_class, bool) or not isinstance(forget_class, int) or not 0 <= forget_class < num_classes:
-        raise ValueError(f"forget_class must be an integer class index in 0..{num_classes - 1}, got {forget_class!r}")
 
 
 def forget_target(p_calibration: torch.Tensor, forget_class: int, beta: float = 1.0) -> torch.Tensor:

@@ -2,29 +2,11 @@
 
 Both sets follow the book's dataset protocol: ``len(ds)``, ``ds.targets``, ``ds.num_classes``
 and ``ds[idx] -> (x, y)`` for a tensor of indices (:class:`helpers.data.ImageDataset` for the
-quantized networks, :class:`Samples` for the hybrid models' feature tensors).
+quantized networks, :class:`helpers.data.Samples` for feature tensors: the hybrids, the VQC).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import torch
-
-
-class Samples:
-    """Inputs ``X`` (any shape ``(N, ...)``) and labels ``y`` as a dataset: ``ds[idx] -> (X[idx], y[idx])``."""
-
-    def __init__(self, X: torch.Tensor, y: torch.Tensor, num_classes: int):
-        if len(X) != len(y):
-            raise ValueError(f"{len(X)} inputs but {len(y)} labels")
-        self.X, self.targets, self.num_classes = X, y, int(num_classes)
-
-    def __len__(self) -> int:
-        return len(self.targets)
-
-    def __getitem__(self, idx):
-        return self.X[idx], self.targets[idx]
-
 
 @dataclass
 class Task:
