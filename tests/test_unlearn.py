@@ -186,3 +186,16 @@ def test_every_method_runs_or_refuses_clearly_on_every_model_family(families, me
         new = unlearn(method, model, task, seed=0, **fast)
         x, _ = task.forget_set[torch.arange(len(task.forget_set))]
         assert new is not model and torch.isfinite(new(x)).all()
+
+
+def test_l1_sparse_decays_its_penalty_over_a_steps_budget_as_over_epochs(setup):
+    """A ``steps`` budget wins over ``epochs`` (the loop's rule), and l1-sparse's decay must follow it: two
+    passes given as steps equal two passes given as epochs (before, the decay still counted the default
+    three epochs, so a longer steps budget drove the penalty negative, rewarding large weights)."""
+    import math
+
+    model, forget, retain, _ = setup
+    per_pass = math.ceil(len(retain) / 64)
+    by_epochs = unlearn("l1_sparse", model, Task(forget, retain), seed=0, epochs=2, alpha=0.05)
+    by_steps = unlearn("l1_sparse", model, Task(forget, retain), seed=0, epochs=1, steps=2 * per_pass, alpha=0.05)
+    assert all(torch.equal(a, b) for a, b in zip(by_epochs.state_dict().values(), by_steps.state_dict().values()))

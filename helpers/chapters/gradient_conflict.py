@@ -116,7 +116,7 @@ def step_response(model, forget_set, retain_set, g_f, g_r, directions: dict, eta
     """Loss changes after one step ``theta' = theta - eta * d`` for each direction ``d`` and step ``eta``.
 
     Measured: ``dL = L(theta') - L(theta)`` (eval mode). Predicted to first order
-    (the Taylor step of Thms 4.3-4.4): ``dL_r ~ -eta <g_r, d>`` and
+    (chapter 3, equation ``ch3-taylor``; the Taylor step of Thms 4.3-4.4): ``dL_r ~ -eta <g_r, d>`` and
     ``dL_f ~ -eta <g_f, d>``. The model itself is not modified.
     """
     base = forget_retain_losses(model, forget_set, retain_set)

@@ -9,9 +9,8 @@ oracles from ``derive_seed(seed, "oracle", replica)``, every unlearning run from
 ``derive_seed(seed, "unlearn")`` (:mod:`helpers.seeds`).
 
 **Hyper-parameters.** Every method comes from :mod:`helpers.unlearn`. The methods of the study's
-suite default to its settings (Adam, batches of 32, a budget in steps); GA, Q-MUL and OEU, which
-the quantized networks share, default to the OEU paper's settings and get the study's here, as
-:data:`HYBRID_RECIPES`. Each method's knobs stay there except its budget, the number of steps, which is chosen on the *selection seed* only: one run of
+suite default to its settings (Adam, batches of 32, a budget in steps); GA, Q-MUL and OEU (OEU
+paper defaults) and DG (chapter 7's defaults) get the study's here, as :data:`HYBRID_RECIPES`. Each method's knobs stay there except its budget, the number of steps, which is chosen on the *selection seed* only: one run of
 ``max(STEP_GRID)`` steps, scored after each step count in :data:`STEP_GRID` by the mean
 absolute gap to the oracle in forget, retain and **validation** accuracy (closest wins).
 The report seeds then use the chosen budget. No test data enters any choice.

@@ -2,8 +2,9 @@
 
 Every chapter and every model family measures "how far is this output from that one" here:
 chapter 2's KL to uniform (OEU Theorems 4.1-4.2, Prop. A.6), chapter 7's Table 2 (KL to the
-gold model), chapter 8's KL to the oracle, SCRUB's and distribution-guided unlearning's
-teacher terms, and ADV-uniform's push toward uniform.
+gold model), chapter 8's KL to the oracle, SCRUB's teacher terms, and ADV-uniform's push
+toward uniform. (Distribution-guided unlearning's anchor term, Eq. 7, is the cross-entropy
+``sum_k p_orig log p_w``, i.e. minus a KL up to a constant: :func:`helpers.unlearn.dg.objective_terms`.)
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def kl_divergence(p: torch.Tensor, q: torch.Tensor, eps: float = 0.0) -> torch.T
 
     Row ``i`` of ``p`` is compared with row ``i`` of ``q``: they must describe the same sample
     (chapter 8's equation ``ch8-kl``). With ``eps = 0`` the value is infinite where
-    ``p_k > 0 = q_k`` (OEU App. A.7; chapter 2's equation ``ch2-a6``); ``eps > 0`` clamps both
+    ``p_k > 0 = q_k`` (OEU Remark A.7: ``KL(U || p)`` of a target with a zero; chapter 2,
+    Sec. 2.4, beside equation ``ch2-a6``); ``eps > 0`` clamps both
     distributions at ``eps`` first, so a zero probability gives a large, finite value. A KL
     divergence is never negative (Gibbs' inequality): the tiny negative values float rounding
     gives when ``p`` is within ~1e-7 of ``q`` are clipped to 0.
@@ -53,6 +55,6 @@ def kl_to_uniform(logits: torch.Tensor) -> torch.Tensor:
 
 
 def kl_from_logits(p_teacher: torch.Tensor, logits_student: torch.Tensor) -> torch.Tensor:
-    """Mean ``KL(p_teacher || softmax(logits_student))`` over aligned rows (SCRUB's and DG's teacher term);
+    """Mean ``KL(p_teacher || softmax(logits_student))`` over aligned rows (SCRUB's teacher term);
     differentiable in the student."""
     return F.kl_div(F.log_softmax(logits_student, -1), p_teacher, reduction="batchmean")

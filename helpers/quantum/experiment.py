@@ -25,14 +25,14 @@ import torch
 
 from ..data import Samples, check_forget_class
 from ..data.tabular import display_list, load_tabular
-from ..unlearn import Task
+from ..unlearn import DEFAULTS, Task
 from .batched import gold_retrain, stack_same_size, train_vqc_batch, unlearn_vqc_batch
 from .evaluation import confusion, forget_class_probability, recall
 from .training import TrainResult, accuracy
 
 TRAIN = dict(iterations=300, batch_size=10, lr=0.1, init_std=0.1)      # paper, Sec. 4 (lr, std: ours)
 TRAIN_LRS = (0.03, 0.1, 0.3)                                           # searched on the selection seed
-UNLEARN = dict(alpha=1.0, lam=0.01, beta=2.0, steps=100, lr=0.05)      # α, λ: paper, Sec. 4.3
+UNLEARN = {k: DEFAULTS["dg"][k] for k in ("alpha", "lam", "beta", "steps", "lr")}   # dg's defaults; α, λ: paper, Sec. 4.3
 GRID = dict(beta=(1.0, 4.0), lr=(0.02, 0.05, 0.1))                     # searched on the selection seed
 GOLD_REPLICAS = (0, 1)                                                 # the gold model and Gold′
 

@@ -1,4 +1,4 @@
-"""Parameter-shift gradients (paper, Eq. 5).
+"""Parameter-shift gradients (DG paper, Eq. 5; chapter 6, equations ``ch6-trig`` and ``ch6-parameter-shift``).
 
 Every weight θ_i enters the circuit through exactly one rotation ``exp(-i θ_i P / 2)``
 with a Pauli ``P`` (Ry or Rz). For such a gate every expectation value is a

@@ -2,16 +2,19 @@
 
     new_model = unlearn("oeu", model, Task(forget_set, retain_set), seed=0, epochs=3)
 
-``METHODS`` lists them; ``DEFAULTS[name]`` holds each method's default hyper-parameters
-(the quantized networks' settings, the OEU paper's, where a method serves several model
-families; the hybrid study's settings are its recipes in :data:`helpers.hybrid.experiment.HYBRID_RECIPES`).
+``METHODS`` lists them; ``DEFAULTS[name]`` holds each method's default hyper-parameters: the
+OEU paper's for the methods of chapters 2-5, chapter 7's for ``dg``, the hybrid study's for its
+own suite. The hybrid study's settings of the methods it shares (ga, qmul, oeu, dg) are
+:data:`helpers.hybrid.experiment.HYBRID_RECIPES`.
 The input model is never modified. Each run draws its randomness from its own seed stream
 (:mod:`helpers.seeds`): Retrain never starts from the original's weights. Every gradient
 method runs through the one loop of :mod:`.loop`.
 
 =================  ==========================================================
 ``original``       do nothing: the original model itself (the baseline)
-``retrain``        from scratch on D_r, fresh weights (gold standard)
+``retrain``        from scratch on D_r, fresh weights (gold standard; quantized networks: the VQC's
+                   gold model is ``helpers.quantum.batched.gold_retrain``, a hybrid's oracle
+                   ``helpers.hybrid.train_oracle``)
 ``ft``             fine-tune on D_r
 ``ga``             gradient ascent on D_f
 ``iu``             influence unlearning, WoodFisher inverse Hessian
@@ -23,6 +26,8 @@ method runs through the one loop of :mod:`.loop`.
 ``oeu_no_gop``     ablation: without GOP
 ``oeu_no_egu``     ablation: similar labels instead of EGU
 ``oeu_global_gop`` ablation: Eq. (8) over all parameters at once
+``dg``             distribution-guided unlearning, DG paper Eqs. 6-7 (``ch7-dg-target``,
+                   ``ch7-dg-objective``): the VQC (chapter 7) and the hybrids (chapter 8)
 ``fisher``         GA plus an EWC penalty (Fisher information of D_r)       (hybrid study)
 ``neggrad+``       descent on D_r and ascent on D_f in the same step         (hybrid study)
 ``cf_k``           GA on D_f with all but the last k blocks frozen           (hybrid study)

@@ -3,7 +3,7 @@
 Every method is a function ``method(model, task, *, seed, **hparams)`` that modifies
 ``model`` in place; :func:`unlearn` hands it a deep copy, so the caller's model is never
 touched. A quantized network unlearns through its quantizers: they stay on, and gradients
-pass through them by the STE (Eq. 3).
+pass through them by the STE (OEU Eq. 3; chapter 1, equation ``ch1-ste``).
 """
 from __future__ import annotations
 

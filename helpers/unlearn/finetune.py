@@ -35,11 +35,13 @@ def retrain(model, task, *, seed, epochs, lr, batch_size):
 
     Same architecture and quantizers, fresh weights, the original recipe
     (SGD + cosine schedule, :func:`helpers.train.train`). The forget set is never read.
-    A hybrid model's oracle is :func:`helpers.hybrid.train_oracle` (Adam, validation checkpoints).
+    The VQC's gold model is :func:`helpers.quantum.batched.gold_retrain`; a hybrid model's oracle is
+    :func:`helpers.hybrid.train_oracle` (Adam, validation checkpoints).
     """
     if not isinstance(task.retain_set, ImageDataset):
         raise ValueError("retrain trains a quantized network on images (helpers.train.train); "
-                         "a hybrid model's oracle is helpers.hybrid.train_oracle")
+                         "the VQC's gold model is helpers.quantum.batched.gold_retrain, "
+                         "a hybrid model's oracle helpers.hybrid.train_oracle")
     reinitialize(model)
     train(model, task.retain_set, epochs, lr, batch_size=batch_size, seed=seed, progress=False)
 
@@ -64,12 +66,12 @@ def finetune(model, task, *, seed, **loop):
 def l1_sparse(model, task, *, seed, alpha, **loop):
     """l1-sparse: FT on D_r plus ``alpha_t * ||theta||_1``, ``alpha_t`` decaying linearly to 0 (Jia et al., 2023).
 
-    ``alpha_t = alpha * (1 - t / epochs)`` in epoch ``t``, as in the authors' code (with a
-    ``steps`` budget, ``t`` counts passes over D_r all the same).
+    ``alpha_t = alpha * (1 - t / T)`` in pass ``t`` over D_r, as in the authors' code; ``T`` is the
+    budget in passes (from ``steps`` when given: the loop's budget, which wins over ``epochs``).
     """
     params = trainable(model)
     per_epoch = math.ceil(len(task.retain_set) / loop["batch_size"])
-    epochs = loop["epochs"] or math.ceil(loop["steps"] / per_epoch)
+    epochs = math.ceil(loop["steps"] / per_epoch) if loop["steps"] else loop["epochs"]
     step = itertools.count()
 
     def loss(m, r):

@@ -40,6 +40,8 @@ def project_layerwise(grads_f, grads_r, alpha: float = 1.0, eps: float = 1e-8) -
         g~_f = g_f / (||g_f|| + eps),   g~_r = g_r / (||g_r|| + eps)               (9)
         g_f^perp = g~_f - alpha <g~_f, g~_r> g~_r,   g^_f = g_f^perp * ||g_f||      (10)
 
+    (Eq. 10 with the strength ``alpha`` of ``ch3-gop-alpha`` carried over; the paper's Eq. 10 is ``alpha = 1``.)
+
     Returns the list of projected forgetting gradients ``g^_f``, which OEU's
     update Eq. (12) (``ch3-update``) adds to ``g_r``. Up to ``eps`` this is
     :func:`project` applied to each layer on its own.
@@ -58,7 +60,7 @@ def project_layerwise(grads_f, grads_r, alpha: float = 1.0, eps: float = 1e-8) -
 def project_global(grads_f, grads_r, alpha: float = 1.0) -> list[torch.Tensor]:
     """Eq. (8) (``ch3-gop-global``) applied once to all parameters flattened together (the ``GOP_global`` ablation).
 
-    The result is orthogonal to ``g_r`` as a whole, not layer by layer (chapter 3, Sec. 3.2).
+    The result is orthogonal to ``g_r`` as a whole, not layer by layer (chapter 3, Sec. 3.1).
     """
     flat_f = torch.cat([g.flatten() for g in grads_f])
     flat_r = torch.cat([g.flatten() for g in grads_r])

@@ -3,7 +3,7 @@
 Following Izzo et al. (2021) and the code of Jia et al. (2023) that SalUn and
 the OEU paper use: the influence of removing D_f is a Newton step
 
-    theta_u = theta + alpha * H^-1 (g_f_mean - g_r_mean),
+    theta_u = theta + alpha * H^-1 (n_f / n) (g_f_mean - g_r_mean),   n = n_f + n_r
 
 with ``H`` the empirical Fisher of D_r, whose inverse-vector product is built
 by rank-one (Sherman-Morrison) updates over per-sample retain gradients

@@ -92,8 +92,9 @@ def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimiz
     hands one :class:`Batch` per set to ``loss(model, *batches)`` and minimises it; with
     ``combine`` instead, the step follows ``combine(g_f, g_r)``, ``g_f`` the gradient of
     ``forget_loss(logits_f, idx_f)`` and ``g_r`` that of the retain cross-entropy.
-    ``after_backward(params)`` may edit the gradients before clipping at ``clip`` and the
-    step of ``optimizer`` (:func:`make_optimizer`) over ``params`` (default: all trainable).
+    ``after_backward(params)`` (with ``loss`` only; ``combine`` edits its own) may edit the
+    gradients before clipping at ``clip`` and the step of ``optimizer`` (:func:`make_optimizer`)
+    over ``params`` (default: all trainable).
     ``task.on_step(step, model)`` runs after every step.
     """
     sets = (task.forget_set, task.retain_set) if sets is None else sets

@@ -43,9 +43,10 @@ def oeu(model, task, *, seed, **hp):
     Book labels: Eq. (7) ``ch2-egu``; Eqs. (9)-(10) ``ch3-gop-normalise`` and
     ``ch3-gop-layerwise``; Eq. (12) ``ch3-update`` (chapter 3). ``alpha`` is the
     orthogonalisation strength (Sec. 4.3, ``ch3-gop-alpha``); ``beta`` weights the
-    retain gradient as in Eq. (11) (Eq. 12 is ``beta = 1``). The step is taken
-    by SGD with momentum 0.9 and weight decay 5e-4 after clipping the gradient
-    norm, where Eq. (12) is a plain gradient step. On a hybrid model (chapter 8) every
+    retain gradient as in Eq. (11) (Eq. 12 is ``beta = 1``). The step is taken by the
+    loop's optimiser, where Eq. (12) is a plain gradient step: for the quantized networks
+    SGD with momentum 0.9 and weight decay 5e-4 after clipping the gradient norm; for the
+    hybrids (``HYBRID_RECIPES``) Adam without clipping. On a hybrid model (chapter 8) every
     parameter tensor, the quantum weights included, is one "layer" of Eqs. (9)-(10).
     """
     oeu_loop(model, task, seed=seed, forget_loss=egu_loss, project=project_layerwise, **hp)

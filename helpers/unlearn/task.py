@@ -13,7 +13,8 @@ class Task:
     """One unlearning problem: forget ``forget_set`` (D_f), keep ``retain_set`` (D_r).
 
     ``num_classes`` defaults to the forget set's; ``forget_class`` is the forgotten class
-    (class-wise forgetting) or None (random samples); ``input_range`` ``(lo, hi)`` bounds
+    (class-wise forgetting) or None (random samples), for the record: no registered method reads
+    it (DG takes each sample's forgotten class from D_f's labels); ``input_range`` ``(lo, hi)`` bounds
     the inputs (for adversarial inputs, :mod:`.adversarial`); ``on_step(step, model)``, if
     given, is called after every update of :func:`.loop.unlearning_loop` (to score a run
     at several step counts in one go). No test data: a method must not see it.
