@@ -139,3 +139,18 @@ def test_unlearning_draws_from_its_own_stream(iris, monkeypatch):
     runs = [unlearn("certified", original, task, seed=1, replica=r, steps=3) for r in (0, 0, 1)]
     same, other = (all(torch.equal(a, b) for a, b in zip(runs[0].parameters(), m.parameters())) for m in runs[1:])
     assert same and not other
+
+
+def test_cf_k_freezes_the_front_only_for_its_run(iris):
+    """CF-k updates the last k blocks; afterwards every parameter is as trainable as it was before,
+    a parameter frozen beforehand included (it is neither updated nor thawed)."""
+    import copy
+
+    data, original, split = iris
+    model = copy.deepcopy(original)
+    model.blocks[-1].bias.requires_grad_(False)
+    new = unlearn("cf_k", model, make_task(data, split), seed=0, k=1, steps=3)
+    assert [p.requires_grad for p in new.parameters()] == [p.requires_grad for p in model.parameters()]
+    assert torch.equal(new.blocks[-1].bias, model.blocks[-1].bias)                       # frozen before: untouched
+    assert not torch.equal(new.blocks[-1].weight, model.blocks[-1].weight)               # the head moved
+    assert all(torch.equal(a, b) for a, b in zip(new.blocks[0].parameters(), model.blocks[0].parameters()))

@@ -67,9 +67,12 @@ def last_blocks(model, k: int) -> list:
 @register("cf_k", steps=20, lr=1e-3, batch_size=32, k=2, **ADAM_LOOP)
 def cf_k(model, task, *, seed, k, **loop):
     """CF-k as the hybrid study ran it: freeze the front of the network, gradient ascent on D_f for the last k blocks."""
-    tail = last_blocks(model, k)
-    model.requires_grad_(False)
-    for block in tail:
-        block.requires_grad_(True)
-    unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=ascent, params=trainable(model), **loop)
-    model.requires_grad_(True)
+    tail = {id(p) for block in last_blocks(model, k) for p in block.parameters()}
+    front = [p for p in trainable(model) if id(p) not in tail]
+    for p in front:
+        p.requires_grad_(False)
+    try:
+        unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=ascent, params=trainable(model), **loop)
+    finally:
+        for p in front:                      # thaw only what was frozen here (a parameter frozen before stays so)
+            p.requires_grad_(True)

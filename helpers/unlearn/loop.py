@@ -28,6 +28,7 @@ from torch import nn
 
 from ..train import CLIP_GRAD_NORM
 
+WEIGHT_DECAY = 5e-4    # SGD's weight decay in the quantized networks' recipe (SalUn masks it with the gradient)
 # The quantized networks' loop settings (OEU paper): the defaults of every method they share.
 SGD_LOOP = dict(steps=None, optimizer="sgd", clip=CLIP_GRAD_NORM)
 # The hybrid study's loop settings (its own methods' defaults; its recipes for the shared ones).
@@ -72,7 +73,7 @@ def index_batches(n: int, batch_size: int | None, generator: torch.Generator):
         yield from [torch.arange(n)] if batch_size is None else torch.randperm(n, generator=generator).split(batch_size)
 
 
-def make_optimizer(name: str, params, lr: float, weight_decay: float = 5e-4) -> torch.optim.Optimizer:
+def make_optimizer(name: str, params, lr: float, weight_decay: float = WEIGHT_DECAY) -> torch.optim.Optimizer:
     """``"sgd"`` (momentum 0.9, ``weight_decay``) or ``"adam"`` (torch's defaults) over ``params``."""
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=weight_decay)
@@ -83,7 +84,7 @@ def make_optimizer(name: str, params, lr: float, weight_decay: float = 5e-4) -> 
 
 def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimizer, clip, sets=None,
                     loss=None, forget_loss=None, combine=None, one_pass: bool = False, params=None,
-                    weight_decay: float = 5e-4, after_backward=None) -> None:
+                    weight_decay: float = WEIGHT_DECAY, after_backward=None) -> None:
     """Update ``model`` in place: ``steps`` optimiser steps (or ``epochs`` passes over ``sets[0]``).
 
     ``sets`` (default ``(task.forget_set, task.retain_set)``) are drawn from in step, each

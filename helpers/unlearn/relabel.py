@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from .base import register
 from .finetune import retain_loss
-from .loop import ADAM_LOOP, SGD_LOOP, index_batches, summed_gradients, trainable, unlearning_loop
+from .loop import ADAM_LOOP, SGD_LOOP, WEIGHT_DECAY, index_batches, summed_gradients, trainable, unlearning_loop
 
 
 def random_labels(targets: torch.Tensor, num_classes: int, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -90,10 +90,10 @@ def salun(model, task, *, seed, fraction, **loop):
     generator = torch.Generator().manual_seed(seed)
     mixed = relabelled_with_random_labels(task, generator)
 
-    def masked(params, weight_decay=5e-4):
+    def masked(params):
         for p, m in zip(params, mask):
             if p.grad is not None:
-                p.grad = (p.grad + weight_decay * p.detach()) * m
+                p.grad = (p.grad + WEIGHT_DECAY * p.detach()) * m
     unlearning_loop(model, task, seed=generator, sets=(mixed,), loss=retain_loss, weight_decay=0.0,
                     after_backward=masked, **loop)
 
