@@ -1,7 +1,12 @@
-"""Tests for per-scenario tuning: the hparams.json lookup, the selection rule, the tune command."""
+"""Tests for per-scenario tuning: the hparams.json lookup, the selection rule, the tune command.
+
+The reader's own file (``$UNLEARNING_BOOK_HPARAMS``) points into a tmp folder in every test, and the
+book's shipped ``hparams.json`` is checked unchanged after every test: a test never writes it.
+"""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,11 +16,25 @@ from helpers.data import load_dataset
 from helpers.experiments import load_hparams, run_table, tuned_set
 from helpers.experiments.__main__ import main
 from helpers.experiments.tune import FIXED, GRIDS, SCENARIO_GRIDS, select
+from helpers.experiments.verdicts import tuning_words
 from helpers.profiles import get_profile
 from helpers.unlearn import DEFAULTS, METHODS
 
 TINY = get_profile("default").with_(name="tiny", epochs=1, retrain_epochs=1,
                                     widths={"resnet18": 0.0625, "mobilenet_v2": 0.125})
+
+
+SHIPPED = runner.HPARAMS_FILE
+SHIPPED_TEXT = SHIPPED.read_text()
+
+
+@pytest.fixture(autouse=True)
+def user_file(tmp_path, monkeypatch):
+    """The reader's own hparams.json, in a tmp folder (not created); the shipped file must stay as it was."""
+    path = tmp_path / "user" / "hparams.json"
+    monkeypatch.setenv(runner.USER_HPARAMS_VAR, str(path))
+    yield path
+    assert SHIPPED.read_text() == SHIPPED_TEXT, "a test wrote the book's shipped hparams.json"
 
 
 @pytest.fixture
@@ -139,18 +158,21 @@ def test_grids_and_stored_sets_name_real_hyper_parameters():
                 assert set(values) <= set(DEFAULTS[method]), (key, method)
 
 
-def test_tune_command_writes_the_scenario_key(tmp_path, monkeypatch):
-    path = tmp_path / "hparams.json"
+def test_tune_command_writes_the_scenario_key_to_the_readers_file(tmp_path, monkeypatch, user_file):
+    path = tmp_path / "hparams.json"                 # stands for the book's shipped file
     path.write_text(json.dumps({"tiny": {"random/resnet18-w4a4": {"ga": {"lr": 0.5}},
                                          "class/resnet18-w4a4": {"_untuned": "a copy", "ft": {"lr": 9}}}}))
+    shipped = path.read_text()
     monkeypatch.setattr(runner, "HPARAMS_FILE", path)
     monkeypatch.setattr(tuning, "get_profile", lambda name: TINY)
     monkeypatch.setitem(tuning.FORGETTING_GRIDS, "ga", {"lr": [1e-4, 1e-3]})
     monkeypatch.setitem(FIXED, "ga", {"epochs": 1, "batch_size": 128})
     monkeypatch.setenv("UNLEARNING_BOOK_CACHE", str(tmp_path / "cache"))
     assert main(["tune", "--scenario", "class", "--methods", "ga"]) == 0
-    stored = json.loads(path.read_text())["tiny"]
-    assert stored["random/resnet18-w4a4"] == {"ga": {"lr": 0.5}}                # other sets untouched
+    assert path.read_text() == shipped                                          # the book's file is never written
+    stored = json.loads(user_file.read_text())["tiny"]
+    assert set(stored) == {"class/resnet18-w4a4"}                               # only the set tuned
+    assert load_hparams("tiny", "random") == {"ga": {"lr": 0.5}}               # other sets: still the book's
     entry = stored["class/resnet18-w4a4"]
     assert entry["ga"]["lr"] in (1e-4, 1e-3) and entry["ga"]["epochs"] == 1
     assert entry["_command"] == ("python -m helpers.experiments tune --profile tiny --scenario class "
@@ -161,3 +183,80 @@ def test_tune_command_writes_the_scenario_key(tmp_path, monkeypatch):
     assert "ft" in entry["_untuned_methods"] and "_untuned" not in entry
     targets = load_dataset("digits").train.targets
     assert entry["_sizes"] == {"forget": int((targets == 3).sum()), "retain": int((targets != 3).sum())}
+
+
+def write_json(path: Path, table: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(table))
+    return path
+
+
+def test_the_readers_set_replaces_the_books_set_of_its_key_only(hparams_file, user_file):
+    write_json(user_file, {"tiny": {"class/resnet18-w4a4": {"_selection_seed": 1, "ft": {"lr": 0.9}}}})
+    key, entry = tuned_set("tiny", "class")
+    assert key == "class/resnet18-w4a4" and entry["_file"] == str(user_file)
+    assert load_hparams("tiny", "class") == {"ft": {"lr": 0.9}}                 # the reader's set wins...
+    assert load_hparams("tiny", "random") == {"ft": {"lr": 0.1}}                # ...for its key only
+    assert "_file" not in tuned_set("tiny", "random")[1]
+    # a profile the reader tuned but the book did not
+    write_json(user_file, {"paper": {"random/resnet18-w4a4": {"ft": {"lr": 0.7}}}})
+    assert load_hparams("paper") == {"ft": {"lr": 0.7}} and load_hparams("tiny", "class") == {"ft": {"lr": 0.2}}
+
+
+def test_without_a_readers_file_the_book_uses_the_shipped_sets_exactly(user_file):
+    assert not user_file.exists()
+    shipped = json.loads(SHIPPED_TEXT)["default"]
+    for key, entry in shipped.items():
+        scenario, _, setting = key.partition("/")
+        model, _, quant = setting.partition("-")
+        assert tuned_set("default", scenario, model, quant) == (key, entry)
+
+
+def test_the_readers_file_lives_in_the_data_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv(runner.USER_HPARAMS_VAR)
+    monkeypatch.setenv("UNLEARNING_BOOK_DATA", str(tmp_path / "data"))
+    assert runner.user_hparams_file() == tmp_path / "data" / "hparams.json"
+    monkeypatch.delenv("UNLEARNING_BOOK_DATA")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert runner.user_hparams_file() == tmp_path / "home" / ".cache" / "unlearning-book" / "hparams.json"
+    assert not runner.user_hparams_file().is_relative_to(Path(runner.__file__).parents[1])   # never in the package
+
+
+def test_a_broken_readers_file_is_a_clear_error(hparams_file, user_file):
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text("{ not json")
+    with pytest.raises(ValueError, match="is not valid JSON.*delete it to use the book's"):
+        load_hparams("tiny")
+
+
+def test_tuning_words_say_whose_set_a_table_used(hparams_file, user_file):
+    table = run_table_attrs("class/resnet18-w4a4")
+    assert tuning_words("tiny", table).startswith("the set `class/resnet18-w4a4` of `hparams.json`")
+    write_json(user_file, {"tiny": {"class/resnet18-w4a4": {"_selection_seed": 1, "ft": {"lr": 0.9}}}})
+    assert tuning_words("tiny", table).startswith(
+        f"the set `class/resnet18-w4a4` of your own `hparams.json` (`{user_file}`, which replaces the book's set "
+        "on this machine), chosen on seed 1")
+
+
+def run_table_attrs(key: str):
+    """One block of a table (methods as index) computed with the tuned set ``key``."""
+    import pandas as pd
+    table = pd.DataFrame({"AG": [1.0]}, index=["ft"])
+    table.attrs["hparams_set"] = key
+    return table
+
+
+def test_reset_goes_back_to_the_books_values(hparams_file, user_file, capsys):
+    write_json(user_file, {"tiny": {"random/resnet18-w4a4": {"ft": {"lr": 0.9}}}})
+    assert load_hparams("tiny") == {"ft": {"lr": 0.9}}
+    assert main(["tune", "--reset"]) == 0
+    assert not user_file.exists() and load_hparams("tiny") == {"ft": {"lr": 0.1}}
+    assert "the book's hyper-parameters are in use again" in capsys.readouterr().out
+    assert main(["tune", "--reset"]) == 0 and "no tuning of your own" in capsys.readouterr().out
+
+
+def test_a_selection_seed_other_than_the_books_is_recorded():
+    assert tuning.tune_command("default", "random", "resnet18", "w4a4", 0.1) == (
+        "python -m helpers.experiments tune --profile default --scenario random --model resnet18 --quant w4a4 "
+        "--amount 0.1")
+    assert tuning.tune_command("default", "random", "resnet18", "w4a4", 0.1, 1).endswith("--selection-seed 1")

@@ -10,7 +10,7 @@ from ..profiles import PROFILES
 from ..unlearn import METHODS
 from .cache import ResultCache
 from .runner import PAPER_METHODS, SCENARIOS, format_table, run_table
-from .tune import GRIDS, tune
+from .tune import GRIDS, SELECTION_SEED, reset, tune
 
 
 def main(argv=None) -> int:
@@ -29,7 +29,8 @@ def main(argv=None) -> int:
     t.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     t.add_argument("--out", type=Path, default=Path("results"), help="folder for table.csv and table.json")
     t.add_argument("--no-cache", action="store_true", help="recompute everything")
-    u = sub.add_parser("tune", help="choose hyper-parameters on the selection seed; update hparams.json")
+    u = sub.add_parser("tune", help="choose hyper-parameters on the selection seed; update your own hparams.json "
+                                    "(~/.cache/unlearning-book/hparams.json or $UNLEARNING_BOOK_HPARAMS)")
     u.add_argument("--profile", default="default", choices=sorted(PROFILES))
     u.add_argument("--scenario", default="random", choices=SCENARIOS)
     u.add_argument("--model", default="resnet18", choices=["resnet18", "mobilenet_v2"])
@@ -38,10 +39,18 @@ def main(argv=None) -> int:
                    help="the tuning forget set: a ratio (random, mislabeled, poisoned) or a class (class); "
                         "default: helpers.experiments.tune.AMOUNTS")
     u.add_argument("--methods", nargs="+", default=None, choices=sorted(GRIDS))
+    u.add_argument("--selection-seed", type=int, default=SELECTION_SEED,
+                   help="the seed searched on (default: the book's, helpers.experiments.tune.SELECTION_SEED)")
+    u.add_argument("--reset", action="store_true",
+                   help="delete your own hparams.json (tune nothing): the book's hyper-parameters apply again")
     args = parser.parse_args(argv)
+    if args.command == "tune" and args.reset:
+        reset()
+        return 0
     if args.command == "tune":
         amount = int(args.amount) if args.scenario == "class" and args.amount is not None else args.amount
-        chosen = tune(args.profile, args.scenario, args.model, args.quant, args.methods, amount)
+        chosen = tune(args.profile, args.scenario, args.model, args.quant, args.methods, amount,
+                      selection_seed=args.selection_seed)
         print(json.dumps(chosen, indent=2))
         return 0
     amounts = [int(a) for a in args.ratios] if args.scenario == "class" else args.ratios

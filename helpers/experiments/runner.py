@@ -15,6 +15,11 @@ those samples with their wrong labels and Retrain sees only the clean rest.
 Hyper-parameters come from ``hparams.json``, one set per (profile, scenario,
 network + quantization), chosen on the selection seed by
 :mod:`helpers.experiments.tune`; :func:`tuned_set` says which set a run uses.
+Two files hold sets: the book's own (:data:`HPARAMS_FILE`, shipped with the
+package and versioned with the code) and the reader's (:func:`user_hparams_file`,
+written by ``tune`` in the reader's data folder). A set of the reader's file
+replaces the book's set of the same key, on the reader's machine only; with no
+reader's file the book's sets are used exactly as shipped.
 
 Every table carries two reference rows beside the methods: **Original**, the
 do-nothing model (what a method has to beat), and **Retrain′**, a second
@@ -25,6 +30,7 @@ told apart from.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -32,6 +38,8 @@ import pandas as pd
 import torch
 
 from ..data import CORRUPTIONS, corrupt, drop_class, forget_split, load_dataset
+from ..data.home import DEFAULT_HOME
+from ..data.home import ENV_VAR as DATA_HOME_VAR
 from ..metrics import METRICS
 from ..metrics import evaluate as evaluate_metrics
 from ..progress import progress_bar
@@ -47,7 +55,8 @@ from ..train import seed_everything
 from ..unlearn import DEFAULTS, METHODS, Task, unlearn
 from .cache import ResultCache
 
-HPARAMS_FILE = Path(__file__).with_name("hparams.json")
+HPARAMS_FILE = Path(__file__).with_name("hparams.json")   # the book's sets, shipped with the package: never written
+USER_HPARAMS_VAR = "UNLEARNING_BOOK_HPARAMS"              # names the reader's file, overriding the default place
 PAPER_METHODS = ("retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul", "oeu")
 ABLATIONS = ("retrain", "oeu", "oeu_no_gop", "oeu_no_egu", "oeu_global_gop")
 SCENARIOS = ("random", "class", *CORRUPTIONS)   # mislabeled, poisoned: the book's own (helpers.data.corruption)
@@ -80,11 +89,48 @@ def hparams_key(scenario: str, model: str, quant: str) -> str:
     return f"{scenario}/{model}-{quant}"
 
 
+def user_hparams_file() -> Path:
+    """The reader's own ``hparams.json``, which ``tune`` writes: ``$UNLEARNING_BOOK_HPARAMS`` if set, else
+    ``hparams.json`` in the data home (``$UNLEARNING_BOOK_DATA``, else ``~/.cache/unlearning-book``).
+
+    It may not exist: then every set comes from the book's :data:`HPARAMS_FILE`.
+    """
+    named = os.environ.get(USER_HPARAMS_VAR)
+    if named:
+        return Path(named).expanduser()
+    return (Path(os.environ.get(DATA_HOME_VAR) or DEFAULT_HOME) / "hparams.json").expanduser()
+
+
+def _read_sets(path: Path, profile: str) -> dict:
+    """The sets of ``profile`` in one hparams file (``{}`` if the file does not exist)."""
+    if not path.exists():
+        return {}
+    try:
+        table = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not valid JSON ({error}); fix it, or delete it to use the book's "
+                         f"hyper-parameters") from error
+    return table.get(profile, {})
+
+
+def stored_sets(profile: str) -> dict:
+    """Every tuned set of ``profile`` (key -> entry): the book's, each replaced by the reader's set of the same key.
+
+    An entry taken from the reader's file carries its path under ``_file`` (provenance, like every ``_`` key).
+    """
+    sets = dict(_read_sets(HPARAMS_FILE, profile))
+    user = user_hparams_file()
+    for key, entry in _read_sets(user, profile).items():
+        sets[key] = {**entry, "_file": str(user)}
+    return sets
+
+
 def tuned_set(profile: str, scenario: str = "random", model: str = "resnet18", quant: str = "w4a4"):
     """``(key, entry)``: the set of ``hparams.json`` a run of (scenario, model, quant) uses.
 
     ``entry`` maps each method to its hyper-parameters; keys starting with
-    ``_`` are provenance (command, selection seed, criterion, notes). The
+    ``_`` are provenance (command, selection seed, criterion, notes, and
+    ``_file`` for a set of the reader's own file, see :func:`stored_sets`). The
     fallback rule, first match wins:
 
     1. the set tuned for exactly this scenario, network and quantization;
@@ -100,7 +146,7 @@ def tuned_set(profile: str, scenario: str = "random", model: str = "resnet18", q
     profile has tuned sets but none for this scenario.
     """
     key = hparams_key(scenario, model, quant)
-    sets = json.loads(HPARAMS_FILE.read_text()).get(profile, {}) if HPARAMS_FILE.exists() else {}
+    sets = stored_sets(profile)
     if not sets:
         return None, {}
     candidates = [key, f"{scenario}/{model}-{quant.partition('-')[0]}", hparams_key(scenario, *REFERENCE_SETTING)]
@@ -290,5 +336,5 @@ def ratio_to_retrain(table: pd.DataFrame) -> pd.Series:
 
 
 __all__ = ["run_table", "run_cell", "aggregate", "format_table", "ratio_to_retrain", "original_model",
-           "forget_retain", "resolve_setting", "load_hparams", "tuned_set", "hparams_key", "SCENARIOS", "PAPER_METHODS", "ABLATIONS", "BASELINES",
+           "forget_retain", "resolve_setting", "load_hparams", "tuned_set", "stored_sets", "user_hparams_file", "hparams_key", "SCENARIOS", "PAPER_METHODS", "ABLATIONS", "BASELINES",
            "ORACLE_REPLICA"]

@@ -18,7 +18,15 @@ criterion:
   records why under ``_notes`` (e.g. the grid edge it stopped at).
 
 The tables are then reported on other seeds (1, 2, 3 by default). The choices
-are written to ``hparams.json`` (versioned with the code) under the key
+are written to the reader's own ``hparams.json`` in their data folder
+(:func:`helpers.experiments.runner.user_hparams_file`: ``$UNLEARNING_BOOK_HPARAMS``,
+else ``~/.cache/unlearning-book/hparams.json``), never into the installed package.
+The runner reads a set of that file before the book's set of the same key
+(the package's ``hparams.json``, versioned with the code), so a re-tuning
+changes the tables on that machine only; deleting the file (or
+``python -m helpers.experiments tune --reset``) goes back to the book's values.
+The book's own sets were chosen this way and then copied into the package
+file. Each set is stored under the key
 ``"<scenario>/<model>-<quant>"`` with their provenance (``_command``,
 ``_selection_seed``, ``_amount``, ``_criterion``, ``_sizes``: |D_f| and |D_r|,
 ``_retrain`` and ``_original``: their metrics, ``_selection``: the chosen
@@ -30,6 +38,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 from ..data import load_dataset
 from ..metrics import average_gap
@@ -176,22 +185,27 @@ def describe_point(method: str, hp: dict, scenario: str = "random") -> str:
     return ", ".join(parts)
 
 
-def tune_command(profile: str, scenario: str, model: str, quant: str, amount) -> str:
+def tune_command(profile: str, scenario: str, model: str, quant: str, amount,
+                 selection_seed: int = SELECTION_SEED) -> str:
     """The command line that reproduces a tuned set (stored as ``_command``)."""
+    seed = "" if selection_seed == SELECTION_SEED else f" --selection-seed {selection_seed}"
     return (f"python -m helpers.experiments tune --profile {profile} --scenario {scenario} "
-            f"--model {model} --quant {quant} --amount {amount:g}")
+            f"--model {model} --quant {quant} --amount {amount:g}{seed}")
 
 
 def tune(profile_name: str = "default", scenario: str = "random", model: str = "resnet18", quant: str = "w4a4",
-         methods=None, amount=None, cache: ResultCache | None = None, write: bool = True, log=print) -> dict:
+         methods=None, amount=None, cache: ResultCache | None = None, write: bool = True, log=print,
+         selection_seed: int = SELECTION_SEED) -> dict:
     """Grid-search every method on the selection seed; return (and by default save) the choices.
+
+    ``selection_seed`` is the seed searched on (the book's: :data:`SELECTION_SEED`, never reported).
 
     ``amount`` is the tuning forget set (a ratio, or a class for ``"class"``);
     it defaults to :data:`AMOUNTS`. ``methods`` defaults to
     :func:`default_methods`. The set is written under
     :func:`helpers.experiments.runner.hparams_key`; methods not re-tuned keep
-    their stored values, except in a placeholder set (``_untuned``), whose
-    copied values are dropped.
+    their stored values (the reader's set if they have one, else the book's),
+    except in a placeholder set (``_untuned``), whose copied values are dropped.
     """
     key = hparams_key(scenario, model, quant)
     amount = AMOUNTS[scenario] if amount is None else amount
@@ -201,7 +215,7 @@ def tune(profile_name: str = "default", scenario: str = "random", model: str = "
     data = load_dataset(profile.dataset, augment=profile.augment)
 
     def cell(method, hp):
-        return run_cell(profile, data, setting, scenario, amount, method, SELECTION_SEED, hp, cache)
+        return run_cell(profile, data, setting, scenario, amount, method, selection_seed, hp, cache)
 
     gold = cell("retrain", method_hparams("retrain", profile, {}))
     original = cell("original", {})
@@ -221,25 +235,34 @@ def tune(profile_name: str = "default", scenario: str = "random", model: str = "
             notes[method] = note
             log(f"{method}: {note}")
     if write:
-        sizes = [len(s) for s in forget_retain(data, scenario, amount, SELECTION_SEED)[:2]]
-        save(profile.name, key, scenario, model, quant, amount, chosen, notes, selection, gold, original, sizes)
+        sizes = [len(s) for s in forget_retain(data, scenario, amount, selection_seed)[:2]]
+        path = save(profile.name, key, scenario, model, quant, amount, chosen, notes, selection, gold, original,
+                    sizes, selection_seed)
+        log(f"written to {path} (your own set {key}: it replaces the book's on this machine; "
+            f"`python -m helpers.experiments tune --reset` goes back to the book's values)")
     return chosen
 
 
 def save(profile: str, key: str, scenario: str, model: str, quant: str, amount, chosen: dict, notes: dict,
-         selection: dict, gold: dict, original: dict, sizes=None) -> None:
-    """Merge one tuning run into ``hparams.json`` (methods not re-tuned keep their stored values)."""
-    path = runner.HPARAMS_FILE
+         selection: dict, gold: dict, original: dict, sizes=None, selection_seed: int = SELECTION_SEED) -> Path:
+    """Merge one tuning run into the reader's ``hparams.json`` and return its path.
+
+    Methods not re-tuned keep their stored values: the reader's set of ``key``
+    if there is one, else the book's (so the reader's set is always complete).
+    The book's file in the package is never written.
+    """
+    path = runner.user_hparams_file()
     table = json.loads(path.read_text()) if path.exists() else {}
-    old = table.setdefault(profile, {}).get(key, {})
+    table.setdefault(profile, {})
+    old = {k: v for k, v in runner.stored_sets(profile).get(key, {}).items() if k != "_file"}
     if "_untuned" in old:                     # a placeholder copied from another set: keep nothing of it
         old = {}
     entry = {m: v for m, v in old.items() if not m.startswith("_")}
     entry.update(chosen)
     untuned = sorted(set(GRIDS) - set(entry))
     meta = {
-        "_command": tune_command(profile, scenario, model, quant, amount),
-        "_selection_seed": SELECTION_SEED, "_amount": amount, "_criterion": criterion(scenario),
+        "_command": tune_command(profile, scenario, model, quant, amount, selection_seed),
+        "_selection_seed": selection_seed, "_amount": amount, "_criterion": criterion(scenario),
         "_sizes": dict(zip(("forget", "retain"), sizes or ())),      # |D_f|, |D_r| on the selection seed
         "_retrain": {k: round(v, 2) for k, v in gold.items() if k != "seconds"},
         "_original": {k: round(v, 2) for k, v in original.items() if k != "seconds"},
@@ -249,8 +272,21 @@ def save(profile: str, key: str, scenario: str, model: str, quant: str, amount, 
     if untuned:
         meta["_untuned_methods"] = untuned    # these run with the package defaults (helpers.unlearn.DEFAULTS)
     table[profile][key] = {**meta, **entry}
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n")
+    return path
 
 
-__all__ = ["tune", "grid", "method_grid", "select", "criterion", "default_methods", "SELECTION_SEED", "AMOUNTS",
+def reset(log=print) -> Path | None:
+    """Delete the reader's ``hparams.json``, so every table uses the book's sets again; its path, or None."""
+    path = runner.user_hparams_file()
+    if not path.exists():
+        log(f"no tuning of your own at {path}: the book's hyper-parameters are in use")
+        return None
+    path.unlink()
+    log(f"deleted {path}: the book's hyper-parameters are in use again")
+    return path
+
+
+__all__ = ["tune", "reset", "save", "grid", "method_grid", "select", "criterion", "default_methods", "SELECTION_SEED", "AMOUNTS",
            "FORGET_TOLERANCE", "GRIDS", "FIXED", "SCENARIO_GRIDS", "FORGETTING_GRIDS"]

@@ -359,9 +359,12 @@ def summary_words(summary: pd.DataFrame, method: str = "oeu") -> str:
 
 
 def tuning_words(profile: str, computed: pd.DataFrame) -> str:
-    """Which tuned set of ``hparams.json`` a table used (``attrs["hparams_set"]``), and whether it is really tuned.
+    """Which tuned set a table used (``attrs["hparams_set"]``), from which file, and whether it is really tuned.
 
-    Untuned methods and the tuning's notes are given for the methods of ``computed`` only.
+    The file is the book's ``hparams.json`` unless the reader has tuned that set
+    themselves (``tune`` writes their own file, which then wins on their machine:
+    :func:`helpers.experiments.runner.stored_sets`). Untuned methods and the
+    tuning's notes are given for the methods of ``computed`` only.
     """
     from .runner import tuned_set
     key = computed.attrs.get("hparams_set")
@@ -370,9 +373,11 @@ def tuning_words(profile: str, computed: pd.DataFrame) -> str:
     scenario, _, network = key.partition("/")
     model, _, quant = network.partition("-")
     _, entry = tuned_set(profile, scenario, model, quant)
+    source = (f"your own `hparams.json` (`{entry['_file']}`, which replaces the book's set on this machine)"
+              if "_file" in entry else "`hparams.json`")          # the book's file, shipped with helpers
     if "_untuned" in entry:
-        return f"the set `{key}` of `hparams.json`, which is not tuned for this scenario yet ({entry['_untuned']})"
-    text = f"the set `{key}` of `hparams.json`, chosen on seed {entry.get('_selection_seed', '?')}"
+        return f"the set `{key}` of {source}, which is not tuned for this scenario yet ({entry['_untuned']})"
+    text = f"the set `{key}` of {source}, chosen on seed {entry.get('_selection_seed', '?')}"
     if entry.get("_amount") is not None:
         text += f" at {'class' if scenario == 'class' else 'ratio'} {entry['_amount']:g}"
     shown = set(methods_of(computed))
