@@ -43,7 +43,7 @@ def test_training_many_models_equals_training_each(iris):
 
 
 def test_gold_models_in_a_batch_equal_training_each_on_the_retained_classes(iris):
-    batch = gold_retrain(iris, 2, seeds=[1, 1], replicas=[0, 1], iterations=20)
+    batch = gold_retrain([iris, iris], 2, seeds=[1, 1], replicas=[0, 1], iterations=20)
     for replica, ours in enumerate(batch):
         one = train_vqc(*retained_split(iris, 2), seed=gold_seed(1, replica), iterations=20)
         assert torch.allclose(ours.theta, one.theta, atol=1e-7, rtol=0)

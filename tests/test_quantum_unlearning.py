@@ -14,7 +14,7 @@ import helpers.quantum.batched as batched_module
 from helpers.chapters import ch07
 from helpers.data import load_tabular
 from helpers.data.tabular import display_list, display_name
-from helpers.quantum import VQC, accuracy, kl_to_gold, logits, probabilities, table_1, train_vqc
+from helpers.quantum import VQC, accuracy, logits, probabilities, table_1, train_vqc
 from helpers.quantum import experiment as E
 from helpers.quantum import tables as T
 from helpers.quantum.evaluation import (closeness_to_gold, confusion, gold_agreement, probability_bounds,
@@ -199,7 +199,7 @@ def test_gold_retrain_never_sees_the_forgotten_class(iris, monkeypatch):
         seen.update(y=y[0], y_val=y_val[0])
         return "gold"
     monkeypatch.setattr(batched_module, "train_vqc_batch", fake_train)
-    assert gold_retrain(iris, 1, seeds=[0], replicas=[0]) == "gold"
+    assert gold_retrain([iris], 1, seeds=[0], replicas=[0]) == "gold"
     assert 1 not in seen["y"].tolist() and 1 not in seen["y_val"].tolist()
     assert set(seen["y"].tolist()) == {0, 2}
 
@@ -211,11 +211,11 @@ def test_confusion_and_recall(trained, iris):
     assert abs(recall(C).mean() - accuracy(trained.theta, iris.X_test, iris.y_test)) < 1e-12
 
 
-def test_kl_to_gold(trained, iris):
-    same = kl_to_gold(trained.theta, trained.theta, iris.X_test, iris.y_test, forget_class=2)
+def test_closeness_to_gold_is_table_2s_kl(trained, iris):
+    same = closeness_to_gold(trained.theta, trained.theta, iris.X_test, iris.y_test, forget_class=2)
     assert same["mean_kl"] < 1e-12 and same["max_kl"] < 1e-12 and same["retained_labels"] == "{0,1}"
     other = trained.theta + 0.3 * init_theta(1, std=1.0)
-    d = kl_to_gold(trained.theta, other, iris.X_test, iris.y_test, forget_class=2)
+    d = closeness_to_gold(trained.theta, other, iris.X_test, iris.y_test, forget_class=2)
     # by hand: KL between the two models' distributions renormalised over classes 0, 1
     mask = iris.y_test != 2
     a, b = probabilities(trained.theta, iris.X_test[mask])[:, :2], probabilities(other, iris.X_test[mask])[:, :2]
@@ -224,7 +224,7 @@ def test_kl_to_gold(trained, iris):
     assert abs(d["mean_kl"] - kl.mean().item()) < 1e-12 and abs(d["max_kl"] - kl.max().item()) < 1e-12
     assert d["mean_kl"] > 0
     with pytest.raises(ValueError, match="forget_class"):
-        kl_to_gold(trained.theta, other, iris.X_test, iris.y_test, forget_class=3)
+        closeness_to_gold(trained.theta, other, iris.X_test, iris.y_test, forget_class=3)
 
 
 def test_selection_uses_the_validation_split(trained, iris):
@@ -389,7 +389,7 @@ def test_gold_models_never_start_from_the_original(iris, monkeypatch):
 
 def test_one_model_gold_retrain_uses_the_oracle_stream(iris, monkeypatch):
     starts = _record_starts(monkeypatch, batched_module)          # train_vqc runs the batched loop for one model
-    gold_retrain(iris, 2, seeds=[1], replicas=[1], iterations=3)
+    gold_retrain([iris], 2, seeds=[1], replicas=[1], iterations=3)
     assert [s for s, _ in starts] == [derive_seed(1, "oracle", 1)]
     assert not torch.equal(starts[0][1], init_theta(1))
 

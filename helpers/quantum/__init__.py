@@ -26,7 +26,7 @@ One idea per module:
 """
 from .circuit import N_CLASSES, N_FEATURES, N_PARAMS, N_QUBITS, READOUT, vqc_circuit
 from .engines import ENGINES, expectations
-from .evaluation import confusion, forget_class_probability, kl_to_gold, recall, table_1
+from .evaluation import closeness_to_gold, confusion, forget_class_probability, recall, table_1
 from .gradients import logits, parameter_shift_jacobian, shift_rule_on_loss
 from .model import VQC, init_theta
 from .training import TrainResult, accuracy, probabilities, train_vqc

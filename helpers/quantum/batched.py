@@ -31,7 +31,6 @@ import torch
 import torch.nn.functional as F
 
 from ..data import check_forget_class
-from ..progress import progress_bar
 from ..seeds import derive_seed
 from ..unlearn.dg import forget_targets, objective_terms
 from . import simulator as S
@@ -68,14 +67,12 @@ def _adam(start: torch.Tensor, lrs: list) -> tuple[list, torch.optim.Adam]:
 
 
 def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300, batch_size: int = 10,
-                    init_std: float = 0.1, progress: bool = False, desc: str = "training",
-                    forward=S.expectations, starts=None, joint: bool = True) -> list[TrainResult]:
+                    init_std: float = 0.1, forward=S.expectations, joint: bool = True) -> list[TrainResult]:
     """:func:`~helpers.quantum.training.train_vqc` for every seed in ``seeds``, all in one pass.
 
     X (n, 4) and y (n,) are shared by every model, or (T, n, 4) and (T, n) give each model its
     own training set (all of the same size; likewise the validation set). ``lr`` is one
-    learning rate or one per model; ``starts`` (T, 72) replaces the initialisations
-    ``init_theta(seed)``. ``forward(theta (T, 72), X (T, B, 4))`` gives the logits (T, B, 3);
+    learning rate or one per model. ``forward(theta (T, 72), X (T, B, 4))`` gives the logits (T, B, 3);
     ``joint``: one pass for the mini-batch and the validation set (else the validation loss runs
     apart, without gradient). ``TrainResult.seconds`` is the batch's wall time divided by the
     number of models."""
@@ -89,16 +86,14 @@ def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300,
     if n < batch_size:
         raise ValueError(f"need at least batch_size={batch_size} training samples, got {n}")
     start = time.perf_counter()
-    starts = torch.stack([init_theta(s, init_std) for s in seeds] if starts is None else
-                         [torch.as_tensor(t, dtype=torch.float64) for t in starts])
-    params, optimizer = _adam(starts, lrs)
+    params, optimizer = _adam(torch.stack([init_theta(s, init_std) for s in seeds]), lrs)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=iterations)
     generators = [torch.Generator().manual_seed(s + 1) for s in seeds]
     rows = torch.arange(T)[:, None]
     best_val = torch.full((T,), float("inf"), dtype=torch.float64)
     best_theta, best_it = torch.stack(params).detach().clone(), torch.zeros(T, dtype=torch.int64)
     record = torch.empty(iterations, 3, T, dtype=torch.float64)                # lr, train loss, val loss
-    for it in progress_bar(range(iterations), desc=desc, enabled=progress):
+    for it in range(iterations):
         batch = torch.stack([torch.randperm(n, generator=g)[:batch_size] for g in generators])   # (T, bs)
         theta = torch.stack(params)
         if joint:
@@ -146,8 +141,8 @@ class UnlearnResult:
 
 
 def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, target="similarity", beta=2.0,
-                      lr=0.05, seed=0, replica=0, n_calibration: int | None = None, alpha: float = 1.0,
-                      lam: float = 0.01, steps: int = 100, progress: bool = False) -> list[UnlearnResult]:
+                      lr=0.05, seed=0, replica=0, alpha: float = 1.0, lam: float = 0.01,
+                      steps: int = 100) -> list[UnlearnResult]:
     """The registered method ``dg`` (:mod:`helpers.unlearn.dg`, full batch) for every row of ``theta_orig``
     (T, 72), in one pass: each model maximises the DG paper's Eq. (7) (chapter 7, equation
     ``ch7-dg-objective``) towards its own target, Eq. (6) (``ch7-dg-target``) or the uniform one,
@@ -169,11 +164,11 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
         p_forget, p_ref = (torch.softmax(S.expectations(theta_orig, X), -1) for X in (X_forget, X_anchor))
     made = [forget_targets(p_forget[t], torch.full((n_forget,), forget_class),
                            torch.Generator().manual_seed(derive_seed(seeds[t], "unlearn", replicas[t])),
-                           target=targets[t], beta=betas[t], n_calibration=n_calibration) for t in range(T)]
+                           target=targets[t], beta=betas[t]) for t in range(T)]
     Q = torch.stack([q for q, _ in made])                                           # (T, |F|, K)
     X_all = torch.cat([X_forget, X_anchor], 1)                                      # one pass for F and A
     params, optimizer = _adam(theta_orig, lrs)
-    for _ in progress_bar(range(steps), desc="unlearning", enabled=progress):
+    for _ in range(steps):
         theta = torch.stack(params)
         log_p = torch.log_softmax(S.expectations(theta, X_all), -1)
         penalty = ((theta - theta_orig) ** 2).sum(-1)
@@ -187,17 +182,15 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
 
 def gold_retrain(datas, forget_class: int, *, seeds, replicas, **train) -> list[TrainResult]:
     """The gold standard, trained from scratch on the retained classes only (train and validation,
-    :func:`~helpers.quantum.training.retained_split`), for every ``t`` in one pass: experiment seed
-    ``seeds[t]``; the model draws its initial weights and mini-batches from the ``"oracle"`` stream
-    :func:`~helpers.quantum.training.gold_seed` ``(seeds[t], replicas[t])``, never from the original's
-    ``init_theta(seed)``. ``replicas`` number independent gold models (the oracle's own noise floor).
-    ``datas`` is one dataset for all or one per model (splits of the same size)."""
-    seeds, T = list(seeds), len(list(seeds))
-    datas = settings_per_model(datas, T, "datas")
-    replicas = settings_per_model(replicas, T, "replicas")
+    :func:`~helpers.quantum.training.retained_split`), for every ``t`` in one pass: dataset ``datas[t]``
+    (splits of one size), experiment seed ``seeds[t]``; the model draws its initial weights and
+    mini-batches from the ``"oracle"`` stream :func:`~helpers.quantum.training.gold_seed`
+    ``(seeds[t], replicas[t])``, never from the original's ``init_theta(seed)``. ``replicas`` number
+    independent gold models (the oracle's own noise floor)."""
     splits = [retained_split(d, forget_class) for d in datas]
     X, y, X_val, y_val = (stack_same_size([split[i] for split in splits]) for i in range(4))
-    return train_vqc_batch(X, y, X_val, y_val, seeds=[gold_seed(s, r) for s, r in zip(seeds, replicas)], **train)
+    return train_vqc_batch(X, y, X_val, y_val, seeds=[gold_seed(s, r) for s, r in zip(seeds, replicas, strict=True)],
+                           **train)
 
 
 def stack_same_size(arrays) -> torch.Tensor:

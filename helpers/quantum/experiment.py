@@ -97,14 +97,14 @@ def unlearning_task(data, forget_class: int, on_step=None) -> Task:
 
 
 def run(data, seed: int, forget_class: int = 2, targets=("similarity", "uniform"), unlearn=None,
-        train=None, gold: bool = True) -> QuantumRun:
+        train=None) -> QuantumRun:
     """Train the original model, unlearn ``forget_class`` with each target, retrain the gold model
     and Gold′ (one seed of :func:`run_seeds`)."""
-    return run_seeds({seed: data}, forget_class, targets, unlearn, train, gold)[0]
+    return run_seeds({seed: data}, forget_class, targets, unlearn, train)[0]
 
 
 def run_seeds(by_seed: dict, forget_class: int = 2, targets=("similarity", "uniform"), unlearn=None,
-              train=None, gold: bool = True) -> list[QuantumRun]:
+              train=None) -> list[QuantumRun]:
     """:func:`run` for every ``seed: data`` of ``by_seed``, all seeds in one batched pass per kind of
     model (the splits of one dataset have one size): the originals (seed ``s``), the gold models
     (oracle replicas :data:`GOLD_REPLICAS` of ``s``) and one unlearning run per original and target
@@ -115,19 +115,17 @@ def run_seeds(by_seed: dict, forget_class: int = 2, targets=("similarity", "unif
                                   for k in ("X_train", "y_train", "X_val", "y_val")), seeds=seeds, **train)
     runs = [QuantumRun(d, s, forget_class, o) for d, s, o in zip(datas, seeds, originals)]
     pairs = [(r, target) for target in targets for r in runs]
-    if pairs:
-        X_forget, X_anchor = zip(*(forget_and_anchor(r.data, forget_class) for r, _ in pairs))
-        results = unlearn_vqc_batch(torch.stack([r.original.theta for r, _ in pairs]), stack_same_size(X_forget),
-                                    stack_same_size(X_anchor), forget_class, target=[t for _, t in pairs],
-                                    seed=[r.seed for r, _ in pairs], **unlearn)
-        for (r, target), result in zip(pairs, results):
-            r.unlearned[target] = result
-    if gold:
-        jobs = [(r, replica) for replica in GOLD_REPLICAS for r in runs]
-        golds = gold_retrain([r.data for r, _ in jobs], forget_class, seeds=[r.seed for r, _ in jobs],
-                                   replicas=[replica for _, replica in jobs], **train)
-        for (r, replica), model in zip(jobs, golds):
-            setattr(r, "gold" if replica == GOLD_REPLICAS[0] else "gold_indep", model)
+    X_forget, X_anchor = zip(*(forget_and_anchor(r.data, forget_class) for r, _ in pairs))
+    results = unlearn_vqc_batch(torch.stack([r.original.theta for r, _ in pairs]), stack_same_size(X_forget),
+                                stack_same_size(X_anchor), forget_class, target=[t for _, t in pairs],
+                                seed=[r.seed for r, _ in pairs], **unlearn)
+    for (r, target), result in zip(pairs, results):
+        r.unlearned[target] = result
+    jobs = [(r, replica) for replica in GOLD_REPLICAS for r in runs]
+    golds = gold_retrain([r.data for r, _ in jobs], forget_class, seeds=[r.seed for r, _ in jobs],
+                         replicas=[replica for _, replica in jobs], **train)
+    for (r, replica), model in zip(jobs, golds):
+        setattr(r, "gold" if replica == GOLD_REPLICAS[0] else "gold_indep", model)
     return runs
 
 

@@ -53,21 +53,19 @@ def accuracy(theta, X, y, engine: str = "torch") -> float:
 
 
 def train_vqc(X, y, X_val, y_val, *, iterations: int = 300, batch_size: int = 10, lr: float = 0.1,
-              init_std: float = 0.1, seed: int = 0, engine: str = "torch", gradient: str = "autograd",
-              theta0=None, progress: bool = False, desc: str = "training") -> TrainResult:
+              init_std: float = 0.1, seed: int = 0, engine: str = "torch", gradient: str = "autograd") -> TrainResult:
     """Train the 72 weights on ``(X, y)``, select on ``(X_val, y_val)`` (paper, Sec. 4).
 
     ``seed`` fixes the initialisation ``init_theta(seed)`` and the mini-batch draws (generator
-    ``seed + 1``). ``theta0`` starts from given weights instead. With autograd, one pass of the
-    simulator serves the mini-batch and the validation set; the parameter-shift rule differentiates
-    the mini-batch only (the validation loss runs without gradient)."""
+    ``seed + 1``). With autograd, one pass of the simulator serves the mini-batch and the validation
+    set; the parameter-shift rule differentiates the mini-batch only (the validation loss runs
+    without gradient)."""
     from .batched import train_vqc_batch
 
     def forward(theta, X):                                # one model: (1, 72), (1, B, 4) -> (1, B, 3)
         return logits(theta[0], X[0], engine, gradient)[None]
     return train_vqc_batch(X, y, X_val, y_val, seeds=[seed], lr=lr, iterations=iterations, batch_size=batch_size,
-                           init_std=init_std, progress=progress, desc=desc, forward=forward,
-                           starts=None if theta0 is None else [theta0], joint=gradient == "autograd")[0]
+                           init_std=init_std, forward=forward, joint=gradient == "autograd")[0]
 
 
 def retained_split(data, forget_class: int) -> tuple:
