@@ -73,7 +73,7 @@ def test_chapter_structure(chapter):
     cells = nb["cells"]
     code = [c for c in cells if c["cell_type"] == "code"]
     text = "\n".join(book.cell_source(c) for c in cells if c["cell_type"] == "markdown")
-    assert "google.colab" in book.cell_source(code[0])
+    assert 'find_spec("helpers") is None' in book.cell_source(code[0])      # the setup cell
     assert "parameters" in code[1].get("metadata", {}).get("tags", []), "second code cell must be tagged parameters"
     assert "Learning objectives" in text
     assert "## Summary" in text
@@ -98,9 +98,16 @@ def test_set_repository_rewrites_config_and_every_setup_cell(tmp_path):
     assert root / "_config.yml" in changed and len(changed) == 1 + len(CHAPTERS)
     assert book.read_repository_url(root) == url
     assert book.problems(root) == []
+    ref = book.read_install_ref(ROOT)                         # kept when --ref is not given
     for path in book.notebooks(root):
-        assert f"git+{url}@main" in book.cell_source(book.first_code_cell(book.read_notebook(path)))
+        assert f"git+{url}@{ref}\"" in book.cell_source(book.first_code_cell(book.read_notebook(path)))
     assert book.set_repository(url, root) == []              # idempotent
+    changed = book.set_repository(url, root, ref="1a2b3c4")   # pinned to a commit
+    assert len(changed) == 1 + len(CHAPTERS) and book.read_install_ref(root) == "1a2b3c4"
+    assert "@1a2b3c4\"" in book.cell_source(book.first_code_cell(book.read_notebook(book.notebooks(root)[0])))
+    assert book.problems(root) == []
+    with pytest.raises(ValueError, match="tag or commit"):
+        book.set_repository(url, root, ref="main; rm -rf ~")
     assert "# The book's repository" in (root / "_config.yml").read_text()   # comments survive
 
 
@@ -109,6 +116,9 @@ def test_set_repository_command_line_and_bad_urls(tmp_path):
     run = subprocess.run([sys.executable, "-m", "helpers.book", "--root", str(root), "set-repository",
                           "https://github.com/a/b"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0 and "updated _config.yml" in run.stdout
+    tagged = subprocess.run([sys.executable, "-m", "helpers.book", "--root", str(root), "set-repository",
+                             "https://github.com/a/b", "--ref", "v2.0"], capture_output=True, text=True, cwd=ROOT)
+    assert tagged.returncode == 0 and book.read_install_ref(root) == "v2.0"
     bad = subprocess.run([sys.executable, "-m", "helpers.book", "--root", str(root), "set-repository",
                           "https://gitlab.com/a/b"], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode != 0 and "https://github.com/OWNER/REPO" in bad.stderr
@@ -124,7 +134,7 @@ def test_check_reports_a_stale_setup_cell_and_outputs(tmp_path):
     nb["cells"][-1] = {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [], "source": ""}
     book.write_notebook(path, nb)
     found = book.problems(root)
-    assert any("not the Colab setup cell" in p for p in found) and any("not stripped" in p for p in found)
+    assert any("not the setup cell" in p for p in found) and any("not stripped" in p for p in found)
     assert book.strip_outputs(root) == [path]
 
 

@@ -40,14 +40,57 @@ PIP_INSTALL = re.compile(r"\[([^\]]*\"install\"[^\]]*)\]", re.DOTALL)
 @pytest.mark.parametrize("path", book.notebooks(ROOT), ids=lambda p: p.stem)
 def test_setup_cell_matches_config_and_keeps_colabs_torch(path):
     source = book.cell_source(book.first_code_cell(book.read_notebook(path)))
-    assert source == book.setup_cell_source(book.read_repository_url(ROOT)), \
-        f"{path.name}: stale setup cell; run `python -m helpers.book set-repository <url>`"
+    assert source == book.setup_cell_source(book.read_repository_url(ROOT), book.read_install_ref(ROOT)), \
+        f"{path.name}: stale setup cell; run `python -m helpers.book set-repository <url> --ref <tag>`"
     pip = PIP_INSTALL.search(source)
     assert pip, f"{path.name}: the setup cell has no pip install command"
     words = re.findall(r"\"([^\"]*)\"", pip.group(1))
     assert not any(re.match(r"torch|torchvision", w) for w in words), f"{path.name}: installs torch: {words}"
-    assert not {"-U", "--upgrade", "--force-reinstall", "--ignore-installed"} & set(words), words
-    assert "google.colab" in source                      # a no-op outside Colab
+    assert not {"-U", "--upgrade", "--force-reinstall", "--ignore-installed", "-q"} & set(words), words
+    assert f"@{book.read_install_ref(ROOT)}" in words[-1] and not words[-1].endswith("@main"), words
+
+
+# --------------------------------------------------------------------------- the setup cell, run
+FAKE_PIP = """import sys
+print("fake pip: install", sys.argv[1:])
+if {fail}:
+    print("ERROR: Could not find a version that satisfies the requirement (fake pip)", file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def _python_without_helpers(folder: Path, fail: bool) -> Path:
+    """A fresh venv (no ``helpers``) whose ``python -m pip`` is a fake that fails or succeeds, offline."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    (site / "pip").mkdir()
+    (site / "pip" / "__init__.py").write_text("")
+    (site / "pip" / "__main__.py").write_text(FAKE_PIP.format(fail=fail))
+    return python
+
+
+def _run_setup_cell(python, cwd: Path) -> subprocess.CompletedProcess:
+    source = book.setup_cell_source("https://github.com/someone/fork", "v9.9.9")
+    return subprocess.run([python, "-c", source], capture_output=True, text=True, cwd=cwd, env=_clean_env())
+
+
+def test_setup_cell_shows_pips_error_when_the_install_fails(tmp_path):
+    run = _run_setup_cell(_python_without_helpers(tmp_path / "venv", fail=True), tmp_path)
+    assert run.returncode != 0
+    assert "Could not find a version that satisfies the requirement (fake pip)" in run.stderr   # pip's own error
+    assert "RuntimeError: installing helpers failed" in run.stderr
+    assert "unlearning-book @ git+https://github.com/someone/fork@v9.9.9" in run.stderr        # the command
+    assert "CalledProcessError" not in run.stderr
+
+
+def test_setup_cell_installs_where_helpers_is_missing_and_nothing_where_it_is(tmp_path):
+    run = _run_setup_cell(_python_without_helpers(tmp_path / "venv", fail=False), tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "Installing unlearning-book @ git+https://github.com/someone/fork@v9.9.9" in run.stdout
+    here = _run_setup_cell(sys.executable, tmp_path)        # helpers is installed in the test environment
+    assert here.returncode == 0 and here.stdout == "", here.stdout + here.stderr
 
 
 def test_the_wheel_requires_torch_with_lower_bounds_only():
