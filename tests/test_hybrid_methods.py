@@ -17,7 +17,7 @@ STRONG = dict(steps=25, lr=0.05)
 def iris():
     data = load_hybrid("iris", seed=0)
     original = train_original(data, seed=0, epochs=20)
-    split = make_split(data.y_train, "B", forget_class=0, num_classes=3)
+    split = make_split(data, "B", forget_class=0)
     return data, original, split
 
 
@@ -78,12 +78,12 @@ def test_clear_errors(iris):
         Task(task.forget_set, task.retain_set.__class__(data.X_train[:0], data.y_train[:0], 3))
     for bad in (3, -1, 1.0):
         with pytest.raises(ValueError, match="forget_class must be an integer class index in 0..2"):
-            make_split(data.y_train, "B", forget_class=bad, num_classes=3)
+            make_split(data, "B", forget_class=bad)
     for bad in (0.0, 1.0, 1.5, "2%"):
         with pytest.raises(ValueError, match="ratio must be a number strictly between 0 and 1"):
-            make_split(data.y_train, "A", ratio=bad)
+            make_split(data, "A", ratio=bad)
     with pytest.raises(ValueError, match="unknown scenario 'C'"):
-        make_split(data.y_train, "C")
+        make_split(data, "C")
     with pytest.raises(ValueError, match="unknown dataset 'cifar10'"):
         load_hybrid("cifar10")
     with pytest.raises(ValueError, match="unknown front end 'rnn'"):
@@ -92,7 +92,7 @@ def test_clear_errors(iris):
 
 def test_scenario_a_is_stratified_and_disjoint():
     data = load_hybrid("digits", seed=0)
-    split = make_split(data.y_train, "A", ratio=0.02, seed=1)
+    split = make_split(data, "A", ratio=0.02, seed=1)
     f, r = split.forget_idx, split.retain_idx
     assert len(set(f.tolist()) & set(r.tolist())) == 0 and len(f) + len(r) == len(data.y_train)
     assert set(data.y_train[f].tolist()) == set(range(10))            # every class is represented
@@ -112,7 +112,7 @@ def test_the_oracle_never_starts_from_the_originals_weights_or_batch_order(monke
 
     monkeypatch.setattr(training, "fit", capture)
     data = load_hybrid("iris", seed=1)
-    split = make_split(data.y_train, "A", num_classes=3, seed=1)
+    split = make_split(data, "A", seed=1)
     training.train_original(data, seed=1)
     training.train_oracle(data, split, seed=1)
     training.train_oracle(data, split, seed=1, replica=1)

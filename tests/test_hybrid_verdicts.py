@@ -236,8 +236,7 @@ def test_plot_tradeoff_names_the_reference_points_in_a_legend_and_labels_the_met
 def test_the_experiment_scores_doing_nothing_and_a_second_oracle():
     from helpers.hybrid import experiment as E
 
-    res, selection = E.run(datasets=("iris",), scenarios=("B",), seeds=(1, 2), methods=("ga",), workers=1,
-                           progress=False)
+    res, selection = E.run(datasets=("iris",), scenarios=("B",), seeds=(1, 2), methods=("ga",), progress=False)
     assert sorted(res.method.unique()) == ["ga", "oracle", "oracle_indep", "original"]
     assert list(selection.method) == ["ga"] and selection.steps.iloc[0] in E.STEP_GRID
     by = res.set_index(["seed", "method"])["AG"]

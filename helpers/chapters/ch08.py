@@ -56,7 +56,7 @@ def data_table(datasets: dict) -> pd.DataFrame:
     """One row per dataset (``{name: HybridData}``): split sizes, input shape, classes and both forget sets."""
     return pd.DataFrame({name: {"train": len(d.y_train), "validation": len(d.y_val), "test": len(d.y_test),
                                 "input": d.in_shape, "classes": d.num_classes,
-                                "forget (A)": len(make_split(d.y_train, "A", num_classes=d.num_classes).forget_idx),
+                                "forget (A)": len(make_split(d, "A").forget_idx),
                                 "forget (B)": int((d.y_train == 0).sum())}
                          for name, d in datasets.items()}).T
 

@@ -100,11 +100,10 @@ class Split:
     forget_class: int | None = None
 
 
-def make_split(y_train: torch.Tensor, scenario: str, *, ratio: float = 0.02, forget_class: int = 0,
-               num_classes: int | None = None, seed: int = 0) -> Split:
-    """Scenario ``"A"`` (stratified ``ratio`` of the training set) or ``"B"`` (all of ``forget_class``)."""
-    y_train = torch.as_tensor(y_train)
-    num_classes = int(y_train.max()) + 1 if num_classes is None else num_classes
+def make_split(data: HybridData, scenario: str, *, ratio: float = 0.02, forget_class: int = 0,
+               seed: int = 0) -> Split:
+    """Scenario ``"A"`` (stratified ``ratio`` of ``data``'s training set) or ``"B"`` (all of ``forget_class``)."""
+    y_train, num_classes = data.y_train, data.num_classes
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; choose 'A' (2% subset) or 'B' (one class)")
     if scenario == "A" and not (isinstance(ratio, (int, float)) and 0.0 < ratio < 1.0):

@@ -109,14 +109,14 @@ def _timed(train, *args, **kwargs):
 
 
 def run(datasets=("iris", "digits"), scenarios=("A", "B"), selection_seed: int = 0, seeds=(1, 2, 3),
-        methods=METHOD_ORDER, progress: bool = True, workers: int | None = None):
+        methods=METHOD_ORDER, progress: bool = True):
     """The whole chapter. Returns ``(results, selection)``: one row per (dataset, scenario, seed, method)
     including the rows of :data:`REFERENCES`, and the step-count scores of the selection seed.
 
-    ``workers`` processes (default: one per dataset, at most the number of CPU cores) run the
-    datasets side by side; each uses one torch thread. ``workers=1`` runs everything here."""
-    workers = min(len(datasets), os.cpu_count() or 1) if workers is None else workers
-    if workers > 1 and len(datasets) > 1:
+    One process per dataset (at most one per CPU core) runs the datasets side by side, each with one
+    torch thread; with one dataset or one core everything runs here."""
+    workers = min(len(datasets), os.cpu_count() or 1)
+    if workers > 1:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             jobs = [pool.submit(_run_datasets, (name,), scenarios, selection_seed, seeds, methods, False)
@@ -135,7 +135,7 @@ def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
             data = load_hybrid(name, seed=seed)
             original, t_original = _timed(train_original, data, seed)
             for scenario in scenarios:
-                split = make_split(data.y_train, scenario, num_classes=data.num_classes, seed=seed)
+                split = make_split(data, scenario, seed=seed)
                 oracle, t_oracle = _timed(train_oracle, data, split, seed)
                 cell = Cell(data, split, original, oracle)
                 if seed == selection_seed:

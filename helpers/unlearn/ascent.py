@@ -44,7 +44,7 @@ def fisher(model, task, *, seed, lam, **loop):
     def loss(m, f):
         penalty = sum((w * (p - p0) ** 2).sum() for w, p, p0 in zip(weights, params, start))
         return ascent(m, f) + lam / 2 * penalty
-    unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=loss, params=params, **loop)
+    unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=loss, **loop)
 
 
 @register("neggrad+", steps=40, lr=1e-3, batch_size=32, alpha=1.0, one_pass=True, **ADAM_LOOP)
@@ -72,7 +72,7 @@ def cf_k(model, task, *, seed, k, **loop):
     for p in front:
         p.requires_grad_(False)
     try:
-        unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=ascent, params=trainable(model), **loop)
+        unlearning_loop(model, task, seed=seed, sets=(task.forget_set,), loss=ascent, **loop)
     finally:
         for p in front:                      # thaw only what was frozen here (a parameter frozen before stays so)
             p.requires_grad_(True)

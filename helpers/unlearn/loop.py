@@ -83,7 +83,7 @@ def make_optimizer(name: str, params, lr: float, weight_decay: float = WEIGHT_DE
 
 
 def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimizer, clip, sets=None,
-                    loss=None, forget_loss=None, combine=None, one_pass: bool = False, params=None,
+                    loss=None, forget_loss=None, combine=None, one_pass: bool = False,
                     weight_decay: float = WEIGHT_DECAY, after_backward=None) -> None:
     """Update ``model`` in place: ``steps`` optimiser steps (or ``epochs`` passes over ``sets[0]``).
 
@@ -95,7 +95,7 @@ def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimiz
     ``forget_loss(logits_f, idx_f)`` and ``g_r`` that of the retain cross-entropy.
     ``after_backward(params)`` (with ``loss`` only; ``combine`` edits its own) may edit the
     gradients before clipping at ``clip`` and the step of ``optimizer`` (:func:`make_optimizer`)
-    over ``params`` (default: all trainable).
+    over the trainable parameters (:func:`trainable`: a frozen parameter never moves).
     ``task.on_step(step, model)`` runs after every step.
     """
     sets = (task.forget_set, task.retain_set) if sets is None else sets
@@ -110,7 +110,7 @@ def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimiz
         steps = epochs * math.ceil(len(sets[0]) / batch_size)
     generator = seed if isinstance(seed, torch.Generator) else torch.Generator().manual_seed(seed)
     streams = [index_batches(len(ds), batch_size, generator) for ds in sets]
-    params = trainable(model) if params is None else params
+    params = trainable(model)
     opt = make_optimizer(optimizer, params, lr, weight_decay)
     model.train()
     for step in range(1, steps + 1):
