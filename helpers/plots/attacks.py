@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 from scipy.special import expit, logit
 
-sns.set_theme(style="whitegrid", context="notebook")
+from .style import styled
 
 SET_COLORS = {"forget": "C3", "retain": "C0", "test": "C2"}
 C_MIN, C_MAX = 1e-3, 1 - 1e-10         # confidence range drawn on the logit axis
@@ -18,6 +17,7 @@ def _confidence64(report) -> dict:
     return {k: np.clip(np.exp(-l.astype(np.float64)), C_MIN, C_MAX) for k, l in report.loss.items()}
 
 
+@styled
 def plot_confidence_histograms(reports: dict):
     """Histogram of the attack feature c(x, y) for forget / retain / test, one panel per model.
 
@@ -46,6 +46,7 @@ def plot_confidence_histograms(reports: dict):
     return fig
 
 
+@styled
 def plot_attack_rocs(reports: dict):
     """ROC curves of each model's attacks (one panel per model), AUC in the legend."""
     fig, axes = plt.subplots(1, len(reports), figsize=(4.2 * len(reports), 4.0), sharey=True)
@@ -62,6 +63,7 @@ def plot_attack_rocs(reports: dict):
     return fig
 
 
+@styled
 def plot_score_versus_gap(table, retrain: str = "Retrain"):
     """Left: each model's MIA-efficacy, with Retrain's as a line. Right: its Average Gap to Retrain.
 

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 
 from ..metrics.distributional import BIN_WIDTH, max_resolvable_epsilon
-
-sns.set_theme(style="whitegrid", context="notebook")
+from .style import styled
 
 POPULATION_STYLE = {"retrain": dict(color="C0", marker="o"), "retrain_indep": dict(color="C9", marker="o"),
                     "original": dict(color="0.2", marker="D")}
@@ -17,6 +15,7 @@ def _style(name: str, k: int) -> dict:
     return POPULATION_STYLE.get(name, dict(color=f"C{(k + 1) % 10}", marker="s"))
 
 
+@styled
 def plot_example_populations(confs: dict, labels: dict, examples, titles=None):
     """One panel per forget example: every model's logit-scaled confidence, one row per population.
 
@@ -41,6 +40,7 @@ def plot_example_populations(confs: dict, labels: dict, examples, titles=None):
     return fig
 
 
+@styled
 def plot_epsilon_histograms(epsilons: dict, labels: dict, n_models: int, ncols: int = 3):
     """Per-example epsilon of each population against Retrain, on the challenge's bins (width 0.5).
 

@@ -5,15 +5,15 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-sns.set_theme(style="whitegrid", context="notebook")
+from .style import styled
 
 TRUE_COLOR, OTHER_COLOR, TARGET_COLOR = "tab:green", "tab:blue", "tab:red"
 
 
+@styled
 def plot_output_distributions(probs: dict, true_class: int, targets: dict | None = None):
     """One sample's softmax bars under each model (OEU Fig. 4, green: true class, blue: others).
 
@@ -52,6 +52,7 @@ def plot_output_distributions(probs: dict, true_class: int, targets: dict | None
     return fig
 
 
+@styled
 def plot_entropy_histograms(entropies: dict, num_classes: int, bins: int = 20):
     """Histogram of the per-sample entropy over D_f for each model; ``log K`` (uniform) marked."""
     fig, axes = plt.subplots(1, len(entropies), figsize=(2.6 * len(entropies), 2.9), sharex=True, sharey=True)
@@ -68,6 +69,7 @@ def plot_entropy_histograms(entropies: dict, num_classes: int, bins: int = 20):
     return fig
 
 
+@styled
 def plot_logit_paths(paths: dict, num_classes: int):
     """Entropy and KL to uniform along gradient descent on free logits (Theorems 4.1-4.2).
 
@@ -92,6 +94,7 @@ def plot_logit_paths(paths: dict, num_classes: int):
     return fig
 
 
+@styled
 def plot_target_bias(expected: np.ndarray, sampled: np.ndarray, similar_share: np.ndarray, true_class: int,
                      random_share: np.ndarray | None = None):
     """Left: Prop. A.5's expected Random-Labels target (Eq. 24, chapter 2's ``ch2-expected-target``),

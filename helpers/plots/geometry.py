@@ -5,6 +5,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .style import styled
+
 COLORS = {"g_r": "C0", "g_f": "C3", "proj": "C2"}
 PROJECTION_COLORS = {"none": COLORS["g_f"], "layer-wise": COLORS["proj"], "global": "C1"}   # one palette for the chapter
 
@@ -55,6 +57,7 @@ def draw_gop_2d(ax, g_r, g_f, g_alpha, alpha: float, annotate: bool = True):
     return ax
 
 
+@styled
 def plot_gop_2d(g_r, g_f, g_alpha, alpha: float):
     """One 2-D picture of GOP (the analogue of OEU Fig. 1b/c) of vectors computed by the caller."""
     fig, ax = plt.subplots(figsize=(5, 4.2))
@@ -63,6 +66,7 @@ def plot_gop_2d(g_r, g_f, g_alpha, alpha: float):
     return fig
 
 
+@styled
 def plot_gop_grid(rows: dict):
     """Small multiples of :func:`draw_gop_2d`: ``rows`` maps each ``alpha`` (one row) to a list of
     ``(g_r, g_f, g_alpha)`` triples (one column each), all rows of the same length."""
@@ -98,6 +102,7 @@ def gop_widget(vectors, angle: float = 120.0, norm_f: float = 1.0, norm_r: float
     return w.VBox([w.HBox(list(sliders.values())[:2]), w.HBox(list(sliders.values())[2:]), out])
 
 
+@styled
 def plot_alpha_tradeoff(angles=(100, 120, 150, 170)):
     """First-order effect of alpha (Sec. 4.3) for unit gradients at several angles.
 
@@ -118,6 +123,7 @@ def plot_alpha_tradeoff(angles=(100, 120, 150, 170)):
     return fig
 
 
+@styled
 def plot_layer_cosines(checks: pd.DataFrame):
     """Per-layer cosines with ``g_r`` before and after projection (conv / linear weights only)."""
     w = checks[checks["kind"] == "weight"]
@@ -134,6 +140,7 @@ def plot_layer_cosines(checks: pd.DataFrame):
     return fig
 
 
+@styled
 def plot_step_response(responses: dict):
     """Measured (markers) and first-order (dashed) loss changes against the step size.
 
@@ -162,6 +169,7 @@ def plot_step_response(responses: dict):
     return fig
 
 
+@styled
 def plot_cosine_history(histories: dict):
     """Per-layer cos(g_f, g_r) over the steps of OEU runs (conv / linear weights).
 
@@ -192,6 +200,7 @@ def plot_cosine_history(histories: dict):
     return fig
 
 
+@styled
 def plot_alpha_runs(runs: pd.DataFrame):
     """Retain-loss change and forget entropy after OEU runs at several alphas: one thin line per seed
     (the runs a paired comparison pairs: same model, same batch order), the mean over seeds on top."""

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 import torch
 
 from ..quant import fake_quantize, int_range
-
-sns.set_theme(style="whitegrid", context="notebook")
+from .style import styled
 
 
 def forward_and_gradient(fn, x: torch.Tensor):
@@ -19,6 +17,7 @@ def forward_and_gradient(fn, x: torch.Tensor):
     return y.detach().numpy(), grad.numpy()
 
 
+@styled
 def plot_staircase(bits_list=(2, 3), scale: float = 0.5, x_range=(-3.0, 3.0)):
     """Eq. (1) as a staircase for several bit widths (left) and its STE gradient, Eq. (3) (right)."""
     x = torch.linspace(*x_range, 1201)
@@ -40,6 +39,7 @@ def plot_staircase(bits_list=(2, 3), scale: float = 0.5, x_range=(-3.0, 3.0)):
     return fig
 
 
+@styled
 def plot_quantizer_curves(quantizers: dict, x: torch.Tensor):
     """Forward curve and input gradient of each quantizer module (a dict name -> module)."""
     fig, axes = plt.subplots(2, len(quantizers), figsize=(3.2 * len(quantizers), 5.6), sharex=True)
@@ -56,6 +56,7 @@ def plot_quantizer_curves(quantizers: dict, x: torch.Tensor):
     return fig
 
 
+@styled
 def plot_training_curves(histories: dict):
     """Training loss per epoch for each named run."""
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
@@ -67,6 +68,7 @@ def plot_training_curves(histories: dict):
     return fig
 
 
+@styled
 def plot_weight_levels(layers: dict):
     """Histogram of the float weights of each layer with its quantized levels marked.
 

@@ -5,10 +5,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..experiments.compare import LABELS
+from .style import styled
 
 GAPS = ("FA_gap", "RA_gap", "TA_gap", "MIA_gap", "AG")
 
 
+@styled
 def plot_gap_bars(tables: dict, amount=0.1):
     """OEU Fig. 3: a row of bar charts per setting, one bar per method, for each metric's gap and AG.
 
@@ -32,6 +34,7 @@ def plot_gap_bars(tables: dict, amount=0.1):
     return fig
 
 
+@styled
 def plot_runtime(table, amount=0.1, title=""):
     """OEU Fig. 5: each method's mean wall time (seconds), labelled with its ratio to Retrain."""
     block = table.xs(amount, level=0)
