@@ -36,7 +36,8 @@ def default_folder() -> Path:
 #: Modules that only word, draw or tabulate results already computed: they never run
 #: inside a cached computation, so editing them must not recompute the book.
 PRESENTATION = ("chapters/", "plots/", "paper/", "notebook.py", "words.py", "progress.py", "stats.py",
-                "experiments/compare.py", "experiments/verdicts.py", "hybrid/verdicts.py")
+                "experiments/compare.py", "experiments/verdicts.py", "hybrid/verdicts.py",
+                "book.py", "editions.py")   # book maintenance and the Colab editions
 
 
 def _is_presentation(relative: str) -> bool:
