@@ -47,8 +47,8 @@ from .tables import MODEL_NAMES
 
 N_MODELS = 32
 POPULATIONS = ("gold", "gold_indep", "original", "similarity")
-LABELS = {"gold": "Gold (the reference)", "retrain_indep": "Gold′ (noise floor)",
-          "original": "Original (do nothing)", "similarity": MODEL_NAMES["similarity"]}
+ROWS = {"retrain_indep": ("gold_indep", "Gold′ (noise floor)"), "original": ("original", MODEL_NAMES["original"]),
+        "similarity": ("similarity", MODEL_NAMES["similarity"])}     # table row: (population, label)
 
 
 def member_seeds(seed: int, n_models: int) -> list[int]:
@@ -117,14 +117,11 @@ def population_table(data, forget_class: int = 2, *, seed: int = 1, n_models: in
     outputs = {name: {**population_outputs(theta, data, forget_class), "seconds": seconds}
                for name, (theta, seconds) in pops.items()}
     reference = outputs["gold"]
-    rows, arrays = {}, {"epsilons": {}, "points": {}, "ulira": {}}
-    for key, name in (("retrain_indep", "gold_indep"), ("original", "original"), ("similarity", "similarity")):
-        row, per_example = score_row(outputs[name], reference)
-        rows[key] = {"label": LABELS[key], **row}
-        for kind, values in per_example.items():
-            arrays[kind][key] = values
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.attrs.update(arrays)
+    scored = {key: score_row(outputs[name], reference) for key, (name, _) in ROWS.items()}
+    table = pd.DataFrame.from_dict({key: {"label": ROWS[key][1], **row} for key, (row, _) in scored.items()},
+                                   orient="index")
+    table.attrs.update({kind: {key: arrays[kind] for key, (_, arrays) in scored.items()}
+                        for kind in ("epsilons", "points", "ulira")})
     table.attrs.update(retrain={k: float(reference[k].mean()) for k in ("FA", "RA", "TA")}
                        | {"seconds": reference["seconds"]}, n_models=n_models,
                        n_forget=int(reference["conf"].shape[1]), seed=seed, conf={n: o["conf"] for n, o in outputs.items()})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..paper import quantum_table
 from .evaluation import closeness_to_gold, confusion, recall, table_1
 from .training import probabilities
 
@@ -135,8 +136,6 @@ def table_1_beside_paper(frame: pd.DataFrame, metric: str = "recall") -> pd.Data
     computed from its before and after), then the paper's rows of datasets not in ``frame``
     (covertype offline); "—" where one side has no number (the paper has no wine rows). Ours with
     three decimals, the paper's with its own."""
-    from ..paper import quantum_table
-
     index = ["dataset", "class"] if metric == "recall" else ["dataset"]
     ours = mean_std(frame[frame["metric"] == metric], index, list(OURS_TABLE_1)).rename(columns=OURS_TABLE_1)
     paper = quantum_table(1).query("metric == @metric")
@@ -158,8 +157,6 @@ def table_2_beside_paper(frame: pd.DataFrame) -> pd.DataFrame:
     run): the original (doing nothing), the unlearned model and Gold′ (the KL between two
     independently seeded gold models: the noise floor); then one row per published dataset (the
     paper gives covertype only, one run, unlearned model only); "—" where the paper has no number."""
-    from ..paper import quantum_table
-
     ours = mean_std(frame, ["dataset", "model"], TABLE_2_COLUMNS)
     ours.index = ours.index.set_levels(ours.index.levels[1].map(lambda m: MODEL_NAMES.get(m, m)), level=1)
     paper = quantum_table(2).rename(columns={"forgotten_prob_unlearned": "forgotten_prob_model"})
