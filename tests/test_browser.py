@@ -4,7 +4,7 @@ headless Chromium (Debian's ``chromium``; installed here when missing and we are
 Each chapter page must show no error output, load every image, typeset its math with
 MathJax (served from the book itself, book/_ext/local_mathjax.py, since the browser
 here reaches no outside host) and carry a Colab launch button that opens the
-notebook's real path on branch main of the repository in _config.yml. A screenshot of
+chapter's Colab edition on the editions branch of the repository in _config.yml. A screenshot of
 each page is written to ``_build/screenshots/<chapter>.png``.
 
 Iterating on this file without rebuilding the book::
@@ -24,7 +24,7 @@ import pytest
 
 from booktools import ROOT, toc_chapters
 from cdp import Chromium
-from helpers import book
+from helpers import book, editions
 
 pytestmark = pytest.mark.book
 
@@ -100,13 +100,12 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def colab_prefix():
-    url = book.read_repository_url(ROOT)
-    return "https://colab.research.google.com/github/" + url.removeprefix("https://github.com/")
+def repository_url():
+    return book.read_repository_url(ROOT)
 
 
 @pytest.mark.parametrize("chapter", toc_chapters())
-def test_chapter_page_in_a_browser(chapter, server, browser, colab_prefix, built_book):
+def test_chapter_page_in_a_browser(chapter, server, browser, repository_url, built_book):
     assert (built_book.html / "notebooks" / f"{chapter}.html").exists(), f"{chapter} was not rendered"
     page = browser.new_page(width=1280, height=900)
     try:
@@ -135,8 +134,8 @@ def test_chapter_page_in_a_browser(chapter, server, browser, colab_prefix, built
             f"{chapter}: {report['math']} math elements but {report['typeset']} typeset by MathJax")
         assert not report["texErrors"], f"{chapter}: TeX errors: {report['texErrors'][:5]}"
 
-    # the Colab button opens this notebook on branch main of the book's repository
-    expected = f"{colab_prefix}/blob/main/notebooks/{chapter}.ipynb"
+    # the Colab button opens this chapter's Colab edition (helpers/editions.py), not its MyST source
+    expected = editions.colab_url(repository_url, chapter)
     assert expected in report["colab"], f"{chapter}: Colab links {report['colab']}, expected {expected}"
 
     assert (SCREENSHOTS / f"{chapter}.png").stat().st_size > 0
