@@ -42,7 +42,8 @@ class Build:
 
 
 def build_book(out: Path, env: dict | None = None) -> Build:
-    """``jupyter-book build --all -W --keep-going`` of the book into ``out``; fails with the log tail."""
+    """``jupyter-book build --all -W --keep-going`` of the book into ``out``, then its Colab editions
+    into ``_build/html/colab`` (as scripts/build_book.sh does); fails with the log tail."""
     jb = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or "jupyter-book"
     run = subprocess.run([jb, "build", str(ROOT), "--all", "-W", "--keep-going", "--path-output", str(out)],
                          capture_output=True, text=True, env=env)
@@ -50,7 +51,13 @@ def build_book(out: Path, env: dict | None = None) -> Build:
     if run.returncode != 0:
         raise AssertionError(f"the book build failed (exit {run.returncode}):\n"
                              + run.stdout[-6000:] + run.stderr[-6000:])
-    return Build(html=out / "_build" / "html", log=log)
+    build = out / "_build"
+    editions = subprocess.run([sys.executable, "-m", "helpers.book", "--root", str(ROOT), "colab-editions",
+                               "--out", str(build / "html" / "colab"), "--build", str(build)],
+                              capture_output=True, text=True, env=env, cwd=ROOT)
+    if editions.returncode != 0:
+        raise AssertionError(f"the Colab editions failed:\n{editions.stdout[-3000:]}{editions.stderr[-3000:]}")
+    return Build(html=build / "html", log=log + editions.stdout)
 
 
 def given_build() -> Build | None:

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from booktools import toc_files
-from helpers import book
+from helpers import book, editions
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
@@ -145,11 +145,11 @@ def test_book_builds(built_book):
     html = built_book.html
     assert (html / "index.html").exists()
     url = book.read_repository_url(ROOT)
-    colab = "https://colab.research.google.com/github/" + url.removeprefix("https://github.com/")
     for chapter in CHAPTERS:
         page = (html / "notebooks" / f"{chapter}.html").read_text()
         assert "Traceback" not in page and 'class="output traceback' not in page
-        assert f"{colab}/blob/main/notebooks/{chapter}.ipynb" in page
+        assert editions.colab_url(url, chapter) in page               # the Colab button opens the edition
+        assert f"blob/main/notebooks/{chapter}.ipynb" not in page         # not the MyST source
         images = re.findall(r'<img[^>]+src="([^"]+)"', page)
         assert len(images) >= 2, f"{chapter}: {len(images)} images"     # every chapter has figures
         for src in images:

@@ -4,10 +4,11 @@ Fast checks (always run): every notebook's first cell is the Colab setup cell of
 _config.yml's repository, and it cannot reinstall Colab's torch.
 
 ``test_notebook_runs_from_the_wheel`` (marker ``book``) builds a wheel, installs it
-into a new virtual environment outside the source tree, and runs each chapter top to
-bottom in a fresh kernel of that environment, from a copy of notebooks/ in a temporary
-folder (so neither the working directory nor an editable install can supply
-``helpers``). The new environment borrows the running environment's third-party
+into a new virtual environment outside the source tree, and runs each chapter's Colab
+edition (the plain notebook a Colab user opens, written by the session's book build into
+``_build/html/colab``) top to bottom in a fresh kernel of that environment, from a copy
+in a temporary folder (so neither the working directory nor an editable install can
+supply ``helpers``). The new environment borrows the running environment's third-party
 packages (torch, qiskit, Jupyter...) through a ``.pth`` line instead of installing them
 again. The result cache is shared with the book build (``$UNLEARNING_BOOK_CACHE``;
 its key fingerprints the helpers source, identical in the wheel), so experiments the
@@ -30,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from booktools import ROOT, toc_chapters
-from helpers import book
+from helpers import book, editions
 
 CHAPTERS = toc_chapters()
 PIP_INSTALL = re.compile(r"\[([^\]]*\"install\"[^\]]*)\]", re.DOTALL)
@@ -186,10 +187,11 @@ def test_wheel_is_installed_outside_the_source_tree(wheel_python, tmp_path):
 
 @pytest.mark.book
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_notebook_runs_from_the_wheel(chapter, wheel_python, tmp_path, result_cache_env):
-    """Top to bottom in a fresh kernel of the wheel's environment, from a copy outside the source tree."""
+def test_notebook_runs_from_the_wheel(chapter, wheel_python, tmp_path, result_cache_env, built_book):
+    """The chapter's Colab edition, top to bottom in a fresh kernel of the wheel's environment,
+    from a copy outside the source tree."""
     notebooks = tmp_path / "notebooks"
-    shutil.copytree(ROOT / "notebooks", notebooks)
+    shutil.copytree(built_book.html / editions.EDITIONS_FOLDER, notebooks)
     timeout = int(__import__("yaml").safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
     cache = {k: v for k, v in result_cache_env.items() if k.startswith("UNLEARNING_BOOK_")}
     run = subprocess.run([wheel_python, "-c", RUNNER, str(notebooks / f"{chapter}.ipynb"), str(timeout)],
