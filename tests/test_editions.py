@@ -266,3 +266,37 @@ def test_the_build_writes_a_plain_edition_of_every_chapter(chapter, built_book):
         if name == "glue:text":
             key, _, fmt = content.partition(":")
             assert ed.glued_text(values[key], fmt) in text, f"{chapter}: {key} not filled"
+
+
+# --------------------------------------------------------------------------- the publishing workflow
+def test_the_publishing_workflow_builds_like_the_script_and_publishes_html_and_editions():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "book.yml").read_text())
+    triggers = workflow.get("on", workflow.get(True))          # PyYAML reads the key `on` as True
+    assert "main" in triggers["push"]["branches"]
+    jobs = workflow["jobs"]
+    steps = {job: job_spec["steps"] for job, job_spec in jobs.items()}
+    uses = {job: [s.get("uses", "").split("@")[0] for s in job_steps] for job, job_steps in steps.items()}
+    runs = "\n".join(s.get("run", "") for job_steps in steps.values() for s in job_steps)
+
+    build_script = (ROOT / "scripts" / "build_book.sh").read_text()
+    assert "jupyter-book build . --all -W --keep-going" in build_script
+    assert f"python -m helpers.book colab-editions --out _build/html/{ed.EDITIONS_FOLDER}" in build_script
+    assert re.search(r"^\s*bash scripts/build_book\.sh\s*$", runs, re.MULTILINE), "the workflow must run the build script"
+
+    build = next(job for job, names in uses.items() if "actions/upload-pages-artifact" in names)
+    assert {"actions/checkout", "actions/setup-python"} <= set(uses[build])
+    upload = next(s for s in steps[build] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "_build/html"
+    editions_upload = [s for s in steps[build] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert editions_upload and editions_upload[0]["with"]["path"] == f"_build/html/{ed.EDITIONS_FOLDER}"
+
+    deploy = next(job for job, names in uses.items() if "actions/deploy-pages" in names)
+    assert jobs[deploy]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs[deploy]["environment"]["name"] == "github-pages" and build in str(jobs[deploy]["needs"])
+
+    push = next(job for job, job_steps in steps.items() if "git push" in str(job_steps))
+    assert jobs[push]["permissions"] == {"contents": "write"}
+    assert re.search(rf"git init -q -b {ed.EDITIONS_BRANCH}\b", runs)
+    assert re.search(rf"git push .* {ed.EDITIONS_BRANCH}$", runs, re.MULTILINE)
