@@ -1,7 +1,7 @@
 """Sanity checks shown in chapter 6: do the engines agree, and do the gradients agree?"""
 from __future__ import annotations
 
-import time
+import timeit
 
 import pandas as pd
 import torch
@@ -19,12 +19,9 @@ def compare_engines(theta, X, engines=ENGINES, n_reference: int = 20, repeats: i
     ref = expectations(theta, X[:n_reference], engine="reference")
     for engine in engines:
         batch = X[:n_reference] if engine == "reference" else X
-        expectations(theta, X[:2], engine=engine)                      # warm-up (Aer transpiles once)
-        best = float("inf")
-        for _ in range(1 if engine == "reference" else repeats):
-            start = time.perf_counter()
-            out = expectations(theta, batch, engine=engine)
-            best = min(best, time.perf_counter() - start)
+        out = expectations(theta, batch, engine=engine)                # also the warm-up (Aer transpiles once)
+        best = min(timeit.repeat(lambda: expectations(theta, batch, engine=engine), number=1,
+                                 repeat=1 if engine == "reference" else repeats))
         rows.append({"engine": engine, "max |diff| to reference": (out[:n_reference] - ref).abs().max().item(),
                      "inputs timed": len(batch), "circuits per second": len(batch) / best})
     return pd.DataFrame(rows).set_index("engine")
@@ -37,8 +34,6 @@ def loss_gradients(theta, X, y, engines=("torch", "aer")) -> dict:
         t = torch.as_tensor(theta, dtype=torch.float64).clone().requires_grad_()
         F.cross_entropy(logits(t, X, engine, gradient), y).backward()
         return t.grad
-    grads = {"autograd": grad("torch", "autograd")}
-    for engine in engines:
-        grads[f"parameter shift ({engine})"] = grad(engine, "parameter-shift")
-    grads["Eq. 5 on the loss"] = shift_rule_on_loss(lambda t: F.cross_entropy(expectations(t, X), y), theta)
-    return grads
+    return {"autograd": grad("torch", "autograd"),
+            **{f"parameter shift ({engine})": grad(engine, "parameter-shift") for engine in engines},
+            "Eq. 5 on the loss": shift_rule_on_loss(lambda t: F.cross_entropy(expectations(t, X), y), theta)}

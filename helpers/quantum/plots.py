@@ -43,10 +43,9 @@ def plot_confusions(matrices: dict, forget_class: int | None = None):
     for ax, (title, C) in zip(axes[0], matrices.items()):
         C = np.asarray(C)
         ax.imshow(C, cmap="Blues", vmin=0, vmax=max(C.sum(1).max(), 1))
-        for i in range(C.shape[0]):
-            for j in range(C.shape[1]):
-                ax.text(j, i, int(C[i, j]), ha="center", va="center",
-                        color="white" if C[i, j] > 0.6 * C.sum(1).max() else "black")
+        for (i, j), count in np.ndenumerate(C):
+            ax.text(j, i, int(count), ha="center", va="center",
+                    color="white" if count > 0.6 * C.sum(1).max() else "black")
         labels = [str(k) + (" (F)" if k == forget_class else "") for k in range(C.shape[0])]
         ax.set_xticks(range(C.shape[0]), labels)
         ax.set_yticks(range(C.shape[0]), labels)
