@@ -156,6 +156,8 @@ def test_book_builds(built_book):
             if not src.startswith(("data:", "http")):
                 assert (html / "notebooks" / src).resolve().exists(), src
         assert "<table" in page
+    course = (html / "book" / "course.html").read_text()
+    assert editions.colab_url(url, "01_qat_ste") in course            # the course guide's {colab} links
     ch1 = (html / "notebooks" / "01_qat_ste.html").read_text()
     assert "all within 2^b levels: True" in ch1
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", ch1))
