@@ -49,10 +49,8 @@ def statevector(gates, n_qubits: int, theta, x) -> torch.Tensor:
     state = torch.zeros((2,) * n_qubits, dtype=DTYPE)
     state[(0,) * n_qubits] = 1.0                                              # |0...0>
     for name, qubits, angle in gates:
-        if angle is None:
-            state = apply(state, TWO_QUBIT[name], qubits)
-        else:
-            state = apply(state, rotation(name[1], reduce(mul, (values[s][i] for s, i in angle))), qubits)
+        matrix = TWO_QUBIT[name] if angle is None else rotation(name[1], reduce(mul, (values[s][i] for s, i in angle)))
+        state = apply(state, matrix, qubits)
     return state.reshape(-1)
 
 
