@@ -225,9 +225,9 @@ def glued_text(output: dict, fmt: str = "") -> str:
     if not fmt:
         return str(value)
     kind = fmt[-1]
-    if kind in "bcdoxXn":
+    if kind in "bcdoxX":
         value = int(value)
-    elif kind in "eEfFgG%":
+    elif kind in "eEfFgGn%":
         value = float(value)
     elif kind == "s":
         value = str(value)
