@@ -102,20 +102,6 @@ class Book:
         return f"{self.site}{page}.html" + (f"#{anchor}" if anchor else "")
 
 
-def fences(text: str) -> list[tuple[str, str, str, dict, str]]:
-    """The top-level MyST directives of ``text``: ``(raw, name, argument, options, body)`` each.
-
-    A directive is a fence (```, ~~~ or :::) whose info string starts with ``{name}``;
-    it ends at a line of the same fence character at least as long. Plain code fences
-    are skipped whole, so nothing inside them is taken for a directive.
-    """
-    found = []
-    for kind, raw in split_fences(text):
-        if kind == "directive":
-            found.append((raw, *parse_directive(raw)))
-    return found
-
-
 def split_fences(text: str) -> list[tuple[str, str]]:
     """``text`` cut into ``("text" | "code" | "directive", raw)`` pieces (joined, they give ``text``)."""
     lines = text.splitlines(keepends=True)

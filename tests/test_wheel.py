@@ -190,8 +190,10 @@ def test_wheel_is_installed_outside_the_source_tree(wheel_python, tmp_path):
 def test_notebook_runs_from_the_wheel(chapter, wheel_python, tmp_path, result_cache_env, built_book):
     """The chapter's Colab edition, top to bottom in a fresh kernel of the wheel's environment,
     from a copy outside the source tree."""
-    notebooks = tmp_path / "notebooks"
-    shutil.copytree(built_book.html / editions.EDITIONS_FOLDER, notebooks)
+    notebooks, made = tmp_path / "notebooks", built_book.html / editions.EDITIONS_FOLDER
+    assert (made / f"{chapter}.ipynb").exists(), \
+        f"no Colab edition in {made}: build with scripts/build_book.sh (it runs `python -m helpers.book colab-editions`)"
+    shutil.copytree(made, notebooks)
     timeout = int(__import__("yaml").safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
     cache = {k: v for k, v in result_cache_env.items() if k.startswith("UNLEARNING_BOOK_")}
     run = subprocess.run([wheel_python, "-c", RUNNER, str(notebooks / f"{chapter}.ipynb"), str(timeout)],
