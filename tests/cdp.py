@@ -108,6 +108,12 @@ class Chromium:
                     return None
                 raise
 
+    def take_events(self, session: str, prefix: str) -> list[dict]:
+        """Remove and return the events kept so far whose method starts with ``prefix`` (of ``session``)."""
+        taken = [e for e in self._events if e.get("sessionId") == session and e.get("method", "").startswith(prefix)]
+        self._events = [e for e in self._events if e not in taken]
+        return taken
+
     def new_page(self, width: int = 1280, height: int = 900) -> "Page":
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
@@ -168,6 +174,32 @@ class Page:
         if result.get("errorText"):
             raise BrowserError(f"cannot open {url}: {result['errorText']}")
         return self.browser.wait_for_event("Page.loadEventFired", self.session) is not None
+
+    def record_requests(self) -> None:
+        """Record every request this page makes from now on (read them with :meth:`requests`)."""
+        self.send("Network.enable")
+
+    def requests(self) -> list[dict]:
+        """This page's requests since :meth:`record_requests`, in order, each ``{"url", "status", "error"}``:
+        the HTTP status of its response (None if none came) and why it failed (None if it did not;
+        e.g. ``net::ERR_NAME_NOT_RESOLVED`` for an outside host). A redirect is one entry per URL."""
+        self.evaluate("0")                        # one round trip: every earlier event has arrived
+        requests, latest = [], {}
+        for event in self.browser.take_events(self.session, "Network."):
+            params, method = event.get("params", {}), event["method"]
+            entry = latest.get(params.get("requestId"))
+            if method == "Network.requestWillBeSent":
+                if entry is not None and params.get("redirectResponse"):
+                    entry["status"] = params["redirectResponse"]["status"]
+                latest[params["requestId"]] = {"url": params["request"]["url"], "status": None, "error": None}
+                requests.append(latest[params["requestId"]])
+            elif method == "Network.responseReceived" and entry is not None:
+                entry["status"] = params["response"]["status"]
+            elif method == "Network.loadingFailed" and entry is not None:
+                entry["error"] = params.get("blockedReason") or params.get("errorText") or "failed"
+                if params.get("canceled"):
+                    entry["error"] += " (canceled)"
+        return requests
 
     def evaluate(self, expression: str):
         """The value of a JavaScript expression; a promise is awaited."""

@@ -1,7 +1,8 @@
 """The rendered book in a real browser: every chapter page of the session's build, opened in
 headless Chromium (Debian's ``chromium``; installed here when missing and we are root).
 
-Each chapter page must show no error output, load every image, typeset its math with
+Each chapter page must request nothing from outside the book and get an answer to every
+request (tests/cdp.py records them), show no error output, load every image, typeset its math with
 MathJax (served from the book itself, book/_ext/local_mathjax.py, since the browser
 here reaches no outside host) and carry a Colab launch button that opens the
 chapter's Colab edition on the editions branch of the repository in _config.yml. A screenshot of
@@ -109,12 +110,23 @@ def test_chapter_page_in_a_browser(chapter, server, browser, repository_url, bui
     assert (built_book.html / "notebooks" / f"{chapter}.html").exists(), f"{chapter} was not rendered"
     page = browser.new_page(width=1280, height=900)
     try:
+        page.record_requests()
         loaded = page.goto(f"{server}/notebooks/{chapter}.html")
         report = page.evaluate(PAGE_REPORT)
         page.screenshot(SCREENSHOTS / f"{chapter}.png")
+        requests = page.requests()
     finally:
         page.close()
     assert loaded, f"{chapter}: the page's load event never came"
+
+    # nothing from outside the book, and every request answered (the browser's own /favicon.ico
+    # guess aside: the book has no favicon)
+    outside = [r["url"] for r in requests
+               if r["url"].split(":", 1)[0] in ("http", "https", "ws", "wss") and not r["url"].startswith(server + "/")]
+    assert not outside, f"{chapter}: requests to outside hosts (pages must work offline): {outside[:10]}"
+    failed = [f"{r['url']}: {r['error'] or r['status']}" for r in requests
+              if (r["error"] or (r["status"] or 0) >= 400) and r["url"] != f"{server}/favicon.ico"]
+    assert not failed, f"{chapter}: failed requests: {failed[:10]}"
 
     # no error output
     assert not report["tracebacks"] and not report["tracebackText"], f"{chapter}: traceback on the page"
