@@ -1,7 +1,9 @@
 """The book as a Colab user gets it: the package installed from a built wheel, not the source tree.
 
-Fast checks (always run): every notebook's first cell is the Colab setup cell of
-_config.yml's repository, and it cannot reinstall Colab's torch.
+Fast checks (always run): every notebook's first cell is the setup cell of _config.yml's
+repository and install_ref, and it cannot reinstall Colab's torch; run in a fresh venv
+without ``helpers`` against a fake pip (no network), it installs, or shows pip's own error
+and raises a RuntimeError naming the command; where ``helpers`` is installed it does nothing.
 
 ``test_notebook_runs_from_the_wheel`` (marker ``book``) builds a wheel, installs it
 into a new virtual environment outside the source tree, and runs each chapter's Colab
