@@ -436,7 +436,7 @@ def note_cell(chapter_title: str, online: str, build: str) -> dict:
             f"> The numbers quoted in the text are those of the book build of {build}. Running the cells "
             "recomputes them: each `glue(...)` call shows its value under its cell. Solutions are folded "
             "(click *Solution*); references and citations link to the online book.")
-    return {"cell_type": "markdown", "metadata": {}, "source": text}
+    return {"cell_type": "markdown", "id": "colab-edition-note", "metadata": {}, "source": text}
 
 
 def convert_notebook(nb: dict, book: Book, chapter: Chapter, values: dict[str, dict], build: str) -> dict:
@@ -444,12 +444,12 @@ def convert_notebook(nb: dict, book: Book, chapter: Chapter, values: dict[str, d
     cells = []
     for cell in nb["cells"]:
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        kept = {k: cell[k] for k in ("id", "metadata") if k in cell}
         if cell["cell_type"] == "markdown":
             text = convert_markdown(fill_glue(source, values, chapter.page), book, chapter)
-            cells.append({"cell_type": "markdown", "metadata": dict(cell.get("metadata", {})), "source": text})
+            cells.append({"cell_type": "markdown", **kept, "source": text})
         elif cell["cell_type"] == "code":
-            cells.append({"cell_type": "code", "execution_count": None, "metadata": dict(cell.get("metadata", {})),
-                          "outputs": [], "source": source})
+            cells.append({"cell_type": "code", "execution_count": None, **kept, "outputs": [], "source": source})
         else:
             cells.append(dict(cell, source=source))
     title = page_title("\n".join(markdown_cells(nb)))

@@ -8,7 +8,9 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 
+import nbformat
 import pytest
 
 from booktools import ROOT, toc_chapters
@@ -230,6 +232,9 @@ def test_every_chapter_converts_to_plain_markdown_and_keeps_its_code(number, pag
     edition = ed.convert_notebook(nb, book, ed.Chapter(page, number), stand_in_values(nb), "2026-01-01 (commit abc)")
     left = [item for text in ed.markdown_cells(edition) for item in ed.myst_leftovers(text)]
     assert left == [], left[:10]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                          # nbformat only warns about missing cell ids
+        nbformat.validate(nbformat.from_dict(edition))         # a valid notebook, cell ids included
     assert "2026-01-01 (commit abc)" in edition["cells"][0]["source"]
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     code_out = [c for c in edition["cells"] if c["cell_type"] == "code"]
