@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ..data import load_dataset, load_tabular
+from ..data import check_forget_class, load_dataset, load_tabular
 
 DATASETS = ("iris", "digits", "mnist", "fashion-mnist")
 SCENARIOS = ("A", "B")
@@ -103,14 +103,13 @@ class Split:
 def make_split(data: HybridData, scenario: str, *, ratio: float = 0.02, forget_class: int = 0,
                seed: int = 0) -> Split:
     """Scenario ``"A"`` (stratified ``ratio`` of ``data``'s training set) or ``"B"`` (all of ``forget_class``)."""
-    y_train, num_classes = data.y_train, data.num_classes
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; choose 'A' (2% subset) or 'B' (one class)")
     if scenario == "A" and not (isinstance(ratio, (int, float)) and 0.0 < ratio < 1.0):
         raise ValueError(f"ratio must be a number strictly between 0 and 1, got {ratio!r}")
-    if scenario == "B" and not (isinstance(forget_class, int) and 0 <= forget_class < num_classes):
-        raise ValueError(f"forget_class must be an integer class index in 0..{num_classes - 1}, "
-                         f"got {forget_class!r}")
+    if scenario == "B":
+        check_forget_class(forget_class, data.num_classes)
+    y_train = data.y_train
     forget = stratified_pick(y_train, ratio, seed) if scenario == "A" else torch.nonzero(y_train == forget_class).flatten()
     retain = torch.nonzero(~torch.isin(torch.arange(len(y_train)), forget)).flatten()
     if len(forget) == 0 or len(retain) == 0:

@@ -17,11 +17,13 @@ def random_labels(targets: torch.Tensor, num_classes: int, generator: torch.Gene
     return (targets + shift) % num_classes
 
 
-class Relabelled:
-    """D_f with new labels followed by D_r, as one dataset: a batch holds its forget samples first."""
+class RandomlyRelabelled:
+    """D_f with random wrong labels (:func:`random_labels`, drawn once from ``generator``) followed by D_r,
+    as one dataset to shuffle, as in SalUn's ``RL``: a batch holds its forget samples first."""
 
-    def __init__(self, forget_set, forget_labels, retain_set):
-        self.forget_set, self.forget_labels, self.retain_set = forget_set, forget_labels, retain_set
+    def __init__(self, task, generator: torch.Generator):
+        self.forget_set, self.retain_set = task.forget_set, task.retain_set
+        self.forget_labels = random_labels(task.forget_set.targets, task.num_classes, generator)
 
     def __len__(self):
         return len(self.forget_set) + len(self.retain_set)
@@ -29,19 +31,8 @@ class Relabelled:
     def __getitem__(self, idx):
         n_f = len(self.forget_set)
         f_idx, r_idx = idx[idx < n_f], idx[idx >= n_f] - n_f
-        xs, ys = [], []
-        if len(f_idx):
-            xs.append(self.forget_set[f_idx][0]); ys.append(self.forget_labels[f_idx])
-        if len(r_idx):
-            x_r, y_r = self.retain_set[r_idx]
-            xs.append(x_r); ys.append(y_r)
-        return torch.cat(xs), torch.cat(ys)
-
-
-def relabelled_with_random_labels(task, generator):
-    """D_f with random wrong labels (drawn once) shuffled together with D_r, as in SalUn's ``RL``."""
-    labels = random_labels(task.forget_set.targets, task.num_classes, generator)
-    return Relabelled(task.forget_set, labels, task.retain_set)
+        (x_f, _), (x_r, y_r) = self.forget_set[f_idx], self.retain_set[r_idx]      # either may be empty
+        return torch.cat([x_f, x_r]), torch.cat([self.forget_labels[f_idx], y_r])
 
 
 @register("rl", epochs=3, lr=0.01, batch_size=64, **SGD_LOOP)
@@ -53,8 +44,7 @@ def random_label(model, task, *, seed, **loop):
     random labels are drawn once, uniformly among the K-1 wrong classes.
     """
     generator = torch.Generator().manual_seed(seed)
-    mixed = relabelled_with_random_labels(task, generator)
-    unlearning_loop(model, task, seed=generator, sets=(mixed,), loss=retain_loss, **loop)
+    unlearning_loop(model, task, seed=generator, sets=(RandomlyRelabelled(task, generator),), loss=retain_loss, **loop)
 
 
 def saliency_mask(model, forget_set, fraction: float = 0.5, batch_size: int = 256) -> list[torch.Tensor]:
@@ -88,7 +78,7 @@ def salun(model, task, *, seed, fraction, **loop):
     """
     mask = saliency_mask(model, task.forget_set, fraction)
     generator = torch.Generator().manual_seed(seed)
-    mixed = relabelled_with_random_labels(task, generator)
+    mixed = RandomlyRelabelled(task, generator)          # the labels are drawn before the batch order
 
     def masked(params):
         for p, m in zip(params, mask):
