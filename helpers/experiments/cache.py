@@ -37,7 +37,8 @@ def default_folder() -> Path:
 #: inside a cached computation, so editing them must not recompute the book.
 PRESENTATION = ("chapters/", "plots/", "paper/", "notebook.py", "words.py", "progress.py", "stats.py",
                 "experiments/compare.py", "experiments/verdicts.py", "hybrid/verdicts.py",
-                "book.py", "editions.py")   # book maintenance and the Colab editions
+                "book.py", "editions.py",   # book maintenance and the Colab editions
+                "instructor/")              # the instructor's kit (otter-grader assignments)
 
 
 def _is_presentation(relative: str) -> bool:
