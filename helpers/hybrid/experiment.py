@@ -129,7 +129,7 @@ def run(datasets=("iris", "digits"), scenarios=("A", "B"), selection_seed: int =
 
 def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress):
     torch.set_num_threads(1)
-    rows, chosen = [], []
+    rows, chosen, budget = [], [], {}                 # budget[(name, scenario, method)]: the chosen steps
     for name in datasets:
         for seed in progress_bar((selection_seed, *seeds), desc=name, enabled=progress):
             data = load_hybrid(name, seed=seed)
@@ -141,16 +141,16 @@ def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
                 if seed == selection_seed:
                     for method in methods:
                         scores = select_steps(cell, method, seed)
-                        chosen.append(dict(dataset=name, scenario=scenario, method=method,
-                                           steps=min(scores, key=scores.get), **{f"gap@{k}": v for k, v in scores.items()}))
+                        steps = budget[name, scenario, method] = min(scores, key=scores.get)
+                        chosen.append(dict(dataset=name, scenario=scenario, method=method, steps=steps,
+                                           **{f"gap@{k}": v for k, v in scores.items()}))
                     continue
                 rows += [cell.row(original, "original", seed, seconds=t_original),
                          cell.row(oracle, "oracle", seed, seconds=t_oracle)]
                 floor, t_floor = _timed(train_oracle, data, split, seed, replica=1)
                 rows.append(cell.row(floor, "oracle_indep", seed, seconds=t_floor))
-                budget = {(c["dataset"], c["scenario"], c["method"]): c["steps"] for c in chosen}
                 for method in methods:
-                    steps = budget[(name, scenario, method)]
+                    steps = budget[name, scenario, method]
                     model = hybrid_unlearn(method, original, make_task(data, split), seed, steps)
                     rows.append(cell.row(model, method, seed, steps, model.unlearn_seconds))
     return pd.DataFrame(rows), pd.DataFrame(chosen)

@@ -21,8 +21,6 @@ from torch import nn
 
 from .layer import QuantumLayer
 
-BLOCKS = ("front", "quantum", "head")
-
 
 class MLPFrontEnd(nn.Module):
     """``in_features -> hidden -> n_qubits`` angles, ``π tanh`` at the end: (B, F) -> (B, n)."""
@@ -65,7 +63,7 @@ class HybridClassifier(nn.Module):
     @property
     def blocks(self) -> list[nn.Module]:
         """``[front, quantum, head]``, input side first."""
-        return [getattr(self, name) for name in BLOCKS]
+        return [self.front, self.quantum, self.head]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.quantum(self.front(x)))
