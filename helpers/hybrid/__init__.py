@@ -22,14 +22,11 @@ defects of its public code avoided (see each module). One idea per module:
 """
 from ..quantum.blocks import z_observables
 from .circuit import gates, hybrid_circuit
-from .data import DATASETS, SCENARIOS, HybridData, Split, load_hybrid, make_split
+from .data import load_hybrid, make_split
 from .experiment import make_task
 from .layer import QuantumLayer, simulate
-from .metrics import evaluate
-from .models import CNNFrontEnd, HybridClassifier, MLPFrontEnd, hybrid_model
-from .training import RECIPES, accuracy, predict_proba, train_oracle, train_original
+from .models import hybrid_model
+from .training import RECIPES, accuracy, train_oracle, train_original
 
-__all__ = ["hybrid_circuit", "gates", "z_observables", "QuantumLayer", "simulate", "HybridClassifier", "MLPFrontEnd",
-           "CNNFrontEnd", "hybrid_model", "HybridData", "Split", "load_hybrid",
-           "make_split", "DATASETS", "SCENARIOS", "RECIPES", "train_original", "train_oracle", "accuracy",
-           "predict_proba", "make_task", "evaluate"]
+__all__ = ["hybrid_circuit", "gates", "z_observables", "QuantumLayer", "simulate", "hybrid_model", "load_hybrid",
+           "make_split", "make_task", "RECIPES", "train_original", "train_oracle", "accuracy"]

@@ -14,14 +14,14 @@ import torch
 from ..train import evaluation_view, predict
 
 
-def model_logits(model, dataset, batch_size: int = 512) -> torch.Tensor:
+def model_logits(model, dataset) -> torch.Tensor:
     """Eval-mode logits ``(N, K)`` without augmentation (as :func:`helpers.train.accuracy`).
 
     A diverged model (an unlearning run whose weights blew up) gives NaN or infinite logits;
     such rows become 0 (a uniform prediction), with a warning: wrong for accuracy, confidence
     ``1/K`` for the attacks.
     """
-    logits = predict(model, evaluation_view(dataset), batch_size).float()
+    logits = predict(model, evaluation_view(dataset)).float()
     bad = ~torch.isfinite(logits).all(dim=1)
     if bad.any():
         warnings.warn(f"{int(bad.sum())} of {len(logits)} samples have non-finite logits: the model diverged; "

@@ -55,9 +55,9 @@ def true_label_loss(logits: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
     return F.cross_entropy(logits, targets, reduction="none").numpy()
 
 
-def confidence(model, dataset, batch_size: int = 512) -> np.ndarray:
+def confidence(model, dataset) -> np.ndarray:
     """The attack's feature ``c(x, y) = softmax(M(x))_y`` for every sample, shape ``(N,)`` (equation ``ch4-confidence``)."""
-    return true_label_confidence(model_logits(model, dataset, batch_size), dataset.targets)
+    return true_label_confidence(model_logits(model, dataset), dataset.targets)
 
 
 # --- SalUn's SVC attack ----------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def svc_efficacy(attack: SVC, forget_conf: np.ndarray) -> float:
     return 100.0 * float((attack.predict(forget_conf.reshape(-1, 1)) == 0).mean())
 
 
-def mia_efficacy(model, forget_set, retain_set, test_set, batch_size: int = 512) -> float:
+def mia_efficacy(model, forget_set, retain_set, test_set) -> float:
     """MIA-efficacy on the forget set in percent, SalUn's ``SVC_MIA_forget_efficacy["confidence"]``::
 
            MIA = 100 * |{x in D_f : SVC(c(x, y)) = 0}| / |D_f|      (chapter 4, equation ch4-mia)
@@ -96,7 +96,7 @@ def mia_efficacy(model, forget_set, retain_set, test_set, batch_size: int = 512)
     """
     require_nonempty(forget=forget_set, retain=retain_set, test=test_set)
     sets = (forget_set, retain_set, test_set)
-    return efficacy_from_logits(*((model_logits(model, ds, batch_size), ds.targets) for ds in sets))
+    return efficacy_from_logits(*((model_logits(model, ds), ds.targets) for ds in sets))
 
 
 def efficacy_from_logits(forget, retain, test) -> float:
@@ -152,11 +152,11 @@ class AttackReport:
     rocs: dict = field(default_factory=dict)
 
 
-def attack_report(model, forget_set, retain_set, test_set, batch_size: int = 512) -> AttackReport:
+def attack_report(model, forget_set, retain_set, test_set) -> AttackReport:
     """Run the SVC and loss attacks on ``model``: features, MIA-efficacy and three ROC curves."""
     members, non_members = shadow_sets(retain_set, test_set)
     sets = {"forget": forget_set, "retain": members, "test": non_members}
-    logits = {k: model_logits(model, ds, batch_size) for k, ds in sets.items()}
+    logits = {k: model_logits(model, ds) for k, ds in sets.items()}
     conf = {k: true_label_confidence(logits[k], ds.targets) for k, ds in sets.items()}
     loss = {k: true_label_loss(logits[k], ds.targets) for k, ds in sets.items()}
     attack = fit_svc(conf["retain"], conf["test"])
@@ -169,8 +169,7 @@ def attack_report(model, forget_set, retain_set, test_set, batch_size: int = 512
 
 # --- the NeurIPS 2023 challenge's loss attack --------------------------------------------------------
 
-def loss_attack(model, forget_set, test_set, n_splits: int = 10, seed: int = 0,
-                batch_size: int = 512) -> tuple[float, float]:
+def loss_attack(model, forget_set, test_set, n_splits: int = 10, seed: int = 0) -> tuple[float, float]:
     """Loss-based MIA of the NeurIPS 2023 Machine Unlearning challenge starting kit, in percent.
 
     Reference: ``simple_mia`` in unlearning-challenge/starting-kit
@@ -184,7 +183,7 @@ def loss_attack(model, forget_set, test_set, n_splits: int = 10, seed: int = 0,
     100 means the attacker always tells them apart.
     """
     require_nonempty(forget=forget_set, test=test_set)
-    members, unseen = (true_label_loss(model_logits(model, ds, batch_size), ds.targets) for ds in (forget_set, test_set))
+    members, unseen = (true_label_loss(model_logits(model, ds), ds.targets) for ds in (forget_set, test_set))
     m = min(len(members), len(unseen))
     if m < 2:
         raise ValueError(f"loss_attack needs at least 2 forget and 2 test samples, "

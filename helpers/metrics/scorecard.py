@@ -21,7 +21,7 @@ from .mia import efficacy_from_logits
 METRICS = ("FA", "RA", "TA", "MIA")
 
 
-def evaluate(model, forget_set, retain_set, test_set, batch_size: int = 512) -> dict[str, float]:
+def evaluate(model, forget_set, retain_set, test_set) -> dict[str, float]:
     """``{"FA", "RA", "TA", "MIA"}`` of ``model`` in percent (OEU Sec. 5.1).
 
     FA, RA and TA are top-1 accuracies in eval mode without augmentation (the
@@ -32,7 +32,7 @@ def evaluate(model, forget_set, retain_set, test_set, batch_size: int = 512) -> 
     """
     require_nonempty(forget=forget_set, retain=retain_set, test=test_set)
     sets = {"FA": forget_set, "RA": retain_set, "TA": test_set}
-    outputs = {name: (model_logits(model, ds, batch_size), ds.targets) for name, ds in sets.items()}
+    outputs = {name: (model_logits(model, ds), ds.targets) for name, ds in sets.items()}
     accuracies = {name: top1_accuracy(*out) for name, out in outputs.items()}
     return {**accuracies, "MIA": efficacy_from_logits(*outputs.values())}
 
