@@ -27,7 +27,7 @@ import torch
 
 from helpers.data import load_tabular
 from helpers.quantum import engines, simulator
-from helpers.quantum.experiment import run
+from helpers.quantum.experiment import run_seeds
 
 TARGET_RATIO = 100
 TARGET_PIPELINE_SECONDS = 60
@@ -94,7 +94,7 @@ def throughput(n=20_000, threads=2, rounds=3):
 def pipeline(dataset="iris", seed=1):
     data = load_tabular(dataset, seed=seed)
     start = time.perf_counter()
-    result = run(data, seed, targets=("similarity",))
+    result = run_seeds({seed: data}, targets=("similarity",))[0]
     total = time.perf_counter() - start
     parts = dict(train=result.original.seconds, unlearn=result.unlearned["similarity"].seconds,
                  gold=result.gold.seconds)

@@ -218,7 +218,7 @@ def test_idle_weights_redo_a_run_one_model_at_a_time():
     from helpers.data import load_tabular
     from helpers.quantum import experiment as E
 
-    run = E.run(load_tabular("iris", seed=1), 1, 2, train=dict(iterations=20), unlearn=dict(steps=4))
+    run = E.run_seeds({1: load_tabular("iris", seed=1)}, 2, train=dict(iterations=20), unlearn=dict(steps=4))[0]
     story = ch07.idle_weights(run, {**E.UNLEARN, "steps": 4}, slice(66, 72))
     assert set(story.deltas) == {"similarity", "uniform"} and story.deltas["uniform"].shape == (72,)
     assert story.values["batched_gap"] < 1e-10                      # the same predictions as the batched run

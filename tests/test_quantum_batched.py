@@ -74,7 +74,7 @@ def test_run_seeds_batches_every_seed(iris):
     runs = E.run_seeds({1: iris, 2: other}, 2, targets=("similarity",), train=dict(iterations=10),
                        unlearn=dict(steps=2))
     assert [r.seed for r in runs] == [1, 2] and runs[1].data is other
-    one = E.run(other, 2, 2, targets=("similarity",), train=dict(iterations=10), unlearn=dict(steps=2))
+    one = E.run_seeds({2: other}, 2, targets=("similarity",), train=dict(iterations=10), unlearn=dict(steps=2))[0]
     for a, b in ((runs[1].original, one.original), (runs[1].gold, one.gold), (runs[1].gold_indep, one.gold_indep),
                  (runs[1].unlearned["similarity"], one.unlearned["similarity"])):
         assert torch.allclose(a.theta[ACTIVE], b.theta[ACTIVE], atol=1e-8, rtol=0)

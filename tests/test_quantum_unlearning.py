@@ -376,7 +376,7 @@ def _record_starts(monkeypatch, module):
 
 def test_gold_models_never_start_from_the_original(iris, monkeypatch):
     starts = _record_starts(monkeypatch, batched_module)
-    run = E.run(iris, 1, 2, train=dict(iterations=12), unlearn=dict(steps=2))
+    run = E.run_seeds({1: iris}, 2, train=dict(iterations=12), unlearn=dict(steps=2))[0]
     seeds = [s for s, _ in starts]
     assert seeds == [1, gold_seed(1, 0), gold_seed(1, 1)]
     original, gold, gold_indep = (theta for _, theta in starts)

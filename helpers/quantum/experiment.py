@@ -96,19 +96,13 @@ def unlearning_task(data, forget_class: int, on_step=None) -> Task:
                 on_step=on_step)
 
 
-def run(data, seed: int, forget_class: int = 2, targets=("similarity", "uniform"), unlearn=None,
-        train=None) -> QuantumRun:
-    """Train the original model, unlearn ``forget_class`` with each target, retrain the gold model
-    and Gold′ (one seed of :func:`run_seeds`)."""
-    return run_seeds({seed: data}, forget_class, targets, unlearn, train)[0]
-
-
 def run_seeds(by_seed: dict, forget_class: int = 2, targets=("similarity", "uniform"), unlearn=None,
               train=None) -> list[QuantumRun]:
-    """:func:`run` for every ``seed: data`` of ``by_seed``, all seeds in one batched pass per kind of
-    model (the splits of one dataset have one size): the originals (seed ``s``), the gold models
-    (oracle replicas :data:`GOLD_REPLICAS` of ``s``) and one unlearning run per original and target
-    (``"unlearn"`` stream of ``s``, replica 0)."""
+    """For every ``seed: data`` of ``by_seed`` (one seed: ``run_seeds({s: data})[0]``): train the original
+    model, unlearn ``forget_class`` with each target, retrain the gold model and Gold′; all seeds in
+    one batched pass per kind of model (the splits of one dataset have one size): the originals (seed
+    ``s``), the gold models (oracle replicas :data:`GOLD_REPLICAS` of ``s``) and one unlearning run per
+    original and target (``"unlearn"`` stream of ``s``, replica 0)."""
     train, unlearn = {**TRAIN, **(train or {})}, {**UNLEARN, **(unlearn or {})}
     seeds, datas = list(by_seed), list(by_seed.values())
     originals = train_vqc_batch(*(stack_same_size([getattr(d, k) for d in datas])
