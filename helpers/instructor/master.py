@@ -72,6 +72,8 @@ def solution_cell(code: str) -> str:
     def flush():
         if any(line.strip() for line in hidden):
             out.extend(["# BEGIN SOLUTION", *hidden, "# END SOLUTION"])
+        else:
+            out.extend(hidden)                  # blank lines between imports and functions stay
         hidden.clear()
 
     cursor = 0
