@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.metrics import confusion_matrix
 
 from ..metrics.divergence import kl_divergence
 from ..data import check_forget_class
@@ -24,10 +25,7 @@ from .training import probabilities
 
 def confusion(theta, X, y, num_classes: int = 3) -> np.ndarray:
     """Counts ``C[i, j]`` of test samples of true class i predicted as j."""
-    pred = probabilities(theta, X).argmax(-1).numpy()
-    C = np.zeros((num_classes, num_classes), dtype=int)
-    np.add.at(C, (np.asarray(y), pred), 1)
-    return C
+    return confusion_matrix(np.asarray(y), probabilities(theta, X).argmax(-1).numpy(), labels=range(num_classes))
 
 
 def probability_bounds(num_classes: int = 3) -> tuple[float, float]:
