@@ -91,8 +91,7 @@ def table_2_frame(runs, target: str = "similarity") -> pd.DataFrame:
     (the noise floor); ``forgotten_prob_model`` is that model's p(f|x) on the retained samples."""
     close = closeness_frame(runs).rename(columns={"forgotten_prob": "forgotten_prob_model"})
     rows = close[close["model"].isin(["original", target, "gold_indep"])].reset_index(drop=True)
-    return rows[["dataset", "seed", "model", "retained_labels", "mean_kl", "median_kl", "max_kl", "std_kl",
-                 "forgotten_prob_gold", "forgotten_prob_model"]]
+    return rows[["dataset", "seed", "model", "retained_labels", *TABLE_2_COLUMNS]]
 
 
 def mean_std(frame: pd.DataFrame, by, columns) -> pd.DataFrame:
