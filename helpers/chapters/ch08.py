@@ -99,9 +99,9 @@ def readings(table: pd.DataFrame, results: pd.DataFrame, focus: str, scenarios=(
     for s in scenarios:
         out[f"kl_floor_{s}"] = V.floor_distance_words(results, focus, s, "KL_test")
     if "A" in scenarios:
-        out["mia_words_A"] = V.direction_words(V.directions(results, focus, "A", "MIA_AUC"), "MIA AUC")
+        out["mia_words_A"] = V.direction_words(results, focus, "A", "MIA_AUC", "MIA AUC")
     if "B" in scenarios:
-        out["forget_words_B"] = V.direction_words(V.directions(results, focus, "B", "forget"), "forget accuracy")
+        out["forget_words_B"] = V.direction_words(results, focus, "B", "forget", "forget accuracy")
     return out
 
 

@@ -133,29 +133,19 @@ def favourites_words(ranked: pd.DataFrame, favourites, who: str = "the study's f
             f"{join_words(outside)} {is_are(outside)} not ({leader} is closer to the oracle).")
 
 
-def directions(results: pd.DataFrame, dataset: str, scenario: str, column: str) -> pd.DataFrame:
-    """``column`` of every method minus the oracle's, paired over seeds in one cell.
-
-    Index: display names (methods in chapter order); columns ``difference`` (mean),
-    ``low``, ``high`` and ``direction``: ``"lower"`` or ``"higher"`` (interval beside zero),
-    ``"equal"`` (the same value on every seed) or ``"undecided"``."""
+def direction_words(results: pd.DataFrame, dataset: str, scenario: str, column: str, quantity: str) -> str:
+    """One sentence on ``column`` (named ``quantity``) of every method minus the oracle's, paired over seeds
+    in one cell: who is lower or higher (interval beside zero), the same on every seed, or undecided."""
     wide = _cell(results, dataset, scenario, column)
     if "oracle" not in wide.columns:
         raise ValueError("no 'oracle' rows in this cell")
-    rows = {}
-    for m in [m for m in wide.columns if m not in REFERENCES]:
-        a, b = wide[m].to_numpy(), wide["oracle"].to_numpy()
-        iv = paired_interval(a, b)
-        direction = "equal" if (a == b).all() else {"smaller": "lower", "larger": "higher"}.get(iv.direction, "undecided")
-        rows[LABELS.get(m, m)] = dict(difference=iv.mean, low=iv.low, high=iv.high, direction=direction)
-    out = pd.DataFrame(rows).T
-    out.attrs["seeds"] = len(wide)
-    return out
-
-
-def direction_words(dirs: pd.DataFrame, quantity: str) -> str:
-    """One sentence from :func:`directions`: who is lower, higher, equal on every seed, undecided."""
-    groups = {d: list(dirs.index[dirs["direction"] == d]) for d in ("lower", "higher", "equal", "undecided")}
+    groups, oracle = {d: [] for d in ("lower", "higher", "equal", "undecided")}, wide["oracle"].to_numpy()
+    methods = [m for m in wide.columns if m not in REFERENCES]
+    for m in methods:
+        a = wide[m].to_numpy()
+        direction = "equal" if (a == oracle).all() else {"smaller": "lower", "larger": "higher"}.get(
+            paired_interval(a, oracle).direction, "undecided")
+        groups[direction].append(LABELS.get(m, m))
     has = lambda words: "has" if len(words) == 1 else "have"     # noqa: E731
     parts = []
     for d, first, later in (("lower", f"a lower {quantity} than the oracle's", None),
@@ -166,9 +156,9 @@ def direction_words(dirs: pd.DataFrame, quantity: str) -> str:
             parts.append(f"{join_words(groups[d])}{verb} {later if parts else first}")
     if groups["undecided"]:
         what = "the difference" if parts else f"the difference of the {quantity} from the oracle's"
-        who = "every method" if len(groups["undecided"]) == len(dirs) else join_words(groups["undecided"])
+        who = "every method" if len(groups["undecided"]) == len(methods) else join_words(groups["undecided"])
         parts.append(f"for {who} {what} is undecided")
-    return _capital("; ".join(parts) + f" ({_intervals(dirs.attrs.get('seeds', 'the'), '')}).")
+    return _capital("; ".join(parts) + f" ({_intervals(len(wide), '')}).")
 
 
 def judge_sentence(block: pd.DataFrame) -> str:
