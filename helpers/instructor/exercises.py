@@ -24,10 +24,11 @@ or *Experimental*); the ``~~~python`` block of its solution is the solution code
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..book import cell_source, first_code_cell, read_notebook
 
 KINDS = ("conceptual", "coding", "experimental")
 EXERCISE = re.compile(r"```\{exercise\}[ \t]*(?P<title>[^\n]*)\n:label:[ \t]*(?P<label>\S+)\n(?P<body>.*?)\n```",
@@ -45,6 +46,7 @@ class Exercise:
     kind: str               # one of KINDS
     text: str               # the MyST text of the question, without its "*Coding.*" tag
     solution_code: str      # the python block of its solution ("" if it has none)
+    install_cell: str = ""  # the chapter's first code cell, which installs helpers where it is missing
 
 
 def chapter_paths(chapters_dir: Path) -> list[Path]:
@@ -58,9 +60,8 @@ def chapter_paths(chapters_dir: Path) -> list[Path]:
     return paths
 
 
-def _markdown(path: Path) -> str:
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    return "\n\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+def _markdown(notebook: dict) -> str:
+    return "\n\n".join(cell_source(cell) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
 
 
 def _solution_code(markdown: str, label: str) -> str:
@@ -74,7 +75,10 @@ def _solution_code(markdown: str, label: str) -> str:
 def chapter_exercises(path: Path) -> list[Exercise]:
     """Every exercise of one chapter notebook, in order. ValueError for an exercise without a kind."""
     path = Path(path)
-    markdown = _markdown(path)
+    notebook = read_notebook(path)
+    markdown = _markdown(notebook)
+    install = cell_source(first_code_cell(notebook))
+    install = install if "pip" in install else ""
     found = []
     for fence in EXERCISE.finditer(markdown):
         label, body = fence.group("label"), fence.group("body").strip()
@@ -83,7 +87,7 @@ def chapter_exercises(path: Path) -> list[Exercise]:
             raise ValueError(f"exercise {label} in {path.name} does not start with its kind "
                              f"(*Conceptual.*, *Coding.* or *Experimental.*)")
         found.append(Exercise(path.stem, label, fence.group("title").strip(), kind.group("kind").lower(),
-                              body[kind.end():], _solution_code(markdown, label)))
+                              body[kind.end():], _solution_code(markdown, label), install))
     return found
 
 

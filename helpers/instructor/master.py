@@ -4,6 +4,8 @@ Layout (otter assign's notebook format)::
 
     raw       # ASSIGNMENT CONFIG  (name, no PDF, tests inside the notebook, exception-based)
     markdown  title, where the exercise comes from
+    code      the chapter's install cell (helpers, wherever it is missing: Colab, Kaggle...)
+    code      otter, installed if missing, and its ``grader``
     code      setup (the context the answer needs: imports, small inputs)
     raw       # BEGIN QUESTION
     markdown  the exercise's text
@@ -98,6 +100,19 @@ def solution_cell(code: str) -> str:
     return "\n".join(out).strip("\n") + "\n"
 
 
+OTTER_REQUIREMENT = "otter-grader>=7.0,<8"
+
+
+def grader_cell(label: str) -> str:
+    """The cell that installs otter where it is missing (e.g. Colab) and makes the notebook's ``grader``."""
+    return ("# otter-grader checks your answers (grader.check); installed here if it is missing.\n"
+            "import importlib.util, subprocess, sys\n\n"
+            'if importlib.util.find_spec("otter") is None:\n'
+            f'    subprocess.run([sys.executable, "-m", "pip", "install", "{OTTER_REQUIREMENT}"], check=True)\n'
+            "import otter\n\n"
+            f'grader = otter.Notebook("{label}.ipynb")')
+
+
 def _raw(text: str):
     return nbformat.v4.new_raw_cell(text)
 
@@ -112,7 +127,7 @@ def master_notebook(exercise: Exercise, checks: Checks) -> nbformat.NotebookNode
     if not exercise.solution_code:
         raise ValueError(f"coding exercise {exercise.label} ({exercise.chapter}) has no ~~~python solution block")
     code = definitions_only(exercise.solution_code) if checks.solution == "definitions" else exercise.solution_code
-    config = {"name": exercise.label, "init_cell": True, "check_all_cell": False, "export_cell": False,
+    config = {"name": exercise.label, "init_cell": False, "check_all_cell": False, "export_cell": False,
               "run_tests": True, "generate": True, "tests": {"files": False, "ok_format": False}}
     chapter = exercise.chapter
     intro = (f"# {exercise.title}\n\nA coding exercise of chapter {int(chapter[:2])} of the book "
@@ -125,6 +140,9 @@ def master_notebook(exercise: Exercise, checks: Checks) -> nbformat.NotebookNode
                      f"{checks.why}")
     cells = [_raw("# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False)),
              nbformat.v4.new_markdown_cell(intro)]
+    if exercise.install_cell:
+        cells.append(nbformat.v4.new_code_cell(exercise.install_cell.rstrip("\n")))
+    cells.append(nbformat.v4.new_code_cell(grader_cell(exercise.label)))
     if checks.setup:
         cells.append(nbformat.v4.new_code_cell(checks.setup.rstrip("\n")))
     cells += [_raw(f"# BEGIN QUESTION\nname: {question_name(exercise.label)}"),
