@@ -97,7 +97,7 @@ def readings(table: pd.DataFrame, results: pd.DataFrame, focus: str, scenarios=(
         if s in scenarios:
             out[f"{s}_{row}_{column}"] = table.loc[(focus, s, LABELS[row]), column]
     for s in scenarios:
-        out[f"kl_floor_{s}"] = V.floor_distance_words(results, focus, s, "KL_test")
+        out[f"kl_floor_{s}"] = V.floor_distance_words(results, focus, s)
     if "A" in scenarios:
         out["mia_words_A"] = V.direction_words(results, focus, "A", "MIA_AUC", "MIA AUC")
     if "B" in scenarios:
