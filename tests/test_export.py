@@ -15,7 +15,7 @@ from helpers.models import resnet18
 from helpers.profiles import build_quantized, get_profile, get_setting
 from helpers.quant import (QuantConv2d, agreement, disk_size, export_integer, pack, quantize_model,
                            quantized_layers, set_quantization, size_report, unpack)
-from helpers.quant.export import IntegerLayer, code_range, to_codes
+from helpers.quant.export import IntegerLayer, code_range
 from helpers.train import seed_everything, train
 
 # the quantizer settings the book trains: chapter 5's two networks, Fig. 3's PACT and DSQ, chapter 1's LSQ,
@@ -135,9 +135,8 @@ def test_integer_accumulation_is_exact(trained, digits):
     """The float64 convolution of integer codes equals the int64 sum of products, bit for bit."""
     model, integer = trained("resnet18-w4a4")
     layer = integer.integer_layers()["layer2.0.conv1"]
-    g = layer.input_grid
     x = torch.randn(4, layer.weight_shape[1], 8, 8) * 3
-    k_a, k_w = to_codes(x, g["scale"], g["offset"], g["low"], g["high"]).long(), layer.codes()
+    k_a, k_w = layer.input_side(x)[0].long(), layer.codes()
     got = layer.accumulate(k_a.double(), k_w.double())
     columns = torch.nn.functional.unfold(k_a.double(), 3, padding=1, stride=2).long()   # (N, C*9, L)
     exact = (k_w.view(k_w.shape[0], -1) @ columns).view(got.shape)                     # int64 arithmetic

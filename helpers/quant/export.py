@@ -15,20 +15,18 @@ integer runtimes, with real offsets):
 where ``m`` is 1 on the input and 0 on the zero padding (the fake-quant model pads its *quantized*
 input with zeros, not with ``beta_a``). How each quantizer maps to a grid (``n = 2^b - 1``):
 
-========  ==========================  ===============  =========================  ================
-quantizer  code ``k``                  range            scale ``s``                offset ``beta``
-========  ==========================  ===============  =========================  ================
-LSQ       round(clamp(x/s, -Q_N, Q_P)) signed or not    ``|scale| + 1e-8``         0
-LSQ+      round(clamp((x-beta)/s,...)) weights signed,  ``|scale| + 1e-8``         weights 0,
-                                       acts unsigned                               acts ``offset``
-PACT      round((clamp(x,lo,a)-lo)/s)  0 .. n           ``(a - lo) / n``           ``lo`` (0 or -a)
-DoReFa    round((w_t + 1) / 2 * n)     0 .. n           ``2 / n``                  -1
-DSQ       round((clamp(x,l,u)-l)/s)    0 .. n           ``(u - l) / n``            ``l``
-========  ==========================  ===============  =========================  ================
-
-(``a = |alpha| + 1e-8``, ``lo = -a`` for a signed input; ``w_t = tanh(w) / max|tanh(w)|``; DSQ's
-hard forward pass is the uniform grid, its soft staircase only shapes the gradient; its
-``u = max(upper, lower + 1e-3)``.)
+- **LSQ**: ``k = round(clamp(x / s, -Q_N, Q_P))``, signed or unsigned as the quantizer decided,
+  ``s = |scale| + 1e-8``, ``beta = 0``.
+- **LSQ+**: ``k = round(clamp((x - beta) / s, -Q_N, Q_P))``, ``s = |scale| + 1e-8``; weights signed
+  with ``beta = 0``, activations unsigned (``0 .. n``) with ``beta`` the learned offset.
+- **PACT** (activations): ``k = round((clamp(x, lo, a) - lo) / s)`` in ``0 .. n``, ``s = (a - lo) / n``,
+  ``beta = lo``, where ``a = |alpha| + 1e-8`` is the clipping level and ``lo = -a`` for a signed
+  input (0 for a ReLU output).
+- **DoReFa** (PACT's weights): ``k = round((w_t + 1) / 2 * n)`` in ``0 .. n`` with
+  ``w_t = tanh(w) / max|tanh(w)|``, ``s = 2 / n``, ``beta = -1``.
+- **DSQ**: its hard forward pass is the uniform grid (the soft tanh staircase only shapes the
+  gradient): ``k = round((clamp(x, l, u) - l) / s)`` in ``0 .. n``, ``s = (u - l) / n``, ``beta = l``,
+  with ``l = lower`` and ``u = max(upper, lower + 1e-3)``.
 
 What is integer and what stays float in an :class:`IntegerModel`:
 
@@ -51,8 +49,9 @@ What is integer and what stays float in an :class:`IntegerModel`:
   layer with no quantizer at all (``first_last_bits=None``: a plain ``nn.Conv2d``/``nn.Linear``).
 
 Equality with the fake-quant model (:func:`agreement` measures it): given the same input, a layer's
-activation codes are the fake-quant model's and its output differs only by the fake-quant model's
-float32 rounding (~1e-7 relative). That rounding moves an activation code only when a value sits
+activation codes are the fake-quant model's (computed by the same float32 operations, up to the last
+bit of the step of LSQ and DSQ, which the fake-quant model passes through ``grad_scale``) and its
+output differs only by the fake-quant model's float32 rounding (~1e-7 relative). That rounding moves an activation code only when a value sits
 within it of a rounding boundary (a tie); such a flip then changes later codes of that sample. On the
 book's default-profile originals, ResNet-18 W4A4 (LSQ+, PACT) and MobileNetV2 W2, all 360 test
 samples give the same class; logits agree within 1e-4 on every sample with no flipped code, and a
@@ -67,7 +66,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import QuantConv2d, QuantLinear, quantized_layers
+from .layers import QuantConv2d, quantized_layers
 from .quantizers import DSQ, LSQ, PACT, DoReFa, LSQPlus, Quantizer
 
 PACKED_BITS = (1, 2, 4, 8)        # bit widths whose codes fill a byte exactly (8 // b codes per byte)
@@ -235,7 +234,7 @@ class IntegerLayer(nn.Module):
         scale, offset, low, high = grid_of(q, f"{self.name}'s activation quantizer")
         self.register_buffer("input_scale", torch.tensor(scale, dtype=torch.float64))
         self.register_buffer("input_offset", torch.tensor(offset, dtype=torch.float64))
-        return dict(bits=q.bits, low=low, high=high, quantizer=q.name, scale=scale, offset=offset)
+        return dict(bits=q.bits, low=low, high=high, quantizer=q.name)
 
     def _check_exact(self):
         """Refuse a layer whose integer sums could exceed 2^53 (never for the book's bit widths)."""
@@ -262,17 +261,24 @@ class IntegerLayer(nn.Module):
             return F.linear(x, w)
         return F.conv2d(x, w, None, self.stride, self.padding, self.dilation, self.groups)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def weight_side(self):
+        """``(k_w, s_w, beta_w)`` in float64: the weight codes and their grid, or the float weight, 1, 0."""
         if self.weight_grid is None:
-            k_w, s_w, b_w = self.weight.double(), 1.0, 0.0
-        else:
-            k_w, s_w, b_w = self.codes().double(), self.weight_scale, self.weight_offset
+            return self.weight.double(), 1.0, 0.0
+        return self.codes().double(), self.weight_scale, self.weight_offset
+
+    def input_side(self, x: torch.Tensor):
+        """``(k_a, s_a, beta_a)`` in float64: the input's codes (computed in ``x``'s float32, as the
+        fake-quant model does) and their grid, or the float input, 1, 0."""
         if self.input_grid is None:
-            k_a, s_a, b_a = x.double(), 1.0, 0.0
-        else:
-            g = self.input_grid
-            k_a = to_codes(x, g["scale"], g["offset"], g["low"], g["high"]).double()   # in x's float32
-            s_a, b_a = self.input_scale, self.input_offset
+            return x.double(), 1.0, 0.0
+        codes = to_codes(x, self.input_scale.item(), self.input_offset.item(), self.input_grid["low"],
+                         self.input_grid["high"])
+        return codes.double(), self.input_scale, self.input_offset
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The expansion of the module docstring: exact accumulations, then the float64 rescale."""
+        (k_w, s_w, b_w), (k_a, s_a, b_a) = self.weight_side(), self.input_side(x)
         y = s_a * s_w * self.accumulate(k_a, k_w)
         if b_w != 0:
             y = y + s_a * b_w * self.accumulate(k_a, torch.ones_like(k_w))
@@ -409,10 +415,10 @@ def agreement(model: nn.Module, integer_model: IntegerModel, x: torch.Tensor) ->
     flipped = torch.zeros(len(x), dtype=torch.bool)
     flips, codes, distance = 0, 0, 0.0
     for name in theirs:                                        # in the fake-quant model's execution order
-        g = integer_layers[name].input_grid
-        position = (theirs[name] - g["offset"]) / g["scale"]
-        differ = to_codes(ours[name], g["scale"], g["offset"], g["low"], g["high"]) != position.clamp(
-            g["low"], g["high"]).round()
+        layer = integer_layers[name]
+        position = (theirs[name] - layer.input_offset.item()) / layer.input_scale.item()
+        low, high = layer.input_grid["low"], layer.input_grid["high"]
+        differ = layer.input_side(ours[name])[0] != position.clamp(low, high).round()
         flips, codes = flips + int(differ.sum()), codes + differ.numel()
         first = differ & ~flipped.view(-1, *[1] * (differ.dim() - 1))
         if first.any():
