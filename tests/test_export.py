@@ -254,6 +254,16 @@ def test_exporting_an_uninitialised_quantizer_is_an_error(name, digits):
         export_integer(model)
 
 
+def test_sums_too_large_for_exact_float64_are_an_error(digits):
+    """8-bit weights and (unsigned) 42-bit activations over 64 inputs: 64 * (2^42 - 1) * 128 > 2^53."""
+    mlp = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 64), torch.nn.Linear(64, 64),
+                              torch.nn.Linear(64, 10))
+    model = quantize_model(mlp, 8, 42, "lsq+", first_last_bits=8)
+    model(digits.train[torch.arange(8)][0])
+    with pytest.raises(ValueError, match="^2: sums of 64 products.*exceed 2\\^53.*fewer bits"):
+        export_integer(model)
+
+
 def test_exporting_a_disabled_quantizer_is_an_error(digits):
     model = build("resnet18-w4a4", digits)
     model(digits.train[torch.arange(8)][0])

@@ -244,8 +244,8 @@ class IntegerLayer(nn.Module):
         a = max(abs(self.input_grid["low"]), self.input_grid["high"])
         w = max(abs(self.weight_grid["low"]), self.weight_grid["high"])
         if fan_in * a * w >= EXACT_LIMIT:
-            raise ValueError(f"{self.name}: sums of {fan_in} products up to {a * w} may exceed 2^53, "
-                             "beyond float64's exact integers")
+            raise ValueError(f"{self.name}: sums of {fan_in} products of codes up to {a * w} may exceed 2^53, "
+                             "beyond float64's exact integers; quantize its activations or weights to fewer bits")
 
     def codes(self) -> torch.Tensor:
         """The weight codes (int64, the weight's shape), unpacked."""
