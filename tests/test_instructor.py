@@ -72,6 +72,33 @@ def test_the_master_notebook_holds_the_question_the_chapters_solution_and_every_
         assert "{eq}" not in "".join(sources) and "{ref}" not in "".join(sources)
 
 
+def defined_names(code: str) -> set[str]:
+    """The names a block of code binds at top level (imports, assignments, functions)."""
+    import ast
+    names = set()
+    for node in ast.parse(code or "pass").body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
+
+
+def test_every_name_a_test_reads_is_told_to_the_student():
+    """A test's arguments come from the student's notebook: the exercise or its autograder note must name them."""
+    import ast
+    exercises = {e.label: e for e in coding_exercises(CHAPTERS_DIR)}
+    for label, checks in load_checks(list(exercises.values())).items():
+        told = exercises[label].text + checks.answer
+        for test in checks.tests:
+            args = [a.arg for a in ast.parse(test.code).body[0].args.args]
+            untold = [a for a in args if a not in defined_names(checks.setup) and f"`{a}" not in told
+                      and f"{a}(" not in told]
+            assert not untold, f"{label}: test {test.name!r} reads {untold}, which the student is never told to define"
+
+
 def test_solution_cell_keeps_imports_and_signatures_only():
     code = "import torch\n\ndef f(x):\n    y = x + 1\n    return y\n\nprint(f(1))\n"
     marked = solution_cell(code)

@@ -5,6 +5,7 @@ Each chapter's module defines ``CHECKS``, a dict from an exercise label to::
     "ch1-ex-sign": {
         "solution": "whole",     # or "definitions": only the imports and functions of the chapter's solution
         "why": "...",            # required with "definitions": why the rest of the solution is not run here
+        "answer": "...",         # what the tests read, when the exercise's text does not name it
         "setup": "import torch", # optional: code run before the student's answer (small, fast context)
         "tests": [
             {"name": "forward pass", "points": 1, "hidden": False,   # hidden: in the autograder only
@@ -43,6 +44,7 @@ class Checks:
     label: str
     solution: str           # "whole" or "definitions"
     why: str
+    answer: str             # the names the tests read, told to the student ("" if the exercise names them)
     setup: str
     tests: tuple[Test, ...]
 
@@ -74,9 +76,10 @@ def _test(label: str, where: str, raw) -> Test:
 def _checks(label: str, where: str, raw) -> Checks:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: the entry of {label} must be a mapping (solution, setup, tests)")
-    unknown = set(raw) - {"solution", "why", "setup", "tests"}
+    unknown = set(raw) - {"solution", "why", "answer", "setup", "tests"}
     if unknown:
-        raise ValueError(f"{where}: {label} has unknown keys {sorted(unknown)}; allowed: solution, why, setup, tests")
+        raise ValueError(f"{where}: {label} has unknown keys {sorted(unknown)}; "
+                         "allowed: solution, why, answer, setup, tests")
     mode = raw.get("solution", "whole")
     if mode not in SOLUTION_MODES:
         raise ValueError(f"{where}: {label}'s solution must be one of {SOLUTION_MODES}, got {mode!r}")
@@ -91,7 +94,7 @@ def _checks(label: str, where: str, raw) -> Checks:
     if len(set(names)) != len(names):
         raise ValueError(f"{where}: {label} has two tests of the same name")
     setup = (raw.get("setup") or "").strip("\n")
-    return Checks(label, mode, raw.get("why", ""), setup + "\n" if setup else "", tests)
+    return Checks(label, mode, raw.get("why", ""), raw.get("answer", ""), setup + "\n" if setup else "", tests)
 
 
 def load_checks(exercises: list[Exercise], checks_dir: Path = CHECKS_DIR) -> dict[str, Checks]:

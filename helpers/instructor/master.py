@@ -135,6 +135,8 @@ def master_notebook(exercise: Exercise, checks: Checks) -> nbformat.NotebookNode
              "where the `...` are, and check it with the `grader.check` cell. Hidden tests run when your "
              "notebook is graded.")
     question = plain_markdown(exercise.text)
+    if checks.answer:
+        question += f"\n\n**For the autograder:** {checks.answer}"
     if checks.solution == "definitions":
         question += ("\n\n**Graded here:** the function(s) the exercise asks for, on small inputs. "
                      f"{checks.why}")

@@ -3,6 +3,9 @@
 CHECKS = {
     "ch2-ex-ce-uniform": {
         "solution": "whole",
+        "answer": ("write `descend(z_start, loss_fn, steps=300, lr=1.0)`, which runs gradient descent on a copy "
+                   "of the logits `z_start` (shape `(K,)`) and returns the list of KL(p || U) after each step, and "
+                   "the two losses of a batch of logits `z` (shape `(1, K)`) as `ce_uniform(z)` and `neg_entropy(z)`."),
         "setup": r'''
 import torch
 from helpers.metrics.divergence import entropy, kl_divergence

@@ -3,6 +3,8 @@
 CHECKS = {
     "ch5-ex-table": {
         "solution": "whole",
+        "answer": ("name the recomputed table `reused` and its class-wise block `r4` "
+                   "(`block(reused, FORGET_CLASS)`); the setup cell's `t4` is section 5.4's block."),
         "setup": r'''
 from helpers.experiments import load_hparams
 from helpers.experiments import run_table as book_run_table

@@ -3,6 +3,9 @@
 CHECKS = {
     "ch6-ex-shift": {
         "solution": "whole",
+        "answer": ("use `theta` (72 angles, float64) and one input `x` of shape `(1, 4)`, and name the three "
+                   "estimates `shift` (parameter shift), `finite` (central difference, h = 1e-3) and "
+                   "`small_shift` (the shift h = 0.3 divided by 2 sin h)."),
         "tests": [
             {"name": 'the parameter-shift rule is exact', "points": 1, "hidden": False,
              "code": r'''

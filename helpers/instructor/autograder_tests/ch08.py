@@ -3,6 +3,8 @@
 CHECKS = {
     "ch8-ex-cnot": {
         "solution": "whole",
+        "answer": ("write `cx_ring_permutation(n)` and the copy of `simulate` as `simulate_cx(angles, weights)` "
+                   "(angles `(batch, n)`, weights `(L, 3, n)`, returning the `(batch, n)` expectations of Z)."),
         "tests": [
             {"name": 'the permutation of a ring of CNOTs on 3 qubits', "points": 1, "hidden": False,
              "code": r'''
