@@ -103,15 +103,19 @@ def test_each_forgotten_class_gets_its_own_target_and_calibration_subset():
     """Scenario A of chapter 8: classes 0 and 2 in the forget set, one generator, classes in order."""
     p = torch.softmax(torch.randn(10, 3, generator=torch.Generator().manual_seed(0), dtype=torch.float64), -1)
     y = torch.tensor([2, 0, 2, 0, 0, 2, 2, 0, 2, 0])
-    Q, S = forget_targets(p, y, torch.Generator().manual_seed(5), beta=2.0)
+    drawn = torch.Generator().manual_seed(5)
+    Q = forget_targets(p, y, drawn, beta=2.0)
     g = torch.Generator().manual_seed(5)
     members = {c: torch.nonzero(y == c).flatten() for c in (0, 2)}
     subsets = {c: members[c][calibration_subset(5, g)] for c in (0, 2)}            # class 0 drawn first
-    assert torch.equal(S, torch.cat([subsets[0], subsets[2]])) and len(S) == 4       # half of each class
+    assert all(len(S) == 2 for S in subsets.values())                                # half of each class
+    assert torch.equal(drawn.get_state(), g.get_state())                            # exactly these two draws
     for c in (0, 2):
         assert torch.equal(Q[members[c]], forget_target(p[subsets[c]], c, 2.0).expand(5, 3))
-    Q_uniform, S_uniform = forget_targets(p, y, torch.Generator().manual_seed(5), target="uniform")
-    assert torch.equal(S_uniform, S) and torch.equal(Q_uniform[members[0][0]], uniform_target(3, 0))
+    drawn_uniform = torch.Generator().manual_seed(5)
+    Q_uniform = forget_targets(p, y, drawn_uniform, target="uniform")               # S_c drawn all the same
+    assert torch.equal(drawn_uniform.get_state(), g.get_state()) and torch.equal(Q_uniform[members[0][0]],
+                                                                                  uniform_target(3, 0))
     assert len(calibration_subset(5, g, n_calibration=9)) == 5 and len(calibration_subset(1, g)) == 1
 
 
@@ -154,8 +158,8 @@ def test_unlearning_suppresses_the_forgotten_class(trained, iris):
     assert forget_prob["after"] < forget_prob["before"] - 0.1
     retained = t1[t1["class"].isin(["0", "1"])]
     assert (retained["after"] >= 0.7).all()                                # retained classes survive
-    Q, _ = forget_targets(probabilities(trained.theta, X_f), torch.full((len(X_f),), 2),
-                          torch.Generator().manual_seed(derive_seed(0, "unlearn")))       # the run's target
+    Q = forget_targets(probabilities(trained.theta, X_f), torch.full((len(X_f),), 2),
+                       torch.Generator().manual_seed(derive_seed(0, "unlearn")))          # the run's target
     assert (Q[:, 2] == 0).all() and torch.allclose(Q.sum(1), torch.ones(len(X_f), dtype=torch.float64))
     J = [objective(t, trained.theta, X_f, Q, X_a)[0].item() for t in (trained.theta, theta)]
     assert J[1] > J[0]                                                     # gradient *ascent* on J
@@ -397,8 +401,11 @@ def test_one_model_gold_retrain_uses_the_oracle_stream(iris, monkeypatch):
 def test_unlearning_draws_its_calibration_subset_from_the_unlearn_stream(trained, iris):
     X_f, X_a = forget_and_anchor(iris, 2)
     result, other = unlearn_vqc_batch(torch.stack([trained.theta] * 2), X_f, X_a, 2, steps=1, seed=1, replica=[2, 3])
-    expected = torch.randperm(len(X_f), generator=torch.Generator().manual_seed(derive_seed(1, "unlearn", 2)))
-    assert torch.equal(result.calibration, expected[:len(X_f) // 2])
-    plain = torch.randperm(len(X_f), generator=torch.Generator().manual_seed(1))[:len(X_f) // 2]
-    assert not torch.equal(result.calibration, plain)                   # not the original's seed
-    assert not torch.equal(result.calibration, other.calibration)       # replicas are independent runs
+    p_forget = probabilities(trained.theta, X_f)
+
+    def target_of(seed):                    # Eq. (6) on the calibration half drawn from the generator `seed`
+        S = torch.randperm(len(X_f), generator=torch.Generator().manual_seed(seed))[:len(X_f) // 2]
+        return forget_target(p_forget[S], 2, 2.0)
+    assert torch.allclose(result.target, target_of(derive_seed(1, "unlearn", 2)), atol=1e-12, rtol=0)
+    assert not torch.allclose(result.target, target_of(1), atol=1e-6, rtol=0)      # not the original's seed
+    assert not torch.allclose(result.target, other.target, atol=1e-6, rtol=0)      # replicas are independent runs

@@ -131,12 +131,11 @@ def mean_cross_entropy(logits, y) -> torch.Tensor:
 
 @dataclass
 class UnlearnResult:
-    """One model of :func:`unlearn_vqc_batch`: the unlearned weights, the target q (K,), the calibration
-    indices into F, and the batch's wall time divided by the number of models."""
+    """One model of :func:`unlearn_vqc_batch`: the unlearned weights, the target q (K,) and the batch's
+    wall time divided by the number of models."""
 
     theta: torch.Tensor
     target: torch.Tensor
-    calibration: torch.Tensor
     seconds: float
 
 
@@ -162,10 +161,9 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
     n_forget = X_forget.shape[1]
     with torch.no_grad():
         p_forget, p_ref = (torch.softmax(S.expectations(theta_orig, X), -1) for X in (X_forget, X_anchor))
-    made = [forget_targets(p_forget[t], torch.full((n_forget,), forget_class),
-                           torch.Generator().manual_seed(derive_seed(seeds[t], "unlearn", replicas[t])),
-                           target=targets[t], beta=betas[t]) for t in range(T)]
-    Q = torch.stack([q for q, _ in made])                                           # (T, |F|, K)
+    Q = torch.stack([forget_targets(p_forget[t], torch.full((n_forget,), forget_class),
+                                    torch.Generator().manual_seed(derive_seed(seeds[t], "unlearn", replicas[t])),
+                                    target=targets[t], beta=betas[t]) for t in range(T)])   # (T, |F|, K)
     X_all = torch.cat([X_forget, X_anchor], 1)                                      # one pass for F and A
     params, optimizer = _adam(theta_orig, lrs)
     for _ in range(steps):
@@ -177,7 +175,7 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
         (-J.sum()).backward()                                 # ascent on every J_t
         optimizer.step()
     seconds = (time.perf_counter() - start) / T
-    return [UnlearnResult(params[t].detach().clone(), Q[t, 0], made[t][1], seconds) for t in range(T)]
+    return [UnlearnResult(params[t].detach().clone(), Q[t, 0], seconds) for t in range(T)]
 
 
 def gold_retrain(datas, forget_class: int, *, seeds, replicas, **train) -> list[TrainResult]:

@@ -69,24 +69,22 @@ def calibration_subset(n_forget: int, generator: torch.Generator, n_calibration:
 
 
 def forget_targets(p_forget, y_forget, generator: torch.Generator, *, target: str = "similarity",
-                   beta: float = 2.0, n_calibration: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every forget sample's target and the calibration indices: for each class c of ``y_forget`` in
-    increasing order, S_c = :func:`calibration_subset` of its samples (from ``generator``) and
-    ``q^c`` = :func:`forget_target` on S_c (``"similarity"``, Eq. 6) or :func:`uniform_target`
+                   beta: float = 2.0, n_calibration: int | None = None) -> torch.Tensor:
+    """Every forget sample's target: for each class c of ``y_forget`` in increasing order,
+    S_c = :func:`calibration_subset` of its samples (from ``generator``) and ``q^c`` =
+    :func:`forget_target` on S_c (``"similarity"``, Eq. 6) or :func:`uniform_target`
     (``"uniform"``; S_c is drawn all the same).
 
-    p_forget : (|F|, K) original-model probabilities on F. Returns Q (|F|, K) in ``p_forget``'s dtype
-    and the indices of every S_c into F."""
+    p_forget : (|F|, K) original-model probabilities on F. Returns Q (|F|, K) in ``p_forget``'s dtype."""
     if target not in TARGETS:
         raise ValueError(f"unknown target {target!r}; choose one of {TARGETS}")
     y_forget = torch.as_tensor(y_forget)
-    Q, calibration = torch.zeros(p_forget.shape, dtype=torch.float64), []
+    Q = torch.zeros(p_forget.shape, dtype=torch.float64)
     for c in torch.unique(y_forget).tolist():
         members = torch.nonzero(y_forget == c).flatten()
         S = members[calibration_subset(len(members), generator, n_calibration)]
         Q[members] = forget_target(p_forget[S], c, beta) if target == "similarity" else uniform_target(Q.shape[-1], c)
-        calibration.append(S)
-    return Q.to(p_forget.dtype), torch.cat(calibration)
+    return Q.to(p_forget.dtype)
 
 
 def objective_terms(log_p_forget, Q, log_p_anchor, p_ref, penalty, alpha=1.0, lam=0.01):
@@ -128,7 +126,7 @@ def dg(model, task, *, seed, target, beta, n_calibration, alpha, lam, **loop):
     X_forget, y_forget = task.forget_set[torch.arange(len(task.forget_set))]
     with torch.no_grad():
         p_forget = torch.softmax(original(X_forget), -1)
-    Q, _ = forget_targets(p_forget, y_forget, torch.Generator().manual_seed(seed), target=target, beta=beta,
+    Q = forget_targets(p_forget, y_forget, torch.Generator().manual_seed(seed), target=target, beta=beta,
                           n_calibration=n_calibration)
 
     def loss(m, f, a):
