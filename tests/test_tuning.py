@@ -229,6 +229,15 @@ def test_a_broken_readers_file_is_a_clear_error(hparams_file, user_file):
         load_hparams("tiny")
 
 
+def test_tune_refuses_a_broken_readers_file_before_searching(user_file, monkeypatch):
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text("{ not json")
+    monkeypatch.setattr(tuning, "get_profile", lambda name: TINY)
+    monkeypatch.setattr(tuning, "load_dataset", lambda *a, **k: pytest.fail("the search started"))
+    with pytest.raises(ValueError, match="is not valid JSON"):
+        tuning.tune("tiny", "class", methods=["ga"])
+
+
 def test_tuning_words_say_whose_set_a_table_used(hparams_file, user_file):
     table = run_table_attrs("class/resnet18-w4a4")
     assert tuning_words("tiny", table).startswith("the set `class/resnet18-w4a4` of `hparams.json`")

@@ -210,6 +210,8 @@ def tune(profile_name: str = "default", scenario: str = "random", model: str = "
     key = hparams_key(scenario, model, quant)
     amount = AMOUNTS[scenario] if amount is None else amount
     profile = get_profile(profile_name)
+    if write:
+        runner.stored_sets(profile.name)      # a broken file of the reader's fails now, not after the search
     cache = cache or ResultCache()
     setting = resolve_setting(model, quant)
     data = load_dataset(profile.dataset, augment=profile.augment)
@@ -251,10 +253,10 @@ def save(profile: str, key: str, scenario: str, model: str, quant: str, amount, 
     if there is one, else the book's (so the reader's set is always complete).
     The book's file in the package is never written.
     """
+    old = {k: v for k, v in runner.stored_sets(profile).get(key, {}).items() if k != "_file"}
     path = runner.user_hparams_file()
     table = json.loads(path.read_text()) if path.exists() else {}
     table.setdefault(profile, {})
-    old = {k: v for k, v in runner.stored_sets(profile).get(key, {}).items() if k != "_file"}
     if "_untuned" in old:                     # a placeholder copied from another set: keep nothing of it
         old = {}
     entry = {m: v for m, v in old.items() if not m.startswith("_")}
