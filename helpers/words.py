@@ -1,4 +1,4 @@
-"""Joining words for the chapters' sentences: ``"a, b and c"``, ``"3 seeds"``, ``"is"``/``"are"``."""
+"""Joining words for the chapters' sentences: ``"a, b and c"``, ``"3 seeds"``, ``"is"``/``"are"``, a capital."""
 from __future__ import annotations
 
 
@@ -26,3 +26,8 @@ def group_phrases(groups: dict, templates: dict) -> list[str]:
 def is_are(words) -> str:
     """The verb for :func:`join_words` of ``words``: ``"is"`` for one word, ``"are"`` for more."""
     return "is" if len(list(words)) == 1 else "are"
+
+
+def capital(text: str) -> str:
+    """``text`` with its first letter upper-cased, to start a sentence (the rest is kept: "AG", "GA")."""
+    return text[:1].upper() + text[1:]

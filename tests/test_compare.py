@@ -91,7 +91,9 @@ def test_judge_compares_with_doing_nothing_and_with_the_noise_floor():
     assert "for noisy the difference from doing nothing is undecided" in text
     assert "good and noisy are not shown to be farther from Retrain than an independently seeded Retrain is" in text
     nothing = judge(seeded_table({**base, "good": 2.5}, {**noise, "good": [0.0, 0.1, 0.0]}))
-    assert judge_words(nothing).startswith("No method is closer to Retrain than doing nothing")
+    assert judge_words(nothing).startswith("No method is shown to be closer to Retrain than doing nothing; good and "
+                                           "bad are farther from it than doing nothing; for noisy the difference from "
+                                           "doing nothing is undecided (paired 95 % t intervals over 3 seeds). ")
     with pytest.raises(ValueError, match="no \\['original'\\] rows"):
         judge(seeded_table({"retrain": 0.0, "retrain_indep": 1.0, "oeu": 1.0}))
 
@@ -130,14 +132,19 @@ def test_judge_words_separates_below_within_and_above_the_noise_floor():
     from helpers.experiments.compare import judge_words
     judged = pd.DataFrame({"vs Original": ["better", "undecided", "worse"],
                            "vs noise floor": ["below", "within", "above"]}, index=["A", "B", "C"])
-    text = judge_words(judged)
-    assert text.startswith("A is closer to Retrain than doing nothing; C is farther from it than doing nothing; "
-                           "for B the difference from doing nothing is undecided")
-    assert "A is closer to Retrain than an independently seeded Retrain is; B is not shown to be farther" in text
-    assert "weak evidence of closeness, not proof" in text and "C is" not in text.split(". ")[1]
+    with pytest.raises(ValueError, match="made by judge"):
+        judge_words(judged)
+    judged.attrs["seeds"] = 4
+    assert judge_words(judged) == (
+        "A is closer to Retrain than doing nothing; C is farther from it than doing nothing; for B the difference "
+        "from doing nothing is undecided (paired 95 % t intervals over 4 seeds). C is farther from Retrain than an "
+        "independently seeded Retrain is; A is closer to Retrain than an independently seeded Retrain is; B is not "
+        "shown to be farther from Retrain than an independently seeded Retrain is (undecided: within the oracle's "
+        "noise floor, which is weak evidence of closeness, not proof).")
+    assert "the oracle than a second oracle is;" in judge_words(judged, "the oracle", "a second oracle")
     judged["vs noise floor"] = "above"
-    assert text.split(". ")[0] in judge_words(judged)
-    assert judge_words(judged).endswith("Every method is farther from Retrain than an independently seeded Retrain is.")
+    assert judge_words(judged).endswith("4 seeds). Every method is farther from Retrain than an independently "
+                                        "seeded Retrain is.")
 
 
 def test_glue_all_turns_strings_or_a_chosen_type_into_markdown(monkeypatch):

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..metrics import METRICS
-from ..words import is_are, join_words
-from ..stats import PairedInterval, paired_interval
+from ..words import capital, group_phrases, join_words
+from ..stats import CONFIDENCE, PairedInterval, paired_interval
 from .runner import BASELINES, ORACLE_REPLICA
 
 LABELS = {"original": "Original (do nothing)", "retrain_indep": "Retrain′ (independent seed)", "retrain": "Retrain", "ft": "FT", "ga": "GA", "iu": "IU", "rl": "RL", "l1_sparse": "ℓ1-sparse",
@@ -189,6 +189,8 @@ def judge(computed: pd.DataFrame) -> pd.DataFrame:
       independently seeded Retrain. ``"above"`` when the interval lies above
       zero (the method is farther from Retrain than another Retrain is),
       ``"within"`` when it spans zero, ``"below"`` when it lies below zero.
+
+    ``attrs["seeds"]`` holds the number of seeds, for :func:`judge_words`.
     """
     missing = [m for m in ("original", ORACLE_REPLICA) if m not in computed.index]
     if missing:
@@ -202,35 +204,40 @@ def judge(computed: pd.DataFrame) -> pd.DataFrame:
                      "vs Original": {"smaller": "better", "larger": "worse"}.get(_direction(vs_orig), "undecided"),
                      "AG - Retrain′": computed.loc[m, "AG"] - computed.loc[ORACLE_REPLICA, "AG"],
                      "vs noise floor": {"smaller": "below", "larger": "above"}.get(_direction(vs_floor), "within")})
-    return pd.DataFrame(rows, index=pd.Index([LABELS.get(m, m) for m in methods], name="method"))
+    out = pd.DataFrame(rows, index=pd.Index([LABELS.get(m, m) for m in methods], name="method"))
+    out.attrs["seeds"] = computed.attrs["per_seed"]["seed"].nunique()
+    return out
 
 
-def judge_words(judged: pd.DataFrame) -> str:
-    """Two sentences from :func:`judge`: which methods beat doing nothing; which are decidedly closer to
-    Retrain than Retrain′ is, and which are not shown to be farther (undecided, which is not closeness)."""
-    better = list(judged.index[judged["vs Original"] == "better"])
-    worse = list(judged.index[judged["vs Original"] == "worse"])
-    undecided = list(judged.index[judged["vs Original"] == "undecided"])
-    below = list(judged.index[judged["vs noise floor"] == "below"])
-    within = list(judged.index[judged["vs noise floor"] == "within"])
-    parts = [f"{join_words(better)} {is_are(better)} closer to Retrain than doing nothing"
-             if better else "no method is closer to Retrain than doing nothing"]
-    if worse:
-        parts.append(f"{join_words(worse)} {is_are(worse)} farther from it than doing nothing")
-    if undecided:
-        parts.append(f"for {join_words(undecided)} the difference from doing nothing is undecided")
-    text = "; ".join(parts) + " (paired 95 % t intervals over seeds). "
-    floor = []
-    if below:
-        floor.append(f"{join_words(below)} {is_are(below)} closer to Retrain than an independently seeded "
-                     "Retrain is")
-    if within:
-        floor.append(f"{join_words(within)} {is_are(within)} not shown to be farther from Retrain than an "
-                     "independently seeded Retrain is (undecided: within the oracle's noise floor, which is weak "
-                     "evidence of closeness, not proof)")
-    text += ("; ".join(floor) + "." if floor
-             else "Every method is farther from Retrain than an independently seeded Retrain is.")
-    return text[0].upper() + text[1:]
+def interval_words(n) -> str:
+    """``"paired 95 % t intervals over n seeds"``: how every verdict of :func:`judge` was decided."""
+    return f"paired {CONFIDENCE * 100:.0f} % t intervals over {n} seeds"
+
+
+def judge_words(judged: pd.DataFrame, oracle: str = "Retrain", second: str = "an independently seeded Retrain") -> str:
+    """Two sentences from :func:`judge`, naming the oracle ``oracle`` and the second oracle ``second``.
+
+    First: who is closer to the oracle than doing nothing, who is farther, who is undecided.
+    Second: who is farther from the oracle than the second oracle is (above the noise floor),
+    who is closer (below), and who is not shown to be farther (within: weak evidence, not proof).
+    """
+    if "seeds" not in judged.attrs:
+        raise ValueError("judge_words reads a table made by judge: its attrs['seeds'] is missing")
+    groups = {v: list(judged.index[judged[c] == v]) for c in ("vs Original", "vs noise floor") for v in judged[c]}
+    first = group_phrases(groups, {"better": f"{{}} {{}} closer to {oracle} than doing nothing",
+                                   "worse": "{} {} farther from it than doing nothing",
+                                   "undecided": "for {} the difference from doing nothing is undecided"})
+    if "better" not in groups:
+        first.insert(0, f"no method is shown to be closer to {oracle} than doing nothing")
+    text = capital("; ".join(first) + f" ({interval_words(judged.attrs['seeds'])}).")
+    if "below" not in groups and "within" not in groups:
+        return text + f" Every method is farther from {oracle} than {second} is."
+    floor = group_phrases(groups, {
+        "above": f"{{}} {{}} farther from {oracle} than {second} is",
+        "below": f"{{}} {{}} closer to {oracle} than {second} is",
+        "within": f"{{}} {{}} not shown to be farther from {oracle} than {second} is (undecided: within the "
+                  "oracle's noise floor, which is weak evidence of closeness, not proof)"})
+    return text + " " + capital("; ".join(floor) + ".")
 
 
 def methods_of(computed: pd.DataFrame) -> list[str]:

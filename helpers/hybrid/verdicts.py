@@ -19,21 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..experiments.compare import difference_from, judge, methods_of, paired_ag
-from ..stats import CONFIDENCE, paired_interval
-from ..words import group_phrases, is_are, join_words
+from ..experiments.compare import difference_from, interval_words, judge, judge_words, methods_of, paired_ag
+from ..stats import paired_interval
+from ..words import capital, group_phrases, is_are, join_words
 from .experiment import LABELS, REFERENCES
 
 # Row names that compare.judge expects for the three reference rows.
 JUDGE_NAMES = {"original": "original", "oracle": "retrain", "oracle_indep": "retrain_indep"}
-
-
-def _intervals(n, article: str = "the ") -> str:
-    return f"{article}paired {CONFIDENCE * 100:.0f} % t intervals over {n} seeds"
-
-
-def _capital(text: str) -> str:
-    return text[0].upper() + text[1:]
 
 
 def _cell(results: pd.DataFrame, dataset: str, scenario: str, column: str) -> pd.DataFrame:
@@ -99,7 +91,7 @@ def leading_group(ranked: pd.DataFrame) -> list:
 
 def ranking_words(ranked: pd.DataFrame, criterion: str = "mean AG") -> str:
     """One sentence from :func:`ranking` that states only the orderings its intervals support."""
-    leader, intervals = ranked.index[0], _intervals(ranked.attrs.get("seeds", "the"))
+    leader, intervals = ranked.index[0], "the " + interval_words(ranked.attrs.get("seeds", "the"))
     head = f"By {criterion}, {leader} comes first ({ranked['AG'].iloc[0]:.3f})"
     farther = list(ranked.index[ranked["vs first"] == "farther"])
     undecided = list(ranked.index[ranked["vs first"] == "undecided"])
@@ -157,32 +149,13 @@ def direction_words(results: pd.DataFrame, dataset: str, scenario: str, column: 
         what = "the difference" if parts else f"the difference of the {quantity} from the oracle's"
         who = "every method" if len(groups["undecided"]) == len(methods) else join_words(groups["undecided"])
         parts.append(f"for {who} {what} is undecided")
-    return _capital("; ".join(parts) + f" ({_intervals(len(wide), '')}).")
+    return capital("; ".join(parts) + f" ({interval_words(len(wide))}).")
 
 
 def judge_sentence(block: pd.DataFrame) -> str:
-    """:func:`~helpers.experiments.compare.judge` on a :func:`gap_block`, stated with "the oracle".
-
-    First sentence: who is closer to the oracle than doing nothing (``"better"``), who is
-    farther (``"worse"``), who is undecided. Second: who is farther from the oracle than a
-    second, independently seeded oracle is (``"above"`` the noise floor), who is closer
-    (``"below"``), and for whom the intervals cannot tell the two gaps apart (``"within"``)."""
-    judged = judge(block)
-    groups = {v: list(judged.index[judged[c] == v]) for c in ("vs Original", "vs noise floor") for v in judged[c]}
-    first = group_phrases(groups, {"better": "{} {} closer to the oracle than doing nothing",
-                                   "worse": "{} {} farther from it than doing nothing",
-                                   "undecided": "for {} the difference from doing nothing is undecided"})
-    if "better" not in groups:
-        first.insert(0, "no method is shown to be closer to the oracle than doing nothing")
-    n = block.attrs["per_seed"]["seed"].nunique()
-    if "below" not in groups and "within" not in groups:
-        return _capital("; ".join(first) + f" ({_intervals(n, '')}).") + (
-            " Every method is farther from the oracle than a second, independently seeded oracle is.")
-    second = group_phrases(groups, {
-        "above": "{} {} farther from the oracle than a second, independently seeded oracle is",
-        "below": "{} {} closer to it than the second oracle is",
-        "within": "for {} the intervals cannot tell the gap from the second oracle's: within the oracle's own noise floor"})
-    return _capital("; ".join(first) + f" ({_intervals(n, '')}).") + " " + _capital("; ".join(second) + ".")
+    """Chapter 5's :func:`~helpers.experiments.compare.judge_words` on a :func:`gap_block`, with "the oracle"
+    for Retrain and "a second, independently seeded oracle" for Retrain′."""
+    return judge_words(judge(block), "the oracle", "a second, independently seeded oracle")
 
 
 def leader_words(block: pd.DataFrame, ranked: pd.DataFrame) -> str:
@@ -203,7 +176,7 @@ def leader_words(block: pd.DataFrame, ranked: pd.DataFrame) -> str:
               "larger": "it is farther from the oracle than a second oracle is",
               "undecided": "it is within the oracle's noise floor: not shown to be farther from the oracle than "
                            "a second oracle is, which is not proof of closeness"}[vs_floor.direction]
-    text = f"The leader, {leader}, {nothing}; {second} ({_intervals(vs_floor.n, '')})"
+    text = f"The leader, {leader}, {nothing}; {second} ({interval_words(vs_floor.n)})"
     if floor.direction != "larger":
         return text + ("; doing nothing is itself not farther from the oracle than a second oracle is, "
                        "so this ordering ranks noise around the oracle.")
@@ -225,7 +198,7 @@ def floor_distance_words(results: pd.DataFrame, dataset: str, scenario: str) -> 
                "undecided": "span zero: by this measure the untouched model cannot be told apart from "
                             "another retraining"}[paired_interval(a, b).direction]
     return (f"Doing nothing is at a test KL of {a.mean():.2f} from the oracle, a second oracle at "
-            f"{b.mean():.2f}; {_intervals(len(wide))} {verdict}.")
+            f"{b.mean():.2f}; the {interval_words(len(wide))} {verdict}.")
 
 
 def floor_words(block: pd.DataFrame) -> str:
@@ -237,7 +210,7 @@ def floor_words(block: pd.DataFrame) -> str:
     if iv is None:
         raise ValueError("floor_words needs at least two seeds")
     numbers = (f"AG {block.loc['original', 'AG']:.3f} against {block.loc['retrain_indep', 'AG']:.3f}; "
-               f"{_intervals(iv.n, '')}")
+               f"{interval_words(iv.n)}")
     return {"larger": f"Doing nothing is farther from the oracle than a second, independently seeded oracle is "
                       f"({numbers} put the difference above zero): there is something to forget here.",
             "smaller": f"Doing nothing is closer to the oracle than a second, independently seeded oracle is "
@@ -260,5 +233,5 @@ def budget_words(selection: pd.DataFrame, grid) -> str:
         min: f"{{}} took the smallest ({min(grid)} steps) in every cell"})
     if not parts:
         return f"No method took the same end of the grid ({min(grid)} or {max(grid)} steps) in every cell."
-    return _capital("; ".join(parts) + ".")
+    return capital("; ".join(parts) + ".")
 
