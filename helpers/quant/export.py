@@ -53,9 +53,9 @@ activation codes are the fake-quant model's (computed by the same float32 operat
 bit of the step of LSQ and DSQ, which the fake-quant model passes through ``grad_scale``) and its
 output differs only by the fake-quant model's float32 rounding (~1e-7 relative). That rounding moves an activation code only when a value sits
 within it of a rounding boundary (a tie); such a flip then changes later codes of that sample. On the
-book's default-profile originals, ResNet-18 W4A4 (LSQ+, PACT) and MobileNetV2 W2, all 360 test
-samples give the same class; logits agree within 1e-4 on every sample with no flipped code, and a
-few samples in a thousand or fewer have one (their first flips are within 1e-5 of a tie).
+book's default-profile originals (ResNet-18 W4A4 with LSQ+, LSQ, PACT and DSQ; MobileNetV2 W2) all
+360 test samples give the same class, the logits agree within 1e-4 on every sample with no flipped
+code, and a few samples in a thousand or fewer have one (their first flips lie within 1e-5 of a tie).
 """
 from __future__ import annotations
 
