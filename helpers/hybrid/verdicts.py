@@ -161,22 +161,22 @@ def judge_sentence(block: pd.DataFrame) -> str:
 def leader_words(block: pd.DataFrame, ranked: pd.DataFrame) -> str:
     """Is the first method of :func:`ranking` closer to the oracle than doing nothing, and than a second oracle?
 
-    Paired over seeds on the :func:`gap_block` the ranking came from. When doing nothing is
-    not farther from the oracle than the second oracle (as in :func:`floor_words`), the
-    sentence adds that the ordering ranks noise around the oracle."""
-    leader = ranked.index[0]
-    vs_nothing, vs_floor = paired_ag(block, leader, "original"), paired_ag(block, leader, "retrain_indep")
+    The leader's row of :func:`~helpers.experiments.compare.judge` on the :func:`gap_block` the
+    ranking came from. When doing nothing is not farther from the oracle than the second oracle
+    (as in :func:`floor_words`), the sentence adds that the ordering ranks noise around the oracle."""
     floor = paired_ag(block, "original", "retrain_indep")
-    if floor is None or vs_nothing is None or vs_floor is None:
+    if floor is None:
         raise ValueError("leader_words needs at least two seeds")
-    nothing = {"smaller": "is closer to the oracle than doing nothing",
-               "larger": "is farther from the oracle than doing nothing",
-               "undecided": "is not shown to be closer to the oracle than doing nothing"}[vs_nothing.direction]
-    second = {"smaller": "it is closer to the oracle than a second oracle is",
-              "larger": "it is farther from the oracle than a second oracle is",
-              "undecided": "it is within the oracle's noise floor: not shown to be farther from the oracle than "
-                           "a second oracle is, which is not proof of closeness"}[vs_floor.direction]
-    text = f"The leader, {leader}, {nothing}; {second} ({interval_words(vs_floor.n)})"
+    leader = ranked.index[0]
+    verdict = judge(block).loc[leader]
+    nothing = {"better": "is closer to the oracle than doing nothing",
+               "worse": "is farther from the oracle than doing nothing",
+               "undecided": "is not shown to be closer to the oracle than doing nothing"}[verdict["vs Original"]]
+    second = {"below": "it is closer to the oracle than a second oracle is",
+              "above": "it is farther from the oracle than a second oracle is",
+              "within": "it is within the oracle's noise floor: not shown to be farther from the oracle than "
+                        "a second oracle is, which is not proof of closeness"}[verdict["vs noise floor"]]
+    text = f"The leader, {leader}, {nothing}; {second} ({interval_words(floor.n)})"
     if floor.direction != "larger":
         return text + ("; doing nothing is itself not farther from the oracle than a second oracle is, "
                        "so this ordering ranks noise around the oracle.")
