@@ -148,6 +148,8 @@ def test_ranking_words_when_everything_or_nothing_is_separated():
     assert ranking_words(noisy).endswith("do not separate it from any other method: "
                                          "no method is shown to be farther from the oracle than it.")
     assert ranking_words(ranked_of({"ga": 0.6})) == "By mean AG, GA comes first (0.600); it is the only method."
+    with pytest.raises(ValueError, match="no unlearning method besides"):
+        ranked_of({})
 
 
 def test_direction_words_pair_one_column_with_the_oracle():

@@ -22,6 +22,7 @@ import pandas as pd
 from ..experiments.compare import difference_from, interval_words, judge, judge_words, methods_of, paired_ag
 from ..stats import paired_interval
 from ..words import capital, group_phrases, is_are, join_words
+from ..experiments.verdicts import closest
 from .experiment import LABELS, REFERENCES
 
 # Row names that compare.judge expects for the three reference rows.
@@ -69,13 +70,10 @@ def ranking(block: pd.DataFrame) -> pd.DataFrame:
     ``"first"``, ``"farther"`` (interval above zero: the leader is closer to the oracle)
     or ``"undecided"``. The leader has the lowest mean, so no method can be "closer".
     """
-    methods = methods_of(block)
-    if not methods:
-        raise ValueError("this block has no methods to rank, only reference rows")
-    leader = block.loc[methods, "AG"].sort_values(kind="stable").index[0]
+    leader = closest(block)
     out = pd.DataFrame({"AG": block.loc[leader, "AG"], "AG - first": 0.0, "low": np.nan, "high": np.nan,
                         "vs first": "first"}, index=[leader])
-    if len(methods) > 1:
+    if len(methods_of(block)) > 1:
         others = difference_from(block, leader).sort_values("AG", kind="stable")
         others.columns = out.columns
         out = pd.concat([out, others.replace({"larger": "farther"})])
