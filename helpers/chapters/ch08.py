@@ -53,7 +53,7 @@ def speed_words(loop_seconds: float, batched_seconds: float) -> str:
 
 
 def data_table(datasets: dict) -> pd.DataFrame:
-    """One row per dataset (``{name: HybridData}``): split sizes, input shape, classes and both forget sets."""
+    """One row per dataset (``{name: TensorSplits}``): split sizes, input shape, classes and both forget sets."""
     return pd.DataFrame({name: {"train": len(d.y_train), "validation": len(d.y_val), "test": len(d.y_test),
                                 "input": d.in_shape, "classes": d.num_classes,
                                 "forget (A)": len(make_split(d, "A").forget_idx),

@@ -7,15 +7,16 @@ downloaded by torchvision into the data home (``$UNLEARNING_BOOK_DATA`` or
 ``~/.cache/unlearning-book``).
 
 ``load_tabular(name)`` gives the quantum classifier's small tabular datasets
-(iris and wine offline, covertype downloaded): four features in [0, π], three classes.
+(iris and wine offline, covertype downloaded): four features in [0, π], three classes, as
+:class:`TensorSplits` (train / validation / test tensors).
 """
 from .corruption import CORRUPTIONS, Corrupted, corrupt, mislabel, poison
-from .dataset import ImageDataset, Samples
+from .dataset import ImageDataset, Samples, TensorSplits
 from .home import get_data_home
 from .images import DATASETS, DatasetSplits, load_dataset
 from .splits import check_forget_class, drop_class, forget_split
-from .tabular import TABULAR_DATASETS, TabularData, load_tabular
+from .tabular import TABULAR_DATASETS, load_tabular
 
 __all__ = ["ImageDataset", "Samples", "DatasetSplits", "DATASETS", "load_dataset", "get_data_home", "forget_split", "drop_class", "check_forget_class",
            "corrupt", "mislabel", "poison", "Corrupted", "CORRUPTIONS",
-           "load_tabular", "TabularData", "TABULAR_DATASETS"]
+           "load_tabular", "TensorSplits", "TABULAR_DATASETS"]

@@ -9,6 +9,8 @@ once, which is what :func:`helpers.train.train` uses::
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 import torch.nn.functional as F
 
@@ -110,3 +112,28 @@ class Samples:
 
     def __getitem__(self, idx):
         return self.X[idx], self.targets[idx]
+
+
+@dataclass
+class TensorSplits:
+    """A dataset as train / validation / test tensors: inputs ``X_*`` ``(N, ...)`` (features or images) and
+    int64 labels ``y_*`` ``(N,)``, e.g. :func:`~helpers.data.load_tabular`'s four features in [0, π]."""
+
+    name: str
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+    num_classes: int
+    class_names: tuple = ()
+
+    @property
+    def in_shape(self) -> tuple:
+        """The shape of one input: ``(F,)`` for features, ``(C, H, W)`` for images."""
+        return tuple(self.X_train.shape[1:])
+
+    def __repr__(self) -> str:
+        return (f"TensorSplits(name={self.name!r}, train={len(self.y_train)}, val={len(self.y_val)}, "
+                f"test={len(self.y_test)}, input={self.in_shape}, classes={self.num_classes})")

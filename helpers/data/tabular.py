@@ -28,13 +28,13 @@ import gzip
 import hashlib
 import math
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from ..words import join_words
+from .dataset import TensorSplits
 from .home import download_atomically, get_data_home
 
 TABULAR_DATASETS = ("iris", "wine", "covertype")
@@ -58,28 +58,10 @@ def display_list(names, last: str = " and ") -> str:
     return join_words(map(display_name, names), last)
 
 
-@dataclass
-class TabularData:
-    """Train / validation / test splits: ``X_*`` float64 (N, 4) in [0, π], ``y_*`` int64 (N,)."""
-
-    name: str
-    X_train: torch.Tensor
-    y_train: torch.Tensor
-    X_val: torch.Tensor
-    y_val: torch.Tensor
-    X_test: torch.Tensor
-    y_test: torch.Tensor
-    class_names: tuple
-    num_classes: int = 3
-
-    def __repr__(self) -> str:
-        return (f"TabularData(name={self.name!r}, train={len(self.y_train)}, val={len(self.y_val)}, "
-                f"test={len(self.y_test)}, features={self.X_train.shape[1]}, classes={list(self.class_names)})")
-
-
 def load_tabular(name: str = "iris", *, root=None, download: bool = True, seed: int = 0,
-                 test_size: float = 0.2, val_size: float = 0.2, n_per_class: int = 150) -> TabularData:
-    """Load ``name`` (``"iris"``, ``"wine"`` or ``"covertype"``) as a :class:`TabularData`.
+                 test_size: float = 0.2, val_size: float = 0.2, n_per_class: int = 150) -> TensorSplits:
+    """Load ``name`` (``"iris"``, ``"wine"`` or ``"covertype"``) as a :class:`~helpers.data.dataset.TensorSplits`:
+    float64 features (N, 4) in [0, π], three classes and their ``class_names``.
 
     Parameters
     ----------
@@ -108,7 +90,7 @@ def load_tabular(name: str = "iris", *, root=None, download: bool = True, seed: 
     return _split_and_scale(name, X, y, class_names, seed, test_size, val_size, pca=X.shape[1] > 4)
 
 
-def _split_and_scale(name, X, y, class_names, seed, test_size, val_size, pca) -> TabularData:
+def _split_and_scale(name, X, y, class_names, seed, test_size, val_size, pca) -> TensorSplits:
     from sklearn.decomposition import PCA
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
@@ -123,8 +105,8 @@ def _split_and_scale(name, X, y, class_names, seed, test_size, val_size, pca) ->
     def prepare(features, labels):
         features = np.clip(scale.transform(features), 0.0, math.pi)
         return torch.tensor(features, dtype=torch.float64), torch.tensor(labels, dtype=torch.int64)
-    return TabularData(name, *prepare(X_train, y_train), *prepare(X_val, y_val), *prepare(X_test, y_test),
-                       class_names=class_names)
+    return TensorSplits(name, *prepare(X_train, y_train), *prepare(X_val, y_val), *prepare(X_test, y_test),
+                        num_classes=len(class_names), class_names=class_names)
 
 
 # --------------------------------------------------------------------------- covertype

@@ -9,6 +9,9 @@ and forgets either
 It selected checkpoints on the *test* set; here a stratified validation split is carved
 from the training part instead, and the test set is only used for reporting.
 
+The front end (:func:`~helpers.hybrid.models.hybrid_model`) follows the input's shape: an MLP
+for features, a CNN for images.
+
 =============  ================================  =====  =====================================
 name           train / val / test                front  source
 =============  ================================  =====  =====================================
@@ -23,37 +26,14 @@ Offline they raise the loaders' error naming ``load_dataset("digits")``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
-from ..data import check_forget_class, load_dataset, load_tabular
+from ..data import TensorSplits, check_forget_class, load_dataset, load_tabular
 
 DATASETS = ("iris", "digits", "mnist", "fashion-mnist")
 SCENARIOS = ("A", "B")
-
-
-@dataclass
-class HybridData:
-    """float32 inputs ``X_*`` ((N, 4) or (N, C, H, W)) and int64 labels ``y_*``; ``front`` names the front end."""
-
-    name: str
-    X_train: torch.Tensor
-    y_train: torch.Tensor
-    X_val: torch.Tensor
-    y_val: torch.Tensor
-    X_test: torch.Tensor
-    y_test: torch.Tensor
-    num_classes: int
-    front: str
-
-    @property
-    def in_shape(self) -> tuple:
-        return tuple(self.X_train.shape[1:])
-
-    def __repr__(self) -> str:
-        return (f"HybridData(name={self.name!r}, train={len(self.y_train)}, val={len(self.y_val)}, "
-                f"test={len(self.y_test)}, input={self.in_shape}, classes={self.num_classes})")
 
 
 def stratified_pick(y: torch.Tensor, ratio: float, seed: int) -> torch.Tensor:
@@ -68,14 +48,14 @@ def stratified_pick(y: torch.Tensor, ratio: float, seed: int) -> torch.Tensor:
 
 
 def load_hybrid(name: str = "digits", *, seed: int = 0, val_size: float = 0.15, n_per_class: int = 100,
-                root=None, download: bool = True) -> HybridData:
-    """Load ``name`` (one of :data:`DATASETS`) as a :class:`HybridData`; ``seed`` fixes every split."""
+                root=None, download: bool = True) -> TensorSplits:
+    """Load ``name`` (one of :data:`DATASETS`) as float32 :class:`~helpers.data.TensorSplits`; ``seed`` fixes
+    every split."""
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     if name == "iris":
         t = load_tabular("iris", seed=seed)
-        return HybridData("iris", t.X_train.float(), t.y_train, t.X_val.float(), t.y_val, t.X_test.float(), t.y_test,
-                          3, "mlp")
+        return replace(t, X_train=t.X_train.float(), X_val=t.X_val.float(), X_test=t.X_test.float())
     splits = load_dataset(name, root=root, download=download, seed=seed)
     train, test = splits.train, splits.test
     if name != "digits":                               # the study's balanced subsample
@@ -87,7 +67,7 @@ def load_hybrid(name: str = "digits", *, seed: int = 0, val_size: float = 0.15, 
     val = stratified_pick(y, val_size, seed + 1)
     fit = torch.ones(len(y), dtype=torch.bool)
     fit[val] = False
-    return HybridData(name, X[fit], y[fit], X[val], y[val], X_test, y_test, splits.num_classes, "cnn")
+    return TensorSplits(name, X[fit], y[fit], X[val], y[val], X_test, y_test, splits.num_classes)
 
 
 @dataclass
@@ -100,7 +80,7 @@ class Split:
     forget_class: int | None = None
 
 
-def make_split(data: HybridData, scenario: str, *, ratio: float = 0.02, forget_class: int = 0,
+def make_split(data: TensorSplits, scenario: str, *, ratio: float = 0.02, forget_class: int = 0,
                seed: int = 0) -> Split:
     """Scenario ``"A"`` (stratified ``ratio`` of ``data``'s training set) or ``"B"`` (all of ``forget_class``)."""
     if scenario not in SCENARIOS:

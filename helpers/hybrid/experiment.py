@@ -26,11 +26,11 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 
-from ..data import Samples
+from ..data import Samples, TensorSplits
 from ..progress import progress_bar
 from ..unlearn import Task, unlearn
 from ..unlearn.loop import ADAM_LOOP
-from .data import HybridData, Split, load_hybrid, make_split
+from .data import Split, load_hybrid, make_split
 from .metrics import evaluate, set_probs
 from .training import accuracy, train_oracle, train_original
 
@@ -51,7 +51,7 @@ HYBRID_RECIPES = {"ga": dict(steps=20, lr=1e-3, batch_size=32, **ADAM_LOOP),
 SCENARIO_NAMES = {"A": "A: 2% subset", "B": "B: class 0"}
 
 
-def make_task(data: HybridData, split: Split, on_step=None) -> Task:
+def make_task(data: TensorSplits, split: Split, on_step=None) -> Task:
     """The unlearning :class:`helpers.unlearn.Task` of a split: D_f and D_r of the training data
     (no test data), the forgotten class (scenario B) and the training inputs' range."""
     def part(idx):
@@ -64,7 +64,7 @@ def make_task(data: HybridData, split: Split, on_step=None) -> Task:
 class Cell:
     """One (dataset, scenario, seed) cell: its split, the original and the oracle, with their outputs."""
 
-    data: HybridData
+    data: TensorSplits
     split: Split
     original: torch.nn.Module
     oracle: torch.nn.Module

@@ -21,8 +21,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..data import TensorSplits
 from ..seeds import derive_seed
-from .data import HybridData, Split
+from .data import Split
 from .models import hybrid_model
 
 # Per dataset: architecture and training recipe (chosen once, by hand, on the validation split).
@@ -74,16 +75,17 @@ def fit(model: nn.Module, X, y, X_val, y_val, *, epochs: int, lr: float, batch_s
     return best.eval()
 
 
-def _train(data: HybridData, stream: int, train_rows, val_rows, overrides) -> nn.Module:
+def _train(data: TensorSplits, stream: int, train_rows, val_rows, overrides) -> nn.Module:
     """A fresh hybrid classifier of ``data``'s recipe, its weights and batch order from ``stream``, fitted."""
     recipe = {**RECIPES[data.name], **overrides}
-    model = hybrid_model(data.front, data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
+    front = "mlp" if len(data.in_shape) == 1 else "cnn"                 # features or images
+    model = hybrid_model(front, data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
                          n_layers=recipe["n_layers"], seed=stream)
     return fit(model, data.X_train[train_rows], data.y_train[train_rows], data.X_val[val_rows], data.y_val[val_rows],
                epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=stream)
 
 
-def train_original(data: HybridData, seed: int = 0, **overrides) -> nn.Module:
+def train_original(data: TensorSplits, seed: int = 0, **overrides) -> nn.Module:
     """The model to unlearn from: a fresh hybrid classifier trained on the whole training split.
 
     ``seed`` is the experiment seed; the original's stream is ``derive_seed(seed, "original")
@@ -91,7 +93,7 @@ def train_original(data: HybridData, seed: int = 0, **overrides) -> nn.Module:
     return _train(data, derive_seed(seed, "original"), slice(None), slice(None), overrides)
 
 
-def train_oracle(data: HybridData, split: Split, seed: int = 0, replica: int = 0, **overrides) -> nn.Module:
+def train_oracle(data: TensorSplits, split: Split, seed: int = 0, replica: int = 0, **overrides) -> nn.Module:
     """The retrained oracle: same recipe, from scratch, on ``D_r`` only (it never sees ``D_f``).
 
     In scenario B the validation samples of the forgotten class are left out as well. The
