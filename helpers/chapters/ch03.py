@@ -23,7 +23,6 @@ one seed there is no interval and the sentences say that nothing is decided.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -449,7 +448,7 @@ def projection_readings(block: pd.DataFrame, n_forget: int) -> dict:
     comparison, verdict = paper_comparison(by_fa, by_ag)
     if n >= 2:
         judged = judge(block).rename(index={LABELS[LAYERWISE]: "layer-wise GOP", LABELS[GLOBAL]: "global GOP"})
-        versus = re.sub(r"(\. )([a-z])", lambda m: m.group(1) + m.group(2).upper(), judge_words(judged))
+        versus = judge_words(judged)
     else:
         versus = ("One seed decides nothing against doing nothing or against the noise floor: there is no "
                   "interval to read.")
