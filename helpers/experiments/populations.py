@@ -276,19 +276,26 @@ def population_table(methods=DEFAULT_METHODS, *, seed: int = 1, n_models: int = 
                   cache=cache)
     names = list(REFERENCES) + [m for m in methods if m not in REFERENCES]
     reference = population("retrain", progress=progress, **common)
+    pops = {name: population(name, progress=progress, **common) for name in names}
+    return score_table(pops, reference, {name: LABELS.get(name, name) for name in names}, n_models=n_models,
+                       seed=seed, scenario=scenario, amount=amount,
+                       hparams={n: population_hparams(n, scenario, hparams) for n in names})
+
+
+def score_table(pops: dict, reference: dict, labels: dict, **attrs) -> pd.DataFrame:
+    """One :func:`score_row` per population of ``pops`` (``{row: outputs}``, labelled ``labels[row]``) against
+    ``reference``; ``table.attrs``: the per-example arrays of every row, the reference's FA/RA/TA and seconds
+    (``"retrain"``), ``"n_forget"`` and ``attrs``."""
     rows, arrays = {}, {"epsilons": {}, "points": {}, "ulira": {}}
-    for name in names:
-        row, per_example = score_row(population(name, progress=progress, **common), reference)
-        rows[name] = {"label": LABELS.get(name, name), **row}
+    for name, pop in pops.items():
+        row, per_example = score_row(pop, reference)
+        rows[name] = {"label": labels[name], **row}
         for key, value in per_example.items():
             arrays[key][name] = value
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.attrs.update(arrays)
     table.attrs.update(retrain={k: float(reference[k].mean()) for k in ("FA", "RA", "TA")}
-                       | {"seconds": reference["seconds"]},
-                       n_models=n_models, n_forget=int(reference["conf"].shape[1]), seed=seed,
-                       scenario=scenario, amount=amount,
-                       hparams={n: population_hparams(n, scenario, hparams) for n in names})
+                       | {"seconds": reference["seconds"]}, n_forget=int(reference["conf"].shape[1]), **attrs)
     return table
 
 

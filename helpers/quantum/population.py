@@ -111,18 +111,11 @@ def population_table(data, forget_class: int = 2, *, seed: int = 1, n_models: in
     per-example ``epsilons``, ``points`` and ``ulira`` in ``attrs``), so that the verdicts of
     :mod:`helpers.chapters.ch04` apply unchanged. ``attrs["retrain"]`` holds the gold population's
     FA, RA and TA."""
-    from ..experiments.populations import score_row
+    from ..experiments.populations import score_table
 
     pops = populations(data, forget_class, seed=seed, n_models=n_models, train=train, unlearn=unlearn, cache=cache)
     outputs = {name: {**population_outputs(theta, data, forget_class), "seconds": seconds}
                for name, (theta, seconds) in pops.items()}
-    reference = outputs["gold"]
-    scored = {key: score_row(outputs[name], reference) for key, (name, _) in ROWS.items()}
-    table = pd.DataFrame.from_dict({key: {"label": ROWS[key][1], **row} for key, (row, _) in scored.items()},
-                                   orient="index")
-    table.attrs.update({kind: {key: arrays[kind] for key, (_, arrays) in scored.items()}
-                        for kind in ("epsilons", "points", "ulira")})
-    table.attrs.update(retrain={k: float(reference[k].mean()) for k in ("FA", "RA", "TA")}
-                       | {"seconds": reference["seconds"]}, n_models=n_models,
-                       n_forget=int(reference["conf"].shape[1]), seed=seed, conf={n: o["conf"] for n, o in outputs.items()})
-    return table
+    return score_table({key: outputs[name] for key, (name, _) in ROWS.items()}, outputs["gold"],
+                       {key: label for key, (_, label) in ROWS.items()}, n_models=n_models, seed=seed,
+                       conf={n: o["conf"] for n, o in outputs.items()})
