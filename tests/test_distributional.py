@@ -151,9 +151,9 @@ def test_bad_input_gets_a_clear_error():
         distributional_score(good, good, ra_unlearned=[], ra_retrained=1, ta_unlearned=1, ta_retrained=1)
 
 
-def test_pairwise_auc_counts_ties_as_half():
-    from helpers.metrics.distributional import pairwise_auc
-    pos = np.array([[3.0, 1.0], [1.0, 1.0]])
-    neg = np.array([[2.0, 1.0], [0.0, 1.0]])
-    # column 0: pairs (3>2, 3>0, 1<2, 1>0) -> 3/4; column 1: all ties -> 1/2
-    assert pairwise_auc(pos, neg).tolist() == [0.75, 0.5]
+def test_ulira_auc_is_one_when_separated_and_one_half_when_every_pair_ties():
+    from helpers.metrics.distributional import ulira
+    unlearned = np.array([[5.0, 1.0], [5.1, 1.0], [5.2, 1.0], [5.3, 1.0]])
+    retrained = np.array([[0.0, 1.0], [0.1, 1.0], [0.2, 1.0], [0.3, 1.0]])
+    # column 0: every held-out unlearned ratio above every retrained one; column 1: all ratios equal (ties)
+    assert ulira(unlearned, retrained).auc.tolist() == [1.0, 0.5]

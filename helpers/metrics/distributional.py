@@ -78,6 +78,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .mia import roc
+
 DELTA = 1e-5                    # metric.py's DELTA
 EPSILON_CAP = 50.0              # metric.py's EPSILON_CAP
 THRESHOLDS_PER_UNIT = 100       # metric.py's NUM_THRESHOLDS_PER_UNIT
@@ -325,7 +327,7 @@ def ulira(unlearned, retrained) -> ULiRAResult:
     :func:`likelihood_ratio`, and call "unlearned" when it is ``> 0`` (equal
     priors). ``accuracy[s]`` is the share of the ``2N`` held-out models
     classified correctly; ``auc[s]`` the ROC AUC of the held-out ratios
-    (:func:`pairwise_auc`).
+    (:func:`helpers.metrics.mia.roc`, unlearned models positive).
     """
     u, r = _populations(unlearned, retrained)
     n = u.shape[0]
@@ -339,12 +341,6 @@ def ulira(unlearned, retrained) -> ULiRAResult:
         score_u[held] = likelihood_ratio(u[held], fit_u, fit_r)
         score_r[held] = likelihood_ratio(r[held], fit_u, fit_r)
     accuracy = ((score_u > 0).sum(axis=0) + (score_r <= 0).sum(axis=0)) / (2 * n)
-    auc = pairwise_auc(score_u, score_r)
+    auc = np.array([roc(score_u[:, s], score_r[:, s]).auc for s in range(u.shape[1])])
     return ULiRAResult(accuracy, auc, float(accuracy.mean()), float(auc.mean()))
-
-
-def pairwise_auc(positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
-    """ROC AUC per column: ``P(pos > neg) + P(pos = neg) / 2`` over all pairs (Mann-Whitney), ``(n, S)`` inputs."""
-    diff = positive[:, None, :] - negative[None, :, :]                  # (n_pos, n_neg, S)
-    return ((diff > 0).mean(axis=(0, 1)) + 0.5 * (diff == 0).mean(axis=(0, 1)))
 
