@@ -161,3 +161,10 @@ def test_lookup_model_round_trips_ids():
     x, _ = data[torch.arange(700)]
     assert torch.equal(model(x)[:, 0], torch.arange(700.0))
     assert math.isclose(confidence_logits([0.75])[0, 0], math.log(3))
+
+
+def test_fraction_correct_is_the_share_of_rows_whose_top_score_is_the_label():
+    from helpers.metrics import fraction_correct
+    probs = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    assert fraction_correct(probs, [1, 1, 1]) == pytest.approx(2 / 3)
+    assert fraction_correct(probs, probs.argmax(-1)) == 1.0          # agreement with itself

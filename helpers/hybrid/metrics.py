@@ -27,7 +27,7 @@ Accuracies are fractions in [0, 1], as in the study's tables.
 """
 from __future__ import annotations
 
-from ..metrics import average_gap, kl_divergence, mia_auc
+from ..metrics import average_gap, fraction_correct, kl_divergence, mia_auc
 from .training import predict_proba
 
 GAP_KEYS = ("forget", "retain", "test", "MIA_AUC")
@@ -44,7 +44,7 @@ def evaluate(model, original_probs: dict, oracle_probs: dict, data, split) -> di
     labels = {"forget": data.y_train[split.forget_idx], "retain": data.y_train[split.retain_idx], "test": data.y_test}
 
     def scorecard(p):       # top-1 accuracy in [0, 1] on each set, and the MIA AUC (D_f vs test)
-        return {**{k: (p[k].argmax(-1) == labels[k]).double().mean().item() for k in p},
+        return {**{k: fraction_correct(p[k], labels[k]) for k in p},
                 "MIA_AUC": mia_auc(p["forget"], p["test"])}
     score, oracle, original = scorecard(probs), scorecard(oracle_probs), scorecard(original_probs)
     drop = {k: original[k] - score[k] for k in probs}
@@ -54,7 +54,7 @@ def evaluate(model, original_probs: dict, oracle_probs: dict, data, split) -> di
         "AG": average_gap(score, oracle, GAP_KEYS),
         "UQI": drop["forget"] - 0.5 * (drop["retain"] + drop["test"]),
         "KL_test": kl["test"], "KL_retain": kl["retain"],
-        "agree_test": (oracle_probs["test"].argmax(-1) == probs["test"].argmax(-1)).double().mean().item(),
+        "agree_test": fraction_correct(probs["test"], oracle_probs["test"].argmax(-1)),
         "MIA_AUC": score["MIA_AUC"],
     }
 

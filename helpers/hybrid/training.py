@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..data import TensorSplits
+from ..metrics import fraction_correct
 from ..seeds import derive_seed
 from .data import Split
 from .models import hybrid_model
@@ -43,10 +44,8 @@ def predict_proba(model: nn.Module, X: torch.Tensor, batch_size: int = 2048) -> 
 
 
 def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
-    """Top-1 accuracy in [0, 1] (NaN for an empty set)."""
-    if len(y) == 0:
-        return float("nan")
-    return (predict_proba(model, X).argmax(-1) == y).double().mean().item()
+    """Top-1 accuracy in [0, 1]."""
+    return fraction_correct(predict_proba(model, X), y)
 
 
 def fit(model: nn.Module, X, y, X_val, y_val, *, epochs: int, lr: float, batch_size: int, seed: int) -> nn.Module:

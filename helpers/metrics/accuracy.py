@@ -1,5 +1,8 @@
 """What a model outputs on a dataset, as every metric reads it, and its top-1 accuracy (FA, RA, TA).
 
+Two units: :func:`top1_accuracy` in percent (the quantized networks' scorecard) and
+:func:`fraction_correct` in [0, 1] (the hybrid and VQC chapters, as in their papers' tables).
+
 :func:`model_logits` is the one forward pass of the evaluation: eval mode, no augmentation, a
 diverged model's non-finite rows scored as uniform. The scorecard's FA, RA and TA
 (:mod:`helpers.metrics.scorecard`) are :func:`top1_accuracy` of those logits, and every
@@ -28,6 +31,12 @@ def model_logits(model, dataset) -> torch.Tensor:
                       "they are scored as uniform predictions", RuntimeWarning, stacklevel=3)
         logits[bad] = 0.0
     return logits
+
+
+def fraction_correct(scores: torch.Tensor, labels) -> float:
+    """Share of rows whose largest score (logit or probability) is at ``labels``, in [0, 1] (float64 mean):
+    the hybrid and VQC chapters' accuracy; with another model's predictions as ``labels``, its agreement."""
+    return (scores.argmax(-1) == torch.as_tensor(labels)).double().mean().item()
 
 
 def top1_accuracy(logits: torch.Tensor, targets: torch.Tensor) -> float:

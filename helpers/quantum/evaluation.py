@@ -18,8 +18,9 @@ import pandas as pd
 import torch
 from sklearn.metrics import confusion_matrix
 
-from ..metrics.divergence import kl_divergence
 from ..data import check_forget_class
+from ..metrics import fraction_correct
+from ..metrics.divergence import kl_divergence
 from .training import probabilities
 
 
@@ -71,8 +72,7 @@ def gold_agreement(theta_gold, theta, X, y, forget_class: int) -> float:
     mask = torch.as_tensor(y) == forget_class
     if not mask.any():
         raise ValueError(f"no samples of the forgotten class {forget_class} to compare")
-    same = probabilities(theta_gold, X[mask]).argmax(-1) == probabilities(theta, X[mask]).argmax(-1)
-    return same.double().mean().item()
+    return fraction_correct(probabilities(theta, X[mask]), probabilities(theta_gold, X[mask]).argmax(-1))
 
 
 def closeness_to_gold(theta_gold, theta, X, y, forget_class: int, num_classes: int = 3) -> dict:

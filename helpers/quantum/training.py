@@ -23,8 +23,9 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 
-from ..seeds import derive_seed
 from ..data import check_forget_class
+from ..metrics import fraction_correct
+from ..seeds import derive_seed
 from .engines import expectations
 from .gradients import logits
 
@@ -49,7 +50,7 @@ def probabilities(theta, X, engine: str = "torch") -> torch.Tensor:
 
 def accuracy(theta, X, y, engine: str = "torch") -> float:
     """Fraction of ``X`` whose most probable class is ``y``."""
-    return (probabilities(theta, X, engine).argmax(-1) == torch.as_tensor(y)).double().mean().item()
+    return fraction_correct(probabilities(theta, X, engine), y)
 
 
 def train_vqc(X, y, X_val, y_val, *, iterations: int = 300, batch_size: int = 10, lr: float = 0.1,
