@@ -25,8 +25,11 @@ MAX_PIXELS = 64          # the matrices grow as (h*w)^2: use them only on small 
 
 
 @lru_cache(maxsize=None)
-def tap_matrices(h: int, w: int, k: int, stride: int, padding: int) -> torch.Tensor:
-    """``S`` of shape ``(k*k, h_out*w_out, h*w)``: ``S[t, o, i] = 1`` if tap ``t`` of output ``o`` reads input ``i``."""
+def tap_matrices(h: int, w: int, k: int, stride: int, padding: int,
+                 device: torch.device = torch.device("cpu")) -> torch.Tensor:
+    """``S`` of shape ``(k*k, h_out*w_out, h*w)``: ``S[t, o, i] = 1`` if tap ``t`` of output ``o`` reads input ``i``.
+
+    Built once per shape on the CPU, then kept on ``device`` (the weights' device)."""
     h_out, w_out = (h + 2 * padding - k) // stride + 1, (w + 2 * padding - k) // stride + 1
     S = torch.zeros(k * k, h_out * w_out, h * w)
     for a in range(k):
@@ -36,14 +39,14 @@ def tap_matrices(h: int, w: int, k: int, stride: int, padding: int) -> torch.Ten
                     row, col = p * stride + a - padding, q * stride + b - padding
                     if 0 <= row < h and 0 <= col < w:
                         S[a * k + b, p * w_out + q, row * w + col] = 1.0
-    return S
+    return S.to(device)
 
 
 def depthwise_conv2d(x: torch.Tensor, weight: torch.Tensor, stride: int = 1, padding: int = 1) -> torch.Tensor:
     """``F.conv2d(x, weight, stride=stride, padding=padding, groups=C)`` for ``weight`` (C, 1, k, k)."""
     N, C, h, w = x.shape
     k = weight.shape[-1]
-    S = tap_matrices(h, w, k, stride, padding).to(weight.dtype)
+    S = tap_matrices(h, w, k, stride, padding, weight.device).to(weight.dtype)
     M = torch.einsum("ct,toi->coi", weight.reshape(C, k * k), S)           # (C, h_out*w_out, h*w)
     y = torch.einsum("coi,nci->nco", M, x.reshape(N, C, h * w))
     h_out, w_out = (h + 2 * padding - k) // stride + 1, (w + 2 * padding - k) // stride + 1

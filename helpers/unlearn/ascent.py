@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..train import to_device
 from .base import register
 from .loop import ADAM_LOOP, SGD_LOOP, gradients, trainable, unlearning_loop
 
@@ -24,7 +25,7 @@ def fisher_diagonal(model, dataset, params, batch_size: int = 64, batches: int =
     total = [torch.zeros_like(p) for p in params]
     chunks = torch.arange(len(dataset)).split(batch_size)[:batches]
     for idx in chunks:
-        x, y = dataset[idx]
+        x, y = to_device(model, *dataset[idx])
         for t, g in zip(total, gradients(F.cross_entropy(model(x), y), params)):
             t += g ** 2
     return [t / len(chunks) for t in total]

@@ -29,12 +29,13 @@ def do_nothing(model, task, *, seed):
     """
 
 
-@register("retrain", epochs=10, lr=0.02, batch_size=64)
-def retrain(model, task, *, seed, epochs, lr, batch_size):
+@register("retrain", epochs=10, lr=0.02, batch_size=64, progress=False)
+def retrain(model, task, *, seed, epochs, lr, batch_size, progress):
     """Retrain: from scratch on D_r alone, the gold standard (OEU Sec. 3.1).
 
     Same architecture and quantizers, fresh weights, the original recipe
-    (SGD + cosine schedule, :func:`helpers.train.train`). The forget set is never read.
+    (SGD + cosine schedule, :func:`helpers.train.train`) on the model's device; ``progress`` shows
+    a bar with its ETA (the paper profile's). The forget set is never read.
     The VQC's gold model is :func:`helpers.quantum.batched.gold_retrain`; a hybrid model's oracle is
     :func:`helpers.hybrid.train_oracle` (Adam, validation checkpoints).
     """
@@ -43,7 +44,7 @@ def retrain(model, task, *, seed, epochs, lr, batch_size):
                          "the VQC's gold model is helpers.quantum.batched.gold_retrain, "
                          "a hybrid model's oracle helpers.hybrid.train_oracle")
     reinitialize(model)
-    train(model, task.retain_set, epochs, lr, batch_size=batch_size, seed=seed, progress=False)
+    train(model, task.retain_set, epochs, lr, batch_size=batch_size, seed=seed, progress=progress, desc="Retrain")
 
 
 def retain_loss(model, *batches):
@@ -101,5 +102,5 @@ def certified(model, task, *, seed, noise_clip, sigma, **loop):
     def noisy(params):
         nn.utils.clip_grad_norm_(params, noise_clip)
         for p in params:
-            p.grad += sigma * torch.randn(p.shape, generator=g)
+            p.grad += sigma * torch.randn(p.shape, generator=g).to(p.device)
     unlearning_loop(model, task, seed=seed, loss=retain_loss, after_backward=noisy, **loop)

@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch.func import functional_call, grad, vmap
 
+from ..train import to_device
 from .base import register
 from .loop import summed_gradients, trainable
 
@@ -53,7 +54,7 @@ def woodfisher_inverse_product(model, retain_set, params, v: torch.Tensor, num_s
     order = torch.randperm(len(retain_set), generator=generator)[:num_samples + 1]
     k_vec, o_vec = v.clone(), None
     for idx in order.split(chunk):
-        for g in per_sample_gradients(model, *retain_set[idx], params):
+        for g in per_sample_gradients(model, *to_device(model, *retain_set[idx]), params):
             if o_vec is None:
                 o_vec = g.clone()
                 continue

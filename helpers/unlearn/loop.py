@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..train import CLIP_GRAD_NORM
+from ..train import CLIP_GRAD_NORM, to_device
 
 WEIGHT_DECAY = 5e-4    # SGD's weight decay in the quantized networks' recipe (SalUn masks it with the gradient)
 # The quantized networks' loop settings (OEU paper): the defaults of every method they share.
@@ -57,7 +57,7 @@ def summed_gradients(model, dataset, loss_fn, params, batch_size: int = 256) -> 
     """The sum over ``dataset``'s batches, in order, of the gradients of ``loss_fn(logits, y)``."""
     total = [torch.zeros_like(p) for p in params]
     for idx in torch.arange(len(dataset)).split(batch_size):
-        x, y = dataset[idx]
+        x, y = to_device(model, *dataset[idx])
         for t, g in zip(total, gradients(loss_fn(model(x), y), params)):
             t += g
     return total
@@ -96,7 +96,8 @@ def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimiz
     ``after_backward(params)`` (with ``loss`` only; ``combine`` edits its own) may edit the
     gradients before clipping at ``clip`` and the step of ``optimizer`` (:func:`make_optimizer`)
     over the trainable parameters (:func:`trainable`: a frozen parameter never moves).
-    ``task.on_step(step, model)`` runs after every step.
+    ``task.on_step(step, model)`` runs after every step. Each batch's inputs and labels go to
+    the model's device (:func:`helpers.train.to_device`); its indices stay on the CPU, with the sets.
     """
     sets = (task.forget_set, task.retain_set) if sets is None else sets
     if (loss is None) == (combine is None) or (combine is not None) != (forget_loss is not None):
@@ -115,7 +116,7 @@ def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimiz
     model.train()
     for step in range(1, steps + 1):
         idx = [next(stream) for stream in streams]
-        xs, ys = zip(*(ds[i] for ds, i in zip(sets, idx)))
+        xs, ys = zip(*(to_device(model, *ds[i]) for ds, i in zip(sets, idx)))
         if one_pass:
             logits = model(torch.cat(xs)).split([len(i) for i in idx])
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ..train import predict
+from ..train import device_of, predict
 from .base import register
 from .loop import SGD_LOOP, unlearning_loop
 
@@ -25,8 +25,8 @@ def similar_labels(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 def similar_label_loss(model, forget_set):
     """``loss(logits, idx)``: cross-entropy of a forget batch to the Similar Labels of the whole D_f,
-    fixed once from ``model``'s eval-mode outputs before unlearning."""
-    targets = similar_labels(predict(model, forget_set), forget_set.targets)
+    fixed once from ``model``'s eval-mode outputs before unlearning (kept on the model's device)."""
+    targets = similar_labels(predict(model, forget_set), forget_set.targets).to(device_of(model))
     return lambda logits, idx: F.cross_entropy(logits, targets[idx])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..train import to_device
 from .base import register
 from .finetune import retain_loss
 from .loop import ADAM_LOOP, SGD_LOOP, WEIGHT_DECAY, index_batches, summed_gradients, trainable, unlearning_loop
@@ -101,5 +102,6 @@ def lca(model, task, *, seed, beta, **loop):
 
     def loss(m, f, r):
         j = next(stream)
-        return F.cross_entropy(r.logits, r.y) + beta * F.cross_entropy(m(task.forget_set[comp_i[j]][0]), comp_y[j])
+        x, y = to_device(m, task.forget_set[comp_i[j]][0], comp_y[j])
+        return F.cross_entropy(r.logits, r.y) + beta * F.cross_entropy(m(x), y)
     unlearning_loop(model, task, seed=seed, loss=loss, **loop)
