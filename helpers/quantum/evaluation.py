@@ -19,8 +19,7 @@ import torch
 from sklearn.metrics import confusion_matrix
 
 from ..data import check_forget_class
-from ..metrics import fraction_correct
-from ..metrics.divergence import kl_divergence
+from ..metrics import fraction_correct, kl_divergence
 from .training import probabilities
 
 
