@@ -9,6 +9,7 @@ from pathlib import Path
 from ..profiles import PROFILES
 from ..unlearn import METHODS
 from .cache import ResultCache
+from .executors import EXECUTORS
 from .runner import PAPER_METHODS, SCENARIOS, format_table, run_table
 from .tune import GRIDS, SELECTION_SEED, reset, tune
 
@@ -29,6 +30,12 @@ def main(argv=None) -> int:
     t.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     t.add_argument("--out", type=Path, default=Path("results"), help="folder for table.csv and table.json")
     t.add_argument("--no-cache", action="store_true", help="recompute everything")
+    t.add_argument("--executor", default="serial", choices=EXECUTORS,
+                   help="serial: every cell here, one after another; ray: each cell a Ray task "
+                        "(pip install 'unlearning-book[ray]'), one GPU each on the paper profile")
+    t.add_argument("--address", default=None,
+                   help="with --executor ray: the cluster, 'auto' (this machine's) or ray://HOST:10001; "
+                        "default: a local Ray on this machine")
     u = sub.add_parser("tune", help="choose hyper-parameters on the selection seed; update your own hparams.json "
                                     "(~/.cache/unlearning-book/hparams.json or $UNLEARNING_BOOK_HPARAMS)")
     u.add_argument("--profile", default="default", choices=sorted(PROFILES))
@@ -55,7 +62,8 @@ def main(argv=None) -> int:
         return 0
     amounts = [int(a) for a in args.ratios] if args.scenario == "class" else args.ratios
     table = run_table(args.profile, args.dataset, args.model, args.quant, args.scenario, amounts,
-                      args.methods, args.seeds, cache=ResultCache(enabled=not args.no_cache))
+                      args.methods, args.seeds, cache=ResultCache(enabled=not args.no_cache),
+                      executor=args.executor, address=args.address)
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "table.csv")
     table.reset_index().to_json(args.out / "table.json", orient="records", indent=1)

@@ -42,7 +42,6 @@ from ..data.home import DEFAULT_HOME
 from ..data.home import ENV_VAR as DATA_HOME_VAR
 from ..metrics import METRICS
 from ..metrics import evaluate as evaluate_metrics
-from ..progress import progress_bar
 from ..profiles import (
     Profile,
     QuantSetting,
@@ -54,6 +53,7 @@ from ..profiles import (
 from ..train import seed_everything
 from ..unlearn import DEFAULTS, METHODS, Task, unlearn
 from .cache import ResultCache
+from .executors import get_executor
 
 HPARAMS_FILE = Path(__file__).with_name("hparams.json")   # the book's sets, shipped with the package: never written
 USER_HPARAMS_VAR = "UNLEARNING_BOOK_HPARAMS"              # names the reader's file, overriding the default place
@@ -231,10 +231,15 @@ def forget_retain(data, scenario: str, amount, seed: int):
     return data.train.subset(f_idx), data.train.subset(r_idx), test
 
 
+def cell_config(profile, dataset: str, setting, scenario, amount, method, seed, hparams) -> dict:
+    """The cache configuration of one cell (its result is stored under this key)."""
+    return {"kind": "cell", "profile": asdict(profile), "dataset": dataset, "setting": asdict(setting),
+            "scenario": scenario, "amount": amount, "method": method, "seed": seed, "hparams": hparams}
+
+
 def run_cell(profile, data, setting, scenario, amount, method, seed, hparams, cache) -> dict:
     """FA, RA, TA, MIA (percent) and seconds of one method on one forget set (cached)."""
-    config = {"kind": "cell", "profile": asdict(profile), "dataset": data.name, "setting": asdict(setting),
-              "scenario": scenario, "amount": amount, "method": method, "seed": seed, "hparams": hparams}
+    config = cell_config(profile, data.name, setting, scenario, amount, method, seed, hparams)
     row = cache.get_json(config)
     if row is None:
         model = original_model(profile, data, setting, seed, cache, scenario=scenario, amount=amount)
@@ -248,13 +253,84 @@ def run_cell(profile, data, setting, scenario, amount, method, seed, hparams, ca
     return row
 
 
+
+class TableCells:
+    """One table's cells as a picklable callable: ``cells((amount, method, seed))`` is that cell's row.
+
+    It carries names and settings, never tensors, so an executor can send it to another
+    process: a Ray worker loads the dataset itself and reads and writes the driver's cache
+    folder (the :class:`ResultCache` travels with its folder).
+    """
+
+    def __init__(self, profile, dataset: str, root, setting, scenario: str, tuned: dict, cache: ResultCache,
+                 data=None):
+        self.profile, self.dataset, self.root = profile, dataset, root
+        self.setting, self.scenario, self.tuned, self.cache = setting, scenario, tuned, cache
+        self._data = data
+
+    def __getstate__(self):
+        return {**self.__dict__, "_data": None}        # a worker loads its own copy of the data
+
+    @property
+    def data(self):
+        if self._data is None:
+            self._data = load_dataset(self.dataset, root=self.root, augment=self.profile.augment)
+        return self._data
+
+    def cached_row(self, cell):
+        """The stored row of ``cell``, or None if it has not been computed."""
+        amount, method, seed = cell
+        hparams = method_hparams(method, self.profile, self.tuned)
+        return self.cache.get_json(cell_config(self.profile, self.data.name, self.setting, self.scenario,
+                                               amount, method, seed, hparams))
+
+    def original_of(self, cell):
+        """``(seed, amount)`` of the original model ``cell`` starts from (amount only for corrupted data)."""
+        amount, _, seed = cell
+        return seed, amount if self.scenario in CORRUPTIONS else None
+
+    def train_original(self, original) -> None:
+        """Train and cache the original model ``(seed, amount)`` (nothing if it is cached)."""
+        seed, amount = original
+        original_model(self.profile, self.data, self.setting, seed, self.cache, scenario=self.scenario,
+                       amount=amount)
+
+    def __call__(self, cell) -> dict:
+        amount, method, seed = cell
+        hparams = method_hparams(method, self.profile, self.tuned)
+        return run_cell(self.profile, self.data, self.setting, self.scenario, amount, method, seed, hparams,
+                        self.cache)
+
+
+def run_cells(cells: TableCells, keys, executor, *, desc: str = "", progress: bool = True) -> list:
+    """The rows of the cells ``keys`` (``(amount, method, seed)`` each), computed by ``executor``.
+
+    Cells already in the cache are read, never submitted: an interrupted run resumes where it
+    stopped. A parallel executor (Ray) first trains the missing original models, one task each,
+    so that no two cells train the same original at once; each task asks for one GPU if the
+    profile runs on CUDA.
+    """
+    stored = [cells.cached_row(key) for key in keys]
+    todo = [key for key, row in zip(keys, stored) if row is None]
+    gpus = 1 if str(cells.profile.device).startswith("cuda") else 0
+    if executor.parallel and cells.cache.enabled:
+        originals = list(dict.fromkeys(cells.original_of(key) for key in todo))
+        executor.map(cells.train_original, originals, desc=f"{desc} originals", progress=progress, gpus=gpus)
+    computed = iter(executor.map(cells, todo, desc=desc, progress=progress, gpus=gpus))
+    return [{"amount": a, "method": m, "seed": s, **(row if row is not None else next(computed))}
+            for (a, m, s), row in zip(keys, stored)]
+
+
 def run_table(profile: str | Profile = "default", dataset: str | None = None, model: str = "resnet18",
               quant: str = "w4a4", scenario: str = "random", ratios=(0.1, 0.3, 0.5), methods=PAPER_METHODS,
               seeds=(1, 2, 3), *, hparams: dict | None = None, cache: ResultCache | bool = True,
-              progress: bool = True, root=None) -> pd.DataFrame:
+              progress: bool = True, root=None, executor: str = "serial",
+              address: str | None = None) -> pd.DataFrame:
     """A table like the OEU paper's: a row per (ratio, method), mean and std over ``seeds``.
 
     ``scenario="class"`` forgets whole classes: ``ratios`` then lists the classes.
+    ``executor="ray"`` runs each cell as a Ray task, on a local Ray or the cluster at ``address``
+    (:mod:`helpers.experiments.executors`); the table is the serial one, seconds aside.
     ``scenario="mislabeled"`` or ``"poisoned"`` (the book's own) forgets that
     fraction of training samples, corrupted before the original was trained.
     Columns: ``FA RA TA MIA`` (mean), ``FA_std ...`` (std over seeds), ``FA_gap ...``
@@ -270,6 +346,7 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
     """
     profile = get_profile(profile) if isinstance(profile, str) else profile
     check_scenario(scenario)
+    pool = get_executor(executor, address=address)
     if not isinstance(cache, ResultCache):
         cache = ResultCache(enabled=bool(cache))
     unknown = [m for m in methods if m not in METHODS and m != ORACLE_REPLICA]
@@ -281,11 +358,8 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
     tuned = {**{m: v for m, v in entry.items() if not m.startswith("_")}, **(hparams or {})}
     methods = list(BASELINES) + [m for m in methods if m not in BASELINES]
     cells = [(a, m, s) for a in ratios for m in methods for s in seeds]
-    rows = []
-    for amount, method, seed in progress_bar(cells, desc=f"{setting.label} {scenario}", enabled=progress):
-        hp = method_hparams(method, profile, tuned)
-        row = run_cell(profile, data, setting, scenario, amount, method, seed, hp, cache)
-        rows.append({"amount": amount, "method": method, "seed": seed, **row})
+    work = TableCells(profile, dataset or profile.dataset, root, setting, scenario, tuned, cache, data)
+    rows = run_cells(work, cells, pool, desc=f"{setting.label} {scenario}", progress=progress)
     table = aggregate(pd.DataFrame(rows), scenario)
     table.attrs["hparams_set"] = hparams_set
     return table
@@ -335,6 +409,6 @@ def ratio_to_retrain(table: pd.DataFrame) -> pd.Series:
     return (secs / secs.index.get_level_values(0).map(retrain).to_numpy()).rename("time / Retrain")
 
 
-__all__ = ["run_table", "run_cell", "aggregate", "format_table", "ratio_to_retrain", "original_model",
+__all__ = ["run_table", "run_cell", "run_cells", "cell_config", "TableCells", "aggregate", "format_table", "ratio_to_retrain", "original_model",
            "forget_retain", "resolve_setting", "load_hparams", "tuned_set", "stored_sets", "user_hparams_file", "hparams_key", "SCENARIOS", "PAPER_METHODS", "ABLATIONS", "BASELINES",
            "ORACLE_REPLICA"]
