@@ -11,7 +11,7 @@ stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -e "$stamp" ]; then
     echo "==> installing the helpers package, Jupyter Book and test tools into .venv (a few minutes the first time)"
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[book,test,instructor]"
+    .venv/bin/python -m pip install --quiet -e ".[book,test,instructor,ray]"
     rm -f .venv/.installed-*
     touch "$stamp"
 fi
