@@ -37,6 +37,7 @@ def default_folder() -> Path:
 #: inside a cached computation, so editing them must not recompute the book.
 PRESENTATION = ("chapters/", "plots/", "paper/", "notebook.py", "words.py", "progress.py", "stats.py",
                 "experiments/compare.py", "experiments/verdicts.py", "hybrid/verdicts.py",
+                "experiments/cost.py",    # the grid's cost estimate (the setup page): never runs in a cell
                 "book.py", "editions.py",   # book maintenance and the Colab editions
                 "instructor/")              # the instructor's kit (otter-grader assignments)
 
