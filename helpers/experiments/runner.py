@@ -284,6 +284,13 @@ class TableCells:
         return self.cache.get_json(cell_config(self.profile, self.data.name, self.setting, self.scenario,
                                                amount, method, seed, hparams))
 
+    def store_row(self, cell, row: dict) -> None:
+        """Store ``row`` as the result of ``cell`` (a row a worker computed, in the driver's cache)."""
+        amount, method, seed = cell
+        hparams = method_hparams(method, self.profile, self.tuned)
+        self.cache.put_json(cell_config(self.profile, self.data.name, self.setting, self.scenario,
+                                        amount, method, seed, hparams), row)
+
     def original_of(self, cell):
         """``(seed, amount)`` of the original model ``cell`` starts from (amount only for corrupted data)."""
         amount, _, seed = cell
@@ -306,7 +313,8 @@ def run_cells(cells: TableCells, keys, executor, *, desc: str = "", progress: bo
     """The rows of the cells ``keys`` (``(amount, method, seed)`` each), computed by ``executor``.
 
     Cells already in the cache are read, never submitted: an interrupted run resumes where it
-    stopped. A parallel executor (Ray) first trains the missing original models, one task each,
+    stopped; the rows a parallel executor's workers computed are stored in the driver's cache too.
+    A parallel executor (Ray) first trains the missing original models, one task each,
     so that no two cells train the same original at once; each task asks for one GPU if the
     profile runs on CUDA.
     """
@@ -316,7 +324,11 @@ def run_cells(cells: TableCells, keys, executor, *, desc: str = "", progress: bo
     if executor.parallel and cells.cache.enabled:
         originals = list(dict.fromkeys(cells.original_of(key) for key in todo))
         executor.map(cells.train_original, originals, desc=f"{desc} originals", progress=progress, gpus=gpus)
-    computed = iter(executor.map(cells, todo, desc=desc, progress=progress, gpus=gpus))
+    new_rows = executor.map(cells, todo, desc=desc, progress=progress, gpus=gpus)
+    if executor.parallel:                   # a worker on another machine may write to another folder
+        for key, row in zip(todo, new_rows):
+            cells.store_row(key, row)
+    computed = iter(new_rows)
     return [{"amount": a, "method": m, "seed": s, **(row if row is not None else next(computed))}
             for (a, m, s), row in zip(keys, stored)]
 
