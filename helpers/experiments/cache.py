@@ -134,13 +134,16 @@ class ResultCache:
             atomic_write_bytes(self._path(config, ".json"),
                                json.dumps(entry, sort_keys=True, default=str).encode())
 
-    def get_state(self, config: dict):
-        """A stored ``state_dict`` for ``config``, or None (a corrupt file is removed)."""
+    def get_state(self, config: dict, map_location="cpu"):
+        """A stored ``state_dict`` for ``config`` on the device ``map_location``, or None (a corrupt file is removed).
+
+        States are stored from the CPU (:meth:`put_state` callers move them there), so a cache
+        filled on a GPU machine loads on a CPU one and vice versa."""
         path = self._path(config, ".pt")
         if not self.enabled or not path.exists():
             return None
         try:
-            return torch.load(path, map_location="cpu", weights_only=True)
+            return torch.load(path, map_location=map_location, weights_only=True)
         except Exception:                      # truncated or corrupt file: recompute
             path.unlink(missing_ok=True)
             return None

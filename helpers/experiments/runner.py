@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -50,7 +51,7 @@ from ..profiles import (
     get_setting,
     train_setting,
 )
-from ..train import seed_everything
+from ..train import seed_everything, to_device
 from ..unlearn import DEFAULTS, METHODS, Task, unlearn
 from .cache import ResultCache
 from .executors import get_executor
@@ -61,6 +62,7 @@ PAPER_METHODS = ("retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul"
 ABLATIONS = ("retrain", "oeu", "oeu_no_gop", "oeu_no_egu", "oeu_global_gop")
 SCENARIOS = ("random", "class", *CORRUPTIONS)   # mislabeled, poisoned: the book's own (helpers.data.corruption)
 REFERENCE_SETTING = ("resnet18", "w4a4")        # the paper's main setting: tuned for every scenario
+EVERY_SETTING = "*"                  # the key of a profile's set for every scenario and network (the paper's App. A.6)
 ORACLE_REPLICA = "retrain_indep"     # a second Retrain, independently seeded: the oracle's noise floor
 BASELINES = ("retrain", ORACLE_REPLICA, "original")    # reference rows every table carries
 
@@ -137,10 +139,12 @@ def tuned_set(profile: str, scenario: str = "random", model: str = "resnet18", q
     2. the same scenario and network at the same bit widths with the default
        quantizer (``w4a4-pact`` falls back to ``w4a4``);
     3. the same scenario on the paper's main setting, ResNet-18 W4A4
-       (:data:`REFERENCE_SETTING`), which is tuned for every scenario.
+       (:data:`REFERENCE_SETTING`), which is tuned for every scenario;
+    4. the profile's set for every scenario and network, key :data:`EVERY_SETTING` (``"*"``): the
+       ``paper`` profile's, OEU App. A.6's values (its searched ranges under ``_searched_ranges``).
 
-    A set is never borrowed from another scenario. A profile with no tuned set
-    at all (e.g. ``paper``) returns ``(None, {})``: every method then runs
+    A set is never borrowed from another scenario. A profile with no set
+    at all returns ``(None, {})``: every method then runs
     with its package defaults (``helpers.unlearn.DEFAULTS``). Raises
     ValueError for an unknown scenario / network / quantization, or when the
     profile has tuned sets but none for this scenario.
@@ -149,7 +153,8 @@ def tuned_set(profile: str, scenario: str = "random", model: str = "resnet18", q
     sets = stored_sets(profile)
     if not sets:
         return None, {}
-    candidates = [key, f"{scenario}/{model}-{quant.partition('-')[0]}", hparams_key(scenario, *REFERENCE_SETTING)]
+    candidates = [key, f"{scenario}/{model}-{quant.partition('-')[0]}", hparams_key(scenario, *REFERENCE_SETTING),
+                  EVERY_SETTING]
     for candidate in candidates:
         if candidate in sets:
             return candidate, sets[candidate]
@@ -168,18 +173,64 @@ def load_hparams(profile: str, scenario: str = "random", model: str = "resnet18"
 
 
 def method_hparams(method: str, profile: Profile, tuned: dict) -> dict:
-    """Hyper-parameters for one method: Retrain follows the profile's recipe, others the tuned file."""
+    """Hyper-parameters for one method: Retrain follows the profile's recipe (with a progress bar if the
+    profile shows them), others the tuned file."""
     if method == "original":
         return {}
     if method in ("retrain", ORACLE_REPLICA):
-        return dict(epochs=profile.retrain_epochs, lr=profile.lr, batch_size=profile.batch_size)
+        bar = {"progress": True} if profile.progress else {}
+        return dict(epochs=profile.retrain_epochs, lr=profile.lr, batch_size=profile.batch_size, **bar)
     return {**DEFAULTS[method], **tuned.get(method, {})}
+
+
+def defaulted_hparams(entry: dict, methods) -> dict:
+    """The hyper-parameters a set searched but did not fix, per method: ``{method: {name: (default, range)}}``.
+
+    A set with ``_searched_ranges`` (the paper profile's, OEU App. A.6) lists the ranges the paper
+    searched; each name of a range that the set gives no value for runs on the package default
+    (``helpers.unlearn.DEFAULTS``). A method the set does not name at all is listed with ``{}``.
+    """
+    ranges = entry.get("_searched_ranges")
+    if not ranges:
+        return {}
+    out = {}
+    for method in methods:
+        if method not in DEFAULTS or method in BASELINES:
+            continue
+        fixed = entry.get(method)
+        if fixed is None:
+            out[method] = {}
+            continue
+        unset = {name: (DEFAULTS[method][name], span) for name, span in ranges.get(method, {}).items()
+                 if name not in fixed}
+        if unset:
+            out[method] = unset
+    return out
+
+
+def warn_defaulted(hparams_set: str | None, entry: dict, methods) -> dict:
+    """Warn (once per table) which hyper-parameters are not the set's own but the package defaults; return them."""
+    defaulted = defaulted_hparams(entry, methods)
+    if defaulted:
+        source = entry.get("_source", hparams_set)
+        parts = [f"{m} (not in {source}: all package defaults)" if not v else
+                 f"{m} " + ", ".join(f"{n}={d} (searched in {list(r)})" for n, (d, r) in v.items())
+                 for m, v in defaulted.items()]
+        warnings.warn(f"{source} gives no value for: {'; '.join(parts)}. They run on the package defaults "
+                      f"(helpers.unlearn.DEFAULTS); choose them with `python -m helpers.experiments tune`.",
+                      UserWarning, stacklevel=3)
+    return defaulted
+
+
+def profile_config(profile: Profile) -> dict:
+    """The profile's fields that can change a result (its progress bars cannot), for the cache keys."""
+    return {k: v for k, v in asdict(profile).items() if k != "progress"}
 
 
 def original_config(profile: Profile, data, setting: QuantSetting, seed: int, scenario: str = "random",
                     amount=None) -> dict:
     """The cache configuration of an original model; for a corrupted scenario it names the corruption."""
-    config = {"kind": "original", "profile": asdict(profile), "dataset": data.name,
+    config = {"kind": "original", "profile": profile_config(profile), "dataset": data.name,
               "setting": asdict(setting), "seed": seed}
     if check_scenario(scenario) in CORRUPTIONS:
         config["corruption"] = {"kind": scenario, "ratio": float(amount), "seed": seed}
@@ -198,11 +249,12 @@ def original_model(profile: Profile, data, setting: QuantSetting, seed: int, cac
     config = original_config(profile, data, setting, seed, scenario, amount)
     if scenario in CORRUPTIONS:
         data = replace(data, train=corrupt(data.train, scenario, amount, seed).train)
-    state = cache.get_state(config)
+    state = cache.get_state(config, map_location=profile.check_device().device)
     if state is not None:
         seed_everything(seed)
         model = build_quantized(setting, data.num_classes, data.in_channels, profile.width(setting.arch))
-        model(data.train[torch.arange(2)][0])       # initialise the quantizers, then load
+        model.to(profile.device)                    # on the profile's device, like a freshly trained one
+        model(*to_device(model, data.train[torch.arange(2)][0]))   # initialise the quantizers, then load
         model.load_state_dict(state)
         model.eval()
         return model
@@ -233,7 +285,7 @@ def forget_retain(data, scenario: str, amount, seed: int):
 
 def cell_config(profile, dataset: str, setting, scenario, amount, method, seed, hparams) -> dict:
     """The cache configuration of one cell (its result is stored under this key)."""
-    return {"kind": "cell", "profile": asdict(profile), "dataset": dataset, "setting": asdict(setting),
+    return {"kind": "cell", "profile": profile_config(profile), "dataset": dataset, "setting": asdict(setting),
             "scenario": scenario, "amount": amount, "method": method, "seed": seed, "hparams": hparams}
 
 
@@ -354,9 +406,15 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
     ``table.attrs["per_seed"]`` for paired verdicts
     (:func:`helpers.experiments.compare.judge`). Hyper-parameters are the set
     tuned for this scenario and network (:func:`tuned_set`, named in
-    ``table.attrs["hparams_set"]``); ``hparams`` overrides them (method -> dict).
+    ``table.attrs["hparams_set"]``); ``hparams`` overrides them (method -> dict). Hyper-parameters the
+    set leaves to the package defaults (the paper profile's, where App. A.6 only gives a searched range)
+    are warned about and listed in ``table.attrs["defaulted_hparams"]`` (:func:`defaulted_hparams`).
+    Everything runs on the profile's device; a GPU profile run serially on a machine without one is a
+    ValueError (:meth:`helpers.profiles.Profile.check_device`).
     """
     profile = get_profile(profile) if isinstance(profile, str) else profile
+    if executor == "serial":
+        profile.check_device()           # on Ray, the cells' machines need the GPU (the executor checks the cluster)
     check_scenario(scenario)
     pool = get_executor(executor, address=address)
     if not isinstance(cache, ResultCache):
@@ -369,11 +427,13 @@ def run_table(profile: str | Profile = "default", dataset: str | None = None, mo
     hparams_set, entry = tuned_set(profile.name, scenario, model, quant)
     tuned = {**{m: v for m, v in entry.items() if not m.startswith("_")}, **(hparams or {})}
     methods = list(BASELINES) + [m for m in methods if m not in BASELINES]
+    defaulted = warn_defaulted(hparams_set, entry, [m for m in methods if m not in (hparams or {})])
     cells = [(a, m, s) for a in ratios for m in methods for s in seeds]
     work = TableCells(profile, dataset or profile.dataset, root, setting, scenario, tuned, cache, data)
     rows = run_cells(work, cells, pool, desc=f"{setting.label} {scenario}", progress=progress)
     table = aggregate(pd.DataFrame(rows), scenario)
     table.attrs["hparams_set"] = hparams_set
+    table.attrs["defaulted_hparams"] = defaulted
     return table
 
 
