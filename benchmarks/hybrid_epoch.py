@@ -69,7 +69,7 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     data = load_hybrid("digits")
     recipe = RECIPES["digits"]
-    model = hybrid_model("cnn", 10, in_shape=data.in_shape, n_qubits=recipe["n_qubits"], n_layers=recipe["n_layers"])
+    model = hybrid_model(10, in_shape=data.in_shape, n_qubits=recipe["n_qubits"], n_layers=recipe["n_layers"])
     n_batches = -(-len(data.y_train) // args.batch_size)
     print(f"hybrid digits model: {len(data.y_train)} training images, batch {args.batch_size} "
           f"({n_batches} batches per epoch), {recipe['n_qubits']} qubits, {recipe['n_layers']} layers, "

@@ -90,7 +90,7 @@ def test_unlearning_cost_needs_a_round():
 
 def test_hybrid_epoch_loop_trains_exactly_like_the_batched_layer():
     """The benchmark's slow path is the same model: same outputs, and the same weights after the same Adam steps."""
-    batched = hybrid_epoch.hybrid_model("mlp", 3, in_shape=(4,), n_qubits=3, n_layers=1, seed=0).double()
+    batched = hybrid_epoch.hybrid_model(3, in_shape=(4,), n_qubits=3, n_layers=1, seed=0).double()
     looped = copy.deepcopy(batched)
     looped.quantum = hybrid_epoch.PerSampleQuantum(looped.quantum.weights)
     g = torch.Generator().manual_seed(0)

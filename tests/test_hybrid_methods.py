@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from helpers.hybrid import accuracy, hybrid_model, load_hybrid, make_split, make_task, train_oracle, train_original
+from helpers.hybrid import accuracy, hybrid_model, load_hybrid, make_split, train_oracle, train_original
 from helpers.hybrid.experiment import HYBRID_RECIPES, METHOD_ORDER
-from helpers.unlearn import METHODS, Task, unlearn
+from helpers.unlearn import METHODS, Task, training_task, unlearn
 
 # Stronger than the chapter's budgets, so that every method visibly moves on this small problem.
 STRONG = dict(steps=25, lr=0.05)
@@ -34,7 +34,7 @@ def test_method_returns_a_new_model_and_forgets(iris, method):
     data, original, split = iris
     before = {k: v.clone() for k, v in original.state_dict().items()}
     acc_before = forget_accuracy(original, data, split)
-    new = unlearn(method, original, make_task(data, split), seed=0, **{**HYBRID_RECIPES.get(method, {}), **STRONG})
+    new = unlearn(method, original, training_task(data, split.forget_idx, split.forget_class), seed=0, **{**HYBRID_RECIPES.get(method, {}), **STRONG})
     assert new is not original and new.quantum is not original.quantum
     after = original.state_dict()
     assert before.keys() == after.keys() and all(torch.equal(before[k], after[k]) for k in before), \
@@ -59,7 +59,7 @@ def test_oracle_never_sees_the_forget_set(iris):
 
 def test_clear_errors(iris):
     data, original, split = iris
-    task = make_task(data, split)
+    task = training_task(data, split.forget_idx, split.forget_class)
     with pytest.raises(ValueError, match="unknown unlearning method 'retrain_hybrid'.*'eu_k'"):
         unlearn("retrain_hybrid", original, task)
     with pytest.raises(ValueError, match="retrain trains a quantized network.*helpers.hybrid.train_oracle"):
@@ -86,8 +86,8 @@ def test_clear_errors(iris):
         make_split(data, "C")
     with pytest.raises(ValueError, match="unknown dataset 'cifar10'"):
         load_hybrid("cifar10")
-    with pytest.raises(ValueError, match="unknown front end 'rnn'"):
-        hybrid_model("rnn", 3, in_shape=(4,))
+    with pytest.raises(ValueError, match=r"in_shape must be \(F,\) for features or \(C, H, W\) for images, got \(8, 8\)"):
+        hybrid_model(3, in_shape=(8, 8))
 
 
 def test_scenario_a_is_stratified_and_disjoint():
@@ -132,7 +132,7 @@ def test_unlearning_draws_from_its_own_stream(iris, monkeypatch):
     received = []
     monkeypatch.setitem(base.METHODS, "spy", lambda model, task, *, seed: received.append(seed))
     monkeypatch.setitem(base.DEFAULTS, "spy", {})
-    task = make_task(data, split)
+    task = training_task(data, split.forget_idx, split.forget_class)
     unlearn("spy", original, task, seed=1)
     unlearn("spy", original, task, seed=1, replica=1)
     assert received == [derive_seed(1, "unlearn"), derive_seed(1, "unlearn", 1)] and 1 not in received
@@ -149,7 +149,7 @@ def test_cf_k_freezes_the_front_only_for_its_run(iris):
     data, original, split = iris
     model = copy.deepcopy(original)
     model.blocks[-1].bias.requires_grad_(False)
-    new = unlearn("cf_k", model, make_task(data, split), seed=0, k=1, steps=3)
+    new = unlearn("cf_k", model, training_task(data, split.forget_idx, split.forget_class), seed=0, k=1, steps=3)
     assert [p.requires_grad for p in new.parameters()] == [p.requires_grad for p in model.parameters()]
     assert torch.equal(new.blocks[-1].bias, model.blocks[-1].bias)                       # frozen before: untouched
     assert not torch.equal(new.blocks[-1].weight, model.blocks[-1].weight)               # the head moved

@@ -13,7 +13,7 @@ from helpers.quantum.batched import (gold_retrain, per_model, settings_per_model
                                      unlearn_vqc_batch)
 from helpers.quantum.model import init_theta
 from helpers.quantum.training import gold_seed, retained_split
-from helpers.unlearn import unlearn
+from helpers.unlearn import training_task, unlearn
 
 ACTIVE = slice(0, 66)          # θ66..θ71 never reach the readout (chapter 6); Adam turns their rounding noise into steps
 
@@ -60,7 +60,7 @@ def test_batched_dg_equals_the_registered_method(iris, seed):
     settings = [dict(target="similarity", beta=4.0, lr=0.05, replica=0), dict(target="uniform", beta=2.0, lr=0.1, replica=3)]
     batch = unlearn_vqc_batch(theta, X_f, X_a, 2, seed=seed, steps=25, **{k: [s[k] for s in settings]
                                                                            for k in settings[0]})
-    task = E.unlearning_task(iris, 2)
+    task = training_task(iris, iris.y_train == 2, 2)
     for t, (ours, setting) in enumerate(zip(batch, settings)):
         one = unlearn("dg", VQC(theta[t]), task, seed=seed, steps=25, **setting).theta.detach()
         assert torch.allclose(ours.theta[ACTIVE], one[ACTIVE], atol=1e-8, rtol=0)

@@ -11,9 +11,9 @@ from helpers.data import load_tabular
 from helpers.experiments.cache import ResultCache
 from helpers.metrics.distributional import logit_scaled_confidence
 from helpers.quantum import VQC, accuracy, expectations
-from helpers.quantum.experiment import UNLEARN, forget_and_anchor, unlearning_task
+from helpers.quantum.experiment import UNLEARN, forget_and_anchor
 from helpers.seeds import derive_seed
-from helpers.unlearn import unlearn
+from helpers.unlearn import training_task, unlearn
 
 SMALL = dict(n_models=4, train=dict(iterations=6), unlearn=dict(steps=3))
 
@@ -55,7 +55,7 @@ def test_populations_are_cached_and_unlearn_their_own_originals(iris, pops, monk
     again = P.populations(iris, 2, seed=1, cache=cache, **SMALL)
     assert all(torch.equal(first[n][0], again[n][0]) for n in P.POPULATIONS)
     originals, unlearned = first["original"][0], first["similarity"][0]
-    one = unlearn("dg", VQC(originals[2]), unlearning_task(iris, 2), seed=P.member_seeds(1, 4)[2],
+    one = unlearn("dg", VQC(originals[2]), training_task(iris, iris.y_train == 2, 2), seed=P.member_seeds(1, 4)[2],
                   **{**UNLEARN, "steps": 3})
     assert torch.allclose(one.theta.detach()[:66], unlearned[2][:66], atol=1e-8, rtol=0)
 

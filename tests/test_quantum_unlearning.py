@@ -25,7 +25,7 @@ from helpers.quantum.plots import plot_forget_probability, plot_weight_changes
 from helpers.quantum.model import init_theta
 from helpers.quantum.training import gold_seed
 from helpers.seeds import derive_seed
-from helpers.unlearn import unlearn
+from helpers.unlearn import training_task, unlearn
 from helpers.unlearn.dg import (calibration_subset, forget_target, forget_targets, objective_terms, uniform_target,
                                 weight_penalty)
 
@@ -42,7 +42,7 @@ def trained(iris):
 
 def dg(theta, data, forget_class=2, on_step=None, **hp):
     """The registered method on the VQC of weights ``theta`` (chapter 7's full-batch defaults); its weights."""
-    return unlearn("dg", VQC(theta), E.unlearning_task(data, forget_class, on_step), **hp).theta.detach()
+    return unlearn("dg", VQC(theta), training_task(data, data.y_train == forget_class, forget_class, on_step), **hp).theta.detach()
 
 
 def objective(theta, theta_orig, X_f, q, X_a, alpha=1.0, lam=0.01):

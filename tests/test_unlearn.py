@@ -168,7 +168,7 @@ REFUSED.update({(m, "quantized"): ONE_PASS for m in ("neggrad+", "scrub", "certi
 def families(setup):
     model, forget_set, retain_set, _ = setup
     return {"quantized": (model, Task(forget_set, retain_set)),
-            "hybrid": (hybrid_model("mlp", 3, in_shape=(4,), n_qubits=3, n_layers=1), random_task(torch.float32)),
+            "hybrid": (hybrid_model(3, in_shape=(4,), n_qubits=3, n_layers=1), random_task(torch.float32)),
             "vqc": (VQC(seed=0), random_task(torch.float64))}
 
 

@@ -617,17 +617,16 @@ def idle_weights(run, settings: dict, idle, move: float = 0.1) -> IdleWeights:
     gradient and shift (``idle_g1``, ``idle_s1``), the first step whose gradient exceeds Adam's
     ε (``idle_eps_step``), their peak shift and its step, their final shift, and ``idle_back``
     (whether they end below half their peak)."""
-    from ..quantum.experiment import unlearning_task
     from ..quantum.model import VQC
     from ..quantum.training import probabilities
-    from ..unlearn import unlearn
+    from ..unlearn import training_task, unlearn
 
     rows, theta0 = [], run.original.theta
     watch = lambda step, m: rows.append(dict(step=step, watch_grad=m.theta.grad[idle].abs().max().item(),  # noqa: E731
                                              watch_shift=(m.theta.detach() - theta0)[idle].abs().max().item()))
-    one = {t: unlearn("dg", VQC(theta0), unlearning_task(run.data, run.forget_class, watch if t == "similarity"
-                                                         else None), seed=run.seed, target=t,
-                      **settings).theta.detach() for t in ("similarity", "uniform")}
+    data, f = run.data, run.forget_class
+    one = {t: unlearn("dg", VQC(theta0), training_task(data, data.y_train == f, f, watch if t == "similarity" else None),
+                      seed=run.seed, target=t, **settings).theta.detach() for t in ("similarity", "uniform")}
     deltas = {t: (theta - theta0).numpy() for t, theta in one.items()}
     X = run.data.X_test
     gaps = [((probabilities(theta, X) - probabilities(run.unlearned[t].theta, X)).abs().max().item(),

@@ -10,7 +10,7 @@ defects of its public code avoided (see each module). One idea per module:
 - ``data``             :func:`load_hybrid` (train / val / test), scenarios A and B (:func:`make_split`)
 - ``training``         training with validation checkpoints, the original model, the oracle
 - (methods)          every method of the suite, distribution-guided unlearning included, is in
-                       :mod:`helpers.unlearn`, run by ``unlearn(method, model, make_task(data, split))``
+                       :mod:`helpers.unlearn`, run by ``unlearn(method, model, training_task(data, split.forget_idx))``
 - ``metrics``          the chapter's scorecard (drops, UQI, KL, agreement, MIA AUC, AG) on :mod:`helpers.metrics`
 - ``experiment``       selection seed, report seeds, the chapter's tables (with doing nothing and a second oracle)
 - ``verdicts``         paired verdicts over seeds: vs doing nothing, vs the noise floor, the ranking by AG
@@ -23,10 +23,9 @@ defects of its public code avoided (see each module). One idea per module:
 from ..quantum.blocks import z_observables
 from .circuit import gates, hybrid_circuit
 from .data import load_hybrid, make_split
-from .experiment import make_task
 from .layer import QuantumLayer, simulate
 from .models import hybrid_model
 from .training import RECIPES, accuracy, train_oracle, train_original
 
 __all__ = ["hybrid_circuit", "gates", "z_observables", "QuantumLayer", "simulate", "hybrid_model", "load_hybrid",
-           "make_split", "make_task", "RECIPES", "train_original", "train_oracle", "accuracy"]
+           "make_split", "RECIPES", "train_original", "train_oracle", "accuracy"]

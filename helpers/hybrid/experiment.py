@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import pandas as pd
 import torch
 
-from ..data import Samples, TensorSplits
+from ..data import TensorSplits
 from ..progress import progress_bar
-from ..unlearn import Task, unlearn
+from ..unlearn import training_task, unlearn
 from ..unlearn.loop import ADAM_LOOP
 from .data import Split, load_hybrid, make_split
 from .metrics import evaluate, set_probs
@@ -49,15 +49,6 @@ HYBRID_RECIPES = {"ga": dict(steps=20, lr=1e-3, batch_size=32, **ADAM_LOOP),
                   "oeu": dict(steps=40, lr=1e-2, batch_size=32, alpha=1.0, beta=1.0, one_pass=True, **ADAM_LOOP),
                   "dg": dict(steps=40, lr=1e-2, batch_size=32, one_pass=True, **ADAM_LOOP)}
 SCENARIO_NAMES = {"A": "A: 2% subset", "B": "B: class 0"}
-
-
-def make_task(data: TensorSplits, split: Split, on_step=None) -> Task:
-    """The unlearning :class:`helpers.unlearn.Task` of a split: D_f and D_r of the training data
-    (no test data), the forgotten class (scenario B) and the training inputs' range."""
-    def part(idx):
-        return Samples(data.X_train[idx], data.y_train[idx], data.num_classes)
-    return Task(part(split.forget_idx), part(split.retain_idx), data.num_classes, split.forget_class,
-                (data.X_train.min().item(), data.X_train.max().item()), on_step)
 
 
 @dataclass
@@ -94,7 +85,8 @@ def select_steps(cell: Cell, method: str, seed: int, grid=STEP_GRID) -> dict:
         if step in grid:
             scores[step] = cell.gap_to_oracle(model)
             model.train()
-    hybrid_unlearn(method, cell.original, make_task(cell.data, cell.split, on_step), seed, max(grid))
+    task = training_task(cell.data, cell.split.forget_idx, cell.split.forget_class, on_step)
+    hybrid_unlearn(method, cell.original, task, seed, max(grid))
     return scores
 
 
@@ -151,7 +143,8 @@ def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress)
                 rows.append(cell.row(floor, "oracle_indep", seed, seconds=t_floor))
                 for method in methods:
                     steps = budget[name, scenario, method]
-                    model = hybrid_unlearn(method, original, make_task(data, split), seed, steps)
+                    task = training_task(data, split.forget_idx, split.forget_class)
+                    model = hybrid_unlearn(method, original, task, seed, steps)
                     rows.append(cell.row(model, method, seed, steps, model.unlearn_seconds))
     return pd.DataFrame(rows), pd.DataFrame(chosen)
 

@@ -69,11 +69,12 @@ class HybridClassifier(nn.Module):
         return self.head(self.quantum(self.front(x)))
 
 
-def hybrid_model(front: str, num_classes: int, *, in_shape: tuple, n_qubits: int = 6, n_layers: int = 2,
+def hybrid_model(num_classes: int, *, in_shape: tuple, n_qubits: int = 6, n_layers: int = 2,
                  seed: int = 0) -> HybridClassifier:
-    """A fresh hybrid classifier; ``front`` is ``"mlp"`` (in_shape = (F,)) or ``"cnn"`` (in_shape = (C, H, W))."""
-    fronts = {"mlp": MLPFrontEnd, "cnn": CNNFrontEnd}
-    if front not in fronts:
-        raise ValueError(f"unknown front end {front!r}; choose 'mlp' or 'cnn'")
+    """A fresh hybrid classifier whose front end follows the shape of one input: an MLP for features
+    (``in_shape = (F,)``), a CNN for images (``(C, H, W)``)."""
+    if len(in_shape) not in (1, 3):
+        raise ValueError(f"in_shape must be (F,) for features or (C, H, W) for images, got {tuple(in_shape)}")
     torch.manual_seed(seed)
-    return HybridClassifier(fronts[front](in_shape[0], n_qubits), n_qubits, n_layers, num_classes)
+    front = (MLPFrontEnd if len(in_shape) == 1 else CNNFrontEnd)(in_shape[0], n_qubits)
+    return HybridClassifier(front, n_qubits, n_layers, num_classes)

@@ -77,8 +77,7 @@ def fit(model: nn.Module, X, y, X_val, y_val, *, epochs: int, lr: float, batch_s
 def _train(data: TensorSplits, stream: int, train_rows, val_rows, overrides) -> nn.Module:
     """A fresh hybrid classifier of ``data``'s recipe, its weights and batch order from ``stream``, fitted."""
     recipe = {**RECIPES[data.name], **overrides}
-    front = "mlp" if len(data.in_shape) == 1 else "cnn"                 # features or images
-    model = hybrid_model(front, data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
+    model = hybrid_model(data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
                          n_layers=recipe["n_layers"], seed=stream)
     return fit(model, data.X_train[train_rows], data.y_train[train_rows], data.X_val[val_rows], data.y_val[val_rows],
                epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=stream)

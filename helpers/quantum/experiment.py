@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import torch
 
-from ..data import Samples, check_forget_class
+from ..data import check_forget_class
 from ..data.tabular import display_list, load_tabular
-from ..unlearn import DEFAULTS, Task
+from ..unlearn import DEFAULTS
 from .batched import gold_retrain, stack_same_size, train_vqc_batch, unlearn_vqc_batch
 from .evaluation import confusion, forget_class_probability, recall
 from .training import TrainResult, accuracy
@@ -79,21 +79,12 @@ def availability(datasets: dict, skipped: dict) -> str:
 
 
 def forget_and_anchor(data, forget_class: int):
-    """Forget set F (training samples of class f) and anchor set A (all retained training samples)."""
+    """Forget set F (training samples of class f) and anchor set A (all retained training samples), the inputs
+    of :func:`unlearn_vqc_batch`; one model at a time, ``unlearn("dg", VQC(theta), training_task(data,
+    data.y_train == f, f), seed=s, **UNLEARN)`` (:func:`helpers.unlearn.training_task`) sees the same sets."""
     check_forget_class(forget_class, data.num_classes)
     mask = data.y_train == forget_class
     return data.X_train[mask], data.X_train[~mask]
-
-
-def unlearning_task(data, forget_class: int, on_step=None) -> Task:
-    """The :class:`~helpers.unlearn.Task` of :func:`forget_and_anchor` for ``unlearn("dg", VQC(theta), task,
-    seed=s, **UNLEARN)`` (one model at a time; :func:`unlearn_vqc_batch` does many at once);
-    ``on_step(step, model)`` runs after every step."""
-    X_forget, X_anchor = forget_and_anchor(data, forget_class)
-    mask = data.y_train == forget_class
-    return Task(Samples(X_forget, data.y_train[mask], data.num_classes),
-                Samples(X_anchor, data.y_train[~mask], data.num_classes), data.num_classes, forget_class,
-                on_step=on_step)
 
 
 def run_seeds(by_seed: dict, forget_class: int = 2, targets=("similarity", "uniform"), unlearn=None,

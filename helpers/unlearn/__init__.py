@@ -41,6 +41,6 @@ method runs through the one loop of :mod:`.loop`.
 from . import adversarial, ascent, dg, finetune, influence, oeu, qmul, relabel, scrub  # noqa: F401  (registering)
 from .base import DEFAULTS, METHODS, reinitialize, unlearn
 from .loop import unlearning_loop
-from .task import Task
+from .task import Task, training_task
 
-__all__ = ["METHODS", "DEFAULTS", "unlearn", "Task", "unlearning_loop", "reinitialize"]
+__all__ = ["METHODS", "DEFAULTS", "unlearn", "Task", "training_task", "unlearning_loop", "reinitialize"]

@@ -3,10 +3,15 @@
 Both sets follow the book's dataset protocol: ``len(ds)``, ``ds.targets``, ``ds.num_classes``
 and ``ds[idx] -> (x, y)`` for a tensor of indices (:class:`helpers.data.ImageDataset` for the
 quantized networks, :class:`helpers.data.Samples` for feature tensors: the hybrids, the VQC).
+:func:`training_task` builds the task of both from a :class:`helpers.data.TensorSplits`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import torch
+
+from ..data import Samples
 
 @dataclass
 class Task:
@@ -33,3 +38,16 @@ class Task:
                 raise ValueError(f"{name} is empty")
         if self.num_classes is None:
             self.num_classes = self.forget_set.num_classes
+
+
+def training_task(data, forget, forget_class: int | None = None, on_step=None) -> Task:
+    """The :class:`Task` of forgetting the training samples ``forget`` (sorted indices or a boolean mask)
+    of ``data`` (:class:`helpers.data.TensorSplits`; the hybrids, the VQC): D_f those samples, D_r the others
+    in order, the inputs bounded by the training inputs' range. No test data."""
+    keep = torch.ones(len(data.y_train), dtype=torch.bool)
+    keep[forget] = False
+
+    def part(rows):
+        return Samples(data.X_train[rows], data.y_train[rows], data.num_classes)
+    return Task(part(forget), part(keep), data.num_classes, forget_class,
+                (data.X_train.min().item(), data.X_train.max().item()), on_step)
