@@ -35,6 +35,7 @@ import copy
 import torch
 
 from ..data import check_forget_class
+from ..train import device_of, to_device
 from .base import register
 from .loop import ADAM_LOOP, unlearning_loop
 
@@ -125,9 +126,9 @@ def dg(model, task, *, seed, target, beta, n_calibration, alpha, lam, **loop):
     original = copy.deepcopy(model).eval()
     X_forget, y_forget = task.forget_set[torch.arange(len(task.forget_set))]
     with torch.no_grad():
-        p_forget = torch.softmax(original(X_forget), -1)
+        p_forget = torch.softmax(original(*to_device(model, X_forget)), -1).cpu()    # the targets are drawn on the CPU
     Q = forget_targets(p_forget, y_forget, torch.Generator().manual_seed(seed), target=target, beta=beta,
-                          n_calibration=n_calibration)
+                          n_calibration=n_calibration).to(device_of(model))
 
     def loss(m, f, a):
         with torch.no_grad():
