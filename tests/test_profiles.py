@@ -109,3 +109,22 @@ def test_a_readers_own_paper_set_still_wins_over_the_books(tmp_path, monkeypatch
 def test_the_paper_section_holds_one_set_for_every_setting():
     table = json.loads(HPARAMS_FILE.read_text())
     assert set(table) == {"default", "paper"} and set(table["paper"]) == {EVERY_SETTING}
+
+
+def test_an_unlearning_loop_shows_a_progress_bar_over_its_steps_when_the_task_asks(monkeypatch):
+    """The paper profile's long unlearning runs show a bar (tqdm, with the time left) over the loop's
+    steps; the default profile's tasks do not ask for one."""
+    import helpers.unlearn.loop as loop
+    from helpers.unlearn import Task, unlearn
+    from tiny import tiny_forgetting_problem
+
+    calls = []
+
+    def recording_bar(iterable, desc="", enabled=True, **kwargs):
+        calls.append((desc, enabled, len(iterable)))
+        return iterable
+    monkeypatch.setattr(loop, "progress_bar", recording_bar)
+    model, forget_set, retain_set, _ = tiny_forgetting_problem(200)
+    for progress in (True, False):
+        unlearn("ft", model, Task(forget_set, retain_set, progress=progress), seed=0, steps=3)
+    assert calls == [("unlearning", True, 3), ("unlearning", False, 3)]

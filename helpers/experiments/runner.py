@@ -296,10 +296,11 @@ def run_cell(profile, data, setting, scenario, amount, method, seed, hparams, ca
     if row is None:
         model = original_model(profile, data, setting, seed, cache, scenario=scenario, amount=amount)
         forget_set, retain_set, test_set = forget_retain(data, scenario, amount, seed)
+        task = Task(forget_set, retain_set, progress=profile.progress)
         if method == ORACLE_REPLICA:
-            new = unlearn("retrain", model, Task(forget_set, retain_set), seed=seed, replica=1, **hparams)
+            new = unlearn("retrain", model, task, seed=seed, replica=1, **hparams)
         else:
-            new = unlearn(method, model, Task(forget_set, retain_set), seed=seed, **hparams)
+            new = unlearn(method, model, task, seed=seed, **hparams)
         row = {**evaluate_metrics(new, forget_set, retain_set, test_set), "seconds": new.unlearn_seconds}
         cache.put_json(config, row)
     return row

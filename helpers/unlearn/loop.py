@@ -26,6 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..progress import progress_bar
 from ..train import CLIP_GRAD_NORM, to_device
 
 WEIGHT_DECAY = 5e-4    # SGD's weight decay in the quantized networks' recipe (SalUn masks it with the gradient)
@@ -96,7 +97,7 @@ def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimiz
     ``after_backward(params)`` (with ``loss`` only; ``combine`` edits its own) may edit the
     gradients before clipping at ``clip`` and the step of ``optimizer`` (:func:`make_optimizer`)
     over the trainable parameters (:func:`trainable`: a frozen parameter never moves).
-    ``task.on_step(step, model)`` runs after every step. Each batch's inputs and labels go to
+    ``task.on_step(step, model)`` runs after every step (``task.progress``: with a progress bar). Each batch's inputs and labels go to
     the model's device (:func:`helpers.train.to_device`); its indices stay on the CPU, with the sets.
     """
     sets = (task.forget_set, task.retain_set) if sets is None else sets
@@ -114,7 +115,7 @@ def unlearning_loop(model, task, *, seed, epochs, steps, lr, batch_size, optimiz
     params = trainable(model)
     opt = make_optimizer(optimizer, params, lr, weight_decay)
     model.train()
-    for step in range(1, steps + 1):
+    for step in progress_bar(range(1, steps + 1), desc="unlearning", enabled=task.progress):
         idx = [next(stream) for stream in streams]
         xs, ys = zip(*(to_device(model, *ds[i]) for ds, i in zip(sets, idx)))
         if one_pass:

@@ -22,7 +22,9 @@ class Task:
     it (DG takes each sample's forgotten class from D_f's labels); ``input_range`` ``(lo, hi)`` bounds
     the inputs (for adversarial inputs, :mod:`.adversarial`); ``on_step(step, model)``, if
     given, is called after every update of :func:`.loop.unlearning_loop` (to score a run
-    at several step counts in one go). No test data: a method must not see it.
+    at several step counts in one go); ``progress`` shows a progress bar with the time left over
+    those updates (the paper profile's long runs; :func:`helpers.progress.progress_bar`). No test
+    data: a method must not see it.
     """
 
     forget_set: object
@@ -31,6 +33,7 @@ class Task:
     forget_class: int | None = None
     input_range: tuple[float, float] | None = None
     on_step: object = None
+    progress: bool = False
 
     def __post_init__(self):
         for name in ("forget_set", "retain_set"):
