@@ -27,6 +27,7 @@ from torch.utils.weak import WeakIdKeyDictionary
 from helpers.data import load_dataset
 from helpers.experiments.cache import ResultCache
 from helpers.metrics import evaluate
+from helpers.hybrid.models import hybrid_model
 from helpers.profiles import build_quantized
 from helpers.train import seed_everything, train
 from helpers.unlearn import DEFAULTS, METHODS, Task, unlearn
@@ -104,31 +105,13 @@ def tracked(fn, *datasets):
     return result, tracker.mixed
 
 
-class Blocks(nn.Module):
-    """A hybrid model's shape (``.blocks``: front end, middle, head) without its quantum layer, for the hybrid
-    study's own methods (EU-k, CF-k and the one-pass methods refuse BatchNorm networks).
-
-    The hybrids' quantum simulator (:mod:`helpers.quantum.statevector`) keeps its constants on the CPU:
-    the hybrids run on CPUs only, so their layer is left out here."""
-
-    def __init__(self):
-        super().__init__()
-        torch.manual_seed(0)
-        self.blocks = nn.ModuleList([nn.Sequential(nn.Linear(4, 8), nn.Tanh()), nn.Sequential(nn.Linear(8, 8), nn.Tanh()),
-                                     nn.Linear(8, 3)])
-
-    def forward(self, x):
-        for block in self.blocks:
-            x = block(x)
-        return x
-
-
 @pytest.fixture(scope="module")
 def problems():
-    """A 4-bit ResNet-18 on digits (the paper's methods) and a small model shaped as a hybrid (the hybrid study's)."""
+    """A 4-bit ResNet-18 on digits (the paper's methods) and a small hybrid classifier with its quantum layer
+    (the hybrid study's own methods: EU-k, CF-k and the one-pass methods refuse BatchNorm networks)."""
     model, forget_set, retain_set, test_set = tiny_forgetting_problem(200, train_epochs=0)
     return {"quantized": (model, Task(forget_set, retain_set), test_set),
-            "hybrid": (Blocks(), random_task(torch.float32), None)}
+            "hybrid": (hybrid_model(3, in_shape=(4,), n_qubits=4, n_layers=1), random_task(torch.float32), None)}
 
 
 def fast_hparams(method: str) -> dict:

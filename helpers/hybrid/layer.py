@@ -52,12 +52,12 @@ def encode(angles: torch.Tensor) -> torch.Tensor:
 def simulate(angles: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
     """``<Z_q>`` of the circuit for a batch: angles (B, n), weights (L, 3, n) -> (B, n).
 
-    Computed in the precision of ``angles``: complex128 for float64 (the tests' 1e-6 comparison
-    with Qiskit), complex64 for float32 (training, twice as fast)."""
+    Computed in the precision and on the device of ``angles``: complex128 for float64 (the tests' 1e-6
+    comparison with Qiskit), complex64 for float32 (training, twice as fast)."""
     n = angles.shape[1]
     weights = weights.to(angles.dtype)
     psi = encode(angles)                                                      # (B, 2^n)
-    signs = cz_diagonal(n, ring(n)).to(angles.dtype)
+    signs = cz_diagonal(n, ring(n)).to(device=angles.device, dtype=angles.dtype)
     for layer in rotations(weights[:, 0], weights[:, 1], weights[:, 2]):       # (n, 2, 2) per layer
         for q in range(n):
             psi = apply_one_qubit(psi, layer[q], q)                           # the same 2x2 for every sample

@@ -39,7 +39,7 @@ def z_expectations(state: torch.Tensor, qubits: Iterable[int] | None = None) -> 
     n = state.shape[-1].bit_length() - 1
     probs = state.real ** 2 + state.imag ** 2
     signs = z_signs(n) if qubits is None else z_signs(n)[:, list(qubits)]
-    return probs @ signs.to(probs.dtype)
+    return probs @ signs.to(device=probs.device, dtype=probs.dtype)
 
 
 def rotations(x: torch.Tensor | None, y: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
