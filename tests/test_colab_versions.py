@@ -43,7 +43,8 @@ COLAB_TORCH = {"torch": "2.11.0", "torchvision": "0.26.0"}
 NOT_ON_COLAB = {"qiskit", "qiskit-aer", "pylatexenc"}
 #: Imports of helpers that are not dependencies, and why.
 OPTIONAL_IMPORTS = {"myst_nb": "glue records values only in the book build (the book extra); "
-                               "helpers.notebook imports it in a try"}
+                               "helpers.notebook imports it in a try",
+                    "ray": "the ray extra; helpers.experiments.executors imports it only for --executor ray"}
 
 
 def colab_versions() -> dict[str, str]:
