@@ -29,7 +29,6 @@ buttons (:func:`colab_url`, book/_ext/colab_editions.py) open them.
 """
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import json
 import re
@@ -199,25 +198,15 @@ def _plain_tex(name: str) -> str:
 
 # --------------------------------------------------------------------------- glued values
 def glued_text(output: dict, fmt: str = "") -> str:
-    """The ``text/plain`` of one glued output, formatted as myst-nb's ``{glue:text}`` does
-    (the repr is evaluated back to a number or string, then ``format(value, fmt)``)."""
+    """The ``text/plain`` of one glued output, formatted by myst-nb's own ``{glue:text}`` formatter
+    (``myst_nb.core.variables.format_plain_text``: the repr is evaluated back to a number or
+    string, then ``format(value, fmt)``). myst-nb comes with the book extra, as does a build."""
+    from myst_nb.core.variables import format_plain_text
+
     plain = output["data"].get("text/plain")
     if plain is None:
         raise ValueError("the glued value has no text/plain form")
-    try:
-        value = ast.literal_eval(plain)
-    except (SyntaxError, ValueError):
-        value = plain
-    if not fmt:
-        return str(value)
-    kind = fmt[-1]
-    if kind in "bcdoxX":
-        value = int(value)
-    elif kind in "eEfFgGn%":
-        value = float(value)
-    elif kind == "s":
-        value = str(value)
-    return format(value, fmt)
+    return format_plain_text(plain, fmt)
 
 
 def glued_markdown(output: dict) -> str:
