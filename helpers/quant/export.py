@@ -432,6 +432,29 @@ def agreement(model: nn.Module, integer_model: IntegerModel, x: torch.Tensor) ->
             "max |logit diff| unflipped": diff[~flipped].max().item() if (~flipped).any() else 0.0}
 
 
+# ----------------------------------------------------------------------------- code flips
+def code_flips(a, b) -> dict[str, float]:
+    """Layer name -> the share (in [0, 1]) of its integer weight codes that differ between ``a`` and ``b``.
+
+    ``a`` and ``b`` are two exports of the same architecture (:class:`IntegerModel`) or their
+    :meth:`IntegerModel.weight_codes`; the layers come in ``a``'s order (the model's). 0 means the two
+    models store the same integers in that layer; a small share means that the change between them
+    (an unlearning run, say) moved few weights across a rounding boundary of the grid.
+    Raises ValueError if the two do not have the same layers with the same shapes.
+    """
+    a, b = (m.weight_codes() if isinstance(m, IntegerModel) else m for m in (a, b))
+    if list(a) != list(b):
+        raise ValueError(f"the two models have different quantized layers: {sorted(set(a) ^ set(b)) or 'their order'} "
+                         "differ; compare exports of the same architecture and quantization")
+    flips = {}
+    for name, codes in a.items():
+        if codes.shape != b[name].shape:
+            raise ValueError(f"{name}: weight codes of shape {tuple(codes.shape)} against {tuple(b[name].shape)}; "
+                             "compare exports of the same architecture and width")
+        flips[name] = (codes != b[name]).double().mean().item()
+    return flips
+
+
 # ----------------------------------------------------------------------------- size on disk
 def disk_size(model: nn.Module) -> int:
     """Bytes of ``torch.save(model.state_dict())``: the model's size on disk."""
