@@ -1,0 +1,339 @@
+"""Chapter 5's readings of the deployment audit (helpers.chapters.ch05) on constructed frames.
+
+The frames have exactly the format of ``deployment_audit``'s (the module docstring of
+``helpers.chapters.ch05``): every method of the chapter, seeds 1-3, class-wise forgetting. Each
+method's values are an intended effect plus a per-seed wobble ``amp * (+1, -1, 0)``: a difference
+between two rows then has the wobble's form too, so an effect of zero gives an interval that spans
+zero (undecided), and an effect of 5 points or more, with ``|amp| <= 1``, one that excludes it.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.chapters import ch05
+from helpers.stats import paired_interval
+
+METHODS = ("original", "retrain", "ft", "ga", "iu", "rl", "l1_sparse", "salun", "qmul", "oeu")
+SEEDS = (1, 2, 3)
+METRICS = ("FA", "RA", "TA", "MIA")
+LAYERS = ("conv1", "layer1.0.conv1", "fc")
+PATTERN = {1: 1.0, 2: -1.0, 3: 0.0}
+
+
+def wobble(method: str, key, seed: int) -> float:
+    """A per-seed wobble of amplitude in [-0.5, 0.5], different for each method and column."""
+    amp = ((METHODS.index(method) * 3 + sum(map(ord, str(key)))) % 5 - 2) / 4
+    return amp * PATTERN[seed]
+
+
+# ----------------------------------------------------------------------------- the frames
+def export_frame(shift: dict | None = None) -> pd.DataFrame:
+    """Fake-quant FA per method; the integer model's equals it unless ``shift`` = {method: {seed: points}}."""
+    fa = {"original": 98.0, "retrain": 0.0, "rl": 90.0}
+    rows = []
+    for m in METHODS:
+        for s in SEEDS:
+            fake = {"FA": fa.get(m, 3.0) + wobble(m, "FA", s), "RA": 99.0, "TA": 95.0, "MIA": 40.0}
+            integer = {**fake, "FA": fake["FA"] + (shift or {}).get(m, {}).get(s, 0.0)}
+            rows.append([*fake.values(), *integer.values()])
+    columns = pd.MultiIndex.from_product([["fake-quant", "integer"], METRICS], names=["model", "metric"])
+    return pd.DataFrame(rows, index=pd.MultiIndex.from_product([METHODS, SEEDS], names=["method", "seed"]),
+                        columns=columns)
+
+
+#: FA and TA after each bit width. FT's small update vanishes at 4 bits (FA back up), RL never forgot,
+#: 2 bits breaks every model (doing nothing's TA falls to 40 %).
+PTQ_FA = {"original": (98, 98, 99, 30), "retrain": (0, 0, 1, 10), "ft": (5, 5, 60, 25), "ga": (2, 2, 3, 12),
+          "rl": (98, 98, 99, 30), "oeu": (1, 1, 2, 11)}
+PTQ_TA = {"original": (95, 95, 93, 40)}
+
+
+def ptq_frame(bits=("FP", "8-bit", "4-bit", "2-bit")) -> pd.DataFrame:
+    rows = []
+    for m in METHODS:
+        for s in SEEDS:
+            row = []
+            for b in bits:
+                i = ("FP", "8-bit", "4-bit", "2-bit").index(b)
+                row += [PTQ_FA.get(m, PTQ_FA["oeu"])[i] + wobble(m, b, s), 99.0,
+                        PTQ_TA.get(m, (94, 94, 92, 38))[i] + wobble(m, b + "TA", s), 50.0]
+            rows.append(row)
+    columns = pd.MultiIndex.from_product([list(bits), METRICS], names=["bits", "metric"])
+    return pd.DataFrame(rows, index=pd.MultiIndex.from_product([METHODS, SEEDS], names=["method", "seed"]),
+                        columns=columns)
+
+
+#: FA after 0, 5, 20, 50 steps. FT comes back under both attacks; OEU stays below Retrain on 1 % of D_f.
+RELEARN = {"forget 1 %": {"original": (98, 98, 98, 98), "retrain": (0, 4, 10, 15), "ft": (5, 30, 60, 80),
+                          "oeu": (0, 2, 4, 5)},
+           "retain": {"original": (98, 98, 97, 97), "retrain": (0, 0, 1, 1), "ft": (5, 8, 12, 20)}}
+
+
+def relearn_frame(steps=(0, 5, 20, 50)) -> pd.DataFrame:
+    rows, index = [], []
+    for m in METHODS:
+        for s in SEEDS:
+            for attack, curves in RELEARN.items():
+                curve = curves.get(m, curves["retrain"])
+                rows.append([curve[(0, 5, 20, 50).index(k)] + wobble(m, f"{attack}{k}", s) for k in steps])
+                index.append((m, s, attack))
+    return pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(index, names=["method", "seed", "attack"]),
+                        columns=list(steps))
+
+
+#: Fraction of each layer's codes changed against the original (Retrain's: 0.9 everywhere).
+FLIPS = {"original": (0.0, 0.0, 0.0), "retrain": (0.9, 0.9, 0.9), "ft": (0.02, 0.1, 0.3), "ga": (0.01, 0.01, 0.01),
+         "salun": (0.2, 0.2, 0.2)}
+
+
+def flips_frame() -> pd.DataFrame:
+    rows, index = [], []
+    for m in METHODS:
+        for s in SEEDS:
+            for layer, share in zip(LAYERS, FLIPS.get(m, (0.05, 0.05, 0.05))):
+                rows.append({"vs original": share, "vs retrain": 0.0 if m == "retrain" else 0.85})
+                index.append((m, s, layer))
+    return pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(index, names=["method", "seed", "layer"]))
+
+
+def test_the_wobble_gives_the_intervals_the_docstring_promises():
+    """An effect of 0 spans zero, an effect of 5 excludes it, whatever two wobbles are subtracted."""
+    for a in METHODS:
+        for b in METHODS:
+            d0 = [wobble(a, "k", s) - wobble(b, "j", s) for s in SEEDS]
+            assert paired_interval(d0, [0, 0, 0]).direction == "undecided"
+            assert paired_interval([5 + d for d in d0], [0, 0, 0]).direction == "larger"
+
+
+# ----------------------------------------------------------------------------- the frames' format
+@pytest.mark.parametrize("name, build", [("flips", flips_frame), ("export", export_frame), ("ptq", ptq_frame),
+                                         ("relearn", relearn_frame)])
+def test_check_frame_accepts_the_audits_frames(name, build):
+    frame = build()
+    assert ch05.check_frame(frame, name) is frame
+
+
+@pytest.mark.parametrize("name, frame, message", [
+    ("export", pd.DataFrame(), "must be a non-empty DataFrame"),
+    ("export", export_frame().reset_index(level=1), "has 1 index level"),
+    ("export", export_frame().rename(columns={"integer": "int8"}, level=0), "its models must be"),
+    ("ptq", ptq_frame(bits=("FP",)), "its bit widths must be 'FP' and some of"),
+    ("ptq", ptq_frame(bits=("8-bit", "4-bit")), "its bit widths must be 'FP'"),
+    ("ptq", ptq_frame().droplevel(1, axis=1).iloc[:, :4], "its columns must have two levels"),
+    ("flips", flips_frame() * 100, "fractions between 0 and 1 \\(not percent\\)"),
+    ("flips", flips_frame().drop(columns="vs retrain"), "no column \\['vs retrain'\\]"),
+    ("relearn", relearn_frame().rename(columns=str), "integer numbers of steps"),
+    ("relearn", relearn_frame().rename(index={"forget 1 %": "forget 10 %"}, level=2), "unknown attack"),
+    ("sizes", export_frame(), "unknown audit frame 'sizes'"),
+])
+def test_check_frame_says_what_is_wrong(name, frame, message):
+    with pytest.raises(ValueError, match=message):
+        ch05.check_frame(frame, name)
+
+
+def test_seed_mean_sd_averages_over_seeds_with_the_sample_sd():
+    mean, sd = ch05.seed_mean_sd(relearn_frame())
+    assert list(mean.index.names) == ["method", "attack"] and mean.index[0] == ("original", "forget 1 %")
+    ft = [relearn_frame().loc[("ft", s, "forget 1 %"), 50] for s in SEEDS]
+    assert mean.loc[("ft", "forget 1 %"), 50] == pytest.approx(sum(ft) / 3)
+    assert sd.loc[("ft", "forget 1 %"), 50] == pytest.approx(pd.Series(ft).std(ddof=1))
+
+
+# ----------------------------------------------------------------------------- export
+def test_an_exact_export_reads_equal_for_every_method():
+    table = ch05.export_table(export_frame())
+    assert (table["verdict"] == "equal").all() and (table["integer - fake-quant"] == 0).all()
+    assert ch05.export_words(export_frame()) == (
+        "The integer model's FA equals the fake-quant model's for every method on each of the 3 seeds: "
+        "exporting to integers changes nothing the FA can see")
+
+
+def test_export_words_group_higher_lower_and_undecided():
+    shift = {"ga": {1: 6.0, 2: 5.0, 3: 7.0}, "oeu": {1: -6.0, 2: -5.0, 3: -7.0}, "ft": {1: 1.0, 2: -1.0}}
+    table = ch05.export_table(export_frame(shift))
+    assert table.loc["ga", "verdict"] == "larger" and table.loc["oeu", "verdict"] == "smaller"
+    assert table.loc["ft", "verdict"] == "undecided" and table.loc["retrain", "verdict"] == "equal"
+    assert table.loc["ga", "integer - fake-quant"] == pytest.approx(6.0)
+    assert table.loc["ga", "low"] == pytest.approx(paired_interval([6, 5, 7], [0, 0, 0]).low)
+    words = ch05.export_words(export_frame(shift))
+    assert words.startswith("The integer model's FA equals the fake-quant model's on every seed for "
+                            "Original (do nothing), Retrain, IU, RL, ℓ1-sparse, SalUn and Q-MUL; ")
+    assert "is decidedly higher for GA (it forgets less); is decidedly lower for OEU (it forgets more); and " \
+           "differs on some seed for FT, but not decidedly (undecided)" in words
+    assert words.endswith("(paired 95 % t intervals over 3 seeds)")
+
+
+def test_export_with_one_seed_decides_nothing():
+    one = export_frame({"ga": {1: 6.0}}).xs(1, level=1, drop_level=False)
+    assert ch05.export_table(one).loc["ga", "verdict"] == "undecided"
+    assert ch05.export_words(one).endswith("(one seed: a paired comparison needs two seeds or more)")
+
+
+def test_export_needs_the_metric():
+    with pytest.raises(ValueError, match="no metric 'AG'"):
+        ch05.export_table(export_frame(), "AG")
+
+
+def test_agreement_and_size_words():
+    report = {"samples": 360, "argmax agree": 360, "max |logit diff|": 3.2e-5, "flipped samples": 0}
+    assert ch05.agreement_words(report) == ("On all 360 test images the integer model predicts the fake-quant "
+                                            "model's class, and their logits differ by at most 3.2e-05")
+    report.update({"argmax agree": 358, "flipped samples": 1})
+    assert ch05.agreement_words(report) == (
+        "On 358 of the 360 test images the integer model predicts the fake-quant model's class (2 differ), and "
+        "their logits differ by at most 3.2e-05; on 1 image an activation code rounds the other way (a value "
+        "within float32 rounding of a tie)")
+    assert ch05.size_words({"float bytes": 2048 * 10, "integer bytes": 2048, "ratio": 10.0}) == (
+        "the QAT model's float state takes 20.0 KiB on disk and the integer model 2.0 KiB, 10.0 times smaller")
+    assert ch05.size_words({"float bytes": 1024, "integer bytes": 2048}).endswith("2.0 times larger")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ch05.agreement_words({"samples": 3}), "helpers.quant.agreement"),
+    (lambda: ch05.agreement_words({"samples": 3, "argmax agree": 4, "max |logit diff|": 0, "flipped samples": 0}),
+     "is not a count"),
+    (lambda: ch05.size_words({"float bytes": 10}), "helpers.quant.size_report"),
+    (lambda: ch05.size_words({"float bytes": 0, "integer bytes": 10}), "positive numbers of bytes"),
+])
+def test_agreement_and_size_words_reject_other_dicts(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# ----------------------------------------------------------------------------- weight codes
+def test_flip_table_shares_per_layer_mean_or_weighted_by_codes():
+    plain = ch05.flip_table(flips_frame())
+    assert "original" not in plain.index and not plain.attrs["weighted"]
+    assert plain.loc["ft", "vs original"] == pytest.approx(100 * (0.02 + 0.1 + 0.3) / 3)
+    assert plain.loc["ft", "vs original SD"] == pytest.approx(0.0)
+    assert plain.loc["ft", "most changed layer"] == "fc" and plain.loc["ft", "its share"] == pytest.approx(30.0)
+    sizes = {"conv1": 100, "layer1.0.conv1": 1000, "fc": 10}
+    weighted = ch05.flip_table(flips_frame(), sizes)
+    assert weighted.attrs["weighted"]
+    assert weighted.loc["ft", "vs original"] == pytest.approx(100 * (2 + 100 + 3) / 1110)
+    assert weighted.loc["retrain", "vs retrain"] == 0 and weighted.loc["ga", "vs retrain"] == pytest.approx(85.0)
+
+
+def test_flip_table_needs_every_layers_size():
+    with pytest.raises(ValueError, match="no number of codes for the layer\\(s\\) \\['fc'\\]"):
+        ch05.flip_table(flips_frame(), {"conv1": 100, "layer1.0.conv1": 1000})
+
+
+def test_flip_words_describe_retrain_and_the_methods_range():
+    words = ch05.flip_words(ch05.flip_table(flips_frame()))
+    assert words == ("Retrain, which trains afresh from another initialisation, changes 90.0 % of a layer's weight "
+                     "codes, averaged over layers against the original; the unlearning methods change from 1.0 % "
+                     "(GA) to 20.0 % (SalUn), OEU 5.0 %; so every method's codes differ from Retrain's in 85.0 % "
+                     "of places (means over seeds; a description, not a verdict)")
+    one = ch05.flip_table(flips_frame().loc[["original", "retrain", "ga"]])
+    one.loc["ga", "vs retrain"] = 80.0
+    assert ch05.flip_words(one).endswith("so GA's codes differ from Retrain's in 80.0 % of places (means over seeds; "
+                                         "a description, not a verdict)")
+    with pytest.raises(ValueError, match="made by flip_table"):
+        ch05.flip_words(pd.DataFrame({"vs original": [1.0]}))
+
+
+# ----------------------------------------------------------------------------- post-training quantization
+def test_ptq_table_compares_each_change_with_retrains():
+    table = ch05.ptq_table(ptq_frame())
+    assert list(dict.fromkeys(table.index.get_level_values(0))) == ["8-bit", "4-bit", "2-bit"]
+    assert {"original", "retrain"}.isdisjoint(table.index.get_level_values(1))
+    ft4 = table.loc[("4-bit", "ft")]
+    assert ft4["change"] == pytest.approx(55.0) and ft4["Retrain's change"] == pytest.approx(1.0)
+    assert ft4["change - Retrain's"] == pytest.approx(54.0) and ft4["vs Retrain's change"] == "larger"
+    assert ft4["vs doing nothing"] == "below" and ft4["FP vs doing nothing"] == "below"
+    assert table.loc[("8-bit", "ft"), "vs Retrain's change"] == "undecided"
+    assert table.loc[("4-bit", "oeu"), "vs Retrain's change"] == "undecided"
+    assert table.loc[("2-bit", "ft"), "vs Retrain's change"] == "larger"       # +20 against Retrain's +10
+    assert table.loc[("4-bit", "rl"), "FP vs doing nothing"] == "undecided"
+    assert table.loc[("2-bit", "rl"), "vs doing nothing"] == "undecided"
+
+
+def test_two_bits_break_the_models_here():
+    assert ch05.broken_widths(ptq_frame()) == ["2-bit"]
+    assert ch05.broken_widths(ptq_frame(), points=60.0) == []
+
+
+def test_ptq_words_name_the_restored_methods():
+    words = ch05.ptq_words(ptq_frame(), "4-bit")
+    assert words == ("At 4-bit, Retrain's FA moves by +1.0 points and doing nothing's by +1.0. Quantization raises "
+                     "the FA of FT more than Retrain's (forgetting partly undone); the change of GA, IU, RL, "
+                     "ℓ1-sparse, SalUn, Q-MUL and OEU cannot be told apart from Retrain's (undecided) "
+                     "(paired 95 % t intervals over 3 seeds).")
+    assert ch05.ptq_words(ptq_frame(), "8-bit").endswith(
+        "The change of any method cannot be told apart from Retrain's (undecided) (paired 95 % t intervals over "
+        "3 seeds).")
+    two = ch05.ptq_words(ptq_frame(), "2-bit")
+    assert two.endswith("Caution: at 2-bit doing nothing's test accuracy falls from 95.0 % to 40.0 %, more than 10 "
+                        "points beyond seed noise: the quantized models are broken, and their FA measures the "
+                        "damage, not forgetting.")
+    with pytest.raises(ValueError, match="'3-bit' is not a bit width of this ptq frame"):
+        ch05.ptq_words(ptq_frame(), "3-bit")
+
+
+def test_surviving_words_per_width():
+    words = ch05.surviving_words(ptq_frame())
+    assert words.startswith("In full precision FT, GA, IU, ℓ1-sparse, SalUn, Q-MUL and OEU forget (FA decidedly "
+                            "below doing nothing's); RL does not, beyond seed noise. Their forgetting survives ")
+    assert "(FA still decidedly below doing nothing's quantized the same way) at 8-bit for all of them; " in words
+    frame = ptq_frame()
+    frame.loc[("ft", slice(None)), ("4-bit", "FA")] = frame.loc[("original", slice(None)), ("4-bit", "FA")].to_numpy()
+    assert "at 4-bit for GA, IU, ℓ1-sparse, SalUn, Q-MUL and OEU; " in ch05.surviving_words(frame)
+    assert words.endswith("(a width that breaks the models) (paired 95 % t intervals over 3 seeds).")
+
+
+def test_surviving_words_when_nothing_forgot():
+    frame = ptq_frame()
+    for m in METHODS:
+        frame.loc[(m, slice(None)), ("FP", "FA")] = frame.loc[("original", slice(None)), ("FP", "FA")].to_numpy()
+    assert ch05.surviving_words(frame).startswith("No method's FA in full precision is decidedly below doing "
+                                                  "nothing's (paired 95 % t intervals over 3 seeds)")
+
+
+def test_ptq_needs_its_yardsticks():
+    with pytest.raises(ValueError, match="no \\['retrain'\\] rows"):
+        ch05.ptq_table(ptq_frame().drop(index="retrain", level=0))
+
+
+# ----------------------------------------------------------------------------- relearning
+def test_relearn_table_judges_the_last_step_against_retrain():
+    table = ch05.relearn_table(relearn_frame())
+    assert table.attrs["steps"] == 50 and "retrain" not in table.index.get_level_values(1)
+    ft = table.loc[("forget 1 %", "ft")]
+    assert ft["before"] == pytest.approx(5.0) and ft["after"] == pytest.approx(80.0)
+    assert ft["Retrain's after"] == pytest.approx(15.0) and ft["verdict"] == "above"
+    assert table.loc[("forget 1 %", "oeu"), "verdict"] == "below"
+    assert table.loc[("forget 1 %", "ga"), "verdict"] == "undecided"
+    assert ch05.relearn_table(relearn_frame(), steps=0).loc[("forget 1 %", "oeu"), "verdict"] == "undecided"
+
+
+def test_hiding_methods_leave_doing_nothing_out():
+    assert ch05.hiding_methods(relearn_frame()) == ["ft"]
+    assert ch05.hiding_methods(relearn_frame(), "retain") == ["ft"]
+    with pytest.raises(ValueError, match="'forget 10 %' is not an attack"):
+        ch05.hiding_methods(relearn_frame(), "forget 10 %")
+    with pytest.raises(ValueError, match="7 is not a number of steps"):
+        ch05.relearn_table(relearn_frame(), steps=7)
+
+
+def test_relearn_words():
+    assert ch05.relearn_words(relearn_frame()) == (
+        "After 50 steps on 1 % of the forget set, Retrain (which never learned the class) reaches an FA of 15.0 % "
+        "(from 0.0 %) and doing nothing 98.0 % (from 98.0 %). FT (80.0 %) reaches decidedly more: a handful of its "
+        "images bring the class back, so it hides the class rather than remove it; OEU stays decidedly below "
+        "Retrain; GA, IU, RL, ℓ1-sparse, SalUn and Q-MUL cannot be told apart from Retrain (undecided) "
+        "(paired 95 % t intervals over 3 seeds).")
+    retain = ch05.relearn_words(relearn_frame(), "retain", steps=20)
+    assert retain.startswith("After 20 steps on the retain set, Retrain (which never learned the class) reaches an "
+                             "FA of 1.0 % (from 0.0 %)")
+    assert "FT (12.0 %) reaches decidedly more: the class comes back without a single image of it" in retain
+
+
+def test_relearn_words_with_every_method_undecided_and_one_seed():
+    frame = relearn_frame().drop(index="ft", level=0).drop(index="oeu", level=0).drop(index="original", level=0)
+    assert ch05.relearn_words(frame).endswith("Every method cannot be told apart from Retrain (undecided) "
+                                              "(paired 95 % t intervals over 3 seeds).")
+    one = relearn_frame().xs(1, level=1, drop_level=False)
+    assert ch05.hiding_methods(one) == []
+    assert ch05.relearn_words(one).endswith("(one seed: a paired comparison needs two seeds or more).")
