@@ -10,6 +10,7 @@ One idea per module:
 - ``reference``   a slow gate-by-gate simulator of any gate list (teaching; the yardstick of both engines)
 - ``simulator``   the fast, batched, differentiable float64 torch engine of the VQC
 - ``engines``     :func:`expectations` ``(theta, X, engine="torch" | "aer" | "reference")``
+- ``device``      :class:`Device`: finite shots, gate and readout noise on Aer (:func:`~.device.z_estimates`)
 - ``gradients``   the parameter-shift rule (Eq. 5), wired into autograd
 - ``model``       :class:`VQC`, the classifier as a torch module (its weights, engine and gradient rule)
 - ``training``    mini-batch Adam with a cosine schedule, best-validation checkpoint (Sec. 4), the gold model
@@ -25,6 +26,7 @@ One idea per module:
 76
 """
 from .circuit import N_CLASSES, N_FEATURES, N_PARAMS, N_QUBITS, READOUT, vqc_circuit
+from .device import Device
 from .engines import ENGINES, expectations
 from .evaluation import closeness_to_gold, confusion, forget_class_probability, recall, table_1
 from .gradients import logits, parameter_shift_jacobian, shift_rule_on_loss

@@ -8,6 +8,10 @@
 - ``"reference"``: :mod:`helpers.quantum.reference`, one sample and one gate at a time
   (slow; for teaching, and the yardstick: it shares no code with the torch engine).
 
+``device=`` (a :class:`~helpers.quantum.device.Device`) runs the Aer engine as a device would:
+finite shots, gate and readout noise (:func:`helpers.quantum.device.z_estimates`, again one PUB
+for the whole batch). The torch and reference engines are exact: a device for them is an error.
+
 All return ``<Z_3>, <Z_4>, <Z_5>`` with shape (B, 3), or (T, B, 3) for a (T, 72)
 batch of weight vectors.
 """
@@ -21,6 +25,7 @@ import torch
 from . import reference, simulator
 from .blocks import z_observables
 from .circuit import N_FEATURES, N_PARAMS, N_QUBITS, READOUT, gates, vqc_circuit
+from .device import Device, check_device, z_estimates
 
 ENGINES = ("torch", "aer", "reference")
 
@@ -38,19 +43,29 @@ def check_inputs(theta, X) -> tuple[torch.Tensor, torch.Tensor]:
     return theta, X
 
 
-def expectations(theta, X, engine: str = "torch") -> torch.Tensor:
+def check_engine(engine: str, device: Device | None) -> None:
+    """A clear ValueError for an unknown engine, or a device on an exact engine."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(map(repr, ENGINES))}")
+    if device is not None:
+        check_device(device)
+        if engine != "aer":
+            raise ValueError(f"the {engine} engine is exact: it has no shots and no noise model; "
+                             f"run a device (here {device!r}) with engine='aer'")
+
+
+def expectations(theta, X, engine: str = "torch", device: Device | None = None) -> torch.Tensor:
     """``<Z_3>, <Z_4>, <Z_5>`` of :func:`~helpers.quantum.circuit.vqc_circuit` (the logits, paper Sec. 4).
 
     theta : (72,) or (T, 72) weights; X : (B, 4) inputs. Returns float64 (B, 3) or (T, B, 3).
-    Only ``engine="torch"`` is differentiable.
+    Only ``engine="torch"`` is differentiable. ``device`` (Aer only): estimates from shots, with noise.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(map(repr, ENGINES))}")
+    check_engine(engine, device)
     theta, X = check_inputs(theta, X)
     if engine == "torch":
         return simulator.expectations(theta, X)
     if engine == "aer":
-        return aer_expectations(theta, X)
+        return aer_expectations(theta, X) if device is None else device_expectations(theta, X, device)
     rows = [reference.expectations(gates(), N_QUBITS, READOUT, t, X) for t in theta.reshape(-1, N_PARAMS)]
     return rows[0] if theta.dim() == 1 else torch.stack(rows)
 
@@ -88,6 +103,21 @@ def aer_expectations(theta, X, threads: int = 0) -> torch.Tensor:
     result = estimator.run([(circuit, observables, parameter_values(theta, X))]).result()[0]     # values (n, 76)
     evs = torch.as_tensor(np.asarray(result.data.evs), dtype=torch.float64)   # (3, n): broadcast (3,1) x (n,)
     out = evs.T.reshape(theta.shape[0], X.shape[0], 3)
+    return out[0] if single else out
+
+
+@lru_cache(maxsize=None)
+def aer_circuit():
+    """:func:`~helpers.quantum.circuit.vqc_circuit`, built once (a device's setup is cached by its gates)."""
+    return vqc_circuit()
+
+
+def device_expectations(theta, X, device: Device) -> torch.Tensor:
+    """The Aer engine on ``device`` (shots, noise): all (weights, input) pairs in ONE PUB; (B, 3) or (T, B, 3)."""
+    theta, X = check_inputs(theta, X)
+    single = theta.dim() == 1
+    theta = theta.reshape(-1, N_PARAMS)
+    out = z_estimates(aer_circuit(), parameter_values(theta, X), READOUT, device).reshape(theta.shape[0], X.shape[0], 3)
     return out[0] if single else out
 
 

@@ -16,6 +16,10 @@ that the chapter can show the difference.
 :class:`ShiftedExpectations` wires the rule into torch autograd: the forward pass
 runs any engine (even Aer, which knows nothing of gradients), the backward pass
 runs the 2 x 72 shifted circuits of every sample in one batch.
+
+On a :class:`~helpers.quantum.device.Device` with shots (``engine="aer"``), every expectation of
+Eq. (5) is itself an estimate from ``shots`` measurements: the gradient a device would compute,
+unbiased but noisy. All 144 x B shifted circuits of a batch go to Aer in ONE call.
 """
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ import math
 import torch
 
 from .circuit import N_PARAMS
-from .engines import check_inputs, expectations
+from .device import Device
+from .engines import check_engine, check_inputs, expectations
 
 SHIFT = math.pi / 2
 
@@ -35,39 +40,42 @@ def shifted_thetas(theta: torch.Tensor, shift: float = SHIFT) -> torch.Tensor:
     return torch.cat([theta + shift * eye, theta - shift * eye])
 
 
-def parameter_shift_jacobian(theta, X, engine: str = "torch") -> torch.Tensor:
+def parameter_shift_jacobian(theta, X, engine: str = "torch", device: Device | None = None) -> torch.Tensor:
     """∂⟨Z_k⟩/∂θ_i for every input by the paper's Eq. (5), the parameter-shift rule (chapter 6,
-    equation ``ch6-parameter-shift``): (B, 3, 72). 144 circuit evaluations per input."""
+    equation ``ch6-parameter-shift``): (B, 3, 72). 144 circuit evaluations per input, all in one
+    engine call (on ``device``: estimates from its shots)."""
     theta, X = check_inputs(theta, X)
     if theta.dim() != 1:
         raise ValueError(f"theta must have shape ({N_PARAMS},) here; got {tuple(theta.shape)}")
-    values = expectations(shifted_thetas(theta.detach()), X, engine=engine)    # (144, B, 3)
+    values = expectations(shifted_thetas(theta.detach()), X, engine=engine, device=device)    # (144, B, 3)
     plus, minus = values[:N_PARAMS], values[N_PARAMS:]
     return ((plus - minus) / 2).permute(1, 2, 0)
 
 
 class ShiftedExpectations(torch.autograd.Function):
-    """``expectations(theta, X, engine)`` whose backward pass is the parameter-shift rule."""
+    """``expectations(theta, X, engine, device)`` whose backward pass is the parameter-shift rule."""
 
     @staticmethod
-    def forward(ctx, theta, X, engine):
+    def forward(ctx, theta, X, engine, device):
         ctx.save_for_backward(theta, X)
-        ctx.engine = engine
-        return expectations(theta.detach(), X, engine=engine)
+        ctx.engine, ctx.device = engine, device
+        return expectations(theta.detach(), X, engine=engine, device=device)
 
     @staticmethod
     def backward(ctx, grad_out):                     # grad_out: (B, 3) = ∂loss/∂⟨Z⟩
         theta, X = ctx.saved_tensors
-        jac = parameter_shift_jacobian(theta, X, ctx.engine)                   # (B, 3, 72)
-        return torch.einsum("bk,bki->i", grad_out, jac), None, None
+        jac = parameter_shift_jacobian(theta, X, ctx.engine, ctx.device)       # (B, 3, 72)
+        return torch.einsum("bk,bki->i", grad_out, jac), None, None, None
 
 
-def logits(theta, X, engine: str = "torch", gradient: str = "autograd") -> torch.Tensor:
+def logits(theta, X, engine: str = "torch", gradient: str = "autograd", device: Device | None = None) -> torch.Tensor:
     """The three logits ⟨Z_3⟩, ⟨Z_4⟩, ⟨Z_5⟩ (B, 3), differentiable in ``theta``.
 
     ``gradient="autograd"`` backpropagates through the torch simulator (torch engine
     only); ``"parameter-shift"`` uses Eq. (5) and works with every engine. Both give the
-    same gradient to rounding error (see ``tests/test_quantum_gradients.py``)."""
+    same gradient to rounding error (see ``tests/test_quantum_gradients.py``). ``device``
+    (Aer engine): forward and gradient from its shots and noise."""
+    check_engine(engine, device)
     if gradient == "autograd":
         if engine != "torch":
             raise ValueError(f"gradient='autograd' needs engine='torch' (got {engine!r}); "
@@ -75,7 +83,7 @@ def logits(theta, X, engine: str = "torch", gradient: str = "autograd") -> torch
         return expectations(theta, X, engine="torch")
     if gradient == "parameter-shift":
         theta, X = check_inputs(theta, X)
-        return ShiftedExpectations.apply(theta, X, engine)
+        return ShiftedExpectations.apply(theta, X, engine, device)
     raise ValueError(f"unknown gradient {gradient!r}; choose 'autograd' or 'parameter-shift'")
 
 

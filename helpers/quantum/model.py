@@ -14,6 +14,8 @@ import torch
 from torch import nn
 
 from .circuit import N_CLASSES, N_PARAMS
+from .device import Device
+from .engines import check_engine
 from .gradients import logits
 
 
@@ -28,21 +30,25 @@ class VQC(nn.Module):
 
     ``theta`` gives the weights (copied), else they start from ``init_theta(seed, std)``.
     ``engine`` (``"torch"``, ``"aer"``, ``"reference"``) runs the circuit; ``gradient``
-    (``"autograd"`` or ``"parameter-shift"``, Eq. 5) differentiates it."""
+    (``"autograd"`` or ``"parameter-shift"``, Eq. 5) differentiates it. ``device``
+    (:class:`~helpers.quantum.device.Device`, Aer engine only) runs it with shots and noise:
+    ``VQC(engine="aer", gradient="parameter-shift", device=Device(shots=1024))``."""
 
     num_classes = N_CLASSES
 
     def __init__(self, theta=None, *, seed: int = 0, std: float = 0.1, engine: str = "torch",
-                 gradient: str = "autograd"):
+                 gradient: str = "autograd", device: Device | None = None):
         super().__init__()
+        check_engine(engine, device)
         start = init_theta(seed, std) if theta is None else torch.as_tensor(theta, dtype=torch.float64)
         if start.shape != (N_PARAMS,):
             raise ValueError(f"theta must have shape ({N_PARAMS},); got {tuple(start.shape)}")
         self.theta = nn.Parameter(start.detach().clone())
-        self.engine, self.gradient = engine, gradient
+        self.engine, self.gradient, self.device = engine, gradient, device
 
     def forward(self, X) -> torch.Tensor:
-        return logits(self.theta, X, self.engine, self.gradient)
+        return logits(self.theta, X, self.engine, self.gradient, self.device)
 
     def extra_repr(self) -> str:
-        return f"engine={self.engine!r}, gradient={self.gradient!r}"
+        device = "" if self.device is None else f", device={self.device!r}"
+        return f"engine={self.engine!r}, gradient={self.gradient!r}{device}"
