@@ -7,6 +7,7 @@ changing the style of the figures a student draws: ``with book_style(): ...``
 applies the same theme to one's own figures.
 """
 from .attacks import plot_attack_rocs, plot_confidence_histograms, plot_score_versus_gap
+from .deployment import plot_export_ptq, plot_flip_shares, plot_relearning
 from .entropy import (
     plot_entropy_histograms,
     plot_logit_paths,
@@ -39,4 +40,4 @@ __all__ = ["forward_and_gradient", "plot_quantizer_curves", "plot_staircase", "p
            "plot_target_bias", "plot_attack_rocs", "plot_confidence_histograms", "plot_score_versus_gap",
            "draw_gop_2d", "gop_widget", "plot_alpha_runs", "plot_alpha_tradeoff",
            "plot_cosine_history", "plot_gop_2d", "plot_gop_grid", "plot_layer_cosines", "plot_step_response",
-           "plot_gap_bars", "plot_runtime", "book_style"]
+           "plot_gap_bars", "plot_runtime", "plot_flip_shares", "plot_export_ptq", "plot_relearning", "book_style"]
