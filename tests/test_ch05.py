@@ -31,7 +31,8 @@ def test_check_frame_accepts_the_audits_frames(name, build):
     ("export", pd.DataFrame(), "must be a non-empty DataFrame"),
     ("export", export_frame().reset_index(level=1), "has 1 index level"),
     ("export", export_frame().rename(columns={"integer": "int8"}, level=0), "its models must be"),
-    ("ptq", ptq_frame(bits=("FP",)), "its bit widths must be 'FP' and some of"),
+    ("ptq", ptq_frame(bits=("FP",)), "its bit widths must be 'FP' and some 'N-bit'"),
+    ("ptq", ptq_frame().rename(columns={"2-bit": "2 bits"}, level=0), "its bit widths must be 'FP'"),
     ("ptq", ptq_frame(bits=("8-bit", "4-bit")), "its bit widths must be 'FP'"),
     ("ptq", ptq_frame().droplevel(1, axis=1).iloc[:, :4], "its columns must have two levels"),
     ("flips", flips_frame() * 100, "fractions between 0 and 1 \\(not percent\\)"),
@@ -250,3 +251,9 @@ def test_relearn_words_with_every_method_undecided_and_one_seed():
     one = relearn_frame().xs(1, level=1, drop_level=False)
     assert ch05.hiding_methods(one) == []
     assert ch05.relearn_words(one).endswith("(one seed: a paired comparison needs two seeds or more).")
+
+
+def test_any_n_bit_width_is_read():
+    frame = ptq_frame().rename(columns={"4-bit": "6-bit"}, level=0)
+    assert list(dict.fromkeys(ch05.ptq_table(frame).index.get_level_values(0))) == ["8-bit", "6-bit", "2-bit"]
+    assert ch05.ptq_words(frame, "6-bit").startswith("At 6-bit, Retrain's FA moves by +1.0 points")

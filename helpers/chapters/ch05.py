@@ -32,6 +32,8 @@ equation ``ch5-paired``) and reads "undecided" when the interval spans zero:
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -41,7 +43,7 @@ from ..words import capital, join_words
 
 ORIGINAL, RETRAIN = "original", "retrain"
 EXPORT_MODELS = ("fake-quant", "integer")
-BITS = ("FP", "8-bit", "4-bit", "2-bit")
+BITS = ("FP", "8-bit", "4-bit", "2-bit")           # the audit's default widths; any "N-bit" is read
 ATTACKS = {"retain": "on the retain set", "forget 1 %": "on 1 % of the forget set"}
 #: What an FA decidedly above Retrain's after each attack says about a method.
 HIDING = {"retain": "the class comes back without a single image of it, so {it} the class rather than remove it",
@@ -78,8 +80,9 @@ def _columns_problem(frame: pd.DataFrame, name: str) -> str:
     first = list(dict.fromkeys(columns.get_level_values(0)))
     if name == "export" and sorted(first) != sorted(EXPORT_MODELS):
         return f"its models must be {list(EXPORT_MODELS)}, got {first}"
-    if name == "ptq" and ("FP" not in first or len(first) < 2 or set(first) - set(BITS)):
-        return f"its bit widths must be 'FP' and some of {list(BITS[1:])}, got {first}"
+    if name == "ptq" and ("FP" not in first or len(first) < 2
+                          or not all(b == "FP" or re.fullmatch(r"\d+-bit", str(b)) for b in first)):
+        return f"its bit widths must be 'FP' and some 'N-bit' ({list(BITS[1:])} by default), got {first}"
     return ""
 
 
@@ -208,7 +211,8 @@ def agreement_words(report: dict) -> str:
     """The integer model's predictions beside the fake-quant model's, from :func:`helpers.quant.agreement`."""
     needed = {"samples", "argmax agree", "max |logit diff|", "flipped samples"}
     if not isinstance(report, dict) or not needed <= set(report):
-        raise ValueError(f"pass the dict of helpers.quant.agreement(model, integer_model, x); it needs {sorted(needed)}")
+        raise ValueError(f"pass the dict of helpers.quant.agreement(model, integer_model, x); "
+                         f"it needs {sorted(needed)}")
     n, agree = int(report["samples"]), int(report["argmax agree"])
     if not 0 <= agree <= n or n < 1:
         raise ValueError(f"{agree} agreeing predictions out of {n} samples is not a count")
@@ -497,7 +501,8 @@ def relearn_words(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int 
     return text + ". " + capital("; ".join(parts)) + f" ({_how(seed_count(relearn))})."
 
 
-__all__ = ["ORIGINAL", "RETRAIN", "EXPORT_MODELS", "BITS", "ATTACKS", "HIDING", "BROKEN_POINTS", "FORMATS", "check_frame",
+__all__ = ["ORIGINAL", "RETRAIN", "EXPORT_MODELS", "BITS", "ATTACKS", "HIDING", "BROKEN_POINTS", "FORMATS",
+           "check_frame",
            "methods_in", "seed_count", "seed_mean_sd", "per_seed", "export_table", "export_words", "agreement_words",
            "size_words", "flip_table", "flip_words", "broken_widths", "ptq_table", "ptq_words", "surviving_words",
            "relearn_table", "hiding_methods", "relearn_words"]
