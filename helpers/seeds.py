@@ -16,6 +16,7 @@ role           what the derived seed controls
                (``replica`` numbers independent runs from one original)
 ``attack``     a membership attack's shadow splits and folds
 ``population`` the models of a distributional test (:mod:`helpers.metrics.distributional`)
+``device``     the shots of one read-out on a simulated device (:mod:`helpers.quantum.device_study`)
 =============  ==============================================================
 
 Why it matters: if Retrain started from ``seed_everything(s)`` like the
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 
-ROLES = ("original", "oracle", "unlearn", "attack", "population")
+ROLES = ("original", "oracle", "unlearn", "attack", "population", "device")
 
 
 def derive_seed(seed: int, role: str, replica: int = 0) -> int:

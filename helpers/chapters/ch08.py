@@ -10,16 +10,26 @@ this module holds the chapter's other readings:
   the training set scenario A really forgets (a stratified 2 %, rounded per class);
 - :func:`readings`: the values and sentences section 8.6-8.9 glue for one dataset (the
   *focus* cell): reference accuracies, the MIA AUC (equation ``ch8-mia``), the KL floor
-  (``ch8-kl``) and the directions of every method against the oracle.
+  (``ch8-kl``) and the directions of every method against the oracle;
+- section 8.11, the models read out on a device (:mod:`helpers.quantum.device_study`,
+  :mod:`helpers.hybrid.device_study`): which verdicts survive each setting
+  (:func:`hybrid_survival`, :func:`vqc_claims` and their words), and whether shot noise alone
+  hides membership (:func:`mia_by_setting`, :func:`privacy_by_setting` and their words). Every
+  verdict is the chapters' own computation (paired over seeds, 95 % t intervals, "undecided"
+  when the interval spans zero), repeated on each setting.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from ..words import join_words
+from ..experiments.compare import interval_words
+from ..stats import paired_interval
+from ..words import capital, join_words, plural
 from ..hybrid import make_split
 from ..hybrid import verdicts as V
 from ..hybrid.experiment import LABELS
+from . import ch07
 
 # Largest |difference| from Qiskit that is float64 rounding for these circuit sizes (values are in [-1, 1]).
 ROUNDING = 1e-10
@@ -105,4 +115,181 @@ def readings(table: pd.DataFrame, results: pd.DataFrame, focus: str, scenarios=(
     return out
 
 
-__all__ = ["ROUNDING", "QUOTED", "simulator_words", "speed_words", "data_table", "forget_share_words", "readings"]
+# --------------------------------------------------------------------------- section 8.11: on a device
+EXACT = "exact"          # the setting label of exact expectations (helpers.quantum.device_study.setting_label)
+
+
+def settings_of(frame: pd.DataFrame) -> list[str]:
+    """The ``setting`` labels of a device-study table in the order of its rows, or a ValueError."""
+    if "setting" not in frame.columns or frame.empty:
+        raise ValueError("expected a device-study table with a 'setting' column "
+                         "(helpers.quantum.device_study / helpers.hybrid.device_study)")
+    return list(dict.fromkeys(frame["setting"]))
+
+
+def _where_words(settings: list, everywhere: list) -> str:
+    """``"at every setting"`` or ``"at 64 shots and 256 shots"``."""
+    return "at every setting" if list(settings) == list(everywhere) else "at " + join_words(settings)
+
+
+def hybrid_survival(results: pd.DataFrame, scenario: str) -> pd.DataFrame:
+    """Each method against doing nothing, setting by setting: :func:`~helpers.experiments.compare.judge`'s
+    ``"vs Original"`` (``"better"``: a smaller AG, paired over seeds; ``"worse"``; ``"undecided"``) on the
+    :func:`~helpers.hybrid.verdicts.gap_block` of every setting. One row per method, one column per setting."""
+    columns = {}
+    for setting in settings_of(results):
+        judged = V.judge(V.gap_block(results[results["setting"] == setting], scenario))
+        columns[setting] = judged["vs Original"]
+    table = pd.DataFrame(columns)
+    table.attrs["seeds"] = results["seed"].nunique()
+    return table
+
+
+def survival_words(table: pd.DataFrame, reference: str = EXACT) -> str:
+    """Which of the methods closer to the oracle than doing nothing at ``reference`` stay so on every setting
+    of :func:`hybrid_survival`, and which lose (or gain) that verdict where."""
+    if reference not in table.columns:
+        raise ValueError(f"no {reference!r} column; the settings are {list(table.columns)}")
+    others = [c for c in table.columns if c != reference]
+    kept = list(table.index[table[reference] == "better"])
+    gained = {m: [c for c in others if table.loc[m, c] == "better"] for m in table.index if m not in kept}
+    gained = {m: where for m, where in gained.items() if where}
+    seeds = interval_words(table.attrs.get("seeds", "the"))
+    if not kept:
+        text = (f"With exact expectations no method is shown to be closer to the oracle than doing nothing "
+                f"({seeds}), so the device has no such verdict to overturn.")
+    else:
+        parts = []
+        for m in kept:
+            lost = [c for c in others if table.loc[m, c] != "better"]
+            parts.append(f"{m} stays so at every setting" if not lost else
+                         f"{m} is not shown to be at {join_words(lost)}")
+        text = (f"With exact expectations {join_words(kept)} {'is' if len(kept) == 1 else 'are'} closer to the "
+                f"oracle than doing nothing ({seeds}); " + "; ".join(parts) + ".")
+    if gained:
+        text += " " + capital("; ".join(f"{m} is closer than doing nothing only at {join_words(w)}"
+                                        for m, w in gained.items())
+                              + ", a verdict exact expectations do not give: with "
+                                f"{plural(len(others), 'other setting')}, expect such chance findings.")
+    return text
+
+
+def vqc_claims(closeness: pd.DataFrame, method: str = "similarity", dataset: str | None = None) -> pd.DataFrame:
+    """Chapter 7's two claims about DG, setting by setting, paired over seeds on a
+    :func:`helpers.quantum.device_study.study` table: ``forgets`` (:func:`~helpers.chapters.ch07.claim_verdict`:
+    is DG's forgotten-class recall *smaller* than doing nothing's?) and ``closer`` (:func:`~helpers.chapters.ch07.judge`
+    on the mean KL to the gold model: ``"closer"``, ``"farther"`` or ``"undecided"`` than doing nothing), with the
+    means they rest on."""
+    dataset = dataset or closeness["dataset"].iloc[0]
+    rows = {}
+    for setting in settings_of(closeness):
+        cell = closeness[(closeness["setting"] == setting) & (closeness["dataset"] == dataset)]
+        recall = cell.pivot_table(index="seed", columns="model", values="forget_recall")
+        forgets, _ = ch07.claim_verdict(recall[method], recall[ch07.BASELINE], "smaller")
+        kl = ch07.judge(cell, method, measures={"mean_kl": ch07.MEASURES["mean_kl"]}).loc[(dataset, "mean_kl")]
+        rows[setting] = {"recall (DG)": recall[method].mean(), "recall (original)": recall[ch07.BASELINE].mean(),
+                         "forgets": forgets, "KL (DG)": kl["method"], "KL (original)": kl["original"],
+                         "closer": kl["verdict"]}
+    table = pd.DataFrame(rows).T
+    table.attrs["seeds"] = closeness["seed"].nunique()
+    return table
+
+
+def vqc_claim_words(table: pd.DataFrame, forget_class: int = 2) -> str:
+    """Two sentences from :func:`vqc_claims`: where DG's forgotten-class recall stays below doing nothing's,
+    and where DG stays closer to the gold model than doing nothing by the KL."""
+    settings, seeds = list(table.index), interval_words(table.attrs.get("seeds", "the"))
+    parts = []
+    for column, yes, claim in (("forgets", "reproduces", f"DG forgets class {forget_class} (a lower recall of it "
+                                                          "than doing nothing)"),
+                               ("closer", "closer", "DG is closer to the gold model than doing nothing by the KL")):
+        holds = [s for s in settings if table.loc[s, column] == yes]
+        fails = [s for s in settings if table.loc[s, column] != yes]
+        if not holds:
+            parts.append(f"{claim} at no setting")
+        elif not fails:
+            parts.append(f"{claim} at every setting")
+        else:
+            parts.append(f"{claim} {_where_words(holds, settings)}, but not shown at {join_words(fails)}")
+    return capital("; ".join(parts) + f" ({seeds}).")
+
+
+def mia_by_setting(results: pd.DataFrame, method: str = "original", reference: str = EXACT) -> pd.DataFrame:
+    """The MIA AUC (``ch8-mia``) of ``method``'s rows per setting, and how far from chance (0.5) it is against
+    ``reference``: the paired interval over seeds of ``|AUC - 0.5|`` at the setting minus at ``reference``
+    (``toward chance``: ``"yes"`` when the interval lies below zero, ``"no"`` above, ``"undecided"``)."""
+    rows = results[results["method"] == method]
+    if rows.empty:
+        raise ValueError(f"no rows of method {method!r}")
+    wide = rows.pivot_table(index="seed", columns="setting", values="MIA_AUC", sort=False)
+    if reference not in wide.columns:
+        raise ValueError(f"no {reference!r} setting in the rows of {method!r}")
+    gap = (wide - 0.5).abs()
+    out = {}
+    for setting in settings_of(rows):
+        iv = paired_interval(gap[setting], gap[reference])
+        out[setting] = {"AUC": wide[setting].mean(), "|AUC - 0.5|": gap[setting].mean(), "interval": iv,
+                        "toward chance": {"smaller": "yes", "larger": "no"}.get(iv.direction, "undecided")}
+    table = pd.DataFrame(out).T
+    table.attrs["seeds"] = len(wide)
+    return table
+
+
+def mia_words(table: pd.DataFrame, who: str = "the untouched model", reference: str = EXACT) -> str:
+    """One sentence from :func:`mia_by_setting`: where shot noise pulls the attack's AUC toward chance."""
+    others = [s for s in table.index if s != reference]
+    closer = [s for s in others if table.loc[s, "toward chance"] == "yes"]
+    farther = [s for s in others if table.loc[s, "toward chance"] == "no"]
+    text = (f"The max-softmax attack on {who} has an AUC of {table.loc[reference, 'AUC']:.2f} with exact "
+            f"expectations (|AUC - 0.5| = {table.loc[reference, '|AUC - 0.5|']:.2f})")
+    if not closer and not farther:
+        return text + (f"; at no other setting is it shown to move toward chance or away from it "
+                       f"({interval_words(table.attrs.get('seeds', 'the'))} of |AUC - 0.5| span zero).")
+    parts = []
+    if closer:
+        parts.append(f"it moves toward chance at {join_words(closer)}")
+    if farther:
+        parts.append(f"away from it at {join_words(farther)}")
+    undecided = [s for s in others if s not in closer + farther]
+    if undecided:
+        parts.append(f"the change is undecided at {join_words(undecided)}")
+    return text + "; " + "; ".join(parts) + f" ({interval_words(table.attrs.get('seeds', 'the'))})."
+
+
+def privacy_by_setting(privacy: pd.DataFrame, population: str = "original", floor: str = "gold_indep") -> pd.DataFrame:
+    """U-LiRA on chapter 7's populations per setting (:func:`helpers.quantum.device_study.population_privacy`):
+    ``population``'s and the noise floor's (Gold′'s) mean accuracy, and the paired interval over the forget
+    examples of their difference (``distinguishable``: ``"yes"`` above zero, ``"no"`` when it spans zero or
+    lies below)."""
+    out = {}
+    for setting in settings_of(privacy):
+        cell = privacy[privacy["setting"] == setting].set_index("population")
+        missing = [p for p in (population, floor) if p not in cell.index]
+        if missing:
+            raise ValueError(f"no {missing} population at setting {setting!r}")
+        a, b = (np.asarray(cell.loc[p, "ulira_examples"], dtype=float) for p in (population, floor))
+        iv = paired_interval(a, b)
+        out[setting] = {"U-LiRA": a.mean(), "U-LiRA (Gold′)": b.mean(), "interval": iv,
+                        "distinguishable": "yes" if iv.direction == "larger" else "no", "examples": len(a)}
+    return pd.DataFrame(out).T
+
+
+def privacy_words(table: pd.DataFrame, who: str = "the untouched models", reference: str = EXACT) -> str:
+    """Does shot noise alone hide membership from U-LiRA? One sentence from :func:`privacy_by_setting`."""
+    others = [s for s in table.index if s != reference]
+    hidden = [s for s in others if table.loc[s, "distinguishable"] == "no"]
+    lowest = min(others, key=lambda s: table.loc[s, "U-LiRA"]) if others else reference
+    text = (f"U-LiRA tells {who} from the gold ones on {100 * table.loc[reference, 'U-LiRA']:.0f} % of held-out "
+            f"models with exact expectations and on {100 * table.loc[lowest, 'U-LiRA']:.0f} % at {lowest} "
+            f"(Gold′: {100 * table.loc[lowest, 'U-LiRA (Gold′)']:.0f} %)")
+    examples = f"paired over the {int(table['examples'].iloc[0])} forget examples"
+    if not hidden:
+        return text + (f"; {examples}, they stay more distinguishable than another gold population at every "
+                       "setting: shot noise alone does not hide membership here.")
+    return text + (f"; {examples}, they are not shown to be more distinguishable than another gold population at "
+                   f"{join_words(hidden)}: there the shot noise alone hides membership from this attack.")
+
+
+__all__ = ["ROUNDING", "QUOTED", "simulator_words", "speed_words", "data_table", "forget_share_words", "readings",
+           "EXACT", "settings_of", "hybrid_survival", "survival_words", "vqc_claims", "vqc_claim_words",
+           "mia_by_setting", "mia_words", "privacy_by_setting", "privacy_words"]

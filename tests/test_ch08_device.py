@@ -1,0 +1,131 @@
+"""Chapter 8's device verdicts (helpers.chapters.ch08, section 8.11) on constructed tables: every branch."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers.chapters import ch08
+
+SETTINGS = ("exact", "64 shots", "1024 shots")
+WOBBLE = (0.0, 0.01, -0.01)
+
+
+def hybrid_results(ag: dict, mia: dict | None = None) -> pd.DataFrame:
+    """Rows of a hybrid device study: ``ag[method][setting]`` is the AG on every seed (plus a small wobble);
+    ``mia[setting]`` the original's MIA AUC per seed."""
+    rows = []
+    for s, setting in enumerate(SETTINGS):
+        for i, seed in enumerate((1, 2, 3)):
+            for method, by_setting in ag.items():
+                auc = (mia or {}).get(setting, (0.5, 0.5, 0.5))[i] if method == "original" else 0.5
+                rows.append(dict(dataset="digits", scenario="B", seed=seed, method=method, setting=setting,
+                                 shots=(0, 64, 1024)[s], depolarizing=0.0, readout=0.0,
+                                 AG=by_setting[setting] + WOBBLE[i], MIA_AUC=auc))
+    return pd.DataFrame(rows)
+
+
+REFERENCE_AG = {"original": {s: 0.40 for s in SETTINGS}, "oracle": {s: 0.0 for s in SETTINGS},
+                "oracle_indep": {s: 0.05 for s in SETTINGS}}
+
+
+def test_survival_names_who_keeps_and_who_loses_the_verdict():
+    ag = {**REFERENCE_AG, "lca": {s: 0.1 for s in SETTINGS},
+          "eu_k": {"exact": 0.1, "64 shots": 0.40, "1024 shots": 0.1},
+          "ga": {s: 0.45 for s in SETTINGS}}
+    ag["eu_k"]["64 shots"] = 0.40                     # equal to doing nothing there: undecided
+    table = ch08.hybrid_survival(hybrid_results(ag), "B")
+    assert list(table.columns) == list(SETTINGS)
+    assert table.loc["LCA"].tolist() == ["better"] * 3
+    assert table.loc["EU-k"].tolist() == ["better", "undecided", "better"]
+    assert table.loc["GA", "exact"] == "worse"
+    words = ch08.survival_words(table)
+    assert words == ("With exact expectations LCA and EU-k are closer to the oracle than doing nothing (paired 95 % "
+                     "t intervals over 3 seeds); LCA stays so at every setting; EU-k is not shown to be at 64 shots.")
+
+
+def test_survival_words_without_exact_winners_and_with_chance_findings():
+    table = pd.DataFrame({"exact": ["undecided", "worse"], "64 shots": ["better", "worse"]}, index=["GA", "SCRUB"])
+    table.attrs["seeds"] = 3
+    assert ch08.survival_words(table) == (
+        "With exact expectations no method is shown to be closer to the oracle than doing nothing (paired 95 % t "
+        "intervals over 3 seeds), so the device has no such verdict to overturn. GA is closer than doing nothing "
+        "only at 64 shots, a verdict exact expectations do not give: with 1 other setting, expect such chance "
+        "findings.")
+    with pytest.raises(ValueError, match="no 'ideal' column"):
+        ch08.survival_words(table, reference="ideal")
+
+
+def test_settings_of_needs_a_device_table():
+    with pytest.raises(ValueError, match="'setting' column"):
+        ch08.settings_of(pd.DataFrame({"seed": [1]}))
+    assert ch08.settings_of(hybrid_results(REFERENCE_AG)) == list(SETTINGS)
+
+
+def vqc_closeness(recall_dg: dict, kl_dg: dict) -> pd.DataFrame:
+    rows = []
+    for setting in SETTINGS:
+        for i, seed in enumerate((1, 2, 3, 4)):
+            w = (0.0, 0.01, -0.01, 0.005)[i]
+            values = {"original": (0.9 + w, 0.30 + w), "similarity": (recall_dg[setting] + w, kl_dg[setting] + w),
+                      "gold_indep": (0.0, 0.05 + w), "gold": (0.0, 0.0)}
+            rows += [dict(dataset="iris", seed=seed, model=m, setting=setting, forget_recall=r, retained_acc=1.0,
+                          mean_kl=k) for m, (r, k) in values.items()]
+    return pd.DataFrame(rows)
+
+
+def test_vqc_claims_hold_or_fail_setting_by_setting():
+    frame = vqc_closeness({"exact": 0.0, "64 shots": 0.9, "1024 shots": 0.1},
+                          {"exact": 0.1, "64 shots": 0.1, "1024 shots": 0.30})
+    table = ch08.vqc_claims(frame)
+    assert table["forgets"].tolist() == ["reproduces", "undecided", "reproduces"]
+    assert table["closer"].tolist() == ["closer", "closer", "undecided"]
+    assert table.loc["exact", "recall (DG)"] == pytest.approx(0.00125)
+    assert ch08.vqc_claim_words(table) == (
+        "DG forgets class 2 (a lower recall of it than doing nothing) at exact and 1024 shots, but not shown at 64 "
+        "shots; DG is closer to the gold model than doing nothing by the KL at exact and 64 shots, but not shown at "
+        "1024 shots (paired 95 % t intervals over 4 seeds).")
+    everywhere = ch08.vqc_claims(vqc_closeness({s: 0.0 for s in SETTINGS}, {s: 0.9 for s in SETTINGS}))
+    assert ch08.vqc_claim_words(everywhere) == (
+        "DG forgets class 2 (a lower recall of it than doing nothing) at every setting; DG is closer to the gold "
+        "model than doing nothing by the KL at no setting (paired 95 % t intervals over 4 seeds).")
+
+
+def test_mia_by_setting_reads_the_distance_from_chance():
+    mia = {"exact": (0.70, 0.72, 0.68), "64 shots": (0.55, 0.56, 0.54), "1024 shots": (0.70, 0.73, 0.69)}
+    table = ch08.mia_by_setting(hybrid_results(REFERENCE_AG, mia))
+    assert table["toward chance"].tolist() == ["undecided", "yes", "undecided"]
+    assert table.loc["64 shots", "|AUC - 0.5|"] == pytest.approx(0.05)
+    assert ch08.mia_words(table) == (
+        "The max-softmax attack on the untouched model has an AUC of 0.70 with exact expectations (|AUC - 0.5| = "
+        "0.20); it moves toward chance at 64 shots; the change is undecided at 1024 shots (paired 95 % t intervals "
+        "over 3 seeds).")
+    still = ch08.mia_by_setting(hybrid_results(REFERENCE_AG, {s: mia["exact"] for s in SETTINGS}))
+    assert "at no other setting is it shown to move toward chance or away from it" in ch08.mia_words(still)
+    with pytest.raises(ValueError, match="no rows of method 'lca'"):
+        ch08.mia_by_setting(hybrid_results(REFERENCE_AG), method="lca")
+
+
+def privacy(original_by_setting: dict) -> pd.DataFrame:
+    rows = []
+    for setting in SETTINGS:
+        base = [0.5, 0.55, 0.45, 0.5, 0.52, 0.48]
+        shift = original_by_setting[setting]
+        for population, values in (("original", [v + shift for v in base]), ("gold_indep", base)):
+            rows.append(dict(population=population, setting=setting, ulira_accuracy=sum(values) / len(values),
+                             ulira_examples=values))
+    return pd.DataFrame(rows)
+
+
+def test_privacy_words_say_whether_shot_noise_hides_membership():
+    table = ch08.privacy_by_setting(privacy({"exact": 0.4, "64 shots": 0.0, "1024 shots": 0.3}))
+    assert table["distinguishable"].tolist() == ["yes", "no", "yes"]
+    assert ch08.privacy_words(table) == (
+        "U-LiRA tells the untouched models from the gold ones on 90 % of held-out models with exact expectations "
+        "and on 50 % at 64 shots (Gold′: 50 %); paired over the 6 forget examples, they are not shown to be more "
+        "distinguishable than another gold population at 64 shots: there the shot noise alone hides membership "
+        "from this attack.")
+    kept = ch08.privacy_by_setting(privacy({s: 0.3 for s in SETTINGS}))
+    assert ch08.privacy_words(kept).endswith("they stay more distinguishable than another gold population at every "
+                                             "setting: shot noise alone does not hide membership here.")
+    with pytest.raises(ValueError, match=r"no \['similarity'\] population"):
+        ch08.privacy_by_setting(privacy({s: 0.3 for s in SETTINGS}), population="similarity")
