@@ -1,4 +1,4 @@
-"""Chapter 8's device verdicts (helpers.chapters.ch08, section 8.11) on constructed tables: every branch."""
+"""Chapter 8's device verdicts (helpers.chapters.ch08, section 8.10) on constructed tables: every branch."""
 from __future__ import annotations
 
 import pandas as pd
@@ -81,13 +81,16 @@ def test_vqc_claims_hold_or_fail_setting_by_setting():
     assert table["closer"].tolist() == ["closer", "closer", "undecided"]
     assert table.loc["exact", "recall (DG)"] == pytest.approx(0.00125)
     assert ch08.vqc_claim_words(table) == (
-        "DG forgets class 2 (a lower recall of it than doing nothing) at exact and 1024 shots, but not shown at 64 "
-        "shots; DG is closer to the gold model than doing nothing by the KL at exact and 64 shots, but not shown at "
-        "1024 shots (paired 95 % t intervals over 4 seeds).")
+        "DG's recall of the forgotten class 2 is lower than doing nothing's at exact and 1024 shots; not shown to "
+        "differ at 64 shots. DG is closer to the gold model than doing nothing by the KL at exact and 64 shots; "
+        "undecided at 1024 shots (paired 95 % t intervals over 4 seeds).")
     everywhere = ch08.vqc_claims(vqc_closeness({s: 0.0 for s in SETTINGS}, {s: 0.9 for s in SETTINGS}))
     assert ch08.vqc_claim_words(everywhere) == (
-        "DG forgets class 2 (a lower recall of it than doing nothing) at every setting; DG is closer to the gold "
-        "model than doing nothing by the KL at no setting (paired 95 % t intervals over 4 seeds).")
+        "DG's recall of the forgotten class 2 is lower than doing nothing's at every setting. DG is farther from the "
+        "gold model than doing nothing by the KL at every setting (paired 95 % t intervals over 4 seeds).")
+    higher = ch08.vqc_claims(vqc_closeness({s: 1.0 for s in SETTINGS}, {s: 0.30 for s in SETTINGS}))
+    assert ch08.vqc_claim_words(higher, forget_class=0).startswith(
+        "DG's recall of the forgotten class 0 is higher than doing nothing's at every setting. DG is not shown")
 
 
 def test_mia_by_setting_reads_the_distance_from_chance():
@@ -129,3 +132,22 @@ def test_privacy_words_say_whether_shot_noise_hides_membership():
                                              "setting: shot noise alone does not hide membership here.")
     with pytest.raises(ValueError, match=r"no \['similarity'\] population"):
         ch08.privacy_by_setting(privacy({s: 0.3 for s in SETTINGS}), population="similarity")
+
+
+def test_reproduction_words_compare_the_retrained_models_with_the_chapters_rows():
+    keys = dict(dataset="digits", scenario="B", seed=1)
+    chapter = pd.DataFrame([dict(keys, method=m, retain=0.9, forget=f, test=0.8, MIA_AUC=0.6, AG=0.1, KL_test=0.2)
+                            for m, f in (("original", 0.95), ("oracle", 0.0), ("ga", 0.5))])
+    same = chapter[chapter["method"] != "ga"].assign(setting="exact")
+    assert ch08.reproduction_words(same, chapter) == ("Re-trained here, the 2 models give the chapter's table exactly "
+                                                      "(largest difference 0e+00): they are the chapter's models")
+    off = same.assign(forget=same["forget"] + 0.25)
+    assert "differ from the chapter's table by up to 0.250" in ch08.reproduction_words(off, chapter)
+    with pytest.raises(ValueError, match="lack some of the re-trained rows"):
+        ch08.reproduction_words(same.assign(seed=2), chapter)
+
+
+def test_subsample_words():
+    assert ch08.subsample_words((20, 20, 30)) == "20 of D_f, 20 of D_r and 30 test samples (stratified by class)"
+    with pytest.raises(ValueError, match="three positive integers"):
+        ch08.subsample_words((20, 0, 30))

@@ -11,7 +11,7 @@ this module holds the chapter's other readings:
 - :func:`readings`: the values and sentences section 8.6-8.9 glue for one dataset (the
   *focus* cell): reference accuracies, the MIA AUC (equation ``ch8-mia``), the KL floor
   (``ch8-kl``) and the directions of every method against the oracle;
-- section 8.11, the models read out on a device (:mod:`helpers.quantum.device_study`,
+- section 8.10, the models read out on a device (:mod:`helpers.quantum.device_study`,
   :mod:`helpers.hybrid.device_study`): which verdicts survive each setting
   (:func:`hybrid_survival`, :func:`vqc_claims` and their words), and whether shot noise alone
   hides membership (:func:`mia_by_setting`, :func:`privacy_by_setting` and their words). Every
@@ -115,7 +115,7 @@ def readings(table: pd.DataFrame, results: pd.DataFrame, focus: str, scenarios=(
     return out
 
 
-# --------------------------------------------------------------------------- section 8.11: on a device
+# --------------------------------------------------------------------------- section 8.10: on a device
 EXACT = "exact"          # the setting label of exact expectations (helpers.quantum.device_study.setting_label)
 
 
@@ -130,6 +130,33 @@ def settings_of(frame: pd.DataFrame) -> list[str]:
 def _where_words(settings: list, everywhere: list) -> str:
     """``"at every setting"`` or ``"at 64 shots and 256 shots"``."""
     return "at every setting" if list(settings) == list(everywhere) else "at " + join_words(settings)
+
+
+def subsample_words(sizes) -> str:
+    """The device study's subsample per seed in words: ``"20 of D_f, 20 of D_r and 30 test samples (stratified
+    by class)"`` for ``sizes = (forget, retain, test)`` (:data:`helpers.hybrid.device_study.SIZES`)."""
+    sizes = tuple(sizes)
+    if len(sizes) != 3 or not all(isinstance(n, int) and n > 0 for n in sizes):
+        raise ValueError(f"sizes must be three positive integers (forget, retain, test), got {sizes!r}")
+    return f"{sizes[0]} of D_f, {sizes[1]} of D_r and {sizes[2]} test samples (stratified by class)"
+
+
+def reproduction_words(reproduced: pd.DataFrame, results: pd.DataFrame, columns=("retain", "forget", "test",
+                                                                                  "MIA_AUC", "AG", "KL_test")) -> str:
+    """Do the models the device study re-trained give the chapter's table? The largest absolute difference of
+    ``columns`` between the study's exact rows on the full sets (``attrs["reproduced"]``) and the chapter's
+    rows of the same (dataset, scenario, seed, method)."""
+    keys = ["dataset", "scenario", "seed", "method"]
+    both = reproduced.merge(results, on=keys, suffixes=("", " (chapter)"))
+    if both.empty or len(both) != len(reproduced):
+        raise ValueError("the chapter's results lack some of the re-trained rows (same dataset, scenario, seeds "
+                         "and methods?)")
+    gap = max(float((both[c] - both[f"{c} (chapter)"]).abs().max()) for c in columns)
+    if gap <= 1e-9:
+        return (f"Re-trained here, the {len(both)} models give the chapter's table exactly (largest difference "
+                f"{gap:.0e}): they are the chapter's models")
+    return (f"Re-trained here, the {len(both)} models differ from the chapter's table by up to {gap:.3f}: they are "
+            "not exactly the chapter's models (another thread count or code version?)")
 
 
 def hybrid_survival(results: pd.DataFrame, scenario: str) -> pd.DataFrame:
@@ -190,28 +217,39 @@ def vqc_claims(closeness: pd.DataFrame, method: str = "similarity", dataset: str
         rows[setting] = {"recall (DG)": recall[method].mean(), "recall (original)": recall[ch07.BASELINE].mean(),
                          "forgets": forgets, "KL (DG)": kl["method"], "KL (original)": kl["original"],
                          "closer": kl["verdict"]}
-    table = pd.DataFrame(rows).T
+    table = pd.DataFrame.from_dict(rows, orient="index")
     table.attrs["seeds"] = closeness["seed"].nunique()
     return table
 
 
+def _grouped(verdicts: pd.Series, phrases: dict) -> str:
+    """``"<first phrase> at every setting"`` or ``"<phrase> at a and b; <phrase> at c"``: the settings (index)
+    grouped by verdict, in the order of ``phrases`` (``{verdict: (first phrase, later phrase)}``)."""
+    settings, parts = list(verdicts.index), []
+    for verdict, (first, later) in phrases.items():
+        where = [s for s in settings if verdicts[s] == verdict]
+        if where:
+            parts.append(f"{later if parts else first} {_where_words(where, settings)}")
+    return "; ".join(parts)
+
+
 def vqc_claim_words(table: pd.DataFrame, forget_class: int = 2) -> str:
-    """Two sentences from :func:`vqc_claims`: where DG's forgotten-class recall stays below doing nothing's,
-    and where DG stays closer to the gold model than doing nothing by the KL."""
-    settings, seeds = list(table.index), interval_words(table.attrs.get("seeds", "the"))
-    parts = []
-    for column, yes, claim in (("forgets", "reproduces", f"DG forgets class {forget_class} (a lower recall of it "
-                                                          "than doing nothing)"),
-                               ("closer", "closer", "DG is closer to the gold model than doing nothing by the KL")):
-        holds = [s for s in settings if table.loc[s, column] == yes]
-        fails = [s for s in settings if table.loc[s, column] != yes]
-        if not holds:
-            parts.append(f"{claim} at no setting")
-        elif not fails:
-            parts.append(f"{claim} at every setting")
-        else:
-            parts.append(f"{claim} {_where_words(holds, settings)}, but not shown at {join_words(fails)}")
-    return capital("; ".join(parts) + f" ({seeds}).")
+    """Two sentences from :func:`vqc_claims`: where DG's forgotten-class recall is below doing nothing's
+    (chapter 7's "DG forgets class f"), and where DG is closer to (or farther from) the gold model than doing
+    nothing by the KL."""
+    recall = _grouped(table["forgets"], {
+        "reproduces": (f"DG's recall of the forgotten class {forget_class} is lower than doing nothing's", "lower"),
+        "undecided": (f"DG's recall of the forgotten class {forget_class} is not shown to differ from doing "
+                      "nothing's", "not shown to differ"),
+        "does not reproduce": (f"DG's recall of the forgotten class {forget_class} is higher than doing nothing's",
+                               "higher")})
+    kl = _grouped(table["closer"], {
+        "closer": ("DG is closer to the gold model than doing nothing by the KL", "closer"),
+        "farther": ("DG is farther from the gold model than doing nothing by the KL", "farther"),
+        "undecided": ("DG is not shown to be closer to the gold model than doing nothing, or farther, by the KL",
+                      "undecided")})
+    seeds = interval_words(table.attrs.get("seeds", "the"))
+    return capital(recall) + ". " + capital(kl) + f" ({seeds})."
 
 
 def mia_by_setting(results: pd.DataFrame, method: str = "original", reference: str = EXACT) -> pd.DataFrame:
@@ -230,7 +268,7 @@ def mia_by_setting(results: pd.DataFrame, method: str = "original", reference: s
         iv = paired_interval(gap[setting], gap[reference])
         out[setting] = {"AUC": wide[setting].mean(), "|AUC - 0.5|": gap[setting].mean(), "interval": iv,
                         "toward chance": {"smaller": "yes", "larger": "no"}.get(iv.direction, "undecided")}
-    table = pd.DataFrame(out).T
+    table = pd.DataFrame.from_dict(out, orient="index")
     table.attrs["seeds"] = len(wide)
     return table
 
@@ -271,7 +309,7 @@ def privacy_by_setting(privacy: pd.DataFrame, population: str = "original", floo
         iv = paired_interval(a, b)
         out[setting] = {"U-LiRA": a.mean(), "U-LiRA (Gold′)": b.mean(), "interval": iv,
                         "distinguishable": "yes" if iv.direction == "larger" else "no", "examples": len(a)}
-    return pd.DataFrame(out).T
+    return pd.DataFrame.from_dict(out, orient="index")
 
 
 def privacy_words(table: pd.DataFrame, who: str = "the untouched models", reference: str = EXACT) -> str:
@@ -291,5 +329,5 @@ def privacy_words(table: pd.DataFrame, who: str = "the untouched models", refere
 
 
 __all__ = ["ROUNDING", "QUOTED", "simulator_words", "speed_words", "data_table", "forget_share_words", "readings",
-           "EXACT", "settings_of", "hybrid_survival", "survival_words", "vqc_claims", "vqc_claim_words",
+           "EXACT", "settings_of", "subsample_words", "reproduction_words", "hybrid_survival", "survival_words", "vqc_claims", "vqc_claim_words",
            "mia_by_setting", "mia_words", "privacy_by_setting", "privacy_words"]
