@@ -137,7 +137,7 @@ def test_flip_table_needs_every_layers_size():
 def test_flip_words_describe_retrain_and_the_methods_range():
     words = ch05.flip_words(ch05.flip_table(flips_frame()))
     assert words == ("Retrain, which trains afresh from another initialisation, changes 90.0 % of a layer's weight "
-                     "codes, averaged over layers against the original; the unlearning methods change from 1.0 % "
+                     "codes (mean over layers) against the original; the unlearning methods change from 1.0 % "
                      "(GA) to 20.0 % (SalUn), OEU 5.0 %; so every method's codes differ from Retrain's in 85.0 % "
                      "of places (means over seeds; a description, not a verdict)")
     one = ch05.flip_table(flips_frame().loc[["original", "retrain", "ga"]])
@@ -176,8 +176,7 @@ def test_ptq_words_name_the_restored_methods():
                      "ℓ1-sparse, SalUn, Q-MUL and OEU cannot be told apart from Retrain's (undecided) "
                      "(paired 95 % t intervals over 3 seeds).")
     assert ch05.ptq_words(ptq_frame(), "8-bit").endswith(
-        "The change of any method cannot be told apart from Retrain's (undecided) (paired 95 % t intervals over "
-        "3 seeds).")
+        "No method's change is told apart from Retrain's (undecided) (paired 95 % t intervals over 3 seeds).")
     two = ch05.ptq_words(ptq_frame(), "2-bit")
     assert two.endswith("Caution: at 2-bit doing nothing's test accuracy falls from 95.0 % to 40.0 %, more than 10 "
                         "points beyond seed noise: the quantized models are broken, and their FA measures the "
@@ -246,7 +245,7 @@ def test_relearn_words():
 
 def test_relearn_words_with_every_method_undecided_and_one_seed():
     frame = relearn_frame().drop(index="ft", level=0).drop(index="oeu", level=0).drop(index="original", level=0)
-    assert ch05.relearn_words(frame).endswith("Every method cannot be told apart from Retrain (undecided) "
+    assert ch05.relearn_words(frame).endswith("No method is told apart from Retrain (undecided) "
                                               "(paired 95 % t intervals over 3 seeds).")
     one = relearn_frame().xs(1, level=1, drop_level=False)
     assert ch05.hiding_methods(one) == []

@@ -279,7 +279,7 @@ def flip_words(table: pd.DataFrame, method: str = "oeu") -> str:
     """A description of :func:`flip_table`: Retrain's share of changed codes, the methods' range, ``method``'s."""
     if not {"vs original", "vs retrain"} <= set(table.columns) or "weighted" not in table.attrs:
         raise ValueError("flip_words reads a table made by flip_table")
-    what = "of all weight codes" if table.attrs["weighted"] else "of a layer's weight codes, averaged over layers"
+    what = "of all weight codes" if table.attrs["weighted"] else "of a layer's weight codes (mean over layers)"
     methods = [m for m in table.index if m != RETRAIN]
     parts = []
     if RETRAIN in table.index:
@@ -388,8 +388,11 @@ def ptq_words(ptq: pd.DataFrame, bits: str, metric: str = "FA") -> str:
     if groups["smaller"]:
         parts.append(f"it lowers that of {_labels(groups['smaller'])} more than Retrain's")
     if groups["undecided"]:
-        every = "any method" if len(groups["undecided"]) == len(table) else _labels(groups["undecided"])
-        parts.append(f"the change of {every} cannot be told apart from Retrain's (undecided)")
+        if len(groups["undecided"]) == len(table):
+            parts.append("no method's change is told apart from Retrain's (undecided)")
+        else:
+            parts.append(f"the change of {_labels(groups['undecided'])} cannot be told apart from Retrain's "
+                         "(undecided)")
     return text + capital("; ".join(parts)) + f" ({_how(n)})." + _broken_caution(ptq, bits)
 
 
@@ -496,8 +499,8 @@ def relearn_words(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int 
         parts.append(f"{_labels(groups['below'])} {'stays' if len(groups['below']) == 1 else 'stay'} "
                      "decidedly below Retrain")
     if groups["undecided"]:
-        every = "every method" if len(groups["undecided"]) == len(methods) else _labels(groups["undecided"])
-        parts.append(f"{every} cannot be told apart from Retrain (undecided)")
+        parts.append("no method is told apart from Retrain (undecided)" if len(groups["undecided"]) == len(methods)
+                     else f"{_labels(groups['undecided'])} cannot be told apart from Retrain (undecided)")
     return text + ". " + capital("; ".join(parts)) + f" ({_how(seed_count(relearn))})."
 
 

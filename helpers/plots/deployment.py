@@ -33,9 +33,10 @@ def method_styles(methods) -> dict:
     return styles
 
 
-def _legend(fig, axes) -> None:
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=9, frameon=False)
+def _legend(fig, ax) -> None:
+    """One legend for the figure, outside its axes on the right (the figure uses the constrained layout)."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right center", fontsize=9, frameon=False)
 
 
 @styled
@@ -54,7 +55,7 @@ def plot_flip_shares(flips, against: str = "vs original"):
     layers = list(dict.fromkeys(flips.index.get_level_values(2)))
     methods = methods_in(flips, leave_out=(reference,))
     styles = method_styles(methods)
-    fig, ax = plt.subplots(figsize=(max(7.0, 0.28 * len(layers) + 3), 4.2))
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.28 * len(layers) + 3), 4.2), layout="constrained")
     x = np.arange(len(layers))
     for m in methods:
         ax.plot(x, mean.loc[m].reindex(layers)[against].to_numpy(float), marker="o", ms=3, label=LABELS.get(m, m),
@@ -65,8 +66,7 @@ def plot_flip_shares(flips, against: str = "vs original"):
     ax.set_xticks(x, layers, rotation=90, fontsize=7)
     ax.set_ylabel(f"% of the layer's codes changed\n{against} (symlog scale)")
     ax.set_title(f"Integer weight codes changed, {against} (mean over seeds)", fontsize=10)
-    _legend(fig, [ax])
-    fig.tight_layout()
+    _legend(fig, ax)
     return fig
 
 
@@ -79,7 +79,8 @@ def plot_export_ptq(export, ptq, metric: str = "FA"):
     check_frame(ptq, "ptq")
     if metric not in set(export.columns.get_level_values(1)) or metric not in set(ptq.columns.get_level_values(1)):
         raise ValueError(f"{metric!r} is not a metric of both frames; they hold FA, RA, TA and MIA")
-    fig, (ax_e, ax_p) = plt.subplots(1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [1.2, 1]})
+    fig, (ax_e, ax_p) = plt.subplots(1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [1.2, 1]},
+                                     layout="constrained")
 
     mean, sd = seed_mean_sd(export.xs(metric, axis=1, level=1))             # columns: fake-quant, integer
     methods = methods_in(export)
@@ -106,8 +107,7 @@ def plot_export_ptq(export, ptq, metric: str = "FA"):
     ax_p.set(xlabel="weights after post-training quantization", ylabel=f"{metric} %",
              title="Unlearned in full precision, then rounded (PTQ)")
     ax_p.title.set_fontsize(10)
-    _legend(fig, [ax_p])
-    fig.tight_layout()
+    _legend(fig, ax_p)
     return fig
 
 
@@ -121,7 +121,8 @@ def plot_relearning(relearn):
     methods = methods_in(relearn)
     styles = method_styles(methods)
     steps = np.asarray(relearn.columns, dtype=float)
-    fig, axes = plt.subplots(1, len(attacks), figsize=(5.2 * len(attacks) + 1.5, 4.0), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(attacks), figsize=(5.2 * len(attacks) + 1.5, 4.0), sharey=True, squeeze=False,
+                             layout="constrained")
     axes = axes[0]
     for ax, attack in zip(axes, attacks):
         for m in methods:
@@ -132,8 +133,7 @@ def plot_relearning(relearn):
         ax.set(xlabel="fine-tuning steps", title=f"fine-tuned {ATTACKS.get(attack, attack)}")
         ax.title.set_fontsize(10)
     axes[0].set_ylabel("FA % (the forgotten class)")
-    _legend(fig, axes)
-    fig.tight_layout()
+    _legend(fig, axes[0])
     return fig
 
 
