@@ -182,3 +182,27 @@ def test_hybrid_study_trains_once_and_reads_the_cache(tmp_path, monkeypatch):
 def test_chapter_models_need_a_budget_for_every_method():
     with pytest.raises(ValueError, match=r"no budget for \['eu_k'\]"):
         H.chapter_models("iris", "B", (1,), {"ga": 4}, methods=("ga", "eu_k"))
+
+
+# --------------------------------------------------------------------------- figures
+def test_figures_put_the_settings_on_the_x_axis_in_sweep_order():
+    import matplotlib
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from helpers.plots.device import plot_hybrid_device, plot_privacy_device, plot_vqc_device
+    settings = [Q.setting_columns(d) for d in (Device(), Device(shots=64), Device(shots=1024, depolarizing=0.005,
+                                                                                   readout=0.02))]
+    vqc = pd.DataFrame([dict(seed=s, model=m, forget_recall=0.5, retained_acc=0.9, mean_kl=0.1, **c)
+                        for c in settings for s in (1, 2) for m in ("original", "gold")])
+    fig = plot_vqc_device(vqc, {"original": "original", "gold": "gold"})
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["exact", "64 shots", "1024 shots\np = 0.5 %\nr = 2 %"]
+    assert len(ax.containers) == 2 and len(ax.lines) >= 3       # two error-bar series, the sweep divider
+    hybrid = pd.DataFrame([dict(seed=s, method=m, AG=0.1, MIA_AUC=0.6, **c) for c in settings for s in (1, 2)
+                           for m in ("original", "oracle", "oracle_indep", "ga")])
+    left, right = plot_hybrid_device(hybrid, {"ga": "GA"}, {"original": "grey"}).axes
+    assert len(left.containers) == 3 and len(right.containers) == 2     # the oracle's AG (0) is left out
+    privacy = pd.DataFrame([dict(population=p, ulira_accuracy=0.7, ulira_sd=0.1, **c) for c in settings[:2]
+                            for p in ("original", "gold_indep")])
+    assert len(plot_privacy_device(privacy, {"original": "o", "gold_indep": "g"}).axes[0].containers) == 2
