@@ -99,7 +99,7 @@ def test_agreement_and_size_words():
         "their logits differ by at most 3.2e-05; on 1 image an activation code rounds the other way (a value "
         "within float32 rounding of a tie)")
     assert ch05.size_words({"float bytes": 2048 * 10, "integer bytes": 2048, "ratio": 10.0}) == (
-        "the QAT model's float state takes 20.0 KiB on disk and the integer model 2.0 KiB, 10.0 times smaller")
+        "the QAT model's float state takes 20.0 KiB and the integer model 2.0 KiB, 10.0 times smaller")
     assert ch05.size_words({"float bytes": 1024, "integer bytes": 2048}).endswith("2.0 times larger")
 
 

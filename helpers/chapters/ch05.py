@@ -237,7 +237,7 @@ def size_words(sizes: dict) -> str:
         raise ValueError(f"sizes must be positive numbers of bytes, got {float_bytes} and {integer_bytes}")
     ratio = float_bytes / integer_bytes
     how = f"{ratio:.1f} times smaller" if ratio >= 1 else f"{1 / ratio:.1f} times larger"
-    return (f"the QAT model's float state takes {float_bytes / 1024:,.1f} KiB on disk and the integer model "
+    return (f"the QAT model's float state takes {float_bytes / 1024:,.1f} KiB and the integer model "
             f"{integer_bytes / 1024:,.1f} KiB, {how}")
 
 
