@@ -256,3 +256,28 @@ def test_any_n_bit_width_is_read():
     frame = ptq_frame().rename(columns={"4-bit": "6-bit"}, level=0)
     assert list(dict.fromkeys(ch05.ptq_table(frame).index.get_level_values(0))) == ["8-bit", "6-bit", "2-bit"]
     assert ch05.ptq_words(frame, "6-bit").startswith("At 6-bit, Retrain's FA moves by +1.0 points")
+
+
+# ----------------------------------------------------------------------------- the built chapter
+@pytest.mark.book
+def test_the_built_section_quotes_the_audit_of_its_own_build(built_book, result_cache_env, monkeypatch):
+    """Section 5.10 of the built chapter says what ch05 says of the audit the build computed (read back from
+    the build's result cache, so nothing is trained here), and section 5.11 follows it."""
+    import re
+
+    from helpers import editions
+    from helpers.experiments.cache import ENV_VAR
+    from helpers.experiments.deployment import deployment_audit
+
+    values = editions.glue_values(built_book.html.parent, "notebooks/05_reproducing_oeu")
+    monkeypatch.setenv(ENV_VAR, result_cache_env[ENV_VAR])
+    audit = deployment_audit("default", forget_class=3, seeds=SEEDS, progress=False)
+    expected = {"dep_export": ch05.export_words(audit.export), "dep_survives": ch05.surviving_words(audit.ptq),
+                "dep_ptq_4": ch05.ptq_words(audit.ptq, "4-bit"),
+                "dep_relearn_forget": ch05.relearn_words(audit.relearn, "forget 1 %"),
+                "dep_relearn_retain": ch05.relearn_words(audit.relearn, "retain")}
+    for name, text in expected.items():
+        assert editions.glued_text(values[name]) == text, name
+    html = (built_book.html / "notebooks" / "05_reproducing_oeu.html").read_text()
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert page.index("5.10 Does forgetting survive deployment?") < page.index("5.11 What holds, and what does not")
