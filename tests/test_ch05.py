@@ -136,13 +136,13 @@ def test_flip_table_needs_every_layers_size():
 
 def test_flip_words_describe_retrain_and_the_methods_range():
     words = ch05.flip_words(ch05.flip_table(flips_frame()))
-    assert words == ("Retrain, which trains afresh from another initialisation, changes 90.0 % of a layer's weight "
+    assert words == ("Retrain, which trains afresh on the retain set, changes 90.0 % of a layer's weight "
                      "codes (mean over layers) against the original; the unlearning methods change from 1.0 % "
-                     "(GA) to 20.0 % (SalUn), OEU 5.0 %; so every method's codes differ from Retrain's in 85.0 % "
+                     "(GA) to 20.0 % (SalUn), OEU 5.0 %; and every method's codes differ from Retrain's in 85.0 % "
                      "of places (means over seeds; a description, not a verdict)")
     one = ch05.flip_table(flips_frame().loc[["original", "retrain", "ga"]])
     one.loc["ga", "vs retrain"] = 80.0
-    assert ch05.flip_words(one).endswith("so GA's codes differ from Retrain's in 80.0 % of places (means over seeds; "
+    assert ch05.flip_words(one).endswith("and GA's codes differ from Retrain's in 80.0 % of places (means over seeds; "
                                          "a description, not a verdict)")
     with pytest.raises(ValueError, match="made by flip_table"):
         ch05.flip_words(pd.DataFrame({"vs original": [1.0]}))

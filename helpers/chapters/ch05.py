@@ -54,7 +54,7 @@ BROKEN_POINTS = 10.0
 #: Each frame's index levels and what its columns hold (the module docstring has the meaning).
 FORMATS = {"flips": (("method", "seed", "layer"), "the columns 'vs original' and 'vs retrain' (fractions 0-1)"),
            "export": (("method", "seed"), "(model, metric) columns, model 'fake-quant' and 'integer'"),
-           "ptq": (("method", "seed"), "(bits, metric) columns, bits 'FP' and some of '8-bit', '4-bit', '2-bit'"),
+           "ptq": (("method", "seed"), "(bits, metric) columns, bits 'FP' and 'N-bit' widths"),
            "relearn": (("method", "seed", "attack"), "one column per number of fine-tuning steps (integers)")}
 
 
@@ -283,9 +283,8 @@ def flip_words(table: pd.DataFrame, method: str = "oeu") -> str:
     methods = [m for m in table.index if m != RETRAIN]
     parts = []
     if RETRAIN in table.index:
-        parts.append(f"Retrain, which trains afresh from another initialisation, changes "
+        parts.append(f"Retrain, which trains afresh on the retain set, changes "
                      f"{table.loc[RETRAIN, 'vs original']:.1f} % {what} against the original")
-        what = "of them"
     if methods:
         low, high = table.loc[methods, "vs original"].idxmin(), table.loc[methods, "vs original"].idxmax()
         spread = (f"the unlearning methods change from {table.loc[low, 'vs original']:.1f} % ({_label(low)}) to "
@@ -297,7 +296,7 @@ def flip_words(table: pd.DataFrame, method: str = "oeu") -> str:
         away = table.loc[methods, "vs retrain"]
         spread = f"{away.min():.1f} %" if away.min() == away.max() else f"{away.min():.1f} % to {away.max():.1f} %"
         whose = "every method's" if len(methods) > 1 else f"{_label(methods[0])}'s"
-        parts.append(f"so {whose} codes differ from Retrain's in {spread} of places")
+        parts.append(f"and {whose} codes differ from Retrain's in {spread} of places")
     return capital("; ".join(parts)) + " (means over seeds; a description, not a verdict)"
 
 
