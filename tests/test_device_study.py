@@ -199,10 +199,11 @@ def test_figures_put_the_settings_on_the_x_axis_in_sweep_order():
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["exact", "64 shots", "1024 shots\np = 0.5 %\nr = 2 %"]
     assert len(ax.containers) == 2 and len(ax.lines) >= 3       # two error-bar series, the sweep divider
-    hybrid = pd.DataFrame([dict(seed=s, method=m, AG=0.1, MIA_AUC=0.6, **c) for c in settings for s in (1, 2)
-                           for m in ("original", "oracle", "oracle_indep", "ga")])
-    left, right = plot_hybrid_device(hybrid, {"ga": "GA"}, {"original": "grey"}).axes
-    assert len(left.containers) == 3 and len(right.containers) == 2     # the oracle's AG (0) is left out
+    hybrid = pd.DataFrame([dict(seed=s, method=m, AG=0.1, KL_test=0.2, MIA_AUC=0.6, **c) for c in settings
+                           for s in (1, 2) for m in ("original", "oracle", "oracle_indep", "ga")])
+    left, middle, right = plot_hybrid_device(hybrid, {"ga": "GA"}, {"original": "grey"}).axes
+    assert len(left.containers) == len(middle.containers) == 3      # the oracle's own AG and KL (0) are left out
+    assert len(right.containers) == 2
     privacy = pd.DataFrame([dict(population=p, ulira_accuracy=0.7, ulira_sd=0.1, **c) for c in settings[:2]
                             for p in ("original", "gold_indep")])
     assert len(plot_privacy_device(privacy, {"original": "o", "gold_indep": "g"}).axes[0].containers) == 2

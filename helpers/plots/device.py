@@ -50,16 +50,18 @@ def plot_vqc_device(closeness: pd.DataFrame, labels: dict):
 
 def plot_hybrid_device(results: pd.DataFrame, labels: dict, highlight: dict):
     """Left: AG (``ch8-ag``) per setting for every method (thin lines) and the rows of ``highlight``
-    (``{row: colour}``, e.g. doing nothing and the second oracle, drawn bold). Right: the MIA AUC
-    (``ch8-mia``) of the original and of the oracle, with chance (0.5) dashed."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.4))
-    for method in dict.fromkeys(results["method"]):
-        if method == "oracle":
-            continue
-        bold = method in highlight
-        _line(left, results, "method", "AG", method, labels.get(method, method), lw=2.2 if bold else 0.9,
-              color=highlight.get(method), alpha=1.0 if bold else 0.6, marker="o", ms=3 if bold else 2)
-    _axis(left, results, "AG (gap to the oracle)")
+    (``{row: colour}``, e.g. doing nothing and the second oracle, drawn bold). Middle: the test KL to the
+    oracle (``ch8-kl``), the same lines. Right: the MIA AUC (``ch8-mia``) of the original and of the oracle,
+    with chance (0.5) dashed."""
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 4.4))
+    for ax, value, ylabel in ((left, "AG", "AG (gap to the oracle)"), (middle, "KL_test", "test KL to the oracle")):
+        for method in dict.fromkeys(results["method"]):
+            if method == "oracle":
+                continue
+            bold = method in highlight
+            _line(ax, results, "method", value, method, labels.get(method, method), lw=2.2 if bold else 0.9,
+                  color=highlight.get(method), alpha=1.0 if bold else 0.6, marker="o", ms=3 if bold else 2)
+        _axis(ax, results, ylabel)
     left.legend(fontsize=6, ncol=2)
     for method, colour in (("original", "grey"), ("oracle", "black")):
         _line(right, results, "method", "MIA_AUC", method, labels.get(method, method), color=colour, marker="o", ms=3)
