@@ -100,8 +100,8 @@ def test_mia_by_setting_reads_the_distance_from_chance():
     assert table.loc["64 shots", "|AUC - 0.5|"] == pytest.approx(0.05)
     assert ch08.mia_words(table) == (
         "The max-softmax attack on the untouched model has an AUC of 0.70 with exact expectations (|AUC - 0.5| = "
-        "0.20); it moves toward chance at 64 shots; the change is undecided at 1024 shots (paired 95 % t intervals "
-        "over 3 seeds).")
+        "0.20); it moves toward chance at 64 shots (-0.150 [-0.175, -0.125]); the change is undecided at 1024 shots "
+        "(paired 95 % t intervals over 3 seeds).")
     still = ch08.mia_by_setting(hybrid_results(REFERENCE_AG, {s: mia["exact"] for s in SETTINGS}))
     assert "at no other setting is it shown to move toward chance or away from it" in ch08.mia_words(still)
     with pytest.raises(ValueError, match="no rows of method 'lca'"):

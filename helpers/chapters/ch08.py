@@ -274,7 +274,9 @@ def mia_by_setting(results: pd.DataFrame, method: str = "original", reference: s
 
 
 def mia_words(table: pd.DataFrame, who: str = "the untouched model", reference: str = EXACT) -> str:
-    """One sentence from :func:`mia_by_setting`: where shot noise pulls the attack's AUC toward chance."""
+    """One sentence from :func:`mia_by_setting`: where shot noise pulls the attack's AUC toward chance (or pushes
+    it away), each with the change of ``|AUC - 0.5|`` and its interval, so that a tiny, consistent shift is
+    read as tiny."""
     others = [s for s in table.index if s != reference]
     closer = [s for s in others if table.loc[s, "toward chance"] == "yes"]
     farther = [s for s in others if table.loc[s, "toward chance"] == "no"]
@@ -283,11 +285,13 @@ def mia_words(table: pd.DataFrame, who: str = "the untouched model", reference: 
     if not closer and not farther:
         return text + (f"; at no other setting is it shown to move toward chance or away from it "
                        f"({interval_words(table.attrs.get('seeds', 'the'))} of |AUC - 0.5| span zero).")
+    def shifts(where):          # the paired change of |AUC - 0.5| at each setting, with its interval
+        return join_words(f"{s} ({table.loc[s, 'interval'].text(3)})" for s in where)
     parts = []
     if closer:
-        parts.append(f"it moves toward chance at {join_words(closer)}")
+        parts.append(f"it moves toward chance at {shifts(closer)}")
     if farther:
-        parts.append(f"away from it at {join_words(farther)}")
+        parts.append(f"away from it at {shifts(farther)}")
     undecided = [s for s in others if s not in closer + farther]
     if undecided:
         parts.append(f"the change is undecided at {join_words(undecided)}")
