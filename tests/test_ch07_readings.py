@@ -226,7 +226,7 @@ def test_idle_weights_redo_a_run_one_model_at_a_time():
     assert len(story.history) == 4 and "watch_shift" in story.history
 
 
-# --------------------------------------------------------------------------- the page's readings (7.2, 7.7, 7.12)
+# --------------------------------------------------------------------------- the page's readings (7.2, 7.7, 7.13)
 def test_paper_readings_are_the_published_numbers():
     from helpers.paper.quantum import KL_IN_TEXT, UNIFORM_TARGET
 

@@ -183,3 +183,115 @@ def test_bad_calls_are_refused():
     model, Xh = fixed_hybrid()
     with pytest.raises(ValueError, match=r"expected angles of shape \(B, 4\)"):
         device_expectations(model.quantum, torch.zeros(2, 3), Device())
+
+
+# ----------------------------------------------------------------------------- the sampled engine (training from shots)
+from helpers.quantum import sampled                                                       # noqa: E402
+from helpers.quantum.gradients import shifted_thetas                                      # noqa: E402
+from helpers.quantum.simulator import expectations as exact_expectations                  # noqa: E402
+
+
+def test_sampled_engine_outcome_distribution_gives_the_exact_expectations():
+    theta = torch.stack([init_theta(s, std=1.0) for s in range(3)])
+    X = torch.rand(3, 5, 4, generator=torch.Generator().manual_seed(4), dtype=torch.float64) * math.pi
+    probs = sampled.outcome_probabilities(theta, X)
+    assert probs.shape == (3, 5, 8) and torch.allclose(probs.sum(-1), torch.ones(3, 5, dtype=torch.float64))
+    assert torch.allclose(probs @ sampled.OUTCOME_SIGNS, exact_expectations(theta, X), atol=1e-12)
+
+
+def test_the_144_shifted_circuits_from_shared_prefixes_equal_the_shifted_circuits_run_one_by_one():
+    theta = torch.stack([init_theta(s, std=1.0) for s in range(2)])
+    X = torch.rand(2, 3, 4, generator=torch.Generator().manual_seed(5), dtype=torch.float64) * math.pi
+    unshifted, shifted = sampled.shifted_outcome_probabilities(theta, X)
+    one_by_one = torch.stack([sampled.outcome_probabilities(shifted_thetas(theta[t]), X[t]) for t in range(2)])
+    assert shifted.shape == (2, 144, 3, 8)
+    assert torch.allclose(shifted, one_by_one, atol=1e-12)
+    assert torch.allclose(unshifted, sampled.outcome_probabilities(theta, X), atol=1e-12)
+
+
+def test_sampled_engine_matches_aers_sampler_in_mean_and_spread():
+    """Both estimate <Z> from 256 shots: on 300 repeats their means sit at the exact value and their
+    variances at the binomial (1 - <Z>²) / shots, within sampling error, and within a factor of each other."""
+    theta, X = fixed_vqc(B=2)
+    shots, repeats = 256, 300
+    exact = expectations(theta, X)
+    ours = sampled.sampled_z(theta.expand(repeats, -1), X, shots, torch.Generator().manual_seed(0))     # (R, 2, 3)
+    values = parameter_values(theta.expand(repeats, -1), X)
+    aer = z_estimates(vqc_circuit(), values, READOUT, Device(shots=shots)).reshape(repeats, 2, 3)
+    binomial = (1 - exact ** 2) / shots
+    for estimates in (ours, aer):
+        assert (estimates - exact).abs().max() < 5 / math.sqrt(shots)
+        assert (estimates.mean(0) - exact).abs().max() < 5 * math.sqrt(binomial.max() / repeats)
+        ratio = estimates.var(0) / binomial
+        assert ratio.min() > 0.7 and ratio.max() < 1.4, ratio
+    ratio = ours.var(0) / aer.var(0)
+    assert ratio.min() > 0.6 and ratio.max() < 1.6, ratio
+
+
+def test_sampled_engine_is_reproducible_and_its_counts_sum_to_the_shots():
+    theta, X = fixed_vqc(B=3)
+    a = expectations(theta, X, engine="sampled", device=Device(shots=50, seed=3))
+    assert torch.equal(a, expectations(theta, X, engine="sampled", device=Device(shots=50, seed=3)))
+    assert not torch.equal(a, expectations(theta, X, engine="sampled", device=Device(shots=50, seed=4)))
+    assert torch.allclose((a * 50).round(), a * 50)                  # (#0 - #1) / shots: whole counts
+    counts = sampled.sample_counts(torch.tensor([[0.5, 0.0, 0.25, 0.25]], dtype=torch.float64), 1000,
+                                   torch.Generator().manual_seed(0))
+    assert counts.sum() == 1000 and counts[0, 1] == 0
+
+
+def test_sampled_parameter_shift_gradient_is_close_to_the_exact_one():
+    theta, X = fixed_vqc(B=2)
+    exact = parameter_shift_jacobian(theta, X)
+    shots = parameter_shift_jacobian(theta, X, engine="sampled", device=Device(shots=SHOTS))
+    assert 0 < (shots - exact).abs().max() < TOL
+
+
+def test_vqc_draws_new_shots_every_run_reproducibly_after_seeding_torch():
+    theta, X = fixed_vqc(B=2)
+    model = VQC(theta, engine="sampled", gradient="parameter-shift", device=Device(shots=64))
+    torch.manual_seed(0)
+    first, second = model(X), model(X)
+    torch.manual_seed(0)
+    assert torch.equal(model(X), first) and not torch.equal(first, second)
+
+
+@pytest.mark.parametrize("device", [None, Device(), Device(shots=64, depolarizing=0.01), Device(shots=64, readout=0.1)])
+def test_the_sampled_engine_needs_a_noiseless_device_with_shots(device):
+    theta, X = fixed_vqc(B=1)
+    with pytest.raises(ValueError, match="the sampled engine draws shots from the exact outcome distribution"):
+        expectations(theta, X, engine="sampled", device=device)
+
+
+# ----------------------------------------------------------------------------- the study of chapter 7, section 7.12
+from helpers.data.tabular import load_tabular                                            # noqa: E402
+from helpers.experiments.cache import ResultCache                                        # noqa: E402
+from helpers.quantum import shots_training as ST                                          # noqa: E402
+
+
+def test_batched_sampled_gradient_is_the_parameter_shift_rule_from_shots():
+    theta = torch.stack([init_theta(s, std=1.0) for s in range(2)]).requires_grad_()
+    X = torch.rand(2, 3, 4, generator=torch.Generator().manual_seed(6), dtype=torch.float64) * math.pi
+    weights = torch.randn(2, 3, 3, generator=torch.Generator().manual_seed(7), dtype=torch.float64)
+    (ST.sampled_forward(SHOTS, 0)(theta, X) * weights).sum().backward()
+    exact = torch.stack([torch.einsum("bk,bki->i", weights[t], parameter_shift_jacobian(theta[t].detach(), X[t]))
+                         for t in range(2)])
+    bound = weights.abs().sum((1, 2)).max() * TOL                      # every jacobian entry within TOL
+    assert 0 < (theta.grad - exact).abs().max() < bound
+
+
+def test_shots_study_rows_cache_and_bad_input(tmp_path, monkeypatch):
+    by_seed = {s: load_tabular("iris", seed=s) for s in (1, 2)}
+    cache = ResultCache(tmp_path)
+    small = dict(train=dict(iterations=6), unlearn=dict(steps=2), cache=cache)
+    study = ST.shots_study(by_seed, 2, shots=(16,), **small)
+    assert list(study.columns[:4]) == ["stage", "seed", "shots", "setting"]
+    assert len(study) == 2 * 2 * 2 and set(study["setting"]) == {"exact", "16 shots"}
+    assert study[["test_acc", "forget_recall", "retained_acc"]].stack().between(0, 1).all()
+    monkeypatch.setattr(ST, "run_study", lambda *a, **k: pytest.fail("recomputed a cached study"))
+    assert ST.shots_study(by_seed, 2, shots=(16,), **small).equals(study)
+    with pytest.raises(ValueError, match="shots must be positive integers"):
+        ST.shots_study(by_seed, 2, shots=(0,), **small)
+    with pytest.raises(ValueError, match="at least 2 seeds"):
+        ST.shots_study({1: by_seed[1]}, 2, shots=(16,), **small)
+    with pytest.raises(ValueError, match="exact must hold the weights of every seed"):
+        ST.shots_study(by_seed, 2, shots=(16,), exact={1: None}, **small)

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..data.tabular import display_list, display_name
 from ..stats import PairedInterval, paired_interval
-from ..words import group_phrases, join_words
+from ..words import capital, group_phrases, join_words
 
 BASELINE, FLOOR = "original", "gold_indep"
 
@@ -354,7 +354,7 @@ def forget_recall_words(after_per_run) -> str:
         f"is at most {values.max():.3f} on any dataset and seed"
 
 
-# --------------------------------------------------------------------------- the page's readings (sections 7.2, 7.7, 7.12)
+# --------------------------------------------------------------------------- the page's readings (sections 7.2, 7.7, 7.13)
 SHARE = 0.75        # "a single retained class": the most frequent new class gets more than this share
 PAPER_CELLS = {"iris_f": ("iris", 2, "recall"), "iris_0": ("iris", 0, "recall"), "iris_1": ("iris", 1, "recall"),
                "cov_f": ("covertype", 2, "recall"), "iris_p": ("iris", 2, "forget_class_mean_prob"),
@@ -403,7 +403,7 @@ def target_readings(targets: pd.DataFrame, low: str = "β = 1", high: str = "β 
 
 def claim_readings(moves: pd.DataFrame, forget_prob: pd.DataFrame, table_1: pd.DataFrame,
                    closeness: pd.DataFrame, share: float = SHARE, dataset: str = "iris") -> dict:
-    """The paper's claims checked over paired seeds, for section 7.12 (every value glued).
+    """The paper's claims checked over paired seeds, for section 7.13 (every value glued).
 
     moves : :func:`helpers.quantum.tables.reassignment_frame` (``top_share`` per run);
     forget_prob : :func:`wide` of the closeness frame's ``forget_prob`` (a ``similarity`` and a
@@ -519,7 +519,7 @@ def covertype_note(used, stand_in: str) -> str:
 
 def readings(moves, forget_prob, table_1, closeness, datasets: dict, seeds, stand_in: str,
              share: float = SHARE) -> dict:
-    """Section 7.12's glued values: :func:`claim_readings` (the ``rel_drop`` of Iris as
+    """Section 7.13's glued values: :func:`claim_readings` (the ``rel_drop`` of Iris as
     ``iris_rel_drop``), :func:`recall_resolution` of Iris's test splits over ``seeds``
     (``iris_per_class``, ``recall_step``, ``paper_drop_n``: the paper's Iris class-1 drop in test
     samples), :func:`covertype_note`, and section 7.6's :func:`agreement_readings`. ``datasets`` maps
@@ -690,3 +690,82 @@ def describe_grid_edges(chosen: dict, grid: dict) -> str:
              for (key, value, edge), g in edges.groupby(["setting", "value", "edge"], sort=False)]
     text = "; ".join(parts) + "."
     return text[0].upper() + text[1:] if text[0].isascii() else text
+
+
+# --------------------------------------------------------------------------- training and unlearning from shots (section 7.12)
+SHOTS_MEASURES = {"training": {"test_acc": "test accuracy"},
+                  "unlearning": {"forget_recall": "forgotten-class recall", "retained_acc": "retained-class accuracy"}}
+SHOTS_WORDS = {"smaller": "lower", "larger": "higher", "undecided": "undecided"}
+
+
+def shots_verdicts(study: pd.DataFrame) -> pd.DataFrame:
+    """Every shot count against exact gradients, per stage and measure, paired over seeds.
+
+    ``study``: :func:`helpers.quantum.shots_training.shots_study` (one row per stage, seed and setting).
+    One row per (stage, measure, setting): the mean over seeds of the setting and of exact gradients, the
+    paired t interval of ``setting - exact`` (sample std) and its ``verdict``: ``"lower"``, ``"higher"``
+    or ``"undecided"`` (the interval spans zero: the seeds cannot tell the two apart)."""
+    missing = {"stage", "seed", "setting", "shots"} - set(study.columns)
+    if missing:
+        raise ValueError(f"the study frame lacks the columns {sorted(missing)}")
+    rows = []
+    for stage, measures in SHOTS_MEASURES.items():
+        part = study[study["stage"] == stage]
+        if part.empty:
+            continue
+        exact = part[part["setting"] == "exact"].set_index("seed")
+        if exact.empty:
+            raise ValueError(f"the {stage} rows have no exact arm to compare with")
+        for setting, g in part[part["setting"] != "exact"].sort_values("shots").groupby("setting", sort=False):
+            g = g.set_index("seed")
+            for measure, label in measures.items():
+                interval = _against(g[measure], exact[measure])
+                rows.append(dict(stage=stage, measure=measure, label=label, setting=setting,
+                                 shots=int(g["shots"].iloc[0]), value=g[measure].mean(), exact=exact[measure].mean(),
+                                 difference=interval, verdict=SHOTS_WORDS[interval.direction], n=interval.n))
+    return pd.DataFrame(rows)
+
+
+def shots_table(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`shots_verdicts` for the page: one row per stage, measure and shot count, with the
+    difference from exact gradients as ``"+0.023 [+0.010, +0.036]"``."""
+    table = verdicts.assign(difference=[interval_text(iv) for iv in verdicts["difference"]])
+    table = table.rename(columns={"label": "measure (test split)", "value": "mean", "exact": "exact gradients",
+                                  "difference": "shots - exact (95% t interval)"})
+    return table.set_index(["stage", "measure (test split)", "setting"])[
+        ["mean", "exact gradients", "shots - exact (95% t interval)", "verdict"]]
+
+
+def shots_needed(verdicts: pd.DataFrame, stage: str) -> int | None:
+    """The fewest shots from which no measure of ``stage`` differs from exact gradients (every verdict
+    at that and every larger shot count is "undecided"); None if even the largest count differs."""
+    part = verdicts[verdicts["stage"] == stage]
+    if part.empty:
+        raise ValueError(f"no verdicts for the stage {stage!r}; stages: {sorted(set(verdicts['stage']))}")
+    decided = part.groupby("shots")["verdict"].apply(lambda v: (v != "undecided").any()).sort_index()
+    needed = None
+    for shots, differs in decided[::-1].items():
+        if differs:
+            break
+        needed = int(shots)
+    return needed
+
+
+def shots_sentence(verdicts: pd.DataFrame, stage: str) -> str:
+    """``stage`` from shots in words, e.g. "With 64 shots, test accuracy is lower than with exact gradients
+    (-0.120 [-0.210, -0.030]); from 256 shots on, the seeds cannot tell any measure from exact
+    gradients (undecided)." """
+    needed = shots_needed(verdicts, stage)
+    part = verdicts[verdicts["stage"] == stage]
+    differing = part[part["verdict"] != "undecided"]
+    parts = []
+    for shots, g in differing.groupby("shots", sort=True):
+        claims = join_words(f"{row.label} is {row.verdict} than with exact gradients ({interval_text(row.difference)})"
+                            for row in g.itertuples())
+        parts.append(f"with {shots:,} shots, {claims}")
+    if needed is None:
+        parts.append(f"even at {int(part['shots'].max()):,} shots, the difference from exact gradients remains")
+    else:
+        lead = "at every shot count" if needed == int(part["shots"].min()) else f"from {needed:,} shots on"
+        parts.append(f"{lead}, the seeds cannot tell any measure from exact gradients (undecided)")
+    return capital("; ".join(parts)) + "."

@@ -9,14 +9,16 @@ One idea per module:
 - ``statevector`` the batched, differentiable torch kernel of both fast engines (this VQC's and chapter 8's)
 - ``reference``   a slow gate-by-gate simulator of any gate list (teaching; the yardstick of both engines)
 - ``simulator``   the fast, batched, differentiable float64 torch engine of the VQC
-- ``engines``     :func:`expectations` ``(theta, X, engine="torch" | "aer" | "reference")``
+- ``engines``     :func:`expectations` ``(theta, X, engine="torch" | "aer" | "reference" | "sampled")``
 - ``device``      :class:`Device`: finite shots, gate and readout noise on Aer (:func:`~.device.z_estimates`)
+- ``sampled``     shots drawn from the exact outcome distribution (and the 144 shifted circuits at once)
 - ``gradients``   the parameter-shift rule (Eq. 5), wired into autograd
 - ``model``       :class:`VQC`, the classifier as a torch module (its weights, engine and gradient rule)
 - ``training``    mini-batch Adam with a cosine schedule, best-validation checkpoint (Sec. 4), the gold model
 - ``evaluation``  confusion matrices, Table 1 (recall, forget-class probability), Table 2 (KL to gold)
 - ``batched``     training and unlearning many classifiers in one pass (gold models, populations); the
                   unlearning method itself, with Eqs. 6-7, is ``dg`` in :mod:`helpers.unlearn.dg`
+- ``shots_training``  training and DG unlearning from finite shots against exact gradients (chapter 7)
 - ``experiment``  selection seed, report seeds, runs over seeds, gold model and Gold′ (chapter 7)
 - ``tables``      Tables 1-2 and the uniform-target comparison over seeds, beside the published numbers
 - ``plots``       the chapters' figures

@@ -8,9 +8,14 @@
 - ``"reference"``: :mod:`helpers.quantum.reference`, one sample and one gate at a time
   (slow; for teaching, and the yardstick: it shares no code with the torch engine).
 
+- ``"sampled"``: :mod:`helpers.quantum.sampled`, ``device.shots`` shots drawn from the torch
+  engine's exact outcome distribution: statistically Aer's noiseless sampler, at torch's speed
+  (for training from shots; no noise model).
+
 ``device=`` (a :class:`~helpers.quantum.device.Device`) runs the Aer engine as a device would:
 finite shots, gate and readout noise (:func:`helpers.quantum.device.z_estimates`, again one PUB
-for the whole batch). The torch and reference engines are exact: a device for them is an error.
+for the whole batch); the sampled engine needs a noiseless device with shots. The torch and
+reference engines are exact: a device for them is an error.
 
 All return ``<Z_3>, <Z_4>, <Z_5>`` with shape (B, 3), or (T, B, 3) for a (T, 72)
 batch of weight vectors.
@@ -22,12 +27,12 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from . import reference, simulator
+from . import reference, sampled, simulator
 from .blocks import z_observables
 from .circuit import N_FEATURES, N_PARAMS, N_QUBITS, READOUT, gates, vqc_circuit
 from .device import Device, check_device, z_estimates
 
-ENGINES = ("torch", "aer", "reference")
+ENGINES = ("torch", "aer", "reference", "sampled")
 
 
 def check_inputs(theta, X) -> tuple[torch.Tensor, torch.Tensor]:
@@ -47,7 +52,12 @@ def check_engine(engine: str, device: Device | None) -> None:
     """A clear ValueError for an unknown engine, or a device on an exact engine."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(map(repr, ENGINES))}")
-    if device is not None:
+    if engine == "sampled":
+        if device is None or check_device(device).exact or device.noisy:
+            raise ValueError(f"the sampled engine draws shots from the exact outcome distribution: give it a "
+                             f"noiseless device with shots, e.g. Device(shots=1024) (got {device!r}); "
+                             "for noise use engine='aer'")
+    elif device is not None:
         check_device(device)
         if engine != "aer":
             raise ValueError(f"the {engine} engine is exact: it has no shots and no noise model; "
@@ -58,7 +68,7 @@ def expectations(theta, X, engine: str = "torch", device: Device | None = None) 
     """``<Z_3>, <Z_4>, <Z_5>`` of :func:`~helpers.quantum.circuit.vqc_circuit` (the logits, paper Sec. 4).
 
     theta : (72,) or (T, 72) weights; X : (B, 4) inputs. Returns float64 (B, 3) or (T, B, 3).
-    Only ``engine="torch"`` is differentiable. ``device`` (Aer only): estimates from shots, with noise.
+    Only ``engine="torch"`` is differentiable. ``device`` (Aer: shots and noise; sampled: shots): estimates.
     """
     check_engine(engine, device)
     theta, X = check_inputs(theta, X)
@@ -66,6 +76,8 @@ def expectations(theta, X, engine: str = "torch", device: Device | None = None) 
         return simulator.expectations(theta, X)
     if engine == "aer":
         return aer_expectations(theta, X) if device is None else device_expectations(theta, X, device)
+    if engine == "sampled":
+        return sampled.expectations(theta, X, device.shots, device.seed)
     rows = [reference.expectations(gates(), N_QUBITS, READOUT, t, X) for t in theta.reshape(-1, N_PARAMS)]
     return rows[0] if theta.dim() == 1 else torch.stack(rows)
 

@@ -17,16 +17,20 @@ that the chapter can show the difference.
 runs any engine (even Aer, which knows nothing of gradients), the backward pass
 runs the 2 x 72 shifted circuits of every sample in one batch.
 
-On a :class:`~helpers.quantum.device.Device` with shots (``engine="aer"``), every expectation of
-Eq. (5) is itself an estimate from ``shots`` measurements: the gradient a device would compute,
-unbiased but noisy. All 144 x B shifted circuits of a batch go to Aer in ONE call.
+On a :class:`~helpers.quantum.device.Device` with shots (``engine="aer"`` or ``"sampled"``), every
+expectation of Eq. (5) is itself an estimate from ``shots`` measurements: the gradient a device
+would compute, unbiased but noisy. All 144 x B shifted circuits of a batch go to the engine in ONE
+call, with their own shots (seed ``derive_seed(device.seed, "device", 1)``, not the forward pass's).
 """
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import torch
 
+from ..seeds import derive_seed
+from . import sampled
 from .circuit import N_PARAMS
 from .device import Device
 from .engines import check_engine, check_inputs, expectations
@@ -47,7 +51,11 @@ def parameter_shift_jacobian(theta, X, engine: str = "torch", device: Device | N
     theta, X = check_inputs(theta, X)
     if theta.dim() != 1:
         raise ValueError(f"theta must have shape ({N_PARAMS},) here; got {tuple(theta.shape)}")
-    values = expectations(shifted_thetas(theta.detach()), X, engine=engine, device=device)    # (144, B, 3)
+    if engine == "sampled":                        # the same 144 circuits, from shared prefixes and suffixes
+        check_engine(engine, device)
+        values = sampled.shifted_expectations(theta[None], X, device.shots, torch.Generator().manual_seed(device.seed))[0]
+    else:
+        values = expectations(shifted_thetas(theta.detach()), X, engine=engine, device=device)    # (144, B, 3)
     plus, minus = values[:N_PARAMS], values[N_PARAMS:]
     return ((plus - minus) / 2).permute(1, 2, 0)
 
@@ -64,7 +72,8 @@ class ShiftedExpectations(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_out):                     # grad_out: (B, 3) = ∂loss/∂⟨Z⟩
         theta, X = ctx.saved_tensors
-        jac = parameter_shift_jacobian(theta, X, ctx.engine, ctx.device)       # (B, 3, 72)
+        device = None if ctx.device is None else replace(ctx.device, seed=derive_seed(ctx.device.seed, "device", 1))
+        jac = parameter_shift_jacobian(theta, X, ctx.engine, device)           # (B, 3, 72), shots of their own
         return torch.einsum("bk,bki->i", grad_out, jac), None, None, None
 
 
@@ -74,7 +83,7 @@ def logits(theta, X, engine: str = "torch", gradient: str = "autograd", device: 
     ``gradient="autograd"`` backpropagates through the torch simulator (torch engine
     only); ``"parameter-shift"`` uses Eq. (5) and works with every engine. Both give the
     same gradient to rounding error (see ``tests/test_quantum_gradients.py``). ``device``
-    (Aer engine): forward and gradient from its shots and noise."""
+    (Aer or sampled engine): forward and gradient from its shots (and, on Aer, its noise)."""
     check_engine(engine, device)
     if gradient == "autograd":
         if engine != "torch":

@@ -10,9 +10,12 @@ VQC(engine='torch', gradient='autograd')
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 from torch import nn
 
+from ..seeds import derive_seed
 from .circuit import N_CLASSES, N_PARAMS
 from .device import Device
 from .engines import check_engine
@@ -29,10 +32,14 @@ class VQC(nn.Module):
     """The six-qubit classifier: ``forward(X) -> logits`` (B, 3) of inputs ``X`` (B, 4).
 
     ``theta`` gives the weights (copied), else they start from ``init_theta(seed, std)``.
-    ``engine`` (``"torch"``, ``"aer"``, ``"reference"``) runs the circuit; ``gradient``
+    ``engine`` (``"torch"``, ``"aer"``, ``"reference"``, ``"sampled"``) runs the circuit; ``gradient``
     (``"autograd"`` or ``"parameter-shift"``, Eq. 5) differentiates it. ``device``
-    (:class:`~helpers.quantum.device.Device`, Aer engine only) runs it with shots and noise:
-    ``VQC(engine="aer", gradient="parameter-shift", device=Device(shots=1024))``."""
+    (:class:`~helpers.quantum.device.Device`) runs it with shots and noise on Aer,
+    ``VQC(engine="aer", gradient="parameter-shift", device=Device(shots=1024))``, or with shots
+    drawn from the exact outcome distribution, ``engine="sampled"``. As on a device, every
+    forward pass is a new run with new shots: its seed is ``derive_seed(device.seed, "device", r)``,
+    ``r`` drawn from torch's global generator (reproducible after ``torch.manual_seed``, which
+    :func:`helpers.unlearn.unlearn` sets for its run)."""
 
     num_classes = N_CLASSES
 
@@ -47,7 +54,14 @@ class VQC(nn.Module):
         self.engine, self.gradient, self.device = engine, gradient, device
 
     def forward(self, X) -> torch.Tensor:
-        return logits(self.theta, X, self.engine, self.gradient, self.device)
+        return logits(self.theta, X, self.engine, self.gradient, self.run_device())
+
+    def run_device(self) -> Device | None:
+        """The device of one forward pass: ``self.device`` with a fresh seed (new shots every run)."""
+        if self.device is None:
+            return None
+        run = int(torch.randint(2 ** 31 - 1, ()))
+        return replace(self.device, seed=derive_seed(self.device.seed, "device", run))
 
     def extra_repr(self) -> str:
         device = "" if self.device is None else f", device={self.device!r}"
