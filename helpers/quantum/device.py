@@ -39,6 +39,7 @@ BACKENDS = ("generic",)
 GENERIC_SEED = 2026          # the one fixed fake device "generic" stands for (its error rates are drawn from it)
 ONE_QUBIT_GATES = ("rx", "ry", "rz")      # the gates of both circuits (helpers.quantum.blocks)
 TWO_QUBIT_GATES = ("cx", "cz")
+NUMBERS = (int, float, np.integer, np.floating)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Device:
             raise ValueError(f"shots must be a positive integer (or None for exact expectations), got {self.shots!r}")
         for name in ("depolarizing", "readout"):
             rate = getattr(self, name)
-            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate <= 1.0:
+            if isinstance(rate, bool) or not isinstance(rate, NUMBERS) or not 0.0 <= rate <= 1.0:
                 raise ValueError(f"{name} is a probability: it must be a number in [0, 1], got {rate!r}")
         if self.backend is not None:
             if self.backend not in BACKENDS:
