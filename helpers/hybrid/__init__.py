@@ -7,6 +7,7 @@ defects of its public code avoided (see each module). One idea per module:
 - ``circuit``          the blocks (encoding, layer) as gate lists and Qiskit pieces, :func:`hybrid_circuit`
 - ``layer``            :class:`QuantumLayer`: the batched, differentiable engine (on :mod:`helpers.quantum.statevector`)
 - ``models``           MLP / CNN front ends, :class:`HybridClassifier` (front -> quantum -> head)
+- ``device``           :func:`~.device.device_logits`: the logits with the quantum layer on a device (shots, noise)
 - ``data``             :func:`load_hybrid` (train / val / test), scenarios A and B (:func:`make_split`)
 - ``training``         training with validation checkpoints, the original model, the oracle
 - (methods)          every method of the suite, distribution-guided unlearning included, is in
