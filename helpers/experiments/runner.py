@@ -289,19 +289,32 @@ def cell_config(profile, dataset: str, setting, scenario, amount, method, seed, 
             "scenario": scenario, "amount": amount, "method": method, "seed": seed, "hparams": hparams}
 
 
+def unlearned_model(profile, data, setting, scenario, amount, method, seed, hparams, cache):
+    """``(model, (forget_set, retain_set, test_set))``: the (cached) original of ``seed`` after ``method``
+    has unlearned the forget set of (scenario, amount), with the sets it was judged on.
+
+    ``method`` is a registered method, ``"original"`` (a copy of the original) or :data:`ORACLE_REPLICA`
+    (a second Retrain, independently seeded). The model carries ``unlearn_seconds``. One place for
+    every experiment that needs the unlearned network itself: a table's cell (:func:`run_cell`) and
+    the deployment audit (:mod:`helpers.experiments.deployment`).
+    """
+    model = original_model(profile, data, setting, seed, cache, scenario=scenario, amount=amount)
+    forget_set, retain_set, test_set = forget_retain(data, scenario, amount, seed)
+    task = Task(forget_set, retain_set, progress=profile.progress)
+    if method == ORACLE_REPLICA:
+        new = unlearn("retrain", model, task, seed=seed, replica=1, **hparams)
+    else:
+        new = unlearn(method, model, task, seed=seed, **hparams)
+    return new, (forget_set, retain_set, test_set)
+
+
 def run_cell(profile, data, setting, scenario, amount, method, seed, hparams, cache) -> dict:
     """FA, RA, TA, MIA (percent) and seconds of one method on one forget set (cached)."""
     config = cell_config(profile, data.name, setting, scenario, amount, method, seed, hparams)
     row = cache.get_json(config)
     if row is None:
-        model = original_model(profile, data, setting, seed, cache, scenario=scenario, amount=amount)
-        forget_set, retain_set, test_set = forget_retain(data, scenario, amount, seed)
-        task = Task(forget_set, retain_set, progress=profile.progress)
-        if method == ORACLE_REPLICA:
-            new = unlearn("retrain", model, task, seed=seed, replica=1, **hparams)
-        else:
-            new = unlearn(method, model, task, seed=seed, **hparams)
-        row = {**evaluate_metrics(new, forget_set, retain_set, test_set), "seconds": new.unlearn_seconds}
+        new, sets = unlearned_model(profile, data, setting, scenario, amount, method, seed, hparams, cache)
+        row = {**evaluate_metrics(new, *sets), "seconds": new.unlearn_seconds}
         cache.put_json(config, row)
     return row
 
@@ -482,6 +495,6 @@ def ratio_to_retrain(table: pd.DataFrame) -> pd.Series:
     return (secs / secs.index.get_level_values(0).map(retrain).to_numpy()).rename("time / Retrain")
 
 
-__all__ = ["run_table", "run_cell", "run_cells", "cell_config", "TableCells", "aggregate", "format_table", "ratio_to_retrain", "original_model",
+__all__ = ["run_table", "run_cell", "unlearned_model", "run_cells", "cell_config", "TableCells", "aggregate", "format_table", "ratio_to_retrain", "original_model",
            "forget_retain", "resolve_setting", "load_hparams", "tuned_set", "stored_sets", "user_hparams_file", "hparams_key", "SCENARIOS", "PAPER_METHODS", "ABLATIONS", "BASELINES",
            "ORACLE_REPLICA"]
