@@ -1,5 +1,12 @@
 """Seeded training and evaluation (OEU Sec. 5.1: SGD, momentum 0.9, cosine-annealed learning rate).
 
+:func:`training_loop` is the book's one training loop: the quantized networks' :func:`train`
+(SGD, cosine schedule), the VQC's :func:`~helpers.quantum.training.train_vqc` (Adam, cosine
+schedule, best-validation checkpoint :class:`BestValidation`) and the hybrids'
+:func:`~helpers.hybrid.training.train_original` (Adam, fixed learning rate, the same checkpoint)
+all run it, each with its own loss, batches and optimiser (so does the VQC's batched unlearning,
+:func:`~helpers.quantum.batched.unlearn_vqc_batch`).
+
 ``train`` is deterministic on the CPU: the same seed gives bit-identical
 weights, because the seed fixes the initial shuffles, the augmentation draws
 and nothing else is random.
@@ -11,8 +18,8 @@ the weights is built there: one rule for training, unlearning and evaluation.
 """
 from __future__ import annotations
 
-import contextlib
 import itertools
+import math
 import random
 
 import numpy as np
@@ -98,32 +105,83 @@ def train(model: nn.Module, dataset, epochs: int, lr: float = 0.1, *, batch_size
     decay, no_decay = _parameter_groups(model)
     optimizer = torch.optim.SGD([{"params": decay, "weight_decay": weight_decay},
                                  {"params": no_decay, "weight_decay": 0.0}], lr=lr, momentum=momentum)
-    steps_per_epoch = len(batches(len(dataset), batch_size, shuffle=False))
-    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * steps_per_epoch)
-    history = []
+    batch_sizes = [len(idx) for idx in batches(len(dataset), batch_size, shuffle=False)]
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * len(batch_sizes))
+
+    def batch_loss(idx):
+        x, y = to_device(model, *dataset[idx])
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=mixed_precision):
+            return F.cross_entropy(forward(x), y)
+
     model.train()
-    for _ in progress_bar(range(epochs), desc=desc, enabled=progress):
-        total, count = 0.0, 0
-        for idx in batches(len(dataset), batch_size, shuffle=True, generator=generator):
-            x, y = dataset[idx]
-            x, y = x.to(device), y.to(device)
-            with autocast(device, mixed_precision):
-                loss = F.cross_entropy(forward(x), y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if clip_grad_norm is not None:
-                nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm)
-            optimizer.step()
-            scheduler.step()
-            total, count = total + loss.item() * len(y), count + len(y)
-        history.append(total / count)
+    losses = training_loop(list(model.parameters()), batch_loss, epochs,
+                           lambda: batches(len(dataset), batch_size, shuffle=True, generator=generator), optimizer,
+                           schedule=scheduler, clip_grad_norm=clip_grad_norm, progress=progress, desc=desc)
     model.eval()
-    return history
+    return [sum(loss.item() * size for loss, size in zip(epoch, batch_sizes)) / len(dataset) for epoch in losses]
 
 
-def autocast(device: torch.device, enabled: bool):
-    """``torch.autocast`` to bfloat16 on ``device`` if ``enabled``, else nothing at all."""
-    return torch.autocast(device.type, dtype=torch.bfloat16) if enabled else contextlib.nullcontext()
+class BestValidation:
+    """The weights with the lowest validation loss seen so far: the checkpoint of :func:`training_loop`.
+
+    ``validation_loss()`` returns one loss when ``parameters`` are the weights of one model, or one
+    loss per model, shape (T,), when ``parameters[t]`` is the weights of model ``t``: each model
+    then keeps its own best. After training, ``weights`` are the best weights, ``found_at`` the
+    number of the validation that found them (0: the starting weights), ``losses`` every
+    validation loss in order; :meth:`restore` writes the best weights back."""
+
+    def __init__(self, parameters, validation_loss):
+        self.parameters, self.validation_loss = list(parameters), validation_loss
+        self.weights = [p.detach().clone() for p in self.parameters]
+        self.losses, self.best, self.found_at = [], math.inf, 0
+
+    def check(self) -> None:
+        """Validate the current weights; keep them (per model) where they beat the best so far."""
+        with torch.no_grad():
+            loss = torch.as_tensor(self.validation_loss(), dtype=torch.float64)
+        better = loss < self.best
+        self.best = torch.where(better, loss, self.best)
+        self.found_at = torch.where(better, len(self.losses), self.found_at)
+        self.losses.append(loss)
+        for i, keep in enumerate(better.expand(len(self.parameters))):      # one model: all or none
+            if keep:
+                self.weights[i] = self.parameters[i].detach().clone()
+
+    @torch.no_grad()
+    def restore(self) -> None:
+        """Copy the best weights back into the parameters."""
+        for p, best in zip(self.parameters, self.weights):
+            p.copy_(best)
+
+
+def training_loop(parameters: list[torch.Tensor], batch_loss, epochs: int, epoch_batches, optimizer, *,
+                  schedule=None, clip_grad_norm: float | None = None, checkpoint: BestValidation | None = None,
+                  progress: bool = False, desc: str = "train") -> list[list[torch.Tensor]]:
+    """The book's one training loop: ``epochs`` passes over the batches that ``epoch_batches()`` returns.
+
+    Every step computes ``batch_loss(batch)`` (one loss, or one per model: their sum is differentiated,
+    so each model gets its own gradient), clips the gradient norm of ``parameters`` at ``clip_grad_norm``
+    (``None``: no clipping), takes an ``optimizer`` step (SGD, Adam...: the caller chooses) and, if given,
+    a ``schedule`` step. A ``checkpoint`` validates the weights at the start of every epoch (a caller
+    that wants the final weights validated too calls ``checkpoint.check()`` after the loop).
+    Returns the loss of every step, epoch by epoch.
+    """
+    losses = []
+    for _ in progress_bar(range(epochs), desc=desc, enabled=progress):
+        if checkpoint is not None:
+            checkpoint.check()
+        losses.append([])
+        for batch in epoch_batches():
+            loss = batch_loss(batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.sum().backward()
+            if clip_grad_norm is not None:
+                nn.utils.clip_grad_norm_(parameters, clip_grad_norm)
+            optimizer.step()
+            if schedule is not None:
+                schedule.step()
+            losses[-1].append(loss.detach())
+    return losses
 
 
 def _parameter_groups(model: nn.Module):

@@ -100,22 +100,24 @@ def test_scenario_a_is_stratified_and_disjoint():
 
 
 def test_the_oracle_never_starts_from_the_originals_weights_or_batch_order(monkeypatch):
-    """Capture each model's starting weights and batch-order seed as ``fit`` receives them."""
+    """Capture each model's starting weights and its stream (the seed of its weights and of its batch
+    order) as ``hybrid_model`` receives them."""
     from helpers.hybrid import training
 
     starts = []
-    real_fit = training.fit
+    real_model = training.hybrid_model
 
-    def capture(model, *args, seed, **kwargs):
+    def capture(*args, seed, **kwargs):
+        model = real_model(*args, seed=seed, **kwargs)
         starts.append(({k: v.clone() for k, v in model.state_dict().items()}, seed))
-        return real_fit(model, *args, seed=seed, **{**kwargs, "epochs": 0})
+        return model
 
-    monkeypatch.setattr(training, "fit", capture)
+    monkeypatch.setattr(training, "hybrid_model", capture)
     data = load_hybrid("iris", seed=1)
     split = make_split(data, "A", seed=1)
-    training.train_original(data, seed=1)
-    training.train_oracle(data, split, seed=1)
-    training.train_oracle(data, split, seed=1, replica=1)
+    training.train_original(data, seed=1, epochs=0)
+    training.train_oracle(data, split, seed=1, epochs=0)
+    training.train_oracle(data, split, seed=1, replica=1, epochs=0)
     (original, s_original), (oracle, s_oracle), (oracle_1, s_oracle_1) = starts
     assert len({s_original, s_oracle, s_oracle_1}) == 3
     for k in original:

@@ -141,7 +141,7 @@ def test_objective_is_eq7_and_theorem_1(trained, iris):
 def test_training_learns_iris_and_keeps_the_best_checkpoint(trained, iris):
     assert accuracy(trained.theta, iris.X_test, iris.y_test) >= 0.8
     h = trained.history
-    assert len(h) == 150 and h["lr"].iloc[0] > 10 * h["lr"].iloc[-1]          # cosine schedule
+    assert len(h) == 150 and list(h.columns) == ["iteration", "train_loss", "val_loss"]
     assert h["val_loss"].iloc[trained.best_iteration] == h["val_loss"].min()
     assert h["val_loss"].min() < h["val_loss"].iloc[0]
 

@@ -15,8 +15,6 @@ zipped two loaders, which stops at the shorter one: with a 2 % forget set, one "
 """
 from __future__ import annotations
 
-import copy
-
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -24,6 +22,7 @@ from torch import nn
 from ..data import TensorSplits
 from ..metrics import fraction_correct
 from ..seeds import derive_seed
+from ..train import BestValidation, training_loop
 from .data import Split
 from .models import hybrid_model
 
@@ -48,39 +47,34 @@ def accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     return fraction_correct(predict_proba(model, X), y)
 
 
-def fit(model: nn.Module, X, y, X_val, y_val, *, epochs: int, lr: float, batch_size: int, seed: int) -> nn.Module:
-    """Adam on cross-entropy for ``epochs``; returns the model at its lowest validation loss (epoch 0 = start).
-
-    ``seed`` seeds the generator of the batch order (its own ``torch.Generator``, separate
-    from the global generator that :func:`.models.hybrid_model` used for the weights)."""
-    g = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-
-    def val_loss():
-        model.eval()
-        with torch.no_grad():
-            return F.cross_entropy(model(X_val), y_val).item()
-
-    best, best_loss = copy.deepcopy(model), val_loss()
-    for _ in range(epochs):
-        model.train()
-        for idx in torch.randperm(len(X), generator=g).split(batch_size):
-            loss = F.cross_entropy(model(X[idx]), y[idx])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        if (current := val_loss()) < best_loss:
-            best, best_loss = copy.deepcopy(model), current
-    return best.eval()
-
-
 def _train(data: TensorSplits, stream: int, train_rows, val_rows, overrides) -> nn.Module:
-    """A fresh hybrid classifier of ``data``'s recipe, its weights and batch order from ``stream``, fitted."""
+    """A fresh hybrid classifier of ``data``'s recipe, trained by :func:`helpers.train.training_loop`.
+
+    ``stream`` seeds the initial weights (:func:`.models.hybrid_model`) and the generator of the
+    batch order; Adam on cross-entropy for the recipe's epochs; the returned model has the weights
+    with the lowest validation loss (the start and the end of every epoch are validated)."""
     recipe = {**RECIPES[data.name], **overrides}
     model = hybrid_model(data.num_classes, in_shape=data.in_shape, n_qubits=recipe["n_qubits"],
                          n_layers=recipe["n_layers"], seed=stream)
-    return fit(model, data.X_train[train_rows], data.y_train[train_rows], data.X_val[val_rows], data.y_val[val_rows],
-               epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=stream)
+    X, y = data.X_train[train_rows], data.y_train[train_rows]
+    X_val, y_val = data.X_val[val_rows], data.y_val[val_rows]
+    order = torch.Generator().manual_seed(stream)
+
+    def batch_loss(idx):
+        model.train()
+        return F.cross_entropy(model(X[idx]), y[idx])
+
+    def validation_loss():
+        model.eval()
+        return F.cross_entropy(model(X_val), y_val)
+
+    best = BestValidation(model.parameters(), validation_loss)
+    training_loop(list(model.parameters()), batch_loss, recipe["epochs"],
+                  lambda: torch.randperm(len(X), generator=order).split(recipe["batch_size"]),
+                  torch.optim.Adam(model.parameters(), lr=recipe["lr"]), checkpoint=best)
+    best.check()                                                          # the final weights too
+    best.restore()
+    return model.eval()
 
 
 def train_original(data: TensorSplits, seed: int = 0, **overrides) -> nn.Module:

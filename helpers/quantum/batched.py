@@ -32,6 +32,7 @@ import torch.nn.functional as F
 
 from ..data import check_forget_class
 from ..seeds import derive_seed
+from ..train import BestValidation, training_loop
 from ..unlearn.dg import forget_targets, objective_terms
 from . import simulator as S
 from .circuit import N_CLASSES, N_PARAMS
@@ -67,15 +68,16 @@ def _adam(start: torch.Tensor, lrs: list) -> tuple[list, torch.optim.Adam]:
 
 
 def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300, batch_size: int = 10,
-                    init_std: float = 0.1, forward=S.expectations, joint: bool = True) -> list[TrainResult]:
-    """:func:`~helpers.quantum.training.train_vqc` for every seed in ``seeds``, all in one pass.
+                    init_std: float = 0.1, forward=S.expectations) -> list[TrainResult]:
+    """:func:`~helpers.quantum.training.train_vqc` for every seed in ``seeds``, all in one pass of the
+    book's one training loop, :func:`helpers.train.training_loop`.
 
     X (n, 4) and y (n,) are shared by every model, or (T, n, 4) and (T, n) give each model its
     own training set (all of the same size; likewise the validation set). ``lr`` is one
-    learning rate or one per model. ``forward(theta (T, 72), X (T, B, 4))`` gives the logits (T, B, 3);
-    ``joint``: one pass for the mini-batch and the validation set (else the validation loss runs
-    apart, without gradient). ``TrainResult.seconds`` is the batch's wall time divided by the
-    number of models."""
+    learning rate or one per model. ``forward(theta (T, 72), X (T, B, 4))`` gives the logits (T, B, 3).
+    Every iteration is one mini-batch; the checkpoint validates θ_k before step k (the final weights,
+    after the last step, are not validated). ``TrainResult.seconds`` is the batch's wall time divided
+    by the number of models."""
     seeds = [int(s) for s in seeds]
     T = len(seeds)
     if T == 0:
@@ -87,38 +89,27 @@ def train_vqc_batch(X, y, X_val, y_val, *, seeds, lr=0.1, iterations: int = 300,
         raise ValueError(f"need at least batch_size={batch_size} training samples, got {n}")
     start = time.perf_counter()
     params, optimizer = _adam(torch.stack([init_theta(s, init_std) for s in seeds]), lrs)
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=iterations)
     generators = [torch.Generator().manual_seed(s + 1) for s in seeds]
     rows = torch.arange(T)[:, None]
-    best_val = torch.full((T,), float("inf"), dtype=torch.float64)
-    best_theta, best_it = torch.stack(params).detach().clone(), torch.zeros(T, dtype=torch.int64)
-    record = torch.empty(iterations, 3, T, dtype=torch.float64)                # lr, train loss, val loss
-    for it in range(iterations):
-        batch = torch.stack([torch.randperm(n, generator=g)[:batch_size] for g in generators])   # (T, bs)
-        theta = torch.stack(params)
-        if joint:
-            out = forward(theta, torch.cat([X[rows, batch], X_val], 1))                     # (T, bs + nv, 3)
-            out, out_val = out[:, :batch_size], out[:, batch_size:]
-        else:
-            out = forward(theta, X[rows, batch])
-            with torch.no_grad():
-                out_val = forward(theta, X_val)
-        loss = mean_cross_entropy(out, y[rows, batch])
-        with torch.no_grad():
-            val = mean_cross_entropy(out_val, y_val)
-            better = val < best_val                                       # validation loss of the current θ
-            best_val = torch.where(better, val, best_val)
-            best_theta[better], best_it[better] = theta[better], it
-        optimizer.zero_grad()
-        loss.sum().backward()                                             # each model's gradient is its own
-        record[it] = torch.stack([torch.tensor(schedule.get_last_lr(), dtype=torch.float64), loss.detach(), val])
-        optimizer.step()
-        schedule.step()
+
+    def one_minibatch():                                                  # (T, batch_size) rows, one per model
+        return [torch.stack([torch.randperm(n, generator=g)[:batch_size] for g in generators])]
+
+    def batch_loss(batch):
+        return mean_cross_entropy(forward(torch.stack(params), X[rows, batch]), y[rows, batch])
+
+    best = BestValidation(params, lambda: mean_cross_entropy(forward(torch.stack(params), X_val), y_val))
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=iterations)
+    losses = training_loop(params, batch_loss, iterations, one_minibatch, optimizer, schedule=schedule, checkpoint=best)
     seconds = (time.perf_counter() - start) / T
-    history = [pd.DataFrame(dict(iteration=range(iterations), lr=record[:, 0, t].numpy(),
-                                 train_loss=record[:, 1, t].numpy(), val_loss=record[:, 2, t].numpy()))
-               for t in range(T)]
-    return [TrainResult(best_theta[t].clone(), history[t], int(best_it[t]), seconds) for t in range(T)]
+    return [TrainResult(best.weights[t], history(losses, best, t), int(best.found_at[t]), seconds) for t in range(T)]
+
+
+def history(losses, best: BestValidation, t: int) -> pd.DataFrame:
+    """Model ``t``'s :attr:`TrainResult.history`: row k describes θ_k (the ``train_loss`` of its
+    mini-batch at step k, its ``val_loss``); one step per iteration."""
+    return pd.DataFrame(dict(iteration=range(len(losses)), train_loss=[float(step[0][t]) for step in losses],
+                             val_loss=[float(loss[t]) for loss in best.losses]))
 
 
 def mean_cross_entropy(logits, y) -> torch.Tensor:
@@ -166,14 +157,14 @@ def unlearn_vqc_batch(theta_orig, X_forget, X_anchor, forget_class: int, *, targ
                                     target=targets[t], beta=betas[t]) for t in range(T)])   # (T, |F|, K)
     X_all = torch.cat([X_forget, X_anchor], 1)                                      # one pass for F and A
     params, optimizer = _adam(theta_orig, lrs)
-    for _ in range(steps):
+
+    def minus_objective(_):                                   # ascent on every J_t: descent on -J_t
         theta = torch.stack(params)
         log_p = torch.log_softmax(S.expectations(theta, X_all), -1)
         penalty = ((theta - theta_orig) ** 2).sum(-1)
-        J, _, _ = objective_terms(log_p[:, :n_forget], Q, log_p[:, n_forget:], p_ref, penalty, alpha, lam)
-        optimizer.zero_grad()
-        (-J.sum()).backward()                                 # ascent on every J_t
-        optimizer.step()
+        return -objective_terms(log_p[:, :n_forget], Q, log_p[:, n_forget:], p_ref, penalty, alpha, lam)[0]
+
+    training_loop(params, minus_objective, steps, lambda: [None], optimizer)      # full batch: one step per epoch
     seconds = (time.perf_counter() - start) / T
     return [UnlearnResult(params[t].detach().clone(), Q[t, 0], seconds) for t in range(T)]
 

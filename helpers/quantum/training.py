@@ -9,8 +9,9 @@
 The gradient is Eq. (5) (``gradient="parameter-shift"``, any engine) or torch's
 autograd through the exact simulator (``"autograd"``, the default because it is
 cheaper); the two agree to rounding error (``tests/test_quantum_gradients.py``).
-The loop itself is :func:`helpers.quantum.batched.train_vqc_batch`, which trains many
-classifiers at once; :func:`train_vqc` runs it for one, through the chosen engine.
+:func:`helpers.quantum.batched.train_vqc_batch` trains many classifiers at once with the book's
+one training loop (:func:`helpers.train.training_loop`); :func:`train_vqc` runs it for one,
+through the chosen engine.
 
 The *gold* model trains the same way on the retained classes only (:func:`retained_split`),
 from its own ``"oracle"`` seed stream (:func:`gold_seed`), never from the original's weights
@@ -33,8 +34,8 @@ from .gradients import logits
 @dataclass
 class TrainResult:
     """``theta``: the selected weights (72,); ``history``: row k describes θ_k, the weights after
-    k Adam steps (``iteration`` = k, ``lr`` of the next step, mini-batch ``train_loss``,
-    ``val_loss``); ``best_iteration``: the k of the returned weights."""
+    k Adam steps (``iteration`` = k, the next step's mini-batch ``train_loss``, ``val_loss``);
+    ``best_iteration``: the k of the returned weights."""
 
     theta: torch.Tensor
     history: pd.DataFrame
@@ -58,15 +59,13 @@ def train_vqc(X, y, X_val, y_val, *, iterations: int = 300, batch_size: int = 10
     """Train the 72 weights on ``(X, y)``, select on ``(X_val, y_val)`` (paper, Sec. 4).
 
     ``seed`` fixes the initialisation ``init_theta(seed)`` and the mini-batch draws (generator
-    ``seed + 1``). With autograd, one pass of the simulator serves the mini-batch and the validation
-    set; the parameter-shift rule differentiates the mini-batch only (the validation loss runs
-    without gradient)."""
+    ``seed + 1``). The validation loss runs without gradient."""
     from .batched import train_vqc_batch
 
     def forward(theta, X):                                # one model: (1, 72), (1, B, 4) -> (1, B, 3)
         return logits(theta[0], X[0], engine, gradient)[None]
     return train_vqc_batch(X, y, X_val, y_val, seeds=[seed], lr=lr, iterations=iterations, batch_size=batch_size,
-                           init_std=init_std, forward=forward, joint=gradient == "autograd")[0]
+                           init_std=init_std, forward=forward)[0]
 
 
 def retained_split(data, forget_class: int) -> tuple:
