@@ -203,6 +203,7 @@ def test_figures_put_the_settings_on_the_x_axis_in_sweep_order():
                            for s in (1, 2) for m in ("original", "oracle", "oracle_indep", "ga")])
     left, middle, right = plot_hybrid_device(hybrid, {"ga": "GA"}, {"original": "grey"}).axes
     assert len(left.containers) == len(middle.containers) == 3      # the oracle's own AG and KL (0) are left out
+    assert [c.has_yerr for c in left.containers] == [True, False, False]     # error bars on the highlighted rows
     assert len(right.containers) == 2
     privacy = pd.DataFrame([dict(population=p, ulira_accuracy=0.7, ulira_sd=0.1, **c) for c in settings[:2]
                             for p in ("original", "gold_indep")])

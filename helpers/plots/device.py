@@ -26,11 +26,13 @@ def _axis(ax, frame: pd.DataFrame, ylabel: str):
     ax.set_ylabel(ylabel)
 
 
-def _line(ax, frame: pd.DataFrame, key: str, value: str, name, label: str, **style):
-    """Mean and sample SD of ``value`` over the rows with ``frame[key] == name``, per setting."""
+def _line(ax, frame: pd.DataFrame, key: str, value: str, name, label: str, spread: bool = True, **style):
+    """Mean of ``value`` over the rows with ``frame[key] == name`` per setting, with the sample SD as error bars
+    (``spread=False``: the means only)."""
     rows = frame[frame[key] == name]
     stats = rows.groupby("setting", sort=False)[value].agg(["mean", "std"]).reindex(_settings(frame))
-    ax.errorbar(range(len(stats)), stats["mean"], yerr=stats["std"].fillna(0), label=label, capsize=2, **style)
+    ax.errorbar(range(len(stats)), stats["mean"], yerr=stats["std"].fillna(0) if spread else None, label=label,
+                capsize=2, **style)
 
 
 def plot_vqc_device(closeness: pd.DataFrame, labels: dict):
@@ -49,8 +51,8 @@ def plot_vqc_device(closeness: pd.DataFrame, labels: dict):
 
 
 def plot_hybrid_device(results: pd.DataFrame, labels: dict, highlight: dict):
-    """Left: AG (``ch8-ag``) per setting for every method (thin lines) and the rows of ``highlight``
-    (``{row: colour}``, e.g. doing nothing and the second oracle, drawn bold). Middle: the test KL to the
+    """Left: AG (``ch8-ag``) per setting for every method (thin lines, means only) and the rows of ``highlight``
+    (``{row: colour}``, e.g. doing nothing and the second oracle, drawn bold with error bars). Middle: the test KL to the
     oracle (``ch8-kl``), the same lines. Right: the MIA AUC (``ch8-mia``) of the original and of the oracle,
     with chance (0.5) dashed."""
     fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 4.4))
@@ -59,8 +61,9 @@ def plot_hybrid_device(results: pd.DataFrame, labels: dict, highlight: dict):
             if method == "oracle":
                 continue
             bold = method in highlight
-            _line(ax, results, "method", value, method, labels.get(method, method), lw=2.2 if bold else 0.9,
-                  color=highlight.get(method), alpha=1.0 if bold else 0.6, marker="o", ms=3 if bold else 2)
+            _line(ax, results, "method", value, method, labels.get(method, method), spread=bold,
+                  lw=2.2 if bold else 0.9, color=highlight.get(method), alpha=1.0 if bold else 0.6, marker="o",
+                  ms=3 if bold else 2, zorder=3 if bold else 2)
         _axis(ax, results, ylabel)
     left.legend(fontsize=6, ncol=2)
     for method, colour in (("original", "grey"), ("oracle", "black")):
