@@ -28,25 +28,13 @@ from ..quantum.statevector import apply_one_qubit, cz_diagonal, product_state, r
 from .circuit import check_size
 
 
-def encoded_qubit(x: torch.Tensor) -> torch.Tensor:
-    """``RZ(x) RY(x) RX(x) |0>`` for angles of any shape S, in closed form: (*S, 2) complex.
-
-    With ``c = cos x/2``, ``s = sin x/2``: ``RX|0> = (c, -is)``; ``RY`` gives ``(c² + is², sc(1 - i))``;
-    ``RZ`` multiplies by ``(c - is, c + is)``, so ``(c³ + s³ + i(cs² - sc²), sc(c + s) + i sc(s - c))``.
-    (Equal to ``rotations(x, x, x)[..., :, 0]``; the tests check it.)"""
-    c, s = torch.cos(x / 2), torch.sin(x / 2)
-    sc = s * c
-    up = torch.complex(c ** 3 + s ** 3, c * s * s - s * c * c)
-    down = torch.complex(sc * (c + s), sc * (s - c))
-    return torch.stack([up, down], -1)
-
-
 def encode(angles: torch.Tensor) -> torch.Tensor:
     """``⊗_q RZ(x_q) RY(x_q) RX(x_q) |0>`` for a batch of angles (B, n): (B, 2^n) complex.
 
-    On ``|0...0>`` the encoding leaves a *product* state, written down directly: one outer
+    On ``|0...0>`` the encoding leaves a *product* state, written down directly: qubit ``q``'s
+    state is the first column of its 2x2 matrix ``RZ(x_q) RY(x_q) RX(x_q)``, then one outer
     product per qubit, qubit ``q`` becoming bit ``q`` (higher qubits are the slower index)."""
-    return product_state(encoded_qubit(angles))
+    return product_state(rotations(angles, angles, angles)[..., :, 0])
 
 
 def simulate(angles: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
@@ -82,8 +70,7 @@ class QuantumLayer(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        with torch.no_grad():
-            self.weights.uniform_(0.0, 2 * math.pi)
+        nn.init.uniform_(self.weights, 0.0, 2 * math.pi)
 
     def forward(self, angles: torch.Tensor) -> torch.Tensor:
         assert angles.dim() == 2 and angles.shape[1] == self.n_qubits, \
