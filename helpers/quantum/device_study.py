@@ -122,7 +122,7 @@ def chapter_models(data_by_seed: dict, selection_data, forget_class: int = 2, se
     (string keys, as JSON stores them)."""
     _, train, original0 = select_training(selection_data, selection_seed)
     _, unlearn = select_unlearning(selection_data, original0, forget_class, seed=selection_seed)
-    runs = run_seeds(data_by_seed, forget_class, ("similarity",), unlearn, train)
+    runs = run_seeds(data_by_seed, forget_class, unlearn=unlearn, train=train)      # chapter 7's call, both targets
     theta = {r.seed: {"original": r.original.theta, "similarity": r.unlearned["similarity"].theta,
                       "gold_indep": r.gold_indep.theta, "gold": r.gold.theta} for r in runs}
     return {"settings": {"train": train, "unlearn": unlearn},
