@@ -15,6 +15,7 @@ defects of its public code avoided (see each module). One idea per module:
 - ``metrics``          the chapter's scorecard (drops, UQI, KL, agreement, MIA AUC, AG) on :mod:`helpers.metrics`
 - ``experiment``       selection seed, report seeds, the chapter's tables (with doing nothing and a second oracle)
 - ``verdicts``         paired verdicts over seeds: vs doing nothing, vs the noise floor, the ranking by AG
+- ``device_study``     the chapter's models read out on a device, shots and noise (section 8.10)
 - ``plots``            the chapter's figures
 
 >>> from helpers.hybrid import hybrid_circuit, QuantumLayer

@@ -19,6 +19,7 @@ One idea per module:
 - ``batched``     training and unlearning many classifiers in one pass (gold models, populations); the
                   unlearning method itself, with Eqs. 6-7, is ``dg`` in :mod:`helpers.unlearn.dg`
 - ``shots_training``  training and DG unlearning from finite shots against exact gradients (chapter 7)
+- ``device_study``  chapter 7's models read out on a device, shots and noise, and U-LiRA under shots (section 8.10)
 - ``experiment``  selection seed, report seeds, runs over seeds, gold model and Gold′ (chapter 7)
 - ``tables``      Tables 1-2 and the uniform-target comparison over seeds, beside the published numbers
 - ``plots``       the chapters' figures
