@@ -208,3 +208,26 @@ def test_figures_put_the_settings_on_the_x_axis_in_sweep_order():
     privacy = pd.DataFrame([dict(population=p, ulira_accuracy=0.7, ulira_sd=0.1, **c) for c in settings[:2]
                             for p in ("original", "gold_indep")])
     assert len(plot_privacy_device(privacy, {"original": "o", "gold_indep": "g"}).axes[0].containers) == 2
+
+
+def test_population_privacy_reads_every_population_in_one_call_per_setting(tmp_path, monkeypatch):
+    data = load_tabular("iris", seed=1)
+    g = torch.Generator().manual_seed(0)
+    base = torch.randn(72, generator=g, dtype=torch.float64) * 0.5
+    far = torch.randn(72, generator=g, dtype=torch.float64)
+    pops = {"gold": base + 0.01 * torch.randn(4, 72, generator=g, dtype=torch.float64),
+            "gold_indep": base + 0.01 * torch.randn(4, 72, generator=g, dtype=torch.float64),
+            "original": far + 0.01 * torch.randn(4, 72, generator=g, dtype=torch.float64),
+            "similarity": base + 0.01 * torch.randn(4, 72, generator=g, dtype=torch.float64)}
+    monkeypatch.setattr(Q, "populations", lambda *a, **k: {n: (t, 1.0) for n, t in pops.items()})
+    calls = []
+    real = D.z_estimates
+    monkeypatch.setattr("helpers.quantum.engines.z_estimates",
+                        lambda *a, **k: calls.append(a[1].shape) or real(*a, **k))
+    table = Q.population_privacy(data, n_models=4, devices=[Device(), Device(shots=256)], cache=ResultCache(tmp_path))
+    n_forget = int((data.y_train == 2).sum())
+    assert calls == [(4 * 4 * n_forget, 76)]                      # the shot setting: one call, four populations
+    assert list(table["population"]) == list(Q.PRIVACY_POPULATIONS) * 2
+    exact = table[table["setting"] == "exact"].set_index("population")
+    assert exact.loc["original", "ulira_accuracy"] > 0.9 > exact.loc["gold_indep", "ulira_accuracy"]
+    assert len(exact.loc["original", "ulira_examples"]) == n_forget
