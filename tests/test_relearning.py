@@ -94,7 +94,8 @@ def test_batchnorm_statistics_stay_frozen(problem):
     assert curve[10] == curve[0]
 
 
-@pytest.mark.parametrize("kwargs, match", [(dict(lr=0.0), "lr must be positive"), (dict(lr=-1.0), "lr must be positive"),
+@pytest.mark.parametrize("kwargs, match", [(dict(lr=0.0), "lr must be positive"),
+                                           (dict(lr=-1.0), "lr must be positive"),
                                            (dict(batch_size=0), "batch_size"), (dict(batch_size=2.0), "batch_size")])
 def test_bad_attack_settings_are_errors(problem, kwargs, match):
     model, forget_set, retain_set = problem
