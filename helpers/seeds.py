@@ -14,7 +14,8 @@ role           what the derived seed controls
                its batch order (``replica`` numbers independent oracles)
 ``unlearn``    an unlearning run: its batch order, random labels, samples
                (``replica`` numbers independent runs from one original)
-``attack``     a membership attack's shadow splits and folds
+``attack``     a membership attack's shadow splits and folds; the relearning
+               attack's samples and batches (:mod:`helpers.metrics.relearning`)
 ``population`` the models of a distributional test (:mod:`helpers.metrics.distributional`)
 ``device``     the shots of one read-out on a simulated device (:mod:`helpers.quantum.device_study`)
 =============  ==============================================================
