@@ -7,7 +7,8 @@ before they end where exact gradients take them?
 
 The study (:func:`shots_study`), for every seed of the chapter and every shot count:
 
-- **training**: the chapter's recipe (:func:`~helpers.quantum.batched.train_vqc_batch`: the same
+- **training**: the chapter's recipe (:func:`~helpers.quantum.batched.train_vqc_batch`, the loop of
+  :func:`~helpers.quantum.training.train_vqc`, given the forward pass :class:`SampledShift`: the same
   initialisation, mini-batches, Adam, schedule and best-validation checkpoint), with every forward
   pass, validation loss and parameter-shift gradient estimated from ``shots`` shots;
 - **unlearning**: chapter 7's ``unlearn("dg", VQC(...), task, seed=s)`` with the chapter's settings,
@@ -24,8 +25,6 @@ exact outcome distribution, sampled; statistically the same as Aer's noiseless s
 step. Results are cached (:class:`~helpers.experiments.cache.ResultCache`).
 """
 from __future__ import annotations
-
-import inspect
 
 import pandas as pd
 import torch
@@ -77,11 +76,7 @@ def sampled_forward(shots: int, seed: int):
 def _train(datas, seeds, shots, train):
     """The originals of ``seeds`` (datasets ``datas``) in one batched pass, exact or from ``shots`` shots."""
     X, y, X_val, y_val = (stack_same_size([getattr(d, k) for d in datas]) for k in ("X_train", "y_train", "X_val", "y_val"))
-    extra = {}
-    if shots is not None:
-        extra["forward"] = sampled_forward(shots, derive_seed(seeds[0], "device", shots))
-        if "joint" in inspect.signature(train_vqc_batch).parameters:
-            extra["joint"] = False                      # the mini-batch only is differentiated
+    extra = {} if shots is None else {"forward": sampled_forward(shots, derive_seed(seeds[0], "device", shots))}
     return train_vqc_batch(X, y, X_val, y_val, seeds=seeds, **train, **extra)
 
 
