@@ -119,6 +119,7 @@ class SeedRuns:
         return self._qat[method]
 
     def exported(self, method: str):
+        """The integer export (:func:`helpers.quant.export_integer`) of the unlearned fake-quant model."""
         if method not in self._exported:
             self._exported[method] = export_integer(self.qat(method)[0])
         return self._exported[method]
@@ -180,10 +181,12 @@ class SeedRuns:
         def compute():
             model, (forget_set, retain_set, _) = self.qat(method)
             attack_set, held_out = attack_split(forget_set, FORGET_SHARE, seed=stream)
-            curves = {"retain": relearning_curve(model, retain_set, forget_set, steps=steps, seed=stream),
-                      "forget 1 %": relearning_curve(model, attack_set, held_out, steps=steps, seed=stream)}
-            return {attack: {str(k): v for k, v in curve.items()} for attack, curve in curves.items()} | {
-                "attack samples": len(attack_set), "held out": len(held_out)}
+
+            def curve(attack_on, measured_on):
+                fa = relearning_curve(model, attack_on, measured_on, steps=steps, seed=stream)
+                return {str(k): v for k, v in fa.items()}
+            return {"retain": curve(retain_set, forget_set), "forget 1 %": curve(attack_set, held_out),
+                    "attack samples": len(attack_set), "held out": len(held_out)}
         return self.cached(self.config("relearn", method, steps=list(steps), lr=RELEARN_LR, batch_size=RELEARN_BATCH,
                                        share=FORGET_SHARE), compute)
 
