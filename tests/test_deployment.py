@@ -100,6 +100,8 @@ def test_the_audit_has_the_contract_layout(audit):
     assert (flips.loc["original", "vs original"] == 0).all() and (flips.loc["retrain", "vs retrain"] == 0).all()
     assert flips.loc["original", "vs retrain"].equals(flips.loc["retrain", "vs original"])     # one distance
     assert (flips.loc["retrain", "vs original"] > 0.3).all()          # fresh weights: most codes differ
+    model = build_quantized("resnet18-w4a4", 10, 1, 0.125)
+    assert flips.attrs["codes per layer"] == {n: model.get_submodule(n).weight.numel() for n in layers}
 
     export = audit.export
     assert export.index.names == ["method", "seed"] and list(export.index) == [(m, 1) for m in methods]

@@ -64,7 +64,8 @@ class DeploymentAudit:
     """The audit's results: four frames (percent for metrics, fractions in [0, 1] for flips) and sizes.
 
     - ``flips``: index (method, seed, layer), layer = the quantized layer's qualified name in model
-      order; columns ``["vs original", "vs retrain"]``.
+      order; columns ``["vs original", "vs retrain"]``; ``attrs["codes per layer"]`` = {layer: number
+      of weight codes}, to weight layers by their size.
     - ``export``: index (method, seed); columns (model in :data:`MODELS`, metric in FA RA TA MIA).
     - ``ptq``: index (method, seed); columns (bits in ``"FP"``, ``"8-bit"``, ..., metric).
     - ``relearn``: index (method, seed, attack in :data:`ATTACKS`); columns the step counts (ints);
@@ -149,11 +150,13 @@ class SeedRuns:
 
     # ------------------------------------------------------------------ the four parts
     def flips(self, method: str) -> dict:
-        """``{"layers": [...], "vs original": [...], "vs retrain": [...]}``: code flips per layer."""
+        """``{"layers": [...], "codes": [...], "vs original": [...], "vs retrain": [...]}``: each layer's number
+        of weight codes and the share of them that differ from the original's and from Retrain's."""
         def compute():
             ours = self.exported(method).weight_codes()
             against = {ref: code_flips(ours, self.exported(ref).weight_codes()) for ref in REFERENCES}
-            return {"layers": list(ours), **{f"vs {ref}": list(against[ref].values()) for ref in REFERENCES}}
+            return {"layers": list(ours), "codes": [c.numel() for c in ours.values()],
+                    **{f"vs {ref}": list(against[ref].values()) for ref in REFERENCES}}
         return self.cached(self.config("flips", method, retrain_hparams=self.hparams("retrain")), compute)
 
     def export(self, method: str) -> dict:
@@ -226,11 +229,12 @@ def deployment_audit(profile: str | Profile = "default", dataset: str | None = N
     warn_defaulted(hparams_set, entry, methods)
 
     labels = [bits_label(None), *map(bits_label, bits)]
-    flips, export, ptq, relearn, sizes = [], [], [], [], {}
+    flips, export, ptq, relearn, sizes, codes = [], [], [], [], {}, {}
     for seed in seeds:
         runs = SeedRuns(profile, data, forget_class, seed, tuned, cache)
         for method in progress_bar(methods, desc=f"deployment audit, seed {seed}", enabled=progress):
             f = runs.flips(method)
+            codes = codes or dict(zip(f["layers"], f["codes"]))
             flips += [(method, seed, layer, vo, vr) for layer, vo, vr in zip(f["layers"], f["vs original"],
                                                                               f["vs retrain"])]
             e = runs.export(method)
@@ -244,7 +248,8 @@ def deployment_audit(profile: str | Profile = "default", dataset: str | None = N
             sizes = runs.sizes()
     used = {"hparams_set": hparams_set, "hparams": {m: runs.hparams(m) for m in methods}}
     return DeploymentAudit(
-        flips=frame(flips, ["method", "seed", "layer"], ["vs original", "vs retrain"], used),
+        flips=frame(flips, ["method", "seed", "layer"], ["vs original", "vs retrain"],
+                    {**used, "codes per layer": codes}),
         export=frame(export, ["method", "seed"], pd.MultiIndex.from_tuples(list(product(MODELS, METRICS)),
                                                                            names=["model", "metric"]), used),
         ptq=frame(ptq, ["method", "seed"], pd.MultiIndex.from_tuples(list(product(labels, METRICS)),
