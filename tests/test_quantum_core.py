@@ -112,3 +112,16 @@ def test_bad_inputs_give_clear_errors():
         expectations(theta, torch.zeros(3, 5))
     with pytest.raises(ValueError, match="unknown engine 'qpu'.*'torch', 'aer'"):
         expectations(theta, X, engine="qpu")
+
+
+def test_compare_engines_runs_the_exact_engines_by_default():
+    """Chapter 6's engine table calls compare_engines with its defaults: it must not pick the
+    sampled engine, which needs a Device (a CI run failed on exactly this)."""
+    from helpers.quantum.checks import compare_engines
+    g = torch.Generator().manual_seed(0)
+    theta = torch.rand(N_PARAMS, generator=g, dtype=torch.float64)
+    X = math.pi * torch.rand(6, 4, generator=g, dtype=torch.float64)
+    table = compare_engines(theta, X, n_reference=3, repeats=1)
+    assert tuple(table.index) == engines.EXACT_ENGINES
+    assert set(engines.EXACT_ENGINES) < set(engines.ENGINES)
+    assert table["max |diff| to reference"].max() < 1e-9

@@ -7,11 +7,11 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from .engines import ENGINES, expectations
+from .engines import EXACT_ENGINES, expectations
 from .gradients import logits, shift_rule_on_loss
 
 
-def compare_engines(theta, X, engines=ENGINES, n_reference: int = 20, repeats: int = 3) -> pd.DataFrame:
+def compare_engines(theta, X, engines=EXACT_ENGINES, n_reference: int = 20, repeats: int = 3) -> pd.DataFrame:
     """Each engine on the same inputs: largest |difference| to the gate-by-gate reference on the
     first ``n_reference`` inputs, and circuits per second on all of ``X`` (best of ``repeats``;
     the slow reference is timed on its ``n_reference`` inputs only, once)."""

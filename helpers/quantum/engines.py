@@ -32,7 +32,10 @@ from .blocks import z_observables
 from .circuit import N_FEATURES, N_PARAMS, N_QUBITS, READOUT, gates, vqc_circuit
 from .device import Device, check_device, z_estimates
 
-ENGINES = ("torch", "aer", "reference", "sampled")
+EXACT_ENGINES = ("torch", "aer", "reference")
+"""The engines that compute expectations exactly (no device needed)."""
+ENGINES = (*EXACT_ENGINES, "sampled")
+"""Every engine; ``sampled`` needs a noiseless ``Device`` with shots."""
 
 
 def check_inputs(theta, X) -> tuple[torch.Tensor, torch.Tensor]:
