@@ -7,6 +7,18 @@ import pytest
 from booktools import build_book, given_build
 
 
+@pytest.fixture(autouse=True)
+def torch_threads_restored():
+    """Every test ends with torch's thread count as it found it. The result cache's keys include the thread
+    count, so a test that leaves it at 1 (a benchmark's measure(threads=1) did) makes every later test miss
+    the book build's cache, recompute with other threads and read other numbers."""
+    import torch
+
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture
 def fake_md5(monkeypatch):
     """Make torchvision's MD5 comparison pass (real files have fixed hashes; tiny fakes cannot)."""

@@ -156,3 +156,23 @@ def test_cf_k_freezes_the_front_only_for_its_run(iris):
     assert torch.equal(new.blocks[-1].bias, model.blocks[-1].bias)                       # frozen before: untouched
     assert not torch.equal(new.blocks[-1].weight, model.blocks[-1].weight)               # the head moved
     assert all(torch.equal(a, b) for a, b in zip(new.blocks[0].parameters(), model.blocks[0].parameters()))
+
+
+def test_running_in_this_process_leaves_the_thread_count_as_it_was(monkeypatch):
+    """run() trains on one thread; in the caller's process it must give the thread count back (the result
+    cache's keys include it: a leaked 1 made later cells miss the cache)."""
+    import pandas as pd
+    import torch
+
+    from helpers.hybrid import experiment as E
+
+    seen = []
+    monkeypatch.setattr(E, "_run_datasets_one_thread",
+                        lambda *args: seen.append(torch.get_num_threads()) or (pd.DataFrame(), pd.DataFrame()))
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        E._run_datasets(("iris",), ("A",), 0, (1,), (), False)
+        assert seen == [1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

@@ -120,7 +120,15 @@ def run(datasets=("iris", "digits"), scenarios=("A", "B"), selection_seed: int =
 
 
 def _run_datasets(datasets, scenarios, selection_seed, seeds, methods, progress):
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    try:
+        return _run_datasets_one_thread(datasets, scenarios, selection_seed, seeds, methods, progress)
+    finally:
+        torch.set_num_threads(threads)          # run() in this process leaves the caller's thread count as it was
+
+
+def _run_datasets_one_thread(datasets, scenarios, selection_seed, seeds, methods, progress):
     rows, chosen, budget = [], [], {}                 # budget[(name, scenario, method)]: the chosen steps
     for name in datasets:
         for seed in progress_bar((selection_seed, *seeds), desc=name, enabled=progress):
