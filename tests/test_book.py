@@ -7,6 +7,7 @@ with tests/test_browser.py and tests/test_wheel.py.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -138,6 +139,17 @@ def test_check_reports_a_stale_setup_cell_and_outputs(tmp_path):
     assert book.strip_outputs(root) == [path]
 
 
+def _figure_cells(chapter: str) -> int:
+    """The chapter's code cells that call one of helpers' figure functions (``plot_...(``): each shows a figure."""
+    cells = json.loads((ROOT / "notebooks" / f"{chapter}.ipynb").read_text())["cells"]
+    return sum(c["cell_type"] == "code" and re.search(r"\bplot_\w+\(", "".join(c["source"])) is not None
+               for c in cells)
+
+
+def test_every_chapter_draws_figures():
+    assert all(_figure_cells(chapter) >= 3 for chapter in CHAPTERS)
+
+
 @pytest.mark.book
 def test_book_builds(built_book):
     """The whole book, built from scratch into a fresh folder (once per session, see conftest.py),
@@ -151,7 +163,8 @@ def test_book_builds(built_book):
         assert editions.colab_url(url, chapter) in page               # the Colab button opens the edition
         assert f"blob/main/notebooks/{chapter}.ipynb" not in page         # not the MyST source
         images = re.findall(r'<img[^>]+src="([^"]+)"', page)
-        assert len(images) >= 2, f"{chapter}: {len(images)} images"     # every chapter has figures
+        figures = [src for src in images if "_images/" in src]
+        assert len(figures) >= _figure_cells(chapter), f"{chapter}: {len(figures)} figures shown"
         for src in images:
             if not src.startswith(("data:", "http")):
                 assert (html / "notebooks" / src).resolve().exists(), src

@@ -53,3 +53,19 @@ def test_book_style_restores_after_an_error():
             assert mpl.rcParams["axes.grid"]
             raise RuntimeError("boom")
     assert dict(mpl.rcParams) == before
+
+
+def test_every_figure_of_a_notebook_is_shown(tmp_path):
+    """In a Jupyter kernel, the first figure loads the inline backend inside book_style, which switches
+    ``interactive`` on; book_style must not undo that on exit, or no later figure is ever shown (the
+    built chapters 1-5 showed only their first figure)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    define = ("import matplotlib.pyplot as plt\nfrom helpers.plots.style import styled\n@styled\n"
+              "def figure():\n    fig, ax = plt.subplots()\n    ax.plot([0, 1])\n    return fig\n")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)
+                                         for source in (define, "first = figure()", "second = figure()")])
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    shown = [sum("image/png" in out.get("data", {}) for out in cell.outputs) for cell in nb.cells]
+    assert shown == [0, 1, 1]

@@ -27,11 +27,19 @@ COLOR_CODES = "bgrmyck"
 def book_style():
     """Draw with :data:`THEME` inside the block; everything it changed is restored afterwards."""
     codes = {code: mpl.colors.colorConverter.colors[code] for code in COLOR_CODES}
+    interactive = None
     try:
         with mpl.rc_context():
             sns.set_theme(**THEME)
-            yield
+            try:
+                yield
+            finally:
+                interactive = mpl.is_interactive()
     finally:
+        # rc_context would also undo ``interactive``, which a notebook's inline backend switches on when the
+        # book's first figure loads it inside this block: every later figure would then never be shown.
+        if interactive is not None:
+            mpl.interactive(interactive)
         for code, color in codes.items():
             mpl.colors.colorConverter.colors[code] = color
 
