@@ -16,7 +16,9 @@ itself, the absolute gap to the gold model's value (recall, probability), or the
 of the forgotten class's samples sent elsewhere than the gold model sends them. Two
 methods are compared seed by seed with :func:`helpers.stats.paired_interval` (paired
 differences, sample std, 95 % Student t); a verdict is "undecided" whenever the interval
-spans zero. The paper's own claims are checked the same way (:func:`claim_verdict`).
+spans zero. The paper's own claims are checked the same way (:func:`claim_verdict`). Section
+7.12's models from shots are paired with exact gradients likewise, and "equal" when every seed
+scores the same (:func:`shots_verdict`).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ import pandas as pd
 
 from ..data.tabular import display_list, display_name
 from ..stats import PairedInterval, paired_interval
-from ..words import capital, group_phrases, join_words
+from ..words import capital, group_phrases, is_are, join_words
 
 BASELINE, FLOOR = "original", "gold_indep"
 
@@ -696,6 +698,20 @@ def describe_grid_edges(chosen: dict, grid: dict) -> str:
 SHOTS_MEASURES = {"training": {"test_acc": "test accuracy"},
                   "unlearning": {"forget_recall": "forgotten-class recall", "retained_acc": "retained-class accuracy"}}
 SHOTS_WORDS = {"smaller": "lower", "larger": "higher", "undecided": "undecided"}
+EQUAL = "equal"                      # every seed's difference is exactly 0 (same score from shots as exactly)
+DIFFERS = ("lower", "higher")
+STAGE_NAMES = {"training": "Training from shots", "unlearning": "Unlearning from shots"}
+
+
+def shots_verdict(a: pd.Series, b: pd.Series) -> tuple[str, PairedInterval]:
+    """The verdict on ``a - b`` over seeds (aligned by seed) and its paired t interval: ``"equal"`` when
+    every seed's difference is exactly 0 (the interval is then [0, 0]), else ``"lower"``, ``"higher"``
+    or ``"undecided"`` by the interval."""
+    a, b = a.align(b, join="inner")
+    interval = paired_interval(a.to_numpy(), b.to_numpy())
+    if (a.to_numpy() == b.to_numpy()).all():
+        return EQUAL, interval
+    return SHOTS_WORDS[interval.direction], interval
 
 
 def shots_verdicts(study: pd.DataFrame) -> pd.DataFrame:
@@ -703,8 +719,9 @@ def shots_verdicts(study: pd.DataFrame) -> pd.DataFrame:
 
     ``study``: :func:`helpers.quantum.shots_training.shots_study` (one row per stage, seed and setting).
     One row per (stage, measure, setting): the mean over seeds of the setting and of exact gradients, the
-    paired t interval of ``setting - exact`` (sample std) and its ``verdict``: ``"lower"``, ``"higher"``
-    or ``"undecided"`` (the interval spans zero: the seeds cannot tell the two apart)."""
+    paired t interval of ``setting - exact`` (sample std) and its ``verdict`` (:func:`shots_verdict`):
+    ``"lower"``, ``"higher"``, ``"equal"`` (the same score on every seed) or ``"undecided"`` (the
+    interval spans zero: the seeds cannot tell the two apart)."""
     missing = {"stage", "seed", "setting", "shots"} - set(study.columns)
     if missing:
         raise ValueError(f"the study frame lacks the columns {sorted(missing)}")
@@ -719,10 +736,10 @@ def shots_verdicts(study: pd.DataFrame) -> pd.DataFrame:
         for setting, g in part[part["setting"] != "exact"].sort_values("shots").groupby("setting", sort=False):
             g = g.set_index("seed")
             for measure, label in measures.items():
-                interval = _against(g[measure], exact[measure])
+                verdict, interval = shots_verdict(g[measure], exact[measure])
                 rows.append(dict(stage=stage, measure=measure, label=label, setting=setting,
                                  shots=int(g["shots"].iloc[0]), value=g[measure].mean(), exact=exact[measure].mean(),
-                                 difference=interval, verdict=SHOTS_WORDS[interval.direction], n=interval.n))
+                                 difference=interval, verdict=verdict, n=interval.n))
     return pd.DataFrame(rows)
 
 
@@ -738,11 +755,11 @@ def shots_table(verdicts: pd.DataFrame) -> pd.DataFrame:
 
 def shots_needed(verdicts: pd.DataFrame, stage: str) -> int | None:
     """The fewest shots from which no measure of ``stage`` differs from exact gradients (every verdict
-    at that and every larger shot count is "undecided"); None if even the largest count differs."""
+    at that and every larger shot count is "undecided" or "equal"); None if even the largest count differs."""
     part = verdicts[verdicts["stage"] == stage]
     if part.empty:
         raise ValueError(f"no verdicts for the stage {stage!r}; stages: {sorted(set(verdicts['stage']))}")
-    decided = part.groupby("shots")["verdict"].apply(lambda v: (v != "undecided").any()).sort_index()
+    decided = part.groupby("shots")["verdict"].apply(lambda v: v.isin(DIFFERS).any()).sort_index()
     needed = None
     for shots, differs in decided[::-1].items():
         if differs:
@@ -751,13 +768,46 @@ def shots_needed(verdicts: pd.DataFrame, stage: str) -> int | None:
     return needed
 
 
+def _counts(shots) -> str:
+    """``"16 shots"``, ``"16 and 256 shots"``."""
+    return join_words(f"{int(n):,}" for n in sorted(shots)) + " shots"
+
+
+def _alike(rows: pd.DataFrame) -> str:
+    """The verdicts ``rows`` ("equal" or "undecided", at the shot counts the sentence's lead names) in words:
+    one clause per verdict; a measure with that verdict at every count of ``rows`` is named alone, the
+    others with their shot counts."""
+    every = set(rows["shots"])
+    clauses = []
+    for verdict in (EQUAL, "undecided"):
+        group = rows[rows["verdict"] == verdict]
+        whole, partial = [], []
+        for label, g in group.groupby("label", sort=False):
+            if set(g["shots"]) == every:
+                whole.append(label)
+            else:
+                partial.append(f"{label} at {_counts(g['shots'])}")
+        if not whole and not partial:
+            continue
+        if verdict == EQUAL:
+            first = whole or partial
+            clause = f"{join_words(first)} {is_are(first)} the same as with exact gradients on every seed (equal)"
+            if whole and partial:
+                clause += f", and so {is_are(partial)} {join_words(partial)}"
+        else:
+            clause = f"the seeds cannot tell {join_words(whole + partial, ' or ')} from exact gradients (undecided)"
+        clauses.append(clause)
+    return "; ".join(clauses)
+
+
 def shots_sentence(verdicts: pd.DataFrame, stage: str) -> str:
-    """``stage`` from shots in words, e.g. "With 64 shots, test accuracy is lower than with exact gradients
-    (-0.120 [-0.210, -0.030]); from 256 shots on, the seeds cannot tell any measure from exact
-    gradients (undecided)." """
+    """``stage`` from shots in words, named, e.g. "Training from shots: with 64 shots, test accuracy is lower
+    than with exact gradients (-0.120 [-0.210, -0.030]); from 256 shots on, the seeds cannot tell test
+    accuracy from exact gradients (undecided)." Verdicts "equal" (the same score on every seed) are said
+    as such, never as "undecided"."""
     needed = shots_needed(verdicts, stage)
     part = verdicts[verdicts["stage"] == stage]
-    differing = part[part["verdict"] != "undecided"]
+    differing = part[part["verdict"].isin(DIFFERS)]
     parts = []
     for shots, g in differing.groupby("shots", sort=True):
         claims = join_words(f"{row.label} is {row.verdict} than with exact gradients ({interval_text(row.difference)})"
@@ -766,6 +816,7 @@ def shots_sentence(verdicts: pd.DataFrame, stage: str) -> str:
     if needed is None:
         parts.append(f"even at {int(part['shots'].max()):,} shots, the difference from exact gradients remains")
     else:
-        lead = "at every shot count" if needed == int(part["shots"].min()) else f"from {needed:,} shots on"
-        parts.append(f"{lead}, the seeds cannot tell any measure from exact gradients (undecided)")
-    return capital("; ".join(parts)) + "."
+        rest = part[part["shots"] >= needed]
+        lead = f"at {_counts(set(rest['shots']))}" if needed == int(part["shots"].min()) else f"from {needed:,} shots on"
+        parts.append(f"{lead}, {_alike(rest)}")
+    return f"{STAGE_NAMES.get(stage, capital(stage))}: " + "; ".join(parts) + "."
