@@ -17,7 +17,8 @@ seed, and records, in percent unless said otherwise, four frames:
 
 Every verdict here is paired over seeds (:func:`helpers.stats.paired_interval`: the mean of the
 per-seed differences, their sample standard deviation and a 95 % Student-t interval, chapter 5's
-equation ``ch5-paired``) and reads "undecided" when the interval spans zero:
+equation ``ch5-paired``) and reads "undecided" when the interval spans zero, "equal" when the two rows are the
+same on every seed:
 
 - :func:`export_table` / :func:`export_words`: does the integer model forget as the fake-quant
   one does (FA integer - FA fake-quant)? :func:`agreement_words` and :func:`size_words` read
@@ -25,8 +26,11 @@ equation ``ch5-paired``) and reads "undecided" when the interval spans zero:
 - :func:`ptq_table` / :func:`ptq_words` / :func:`surviving_words`: does post-training quantization
   restore what full-precision unlearning removed (the change of FA beside Retrain's own change),
   and whose forgetting survives 8, 4 and 2 bits (FA still below doing nothing's)?
-- :func:`relearn_table` / :func:`relearn_words`: after a few fine-tuning steps, is a method's FA
-  above Retrain's after the same steps (it hid the class rather than removed it)?
+- :func:`relearn_table` / :func:`relearn_words` / :func:`hiding_words`: after a few fine-tuning steps, does a
+  method's FA rise (its gain, FA after minus FA before the attack) more than Retrain's after the same steps (it
+  hid the class rather than removed it)? Read at :func:`telling_steps`, the most steps at which Retrain has not
+  yet learned the class from the attack's images itself; methods whose FA before the attack is already above
+  Retrain's are named as not having forgotten the class as Retrain had.
 - :func:`flip_table` / :func:`flip_words`: which share of the weight codes each method changes
   (a description, no verdict).
 """
@@ -45,9 +49,14 @@ ORIGINAL, RETRAIN = "original", "retrain"
 EXPORT_MODELS = ("fake-quant", "integer")
 BITS = ("FP", "8-bit", "4-bit", "2-bit")           # the audit's default widths; any "N-bit" is read
 ATTACKS = {"retain": "on the retain set", "forget 1 %": "on 1 % of the forget set"}
-#: What an FA decidedly above Retrain's after each attack says about a method.
+#: What a gain of FA (after the attack minus before it) decidedly above Retrain's gain after the same steps of
+#: each attack says about a method.
 HIDING = {"retain": "the class comes back without a single image of it, so {it} the class rather than remove it",
           "forget 1 %": "a handful of its images bring the class back, so {it} the class rather than remove it"}
+#: The relearning verdict is read at the most steps at which Retrain's FA (mean over seeds) is still within this
+#: many points of its FA before the attack (:func:`telling_steps`); later, Retrain learns the class too.
+RELEARNED_POINTS = 10.0
+RETRAIN_BEFORE, RETRAIN_GAIN = "Retrain's before", "Retrain's gain"
 #: A bit width *breaks* the models when doing nothing loses more test accuracy than this to it (beyond seed noise).
 BROKEN_POINTS = 10.0
 
@@ -148,6 +157,21 @@ def _direction(interval: PairedInterval | None) -> str:
     return "undecided" if interval is None else interval.direction
 
 
+#: A paired verdict (:func:`_verdict`) in the words of a level: below / above the other row.
+_LEVEL = {"smaller": "below", "larger": "above", "equal": "equal", "undecided": "undecided"}
+
+
+def _verdict(a: pd.Series, b: pd.Series) -> str:
+    """``a`` against ``b`` paired over the seeds both hold: ``"equal"`` when they are the same on every seed (a
+    difference of exactly 0 everywhere, which a t interval of zero width cannot call anything but undecided),
+    else the direction of the 95 % t interval of ``a - b`` (``"larger"``, ``"smaller"``, ``"undecided"``; one
+    seed decides nothing)."""
+    a, b = a.align(b, join="inner")
+    if len(a) and (a.to_numpy() == b.to_numpy()).all():
+        return "equal"
+    return _direction(_interval(a, b))
+
+
 def _how(n: int) -> str:
     """How the verdicts were decided: the intervals, or that one seed decides nothing."""
     return interval_words(n) if n >= 2 else "one seed: a paired comparison needs two seeds or more"
@@ -183,7 +207,7 @@ def export_table(export: pd.DataFrame, metric: str = "FA") -> pd.DataFrame:
         iv = _interval(integer, fake)
         rows[m] = {f"{metric} fake-quant": fake.mean(), f"{metric} integer": integer.mean(),
                    "integer - fake-quant": (integer - fake).mean(), **_bounds(iv),
-                   "verdict": "equal" if (integer == fake).all() else _direction(iv)}
+                   "verdict": _verdict(integer, fake)}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("method")
 
 
@@ -335,14 +359,14 @@ def ptq_table(ptq: pd.DataFrame, metric: str = "FA") -> pd.DataFrame:
 
     Columns: ``FP`` and ``after`` (means over seeds), ``change`` (after - FP) and ``Retrain's change``;
     ``change - Retrain's``, its 95 % t interval (``low``, ``high``) and ``vs Retrain's change``
-    (``"larger"``: PTQ raises the method's FA more than Retrain's, undoing some forgetting; ``"smaller"``,
-    ``"undecided"``); ``vs doing nothing`` (``after`` against the original's after the same quantization:
-    ``"below"``, forgetting still visible; ``"above"``; ``"undecided"``); ``FP vs doing nothing``, the
-    same in full precision (did the method forget at all before quantization?).
+    (``"larger"``: PTQ raises the method's FA more than Retrain's, undoing some forgetting; ``"smaller"``;
+    ``"equal"``: the same change as Retrain's on every seed; ``"undecided"``); ``vs doing nothing`` (``after``
+    against the original's after the same quantization: ``"below"``, forgetting still visible; ``"above"``;
+    ``"equal"``; ``"undecided"``); ``FP vs doing nothing``, the same in full precision (did the method forget at
+    all before quantization?). "Equal" is read as :func:`export_table` reads it (the same value on every seed).
     """
     check_frame(ptq, "ptq")
     _require(ptq, "ptq", (ORIGINAL, RETRAIN), metric)
-    words = {"smaller": "below", "larger": "above", "undecided": "undecided"}
     rows = {}
     for bits in _widths(ptq):
         reference = _change(ptq, RETRAIN, bits, metric)
@@ -352,11 +376,12 @@ def ptq_table(ptq: pd.DataFrame, metric: str = "FA") -> pd.DataFrame:
             rows[(bits, m)] = {
                 "FP": per_seed(ptq, m, ("FP", metric)).mean(), "after": per_seed(ptq, m, (bits, metric)).mean(),
                 "change": change.mean(), "Retrain's change": reference.mean(),
-                "change - Retrain's": (change - reference).mean(), **_bounds(iv), "vs Retrain's change": _direction(iv),
-                "vs doing nothing": words[_direction(_interval(per_seed(ptq, m, (bits, metric)),
-                                                               per_seed(ptq, ORIGINAL, (bits, metric))))],
-                "FP vs doing nothing": words[_direction(_interval(per_seed(ptq, m, ("FP", metric)),
-                                                                  per_seed(ptq, ORIGINAL, ("FP", metric))))]}
+                "change - Retrain's": (change - reference).mean(), **_bounds(iv),
+                "vs Retrain's change": _verdict(change, reference),
+                "vs doing nothing": _LEVEL[_verdict(per_seed(ptq, m, (bits, metric)),
+                                                    per_seed(ptq, ORIGINAL, (bits, metric)))],
+                "FP vs doing nothing": _LEVEL[_verdict(per_seed(ptq, m, ("FP", metric)),
+                                                       per_seed(ptq, ORIGINAL, ("FP", metric)))]}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index = pd.MultiIndex.from_tuples(out.index, names=["bits", "method"])
     return out
@@ -379,13 +404,18 @@ def ptq_words(ptq: pd.DataFrame, bits: str, metric: str = "FA") -> str:
     retrain, original = _change(ptq, RETRAIN, bits, metric), _change(ptq, ORIGINAL, bits, metric)
     text = (f"At {bits}, Retrain's {metric} moves by {retrain.mean():+.1f} points and doing nothing's by "
             f"{original.mean():+.1f}. ")
-    groups = {v: list(table.index[table["vs Retrain's change"] == v]) for v in ("larger", "smaller", "undecided")}
+    groups = {v: list(table.index[table["vs Retrain's change"] == v])
+              for v in ("larger", "smaller", "equal", "undecided")}
     parts = []
     if groups["larger"]:
         parts.append(f"quantization raises the {metric} of {_labels(groups['larger'])} more than Retrain's "
                      f"(forgetting partly undone)")
     if groups["smaller"]:
-        parts.append(f"it lowers that of {_labels(groups['smaller'])} more than Retrain's")
+        parts.append(f"quantization lowers the {metric} of {_labels(groups['smaller'])} more than Retrain's")
+    if groups["equal"]:
+        parts.append(f"every method's {metric} changes exactly as Retrain's on every seed"
+                     if len(groups["equal"]) == len(table) else
+                     f"the change of {_labels(groups['equal'])} equals Retrain's on every seed")
     if groups["undecided"]:
         if len(groups["undecided"]) == len(table):
             parts.append("no method's change is told apart from Retrain's (undecided)")
@@ -425,38 +455,81 @@ def surviving_words(ptq: pd.DataFrame, metric: str = "FA") -> str:
 # ----------------------------------------------------------------------------- relearning
 def _steps(relearn: pd.DataFrame, steps) -> int:
     columns = list(relearn.columns)
-    steps = max(columns) if steps is None else steps
     if steps not in columns:
         raise ValueError(f"{steps!r} is not a number of steps of this relearn frame; it has {columns}")
     return steps
 
 
-def relearn_table(relearn: pd.DataFrame, steps: int | None = None) -> pd.DataFrame:
-    """Per attack and method (Retrain left out): FA before and after ``steps`` fine-tuning steps (default: the
-    most steps the frame has), against Retrain's after the same steps, paired over seeds.
+def _attacks(relearn: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(relearn.index.get_level_values(2)))
 
-    Columns: ``before`` (0 steps), ``after``, ``Retrain's after`` (means over seeds), ``minus Retrain`` (mean),
-    its 95 % t interval (``low``, ``high``) and ``verdict``: ``"above"`` (the method's FA is decidedly above
-    Retrain's: the forgotten class comes back more easily than into a model that never learned it),
-    ``"below"`` or ``"undecided"``.
+
+def _check_attack(relearn: pd.DataFrame, attack: str) -> None:
+    if attack not in _attacks(relearn):
+        raise ValueError(f"{attack!r} is not an attack of this relearn frame; it has {_attacks(relearn)}")
+
+
+def _gain(relearn: pd.DataFrame, method: str, steps: int, attack: str) -> pd.Series:
+    """FA after ``steps`` steps of ``attack`` minus FA before the attack (the frame's first column), per seed."""
+    return per_seed(relearn, method, steps, attack) - per_seed(relearn, method, min(relearn.columns), attack)
+
+
+def _retrain_gain(relearn: pd.DataFrame, attack: str) -> pd.Series:
+    """Retrain's gain of FA (mean over seeds) after each number of steps of ``attack`` (index: steps)."""
+    return pd.Series({k: _gain(relearn, RETRAIN, k, attack).mean() for k in sorted(relearn.columns)})
+
+
+def telling_steps(relearn: pd.DataFrame, attack: str = "forget 1 %", points: float = RELEARNED_POINTS) -> int:
+    """The most fine-tuning steps of ``attack`` at which Retrain has not yet learned the class: the last number of
+    steps, going up, before Retrain's FA (mean over seeds) first rises more than ``points`` above its FA before the
+    attack. Later, a model that never held the class learns it from the attack's images too, and a gain beside
+    Retrain's no longer tells a hidden class from a new one."""
+    check_frame(relearn, "relearn")
+    _require(relearn, "relearn", (RETRAIN,))
+    _check_attack(relearn, attack)
+    gain, chosen = _retrain_gain(relearn, attack), min(relearn.columns)
+    for k, g in gain.items():
+        if g > points:
+            break
+        chosen = k
+    return int(chosen)
+
+
+def relearn_table(relearn: pd.DataFrame, steps: int | None = None) -> pd.DataFrame:
+    """Per attack and method (Retrain left out): the *gain* of FA after ``steps`` fine-tuning steps (FA after minus
+    FA before the attack) against Retrain's gain after the same steps, paired over seeds. Without ``steps``, each
+    attack is read at :func:`telling_steps` (the most steps at which Retrain has not yet learned the class).
+
+    The gain, not the FA reached, is compared: a method that never forgot (GA or IU, say, with a high FA before
+    the attack) would otherwise read as "relearned" without the attack doing anything.
+
+    Columns: ``steps``; ``before`` (FA at 0 steps), ``after``, ``gain``, ``Retrain's before``, ``Retrain's after``,
+    ``Retrain's gain`` (means over seeds); ``gain - Retrain's`` (mean), its 95 % t interval (``low``, ``high``) and
+    ``verdict``: ``"above"`` (the method regains decidedly more than Retrain: the class comes back more easily than
+    into a model that never learned it), ``"below"``, ``"equal"`` (the same gain as Retrain's on every seed) or
+    ``"undecided"``; ``before vs Retrain``, the same reading of the FA before the attack (``"above"``: the method
+    never forgot as Retrain did). ``attrs["steps"]``: ``{attack: steps read}``.
     """
     check_frame(relearn, "relearn")
     _require(relearn, "relearn", (RETRAIN,))
-    steps, first = _steps(relearn, steps), min(relearn.columns)
-    words = {"smaller": "below", "larger": "above", "undecided": "undecided"}
-    rows = {}
-    for attack in dict.fromkeys(relearn.index.get_level_values(2)):
-        reference = per_seed(relearn, RETRAIN, steps, attack)
+    first = min(relearn.columns)
+    rows, read = {}, {}
+    for attack in _attacks(relearn):
+        k = read[attack] = telling_steps(relearn, attack) if steps is None else _steps(relearn, steps)
+        reference = _gain(relearn, RETRAIN, k, attack)
+        ref_before = per_seed(relearn, RETRAIN, first, attack)
         for m in methods_in(relearn, leave_out=(RETRAIN,)):
-            after = per_seed(relearn, m, steps, attack)
-            iv = _interval(after, reference)
-            rows[(attack, m)] = {"before": per_seed(relearn, m, first, attack).mean(), "after": after.mean(),
-                                 "Retrain's after": reference.mean(),
-                                 "minus Retrain": after.mean() - reference.mean(), **_bounds(iv),
-                                 "verdict": words[_direction(iv)]}
+            gain, before = _gain(relearn, m, k, attack), per_seed(relearn, m, first, attack)
+            iv = _interval(gain, reference)
+            rows[(attack, m)] = {"steps": k, "before": before.mean(), "after": per_seed(relearn, m, k, attack).mean(),
+                                 "gain": gain.mean(), RETRAIN_BEFORE: ref_before.mean(),
+                                 "Retrain's after": per_seed(relearn, RETRAIN, k, attack).mean(),
+                                 RETRAIN_GAIN: reference.mean(), "gain - Retrain's": (gain - reference).mean(),
+                                 **_bounds(iv), "verdict": _LEVEL[_verdict(gain, reference)],
+                                 "before vs Retrain": _LEVEL[_verdict(before, ref_before)]}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index = pd.MultiIndex.from_tuples(out.index, names=["attack", "method"])
-    out.attrs["steps"] = steps
+    out.attrs["steps"] = read
     return out
 
 
@@ -469,42 +542,91 @@ def _attack_rows(table: pd.DataFrame, attack: str) -> pd.DataFrame:
 
 
 def hiding_methods(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int | None = None) -> list[str]:
-    """The methods (doing nothing left out) whose FA after ``steps`` steps of ``attack`` is decidedly above
-    Retrain's (:func:`relearn_table`): they hide the class rather than remove it."""
+    """The methods (doing nothing left out) whose gain of FA after ``steps`` steps of ``attack`` (default
+    :func:`telling_steps`) is decidedly above Retrain's gain (:func:`relearn_table`): they hide the class rather
+    than remove it."""
     rows = _attack_rows(relearn_table(relearn, steps), attack).drop(index=ORIGINAL, errors="ignore")
     return list(rows.index[rows["verdict"] == "above"])
 
 
+def _where(relearn: pd.DataFrame, attack: str) -> str:
+    """The attack in words, with the number of images of a forget-set attack when the audit recorded it."""
+    images = relearn.attrs.get("forget attack samples") if attack != "retain" else None
+    return ATTACKS[attack] + (f" ({int(images)} image{'s' if int(images) != 1 else ''})" if images else "")
+
+
+def _later(relearn: pd.DataFrame, attack: str, steps: int) -> str:
+    """Why the frame's most steps are not read: Retrain has learned the class by then (``""`` when it has not)."""
+    last = max(relearn.columns)
+    if steps == last or _retrain_gain(relearn, attack)[last] <= RELEARNED_POINTS:
+        return ""
+    return (f"by {last} steps Retrain has learned the class from the same images too "
+            f"({per_seed(relearn, RETRAIN, last, attack).mean():.1f} %), so {last} steps no longer tell a hidden "
+            "class from a new one")
+
+
 def relearn_words(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int | None = None) -> str:
-    """After ``steps`` fine-tuning steps of ``attack``, whose FA is above Retrain's after the same steps
-    (paired over seeds, :func:`relearn_table`)? Doing nothing is described, not judged."""
+    """After ``steps`` fine-tuning steps of ``attack`` (default :func:`telling_steps`, said in the text), whose FA
+    rises decidedly more than Retrain's after the same steps (the gain, paired over seeds, :func:`relearn_table`)?
+    Methods whose FA before the attack is already decidedly above Retrain's are named as never having forgotten;
+    doing nothing is described, not judged."""
     table = relearn_table(relearn, steps)
-    steps, rows = table.attrs["steps"], _attack_rows(table, attack)
-    start = min(relearn.columns)
-    text = (f"After {steps} steps {ATTACKS[attack]}, Retrain (which never learned the class) reaches an FA of "
-            f"{per_seed(relearn, RETRAIN, steps, attack).mean():.1f} % "
-            f"(from {per_seed(relearn, RETRAIN, start, attack).mean():.1f} %)")
+    rows = _attack_rows(table, attack)
+    k, first = table.attrs["steps"][attack], min(relearn.columns)
+    text = (f"After {k} steps {_where(relearn, attack)}, Retrain (which never learned the class) reaches an FA of "
+            f"{per_seed(relearn, RETRAIN, k, attack).mean():.1f} % "
+            f"(from {per_seed(relearn, RETRAIN, first, attack).mean():.1f} %)")
     if ORIGINAL in rows.index:
         text += f" and doing nothing {rows.loc[ORIGINAL, 'after']:.1f} % (from {rows.loc[ORIGINAL, 'before']:.1f} %)"
+    if steps is None and k < max(relearn.columns):
+        text += (f"; {k} is the most steps at which Retrain's FA stays within {RELEARNED_POINTS:.0f} points of "
+                 "where it started")
+    text += "."
     methods = rows.drop(index=ORIGINAL, errors="ignore")
-    groups = {v: list(methods.index[methods["verdict"] == v]) for v in ("above", "below", "undecided")}
+    never = list(methods.index[methods["before vs Retrain"] == "above"])
+    if never:
+        values = join_words(f"{methods.loc[m, 'before']:.1f} %" for m in never)
+        whose = "its" if len(never) == 1 else "their"
+        text += (f" {_labels(never)} had not forgotten the class as Retrain had: {whose} FA before the attack is "
+                 f"already {values} (decidedly above Retrain's {rows[RETRAIN_BEFORE].iloc[0]:.1f} %).")
+    groups = {v: list(methods.index[methods["verdict"] == v]) for v in ("above", "below", "equal", "undecided")}
     parts = []
     if groups["above"]:
         hiding = groups["above"]
-        values = join_words(f"{_label(m)} ({methods.loc[m, 'after']:.1f} %)" for m in hiding)
-        parts.append(f"{values} {'reaches' if len(hiding) == 1 else 'reach'} decidedly more: "
-                     + HIDING[attack].format(it="it hides" if len(hiding) == 1 else "they hide"))
+        one = len(hiding) == 1
+        gains = join_words(f"{methods.loc[m, 'gain']:+.1f}" for m in hiding)
+        parts.append(f"{_labels(hiding)} {'regains' if one else 'regain'} decidedly more than Retrain "
+                     f"({'a gain' if one else 'gains'} of {gains} points against Retrain's "
+                     f"{rows[RETRAIN_GAIN].iloc[0]:+.1f}): "
+                     + HIDING[attack].format(it="it hides" if one else "they hide"))
+    else:
+        parts.append("no method regains decidedly more than Retrain")
     if groups["below"]:
-        parts.append(f"{_labels(groups['below'])} {'stays' if len(groups['below']) == 1 else 'stay'} "
-                     "decidedly below Retrain")
+        parts.append(f"{_labels(groups['below'])} {'regains' if len(groups['below']) == 1 else 'regain'} "
+                     "decidedly less than Retrain")
+    if groups["equal"]:
+        parts.append(f"the FA of {_labels(groups['equal'])} moves exactly as Retrain's on every seed")
     if groups["undecided"]:
-        parts.append("no method is told apart from Retrain (undecided)" if len(groups["undecided"]) == len(methods)
-                     else f"{_labels(groups['undecided'])} cannot be told apart from Retrain (undecided)")
-    return text + ". " + capital("; ".join(parts)) + f" ({_how(seed_count(relearn))})."
+        parts.append(f"the gain of {_labels(groups['undecided'])} cannot be told apart from Retrain's (undecided)")
+    text += " " + capital("; ".join(parts)) + f" ({_how(seed_count(relearn))})."
+    later = _later(relearn, attack, k)
+    return text + (f" {capital(later)}." if later else "")
+
+
+def hiding_words(relearn: pd.DataFrame, attack: str = "forget 1 %") -> str:
+    """One sentence for the chapter's summary: after :func:`telling_steps` steps of ``attack``, which methods regain
+    decidedly more of the class than Retrain (:func:`hiding_methods`), and whether Retrain learns it later."""
+    k = telling_steps(relearn, attack)
+    hiding = hiding_methods(relearn, attack)
+    who = (f"{_labels(hiding)} {'regains' if len(hiding) == 1 else 'regain'} decidedly more of the class than "
+           "Retrain" if hiding else "no method regains decidedly more of the class than Retrain")
+    later = _later(relearn, attack, k)
+    return (f"After {k} steps of fine-tuning {_where(relearn, attack)}, {who} "
+            f"({_how(seed_count(relearn))})" + (f"; {later}" if later else ""))
 
 
 __all__ = ["ORIGINAL", "RETRAIN", "EXPORT_MODELS", "BITS", "ATTACKS", "HIDING", "BROKEN_POINTS", "FORMATS",
            "check_frame",
            "methods_in", "seed_count", "seed_mean_sd", "per_seed", "export_table", "export_words", "agreement_words",
            "size_words", "flip_table", "flip_words", "broken_widths", "ptq_table", "ptq_words", "surviving_words",
-           "relearn_table", "hiding_methods", "relearn_words"]
+           "RELEARNED_POINTS", "telling_steps", "relearn_table", "hiding_methods", "relearn_words", "hiding_words"]
