@@ -96,16 +96,52 @@ def test_vqc_claims_hold_or_fail_setting_by_setting():
 def test_mia_by_setting_reads_the_distance_from_chance():
     mia = {"exact": (0.70, 0.72, 0.68), "64 shots": (0.55, 0.56, 0.54), "1024 shots": (0.70, 0.73, 0.69)}
     table = ch08.mia_by_setting(hybrid_results(REFERENCE_AG, mia))
-    assert table["toward chance"].tolist() == ["undecided", "yes", "undecided"]
-    assert table.loc["64 shots", "|AUC - 0.5|"] == pytest.approx(0.05)
+    assert table["toward chance"].tolist() == ["reference", "yes", "undecided"]    # exact is not compared with itself
+    assert table.loc["exact", "interval"] is None
+    assert table.loc["64 shots", "mean |AUC - 0.5|"] == pytest.approx(0.05)
+    assert table.attrs["AUC per seed"]["exact"] == pytest.approx((0.70, 0.72, 0.68))
     assert ch08.mia_words(table) == (
-        "The max-softmax attack on the untouched model has an AUC of 0.70 with exact expectations (|AUC - 0.5| = "
-        "0.20); it moves toward chance at 64 shots (-0.150 [-0.175, -0.125]); the change is undecided at 1024 shots "
-        "(paired 95 % t intervals over 3 seeds).")
+        "The max-softmax attack on the untouched model has a mean AUC of 0.70 over the seeds with exact expectations; "
+        "the mean over seeds of each seed's distance from chance, |AUC - 0.5|, is 0.20. Against exact expectations, "
+        "that distance shrinks (toward chance) at 64 shots (-0.150 [-0.175, -0.125]); its change is undecided at "
+        "1024 shots (paired 95 % t intervals over 3 seeds). With 2 other settings tested, one decided move at 95 % "
+        "can be chance.")
     still = ch08.mia_by_setting(hybrid_results(REFERENCE_AG, {s: mia["exact"] for s in SETTINGS}))
-    assert "at no other setting is it shown to move toward chance or away from it" in ch08.mia_words(still)
+    assert ch08.mia_words(still).endswith(
+        "is 0.20; at no other setting is the attack shown to move toward chance or away from it (paired 95 % t "
+        "intervals over 3 seeds of the change of |AUC - 0.5| span zero).")
     with pytest.raises(ValueError, match="no rows of method 'lca'"):
         ch08.mia_by_setting(hybrid_results(REFERENCE_AG), method="lca")
+
+
+def test_mia_words_say_what_is_averaged_when_seeds_fall_on_both_sides_of_chance():
+    # seed 2's attack is inverted: the mean AUC (0.57) is 0.07 from chance, the seeds are 0.20 from it on average
+    mia = {"exact": (0.80, 0.30, 0.61), "64 shots": (0.76, 0.34, 0.56), "1024 shots": (0.83, 0.26, 0.65)}
+    table = ch08.mia_by_setting(hybrid_results(REFERENCE_AG, mia))
+    assert table.loc["exact", "mean AUC"] == pytest.approx(0.57)
+    assert table.loc["exact", "mean |AUC - 0.5|"] == pytest.approx(0.61 / 3)
+    assert table["toward chance"].tolist() == ["reference", "yes", "no"]
+    assert ch08.mia_words(table) == (
+        "The max-softmax attack on the untouched model has a mean AUC of 0.57 over the seeds with exact expectations, "
+        "but the seeds' AUCs (0.80, 0.30 and 0.61) fall on both sides of chance, 0.5 (below it the attack scores the "
+        "test samples as the likelier members); the mean over seeds of each seed's distance from chance, "
+        "|AUC - 0.5|, is 0.20. Against exact expectations, that distance shrinks (toward chance) at 64 shots "
+        "(-0.043 [-0.058, -0.029]); it grows (away from chance) at 1024 shots (+0.037 [+0.022, +0.051]) (paired "
+        "95 % t intervals over 3 seeds). A move toward chance at one setting and away from it at another is no "
+        "trend: with 2 other settings, expect such chance findings.")
+
+
+def test_membership_table_says_not_run_where_an_attack_skips_a_setting():
+    mia = ch08.mia_by_setting(hybrid_results(REFERENCE_AG, {s: (0.70, 0.72, 0.68) for s in SETTINGS}))
+    private = ch08.privacy_by_setting(privacy({"exact": 0.4, "64 shots": 0.0, "1024 shots": 0.3})
+                                      .query("setting != '1024 shots'"))
+    table = ch08.membership_table(mia, private)
+    assert list(table.index) == list(SETTINGS) and "interval" not in table.columns.get_level_values(1)
+    ulira = table["U-LiRA (VQC, original vs gold)"]
+    assert ulira.loc["1024 shots"].tolist() == ["not run"] * 4
+    assert ulira.loc["exact", "U-LiRA"] == pytest.approx(0.9) and ulira.loc["exact", "examples"] == 6
+    assert table.loc["exact", ("MIA AUC (hybrid, original)", "toward chance")] == "reference"
+    assert not table.isna().any().any()
 
 
 def privacy(original_by_setting: dict) -> pd.DataFrame:
@@ -140,7 +176,9 @@ def test_reproduction_words_compare_the_retrained_models_with_the_chapters_rows(
                             for m, f in (("original", 0.95), ("oracle", 0.0), ("ga", 0.5))])
     same = chapter[chapter["method"] != "ga"].assign(setting="exact")
     assert ch08.reproduction_words(same, chapter) == ("Re-trained here, the 2 models give the chapter's table exactly "
-                                                      "(largest difference 0e+00): they are the chapter's models")
+                                                      "(largest difference 0): they are the chapter's models")
+    rounding = same.assign(AG=same["AG"] + 2e-12)
+    assert "exactly (largest difference 2.0e-12, float rounding)" in ch08.reproduction_words(rounding, chapter)
     off = same.assign(forget=same["forget"] + 0.25)
     assert "differ from the chapter's table by up to 0.250" in ch08.reproduction_words(off, chapter)
     with pytest.raises(ValueError, match="lack some of the re-trained rows"):
@@ -148,6 +186,7 @@ def test_reproduction_words_compare_the_retrained_models_with_the_chapters_rows(
 
 
 def test_subsample_words():
-    assert ch08.subsample_words((20, 20, 30)) == "20 of D_f, 20 of D_r and 30 test samples (stratified by class)"
+    assert ch08.subsample_words((20, 20, 30)) == ("20 of the forget set, 20 of the retain set and 30 test samples "
+                                                  "(stratified by class)")
     with pytest.raises(ValueError, match="three positive integers"):
         ch08.subsample_words((20, 0, 30))

@@ -210,6 +210,34 @@ def test_figures_put_the_settings_on_the_x_axis_in_sweep_order():
     assert len(plot_privacy_device(privacy, {"original": "o", "gold_indep": "g"}).axes[0].containers) == 2
 
 
+def test_every_hybrid_method_has_its_own_colour_and_marker_and_the_legends_sit_outside_the_axes():
+    import matplotlib
+    matplotlib.use("Agg")
+    import pandas as pd
+    from matplotlib.colors import to_rgba
+
+    from helpers.hybrid.experiment import LABELS, METHOD_ORDER, REFERENCES
+    from helpers.plots.device import plot_hybrid_device, plot_vqc_device
+    settings = [Q.setting_columns(d) for d in (Device(), Device(shots=64))]
+    hybrid = pd.DataFrame([dict(seed=s, method=m, AG=0.1, KL_test=0.2, MIA_AUC=0.6, **c) for c in settings
+                           for s in (1, 2) for m in (*REFERENCES, *METHOD_ORDER)])
+    fig = plot_hybrid_device(hybrid, LABELS, {"original": "grey", "oracle_indep": "C1"})
+    left, middle, right = fig.axes
+    lines = [c.lines[0] for c in left.containers]          # one error-bar container per row but the oracle
+    assert len(lines) == len(METHOD_ORDER) + 2
+    colours = [to_rgba(line.get_color()) for line in lines]
+    assert len(set(colours)) == len(colours)                # 12 methods + doing nothing + the second oracle
+    assert to_rgba("grey") in colours and to_rgba("C1") in colours
+    methods = lines[2:]                                      # the highlighted rows come first (results' order)
+    assert len({line.get_marker() for line in methods}) == len(METHOD_ORDER)
+    assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1
+    assert len(fig.legends[0].get_texts()) == len(METHOD_ORDER) + 4      # + the oracle and chance of the right panel
+    vqc = pd.DataFrame([dict(seed=s, model=m, forget_recall=0.5, retained_acc=0.9, mean_kl=0.1, **c)
+                        for c in settings for s in (1, 2) for m in ("original", "gold_indep")])
+    fig = plot_vqc_device(vqc, {"original": "original", "gold_indep": "Gold′"})
+    assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1
+
+
 def test_population_privacy_reads_every_population_in_one_call_per_setting(tmp_path, monkeypatch):
     data = load_tabular("iris", seed=1)
     g = torch.Generator().manual_seed(0)

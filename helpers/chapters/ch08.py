@@ -14,7 +14,8 @@ this module holds the chapter's other readings:
 - section 8.10, the models read out on a device (:mod:`helpers.quantum.device_study`,
   :mod:`helpers.hybrid.device_study`): which verdicts survive each setting
   (:func:`hybrid_survival`, :func:`vqc_claims` and their words), and whether shot noise alone
-  hides membership (:func:`mia_by_setting`, :func:`privacy_by_setting` and their words). Every
+  hides membership (:func:`mia_by_setting`, :func:`privacy_by_setting`, their words and
+  :func:`membership_table`). Every
   verdict is the chapters' own computation (paired over seeds, 95 % t intervals, "undecided"
   when the interval spans zero), repeated on each setting.
 """
@@ -133,12 +134,14 @@ def _where_words(settings: list, everywhere: list) -> str:
 
 
 def subsample_words(sizes) -> str:
-    """The device study's subsample per seed in words: ``"20 of D_f, 20 of D_r and 30 test samples (stratified
-    by class)"`` for ``sizes = (forget, retain, test)`` (:data:`helpers.hybrid.device_study.SIZES`)."""
+    """The device study's subsample per seed in words: ``"20 of the forget set, 20 of the retain set and 30 test
+    samples (stratified by class)"`` for ``sizes = (forget, retain, test)``
+    (:data:`helpers.hybrid.device_study.SIZES`)."""
     sizes = tuple(sizes)
     if len(sizes) != 3 or not all(isinstance(n, int) and n > 0 for n in sizes):
         raise ValueError(f"sizes must be three positive integers (forget, retain, test), got {sizes!r}")
-    return f"{sizes[0]} of D_f, {sizes[1]} of D_r and {sizes[2]} test samples (stratified by class)"
+    return (f"{sizes[0]} of the forget set, {sizes[1]} of the retain set and {sizes[2]} test samples (stratified by "
+            "class)")
 
 
 def reproduction_words(reproduced: pd.DataFrame, results: pd.DataFrame, columns=("retain", "forget", "test",
@@ -153,8 +156,9 @@ def reproduction_words(reproduced: pd.DataFrame, results: pd.DataFrame, columns=
                          "and methods?)")
     gap = max(float((both[c] - both[f"{c} (chapter)"]).abs().max()) for c in columns)
     if gap <= 1e-9:
-        return (f"Re-trained here, the {len(both)} models give the chapter's table exactly (largest difference "
-                f"{gap:.0e}): they are the chapter's models")
+        largest = "largest difference 0" if gap == 0 else f"largest difference {gap:.1e}, float rounding"
+        return (f"Re-trained here, the {len(both)} models give the chapter's table exactly ({largest}): they are the "
+                "chapter's models")
     return (f"Re-trained here, the {len(both)} models differ from the chapter's table by up to {gap:.3f}: they are "
             "not exactly the chapter's models (another thread count or code version?)")
 
@@ -253,9 +257,12 @@ def vqc_claim_words(table: pd.DataFrame, forget_class: int = 2) -> str:
 
 
 def mia_by_setting(results: pd.DataFrame, method: str = "original", reference: str = EXACT) -> pd.DataFrame:
-    """The MIA AUC (``ch8-mia``) of ``method``'s rows per setting, and how far from chance (0.5) it is against
+    """The MIA AUC (``ch8-mia``) of ``method``'s rows per setting (``mean AUC``: over the seeds), the mean over
+    seeds of each seed's distance from chance, ``|AUC - 0.5|``, and how that distance changes against
     ``reference``: the paired interval over seeds of ``|AUC - 0.5|`` at the setting minus at ``reference``
-    (``toward chance``: ``"yes"`` when the interval lies below zero, ``"no"`` above, ``"undecided"``)."""
+    (``toward chance``: ``"yes"`` when the interval lies below zero, ``"no"`` above, ``"undecided"``;
+    ``"reference"`` and no interval on the reference row). ``attrs["AUC per seed"]``: ``{setting: (AUC of each
+    seed)}``, ``attrs["seeds"]``: the number of seeds."""
     rows = results[results["method"] == method]
     if rows.empty:
         raise ValueError(f"no rows of method {method!r}")
@@ -265,37 +272,57 @@ def mia_by_setting(results: pd.DataFrame, method: str = "original", reference: s
     gap = (wide - 0.5).abs()
     out = {}
     for setting in settings_of(rows):
-        iv = paired_interval(gap[setting], gap[reference])
-        out[setting] = {"AUC": wide[setting].mean(), "|AUC - 0.5|": gap[setting].mean(), "interval": iv,
-                        "toward chance": {"smaller": "yes", "larger": "no"}.get(iv.direction, "undecided")}
+        iv = None if setting == reference else paired_interval(gap[setting], gap[reference])
+        toward = "reference" if iv is None else {"smaller": "yes", "larger": "no"}.get(iv.direction, "undecided")
+        out[setting] = {"mean AUC": wide[setting].mean(), "mean |AUC - 0.5|": gap[setting].mean(), "interval": iv,
+                        "toward chance": toward}
     table = pd.DataFrame.from_dict(out, orient="index")
     table.attrs["seeds"] = len(wide)
+    table.attrs["AUC per seed"] = {setting: tuple(float(a) for a in wide[setting]) for setting in out}
     return table
 
 
 def mia_words(table: pd.DataFrame, who: str = "the untouched model", reference: str = EXACT) -> str:
-    """One sentence from :func:`mia_by_setting`: where shot noise pulls the attack's AUC toward chance (or pushes
-    it away), each with the change of ``|AUC - 0.5|`` and its interval, so that a tiny, consistent shift is
-    read as tiny."""
+    """Sentences from :func:`mia_by_setting`: the attack's mean AUC at ``reference``, its seeds' AUCs when they
+    fall on both sides of chance (then the mean AUC understates the distance from chance), the mean over seeds of
+    each seed's ``|AUC - 0.5|``, and where shot noise moves that distance toward chance (or away), each with the
+    paired change and its interval, so that a tiny, consistent shift is read as tiny. Decided moves at only some
+    of the settings, or in both directions, get the caveat of :func:`survival_words`: with several settings
+    tested, one decided move at 95 % can be chance."""
     others = [s for s in table.index if s != reference]
     closer = [s for s in others if table.loc[s, "toward chance"] == "yes"]
     farther = [s for s in others if table.loc[s, "toward chance"] == "no"]
-    text = (f"The max-softmax attack on {who} has an AUC of {table.loc[reference, 'AUC']:.2f} with exact "
-            f"expectations (|AUC - 0.5| = {table.loc[reference, '|AUC - 0.5|']:.2f})")
+    seeds = interval_words(table.attrs.get("seeds", "the"))
+    aucs = table.attrs.get("AUC per seed", {}).get(reference, ())
+    text = (f"The max-softmax attack on {who} has a mean AUC of {table.loc[reference, 'mean AUC']:.2f} over the "
+            "seeds with exact expectations")
+    if aucs and min(aucs) < 0.5 < max(aucs):
+        text += (f", but the seeds' AUCs ({join_words(f'{a:.2f}' for a in aucs)}) fall on both sides of chance, 0.5 "
+                 "(below it the attack scores the test samples as the likelier members)")
+    text += (f"; the mean over seeds of each seed's distance from chance, |AUC - 0.5|, is "
+             f"{table.loc[reference, 'mean |AUC - 0.5|']:.2f}")
     if not closer and not farther:
-        return text + (f"; at no other setting is it shown to move toward chance or away from it "
-                       f"({interval_words(table.attrs.get('seeds', 'the'))} of |AUC - 0.5| span zero).")
+        return text + (f"; at no other setting is the attack shown to move toward chance or away from it ({seeds} "
+                       "of the change of |AUC - 0.5| span zero).")
+
     def shifts(where):          # the paired change of |AUC - 0.5| at each setting, with its interval
         return join_words(f"{s} ({table.loc[s, 'interval'].text(3)})" for s in where)
     parts = []
     if closer:
-        parts.append(f"it moves toward chance at {shifts(closer)}")
+        parts.append(f"that distance shrinks (toward chance) at {shifts(closer)}")
     if farther:
-        parts.append(f"away from it at {shifts(farther)}")
+        parts.append(f"{'it grows' if closer else 'that distance grows'} (away from chance) at {shifts(farther)}")
     undecided = [s for s in others if s not in closer + farther]
     if undecided:
-        parts.append(f"the change is undecided at {join_words(undecided)}")
-    return text + "; " + "; ".join(parts) + f" ({interval_words(table.attrs.get('seeds', 'the'))})."
+        parts.append(f"its change is undecided at {join_words(undecided)}")
+    text += ". Against exact expectations, " + "; ".join(parts) + f" ({seeds})."
+    tested = plural(len(others), "other setting")
+    if closer and farther:
+        text += (" A move toward chance at one setting and away from it at another is no trend: with "
+                 f"{tested}, expect such chance findings.")
+    elif undecided:
+        text += f" With {tested} tested, one decided move at 95 % can be chance."
+    return text
 
 
 def privacy_by_setting(privacy: pd.DataFrame, population: str = "original", floor: str = "gold_indep") -> pd.DataFrame:
@@ -332,6 +359,18 @@ def privacy_words(table: pd.DataFrame, who: str = "the untouched models", refere
                    f"{join_words(hidden)}: there the shot noise alone hides membership from this attack.")
 
 
+def membership_table(mia: pd.DataFrame, privacy: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """Section 8.10's table of the two attacks per setting: :func:`mia_by_setting` and :func:`privacy_by_setting`
+    side by side without their intervals, rounded to ``digits``, and ``"not run"`` where an attack has no row
+    for a setting (U-LiRA's populations skip the largest shot count)."""
+    parts = {"MIA AUC (hybrid, original)": mia, "U-LiRA (VQC, original vs gold)": privacy}
+    settings = list(dict.fromkeys([*mia.index, *privacy.index]))
+    table = pd.concat({name: part.drop(columns="interval").round(digits).astype(object).reindex(settings)
+                       for name, part in parts.items()}, axis=1)
+    return table.where(table.notna(), "not run")
+
+
 __all__ = ["ROUNDING", "QUOTED", "simulator_words", "speed_words", "data_table", "forget_share_words", "readings",
-           "EXACT", "settings_of", "subsample_words", "reproduction_words", "hybrid_survival", "survival_words", "vqc_claims", "vqc_claim_words",
-           "mia_by_setting", "mia_words", "privacy_by_setting", "privacy_words"]
+           "EXACT", "settings_of", "subsample_words", "reproduction_words", "hybrid_survival", "survival_words",
+           "vqc_claims", "vqc_claim_words", "mia_by_setting", "mia_words", "privacy_by_setting", "privacy_words",
+           "membership_table"]
