@@ -305,6 +305,24 @@ def test_relearn_words_name_several_hiders_and_no_hider():
     assert "No method regains decidedly more than Retrain; " in at_50 and "steps no longer tell" not in at_50
 
 
+def test_relearn_words_name_a_method_that_forgot_part_of_the_class_apart_from_the_hiders():
+    """GA starts above Retrain (it had not forgotten the class) and then regains decidedly more than Retrain: it is
+    named apart from the hiders, with what its gain means, not listed among them without comment."""
+    frame = relearn_frame()
+    for s in SEEDS:
+        frame.loc[("ga", s, "forget 1 %")] = [40.0, 50.0, 70.0 + s, 95.0]
+    words = ch05.relearn_words(frame)
+    assert "GA had not forgotten the class as Retrain had" in words
+    assert "FT regains decidedly more than Retrain (a gain of +60.0 points against Retrain's +8.0): a handful of " \
+           "its images bring the class back, so it hides the class rather than remove it; GA, whose FA started " \
+           "above Retrain's, regains decidedly more than Retrain too (a gain of +32.0 points): the part of the " \
+           "class it did remove comes back faster than into a model that never learned it, so that part was " \
+           "hidden rather than removed; OEU regains decidedly less" in words
+    alone = ch05.relearn_words(frame.drop(index="ft", level=0))
+    assert "No method that had forgotten the class as Retrain had regains decidedly more than Retrain; GA, whose " \
+           "FA started above Retrain's, regains decidedly more than Retrain (a gain of +32.0 points)" in alone
+
+
 def test_relearn_words_with_every_method_undecided_and_one_seed():
     frame = relearn_frame().drop(index=["ft", "oeu", "original", "ga"], level=0)
     order = ch05.methods_in(frame)                           # a different per-seed wobble for each method

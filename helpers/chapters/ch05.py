@@ -568,8 +568,10 @@ def _later(relearn: pd.DataFrame, attack: str, steps: int) -> str:
 def relearn_words(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int | None = None) -> str:
     """After ``steps`` fine-tuning steps of ``attack`` (default :func:`telling_steps`, said in the text), whose FA
     rises decidedly more than Retrain's after the same steps (the gain, paired over seeds, :func:`relearn_table`)?
-    Methods whose FA before the attack is already decidedly above Retrain's are named as never having forgotten;
-    doing nothing is described, not judged."""
+    Methods whose FA before the attack is already decidedly above Retrain's are named as not having forgotten the
+    class as Retrain had; if their gain is decidedly above Retrain's too, they are named apart from the methods that
+    hide the class: the part of the class they did remove comes back faster than into a model that never learned it.
+    Doing nothing is described, not judged."""
     table = relearn_table(relearn, steps)
     rows = _attack_rows(table, attack)
     k, first = table.attrs["steps"][attack], min(relearn.columns)
@@ -590,9 +592,10 @@ def relearn_words(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int 
         text += (f" {_labels(never)} had not forgotten the class as Retrain had: {whose} FA before the attack is "
                  f"already {values} (decidedly above Retrain's {rows[RETRAIN_BEFORE].iloc[0]:.1f} %).")
     groups = {v: list(methods.index[methods["verdict"] == v]) for v in ("above", "below", "equal", "undecided")}
+    hiding = [m for m in groups["above"] if m not in never]
+    partial = [m for m in groups["above"] if m in never]       # forgot part of the class; that part comes back
     parts = []
-    if groups["above"]:
-        hiding = groups["above"]
+    if hiding:
         one = len(hiding) == 1
         gains = join_words(f"{methods.loc[m, 'gain']:+.1f}" for m in hiding)
         parts.append(f"{_labels(hiding)} {'regains' if one else 'regain'} decidedly more than Retrain "
@@ -600,7 +603,16 @@ def relearn_words(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int 
                      f"{rows[RETRAIN_GAIN].iloc[0]:+.1f}): "
                      + HIDING[attack].format(it="it hides" if one else "they hide"))
     else:
-        parts.append("no method regains decidedly more than Retrain")
+        parts.append("no method that had forgotten the class as Retrain had regains decidedly more than Retrain"
+                     if partial else "no method regains decidedly more than Retrain")
+    if partial:
+        one = len(partial) == 1
+        gains = join_words(f"{methods.loc[m, 'gain']:+.1f}" for m in partial)
+        parts.append(f"{_labels(partial)}, whose FA started above Retrain's, {'regains' if one else 'regain'} "
+                     f"decidedly more than Retrain{' too' if hiding else ''} "
+                     f"({'a gain' if one else 'gains'} of {gains} points): the part of the class "
+                     f"{'it' if one else 'they'} did remove comes back faster than into a model that never learned "
+                     f"it, so that part was hidden rather than removed")
     if groups["below"]:
         parts.append(f"{_labels(groups['below'])} {'regains' if len(groups['below']) == 1 else 'regain'} "
                      "decidedly less than Retrain")
