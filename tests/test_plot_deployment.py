@@ -82,6 +82,23 @@ def test_relearning_draws_one_panel_per_attack_with_retrain_highlighted():
     assert lines["Original (do nothing)"].get_linestyle() == "--"
 
 
+def test_relearning_draws_retrain_beneath_the_methods_so_a_curve_on_it_stays_visible():
+    """FT and ℓ1-sparse lie on Retrain's curve in the book's audit: Retrain's band must be drawn under them, and
+    two methods on the same curve must differ by their markers."""
+    relearn = relearn_frame()
+    for s in SEEDS:
+        relearn.loc[("l1_sparse", s, "forget 1 %")] = relearn.loc[("ft", s, "forget 1 %")]
+    for ax in plot_relearning(relearn).axes:
+        lines = lines_by_label(ax)
+        retrain = lines.pop("Retrain")
+        assert retrain.get_zorder() < min(line.get_zorder() for line in lines.values())
+        assert retrain.get_alpha() < 1
+        methods = [line for label, line in lines.items() if label != "Original (do nothing)"]
+        markers = [line.get_marker() for line in methods]
+        assert len(set(markers)) == len(markers), "two methods share a marker"
+        assert all(line.get_markerfacecolor() == "none" for line in methods)
+
+
 def test_one_seed_draws_without_error_bars_failing():
     one = relearn_frame().xs(1, level=1, drop_level=False)
     lines = lines_by_label(plot_relearning(one).axes[0])

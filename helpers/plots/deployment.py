@@ -3,7 +3,8 @@
 Each function draws frames of the deployment audit (``helpers.experiments.deployment.DeploymentAudit``,
 format in :mod:`helpers.chapters.ch05`): means over seeds, error bars of one sample standard
 deviation over seeds. Every method keeps its colour in every figure; Retrain, the yardstick, is the
-thick black line, doing nothing (the original) the dashed grey one.
+wide translucent black band beneath the other lines (a method on Retrain's curve shows on top of it), doing
+nothing (the original) the dashed grey line.
 """
 from __future__ import annotations
 
@@ -16,20 +17,26 @@ from .style import styled
 
 #: The colours of the unlearning methods, in order (red is OEU's, as in Fig. 3; grey and black are the references').
 PALETTE = ("tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan")
-REFERENCE_STYLE = {RETRAIN: dict(color="0.1", lw=3.0, ls="-", zorder=5),
-                   ORIGINAL: dict(color="0.55", lw=1.8, ls="--", zorder=4)}
+#: The methods' hollow markers, one shape each, so two methods whose curves coincide both stay visible.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">")
+#: Retrain is a wide translucent black band drawn beneath every other line, so a method whose curve lies on
+#: Retrain's stays visible on top of it; doing nothing's dashed grey line lies beneath the methods too.
+REFERENCE_STYLE = {RETRAIN: dict(color="0.1", alpha=0.3, lw=7.0, ls="-", zorder=1),
+                   ORIGINAL: dict(color="0.55", lw=1.8, ls="--", zorder=2)}
 
 
 def method_styles(methods) -> dict:
-    """``{method: line style}``: Retrain thick black, the original dashed grey, OEU red, the others in
-    :data:`PALETTE` order."""
-    others = iter(PALETTE * 2)
+    """``{method: line style}``: Retrain a wide translucent black band beneath the others, the original dashed
+    grey, OEU red, the others in :data:`PALETTE` order (above both references), each method with its own hollow
+    marker (:data:`MARKERS`)."""
+    others, markers = iter(PALETTE * 2), iter(MARKERS * 2)
     styles = {}
     for m in methods:
         if m in REFERENCE_STYLE:
-            styles[m] = dict(REFERENCE_STYLE[m])
+            styles[m] = dict(REFERENCE_STYLE[m], marker="o", ms=4)
         else:
-            styles[m] = dict(color="tab:red" if m == "oeu" else next(others), lw=1.6, ls="-", zorder=3)
+            styles[m] = dict(color="tab:red" if m == "oeu" else next(others), lw=1.6, ls="-", zorder=3,
+                             marker=next(markers), ms=6, mfc="none", mew=1.3)
     return styles
 
 
@@ -58,8 +65,7 @@ def plot_flip_shares(flips, against: str = "vs original"):
     fig, ax = plt.subplots(figsize=(max(7.0, 0.28 * len(layers) + 3), 4.2), layout="constrained")
     x = np.arange(len(layers))
     for m in methods:
-        ax.plot(x, mean.loc[m].reindex(layers)[against].to_numpy(float), marker="o", ms=3, label=LABELS.get(m, m),
-                **styles[m])
+        ax.plot(x, mean.loc[m].reindex(layers)[against].to_numpy(float), label=LABELS.get(m, m), **styles[m])
     ax.set_yscale("symlog", linthresh=0.1, linscale=0.5)
     ax.set_ylim(0, 100)
     ax.set_yticks([0, 0.1, 1, 10, 100], ["0", "0.1", "1", "10", "100"])
@@ -74,7 +80,7 @@ def plot_flip_shares(flips, against: str = "vs original"):
 def plot_export_ptq(export, ptq, metric: str = "FA"):
     """Left: each method's ``metric`` for the fake-quant and the exported integer model. Right: the full-precision
     models unlearned in full precision, then quantized after training to fewer and fewer bits, one line per
-    method, Retrain's level the thick black line. Means over seeds, error bars one sample SD."""
+    method, Retrain's level the wide translucent black band. Means over seeds, error bars one sample SD."""
     check_frame(export, "export")
     check_frame(ptq, "ptq")
     if metric not in set(export.columns.get_level_values(1)) or metric not in set(ptq.columns.get_level_values(1)):
@@ -101,8 +107,7 @@ def plot_export_ptq(export, ptq, metric: str = "FA"):
     styles = method_styles(methods)
     for m in methods:
         ax_p.errorbar(np.arange(len(widths)), mean.loc[m].to_numpy(float), yerr=sd.loc[m].fillna(0).to_numpy(float),
-                      marker="o", ms=4, capsize=2,
-                      label=LABELS.get(m, m), **styles[m])
+                      capsize=2, label=LABELS.get(m, m), **styles[m])
     ax_p.set_xticks(np.arange(len(widths)), widths)
     ax_p.set(xlabel="weights after post-training quantization", ylabel=f"{metric} %",
              title="Unlearned in full precision, then rounded (PTQ)")
@@ -114,7 +119,7 @@ def plot_export_ptq(export, ptq, metric: str = "FA"):
 @styled
 def plot_relearning(relearn):
     """The relearning attack: FA after k fine-tuning steps, one panel per attack (the retain set, 1 % of the
-    forget set), one line per method; Retrain's curve thick black. Means over seeds, error bars one sample SD."""
+    forget set), one line per method; Retrain's curve a wide translucent black band beneath the others. Means over seeds, error bars one sample SD."""
     check_frame(relearn, "relearn")
     mean, sd = seed_mean_sd(relearn)                                       # index (method, attack)
     attacks = list(dict.fromkeys(relearn.index.get_level_values(2)))
@@ -127,7 +132,7 @@ def plot_relearning(relearn):
     for ax, attack in zip(axes, attacks):
         for m in methods:
             ax.errorbar(steps, mean.loc[(m, attack)].to_numpy(float),
-                        yerr=sd.loc[(m, attack)].fillna(0).to_numpy(float), marker="o", ms=4,
+                        yerr=sd.loc[(m, attack)].fillna(0).to_numpy(float),
                         capsize=2, label=LABELS.get(m, m), **styles[m])
         ax.set_xticks(steps)
         ax.set(xlabel="fine-tuning steps", title=f"fine-tuned {ATTACKS.get(attack, attack)}")
