@@ -148,7 +148,8 @@ def reproduction_words(reproduced: pd.DataFrame, results: pd.DataFrame, columns=
                                                                                   "MIA_AUC", "AG", "KL_test")) -> str:
     """Do the models the device study re-trained give the chapter's table? The largest absolute difference of
     ``columns`` between the study's exact rows on the full sets (``attrs["reproduced"]``) and the chapter's
-    rows of the same (dataset, scenario, seed, method)."""
+    rows of the same (dataset, scenario, seed, method). A sentence of its own, full stop included, that does not
+    repeat the notebook's "re-trained here"."""
     keys = ["dataset", "scenario", "seed", "method"]
     both = reproduced.merge(results, on=keys, suffixes=("", " (chapter)"))
     if both.empty or len(both) != len(reproduced):
@@ -157,10 +158,10 @@ def reproduction_words(reproduced: pd.DataFrame, results: pd.DataFrame, columns=
     gap = max(float((both[c] - both[f"{c} (chapter)"]).abs().max()) for c in columns)
     if gap <= 1e-9:
         largest = "largest difference 0" if gap == 0 else f"largest difference {gap:.1e}, float rounding"
-        return (f"Re-trained here, the {len(both)} models give the chapter's table exactly ({largest}): they are the "
-                "chapter's models")
-    return (f"Re-trained here, the {len(both)} models differ from the chapter's table by up to {gap:.3f}: they are "
-            "not exactly the chapter's models (another thread count or code version?)")
+        return (f"The {len(both)} models give the chapter's table exactly ({largest}): they are the chapter's "
+                "models.")
+    return (f"The {len(both)} models differ from the chapter's table by up to {gap:.3f}: they are not exactly the "
+            "chapter's models (another thread count or code version?).")
 
 
 def hybrid_survival(results: pd.DataFrame, scenario: str) -> pd.DataFrame:
@@ -176,9 +177,54 @@ def hybrid_survival(results: pd.DataFrame, scenario: str) -> pd.DataFrame:
     return table
 
 
-def survival_words(table: pd.DataFrame, reference: str = EXACT) -> str:
-    """Which of the methods closer to the oracle than doing nothing at ``reference`` stay so on every setting
-    of :func:`hybrid_survival`, and which lose (or gain) that verdict where."""
+def exact_verdicts(results: pd.DataFrame, dataset: str, scenario: str) -> pd.Series:
+    """Each method against doing nothing (``"vs Original"`` of :func:`~helpers.hybrid.verdicts.judge`) on the full
+    sets of one ``dataset``: the exact verdicts the device study's subsample can be read against."""
+    rows = results[results["dataset"] == dataset]
+    if rows.empty:
+        raise ValueError(f"no rows of {dataset!r}; the datasets are {sorted(results['dataset'].unique())}")
+    return V.judge(V.gap_block(rows, scenario))["vs Original"]
+
+
+def _subsample_clause(exact: pd.Series, full: pd.Series | None, chapter: pd.Series | None, dataset: str) -> str:
+    """Why the subsample's exact verdicts differ from section 8.8's: per method, the subsample's doing (its verdict
+    on the full sets of ``dataset``, ``full``, is another) or the dataset's (section 8.8, ``chapter``, averages each
+    seed's AG over the datasets)."""
+    if full is None:
+        if chapter is None:
+            return (" These exact verdicts are computed on the subsample; where they differ from section 8.8's, "
+                    "the subsample (or section 8.8's average over the datasets) is the reason.")
+        differ = [m for m in exact.index if m in chapter.index and exact[m] != chapter[m]]
+        if not differ:
+            return " On the subsample the exact verdicts are section 8.8's."
+        return (f" Section 8.8's verdicts differ for {join_words(differ)}: these exact verdicts are computed on the "
+                "subsample.")
+    full = full.reindex(exact.index)
+    by_sample = [m for m in exact.index if pd.notna(full[m]) and exact[m] != full[m]]
+    text = ""
+    if by_sample:
+        text = (f" On the full {dataset} sets the same models' exact verdicts differ for " +
+                join_words([f"{m} ({full[m]} there, {exact[m]} here)" for m in by_sample]) +
+                ": the subsample's doing, since the models are the same.")
+    else:
+        text = f" On the full {dataset} sets the same models read the same exact verdicts."
+    if chapter is not None:
+        by_data = [m for m in exact.index if m in chapter.index and pd.notna(full[m]) and full[m] != chapter[m]]
+        if by_data:
+            text += (" Section 8.8's table differs also for " + join_words(
+                     [f"{m} ({chapter[m]} there)" for m in by_data]) + f": it averages each seed's AG over the "
+                     f"datasets, and {dataset} alone reads otherwise.")
+    return text
+
+
+def survival_words(table: pd.DataFrame, reference: str = EXACT, full: pd.Series | None = None,
+                   chapter: pd.Series | None = None, dataset: str = "dataset's") -> str:
+    """Which of the methods closer to the oracle than doing nothing at ``reference`` (exact expectations on the
+    device study's subsample) stay so on every setting of :func:`hybrid_survival`, and which lose (or gain) that
+    verdict where. ``full``: the same models' exact verdicts on the full sets of ``dataset``
+    (:func:`exact_verdicts`); ``chapter``: section 8.8's verdicts (averaged over the datasets). Where the
+    subsample's exact verdicts differ from them, the words say whose doing that is (the subsample's, or the
+    dataset's); without either, a fixed clause says that the exact column is the subsample's."""
     if reference not in table.columns:
         raise ValueError(f"no {reference!r} column; the settings are {list(table.columns)}")
     others = [c for c in table.columns if c != reference]
@@ -187,22 +233,22 @@ def survival_words(table: pd.DataFrame, reference: str = EXACT) -> str:
     gained = {m: where for m, where in gained.items() if where}
     seeds = interval_words(table.attrs.get("seeds", "the"))
     if not kept:
-        text = (f"With exact expectations no method is shown to be closer to the oracle than doing nothing "
-                f"({seeds}), so the device has no such verdict to overturn.")
+        text = (f"With exact expectations on the subsample no method is shown to be closer to the oracle than doing "
+                f"nothing ({seeds}), so the device has no such verdict to overturn.")
     else:
         parts = []
         for m in kept:
             lost = [c for c in others if table.loc[m, c] != "better"]
             parts.append(f"{m} stays so at every setting" if not lost else
                          f"{m} is not shown to be at {join_words(lost)}")
-        text = (f"With exact expectations {join_words(kept)} {'is' if len(kept) == 1 else 'are'} closer to the "
-                f"oracle than doing nothing ({seeds}); " + "; ".join(parts) + ".")
+        text = (f"With exact expectations on the subsample {join_words(kept)} {'is' if len(kept) == 1 else 'are'} "
+                f"closer to the oracle than doing nothing ({seeds}); " + "; ".join(parts) + ".")
     if gained:
         text += " " + capital("; ".join(f"{m} is closer than doing nothing only at {join_words(w)}"
                                         for m, w in gained.items())
-                              + ", a verdict exact expectations do not give: with "
+                              + ", a verdict exact expectations on the subsample do not give: with "
                                 f"{plural(len(others), 'other setting')}, expect such chance findings.")
-    return text
+    return text + _subsample_clause(table[reference], full, chapter, dataset)
 
 
 def vqc_claims(closeness: pd.DataFrame, method: str = "similarity", dataset: str | None = None) -> pd.DataFrame:
@@ -371,6 +417,6 @@ def membership_table(mia: pd.DataFrame, privacy: pd.DataFrame, digits: int = 3) 
 
 
 __all__ = ["ROUNDING", "QUOTED", "simulator_words", "speed_words", "data_table", "forget_share_words", "readings",
-           "EXACT", "settings_of", "subsample_words", "reproduction_words", "hybrid_survival", "survival_words",
+           "EXACT", "settings_of", "subsample_words", "reproduction_words", "hybrid_survival", "exact_verdicts", "survival_words",
            "vqc_claims", "vqc_claim_words", "mia_by_setting", "mia_words", "privacy_by_setting", "privacy_words",
            "membership_table"]
