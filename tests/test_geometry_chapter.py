@@ -241,3 +241,44 @@ def test_monitored_oeu_is_unlearn_oeu_with_its_registered_settings(sets):
     new, _ = monitored_oeu(model, forget, retain, projection="layer-wise", seed=3, **hp)
     reference = unlearn("oeu", model, Task(forget, retain), seed=3, **hp)
     assert all(torch.equal(a, b) for a, b in zip(new.state_dict().values(), reference.state_dict().values()))
+
+
+def test_gop_box_lies_below_the_axes_and_never_prints_a_negative_zero():
+    """At alpha = 1 the retain change along g_f^(alpha) is about -1e-17: it must read 0.00, not -0.00; and the box is
+    the panel's x label (below the axes), not a text inside them where it covered the 170° vectors."""
+    from helpers.plots.geometry import signed
+    assert signed(-1e-17) == "0.00" and signed(-0.004) == "0.00" and signed(0.0) == "0.00"
+    assert signed(-0.006) == "-0.01" and signed(0.5) == "+0.50"
+    fig = plot_gop_grid({alpha: [gop_vectors(angle, alpha=alpha) for angle in (45, 135, 170)] for alpha in (0.5, 1.0)})
+    for ax in fig.axes:
+        assert not any("per unit step" in t.get_text() for t in ax.texts)
+        box = ax.get_xlabel()
+        assert box.startswith("per unit step") and "-0.00" not in box
+    assert "0.00 → " not in fig.axes[-1].get_xlabel() and "→ 0.00," in fig.axes[-1].get_xlabel()
+    plt.close(fig)
+
+
+def test_gop_projected_label_is_drawn_away_from_g_f():
+    """g_f^(alpha)'s label sits beside its own tip, on the side away from g_f, not halfway down its arrow."""
+    fig, ax = plt.subplots()
+    g_r, g_f, g_a = gop_vectors(170, alpha=1.0)
+    draw_gop_2d(ax, g_r, g_f, g_a, alpha=1.0)
+    label = [t for t in ax.texts if "alpha" in t.get_text()][0]
+    x, y = label.get_position()
+    assert x > g_a[0] and y > g_a[1] and label.get_ha() == "left"
+    plt.close(fig)
+
+
+def test_step_response_legend_lies_below_the_panels():
+    """The legend covered the measured and first-order g_f lines of the right-hand panel: it is the figure's, below."""
+    import pandas as pd
+    rows = [{"direction": d, "eta": e, "dL_retain": 1e-4, "first-order dL_retain": 1e-4, "dL_forget": -1e-3,
+             "first-order dL_forget": -1e-3} for d in ("g_f (no projection)", "layer-wise GOP") for e in (1e-4, 1e-3)]
+    fig = plot_step_response({"4-bit": pd.DataFrame(rows), "quantizers off": pd.DataFrame(rows)})
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    (legend,) = fig.legends
+    assert len(legend.get_texts()) == 4
+    fig.canvas.draw()
+    top = legend.get_window_extent().y1
+    assert all(top <= ax.get_window_extent().y0 for ax in fig.axes)
+    plt.close(fig)

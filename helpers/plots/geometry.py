@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib import patheffects
 import numpy as np
 import pandas as pd
 
@@ -15,6 +16,13 @@ def projection_color(label: str) -> str:
     """The chapter's colour of a direction or run label: layer-wise GOP green, global GOP orange, no projection red."""
     text = label.lower()
     return PROJECTION_COLORS["layer-wise" if "layer" in text else "global" if "global" in text else "none"]
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """``value`` with its sign and ``digits`` decimals, a value that rounds to zero as plain ``0.00`` (never
+    ``-0.00``)."""
+    text = f"{value:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
 
 
 def first_order_changes(g_r, g_f, d) -> tuple[float, float]:
@@ -44,13 +52,19 @@ def draw_gop_2d(ax, g_r, g_f, g_alpha, alpha: float, annotate: bool = True):
     ax.plot([g_f[0], g_a[0]], [g_f[1], g_a[1]], ls=":", color="0.4")           # the removed component
     ax.text(*(g_r * 1.04), r"$g_r$", color=COLORS["g_r"], fontsize=12, va="bottom")
     ax.text(*(g_f * 1.06), r"$g_f$", color=COLORS["g_f"], fontsize=12, ha="center")
-    ax.text(g_a[0] + 0.04 * lim, g_a[1] * 0.55, r"$g_f^{(\alpha)}$", color=COLORS["proj"], fontsize=12)
-    if annotate:
+    # g_f^(alpha)'s label beside its tip, on the side away from g_f (below the tip when the two coincide), with a
+    # white outline so that it reads over the arrows
+    same = np.allclose(g_a, g_f)
+    ax.text(g_a[0] + (0.05 if same or g_a[0] >= g_f[0] else -0.05) * lim, g_a[1] + (-0.05 if same else 0.02) * lim,
+            r"$g_f^{(\alpha)}$", color=COLORS["proj"], fontsize=12, va="top" if same else "bottom",
+            ha="left" if same or g_a[0] >= g_f[0] else "right",
+            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
+    if annotate:                       # a box below the axes (its x label): it covers no vector
         r_f, f_f = first_order_changes(g_r, g_f, g_f)
         r_a, f_a = first_order_changes(g_r, g_f, g_a)
-        ax.text(0.02, 0.02, f"per unit step:\n$\\Delta L_r$: {r_f:+.2f} → {r_a:+.2f}\n"
-                f"$\\Delta L_f$: {f_f:+.2f} → {f_a:+.2f}", transform=ax.transAxes, fontsize=8.5,
-                va="bottom", bbox=dict(boxstyle="round", fc="white", ec="0.8"))
+        ax.set_xlabel(f"per unit step, $g_f$ → $g_f^{{(\\alpha)}}$:\n$\\Delta L_r$: {signed(r_f)} → {signed(r_a)},  "
+                      f"$\\Delta L_f$: {signed(f_f)} → {signed(f_a)}", fontsize=9)
+        ax.xaxis.label.set_bbox(dict(boxstyle="round", fc="white", ec="0.8"))
     ax.set(xlim=(-lim, lim), ylim=(-0.25 * lim, lim), aspect="equal", xticks=[], yticks=[])
     angle = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
     ax.set_title(rf"$\phi$ = {angle:.0f}°, cos = {cos:+.2f}, $\alpha$ = {alpha:g}", fontsize=10)
@@ -145,9 +159,11 @@ def plot_step_response(responses: dict):
     """Measured (markers) and first-order (dashed) loss changes against the step size.
 
     ``responses`` maps a network label to a :func:`helpers.chapters.gradient_conflict.step_response`
-    table; one column per network, rows: retain loss, forget loss (symmetric-log y axis).
+    table; one column per network, rows: retain loss, forget loss (symmetric-log y axis). One legend below the
+    panels, where it covers no curve.
     """
-    fig, axes = plt.subplots(2, len(responses), figsize=(5.4 * len(responses), 7), squeeze=False, sharex=True)
+    fig, axes = plt.subplots(2, len(responses), figsize=(5.4 * len(responses), 7.6), squeeze=False, sharex=True,
+                             layout="constrained")
     for col, (label, df) in enumerate(responses.items()):
         for direction, part in df.groupby("direction", sort=False):
             color = projection_color(direction)
@@ -164,8 +180,8 @@ def plot_step_response(responses: dict):
             ax.axhline(0, color="0.5", lw=0.8)
         axes[0, col].set_title(label)
         axes[1, col].set_xlabel(r"step size $\eta$ (step $\theta - \eta d$)")
-    axes[0, -1].legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
+    handles, labels = axes[0, -1].get_legend_handles_labels()      # below the panels: covers no curve
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(3, len(labels)), fontsize=9, frameon=False)
     return fig
 
 
