@@ -101,6 +101,14 @@ def test_judge_compares_with_doing_nothing_and_with_the_noise_floor():
 def test_chapter_5_figures_draw_one_bar_per_method():
     fig = plot_gap_bars({"a": fake_table(), "b": fake_table()})
     assert len(fig.axes) == 10 and len(fig.axes[0].patches) == 3          # Retrain is left out
+    fig.canvas.draw()
+    for i, ax in enumerate(fig.axes):                                     # the method names on the first column only
+        shown = [t.get_text() for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+        assert shown == (["FT", "GA", "OEU"] if i % 5 == 0 else []), i    # first method at the top
+        assert all(t.get_fontsize() >= 9 for t in ax.get_xticklabels() + ax.get_yticklabels())
+        assert ax.title.get_fontsize() >= 9
+    assert fig.axes[0].get_ylim()[0] > fig.axes[0].get_ylim()[1]          # inverted once, not once per panel
+    assert [fig.axes[i].get_ylabel() for i in (0, 5)] == ["a", "b"]
     fig2 = plot_runtime(fake_table())
     assert len(fig2.axes[0].patches) == 4
     plt.close("all")

@@ -15,22 +15,26 @@ def plot_gap_bars(tables: dict, amount=0.1):
     """OEU Fig. 3: a row of bar charts per setting, one bar per method, for each metric's gap and AG.
 
     ``tables`` maps a row title (e.g. "full precision") to a computed table from
-    ``run_table``; ``amount`` picks the forget ratio. Shorter bars are closer to Retrain.
+    ``run_table``; ``amount`` picks the forget ratio. Shorter bars are closer to Retrain. The panels share
+    their methods (y axis): the names are written once, on the first column, beside the row's setting; each
+    column shares its x axis, so a gap reads the same in every row.
     """
-    fig, axes = plt.subplots(len(tables), len(GAPS), figsize=(2.6 * len(GAPS), 2.4 * len(tables)),
-                             squeeze=False, sharey="col")
-    for row, (title, table) in zip(axes, tables.items()):
-        block = table.xs(amount, level=0).drop(index="retrain", errors="ignore")
+    blocks = {title: table.xs(amount, level=0).drop(index="retrain", errors="ignore")
+              for title, table in tables.items()}
+    n_methods = max(len(b) for b in blocks.values())
+    fig, axes = plt.subplots(len(tables), len(GAPS), figsize=(11.0, (0.3 * n_methods + 1.1) * len(tables) + 0.4),
+                             squeeze=False, sharex="col", sharey=True, layout="constrained")
+    for row, (title, block) in zip(axes, blocks.items()):
         names = [LABELS.get(m, m) for m in block.index]
         colors = ["tab:red" if m == "oeu" else "tab:gray" for m in block.index]
         for ax, gap in zip(row, GAPS):
             ax.barh(names, block[gap], color=colors)
-            ax.invert_yaxis()
-            ax.set_title(f"{title}: {gap.replace('_gap', ' gap')}", fontsize=9)
-            ax.tick_params(labelsize=8)
+            ax.set_title(gap.replace("_gap", " gap"), fontsize=10)
+            ax.tick_params(labelsize=9)
+        row[0].set_ylabel(title, fontsize=10, fontweight="bold")
+    axes[0, 0].invert_yaxis()                  # once: the y axis is shared, and each call would flip it back
     for ax in axes[-1]:
-        ax.set_xlabel("percentage points")
-    fig.tight_layout()
+        ax.set_xlabel("percentage points", fontsize=9)
     return fig
 
 
