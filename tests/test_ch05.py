@@ -321,6 +321,13 @@ def test_relearn_words_name_a_method_that_forgot_part_of_the_class_apart_from_th
     alone = ch05.relearn_words(frame.drop(index="ft", level=0))
     assert "No method that had forgotten the class as Retrain had regains decidedly more than Retrain; GA, whose " \
            "FA started above Retrain's, regains decidedly more than Retrain (a gain of +32.0 points)" in alone
+    assert ch05.hiding_methods(frame) == ["ft", "ga"]
+    assert ch05.hiding_words(frame).startswith(
+        "After 20 steps of fine-tuning on 1 % of the forget set, FT regains decidedly more of the class than Retrain, "
+        "and GA (whose FA started above Retrain's) decidedly more of the part it did remove (paired 95 % t ")
+    assert ch05.hiding_words(frame.drop(index="ft", level=0)).startswith(
+        "After 20 steps of fine-tuning on 1 % of the forget set, no method that had forgotten the class as Retrain "
+        "had regains decidedly more of it than Retrain, and GA (whose FA started above Retrain's) decidedly more")
 
 
 def test_relearn_words_with_every_method_undecided_and_one_seed():

@@ -627,11 +627,20 @@ def relearn_words(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int 
 
 def hiding_words(relearn: pd.DataFrame, attack: str = "forget 1 %") -> str:
     """One sentence for the chapter's summary: after :func:`telling_steps` steps of ``attack``, which methods regain
-    decidedly more of the class than Retrain (:func:`hiding_methods`), and whether Retrain learns it later."""
+    decidedly more of the class than Retrain (:func:`hiding_methods`; those whose FA before the attack was already
+    above Retrain's named apart, as regaining the part they did remove), and whether Retrain learns it later."""
     k = telling_steps(relearn, attack)
-    hiding = hiding_methods(relearn, attack)
+    rows = _attack_rows(relearn_table(relearn), attack)
+    above = hiding_methods(relearn, attack)
+    partial = [m for m in above if rows.loc[m, "before vs Retrain"] == "above"]   # FA started above Retrain's
+    hiding = [m for m in above if m not in partial]
     who = (f"{_labels(hiding)} {'regains' if len(hiding) == 1 else 'regain'} decidedly more of the class than "
-           "Retrain" if hiding else "no method regains decidedly more of the class than Retrain")
+           "Retrain" if hiding else "no method that had forgotten the class as Retrain had regains decidedly more "
+           "of it than Retrain" if partial else "no method regains decidedly more of the class than Retrain")
+    if partial:
+        one = len(partial) == 1
+        who += (f", and {_labels(partial)} (whose FA started above Retrain's) decidedly more of the part "
+                f"{'it' if one else 'they'} did remove")
     later = _later(relearn, attack, k)
     return (f"After {k} steps of fine-tuning {_where(relearn, attack)}, {who} "
             f"({_how(seed_count(relearn))})" + (f"; {later}" if later else ""))
