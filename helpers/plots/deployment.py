@@ -119,7 +119,8 @@ def plot_export_ptq(export, ptq, metric: str = "FA"):
 @styled
 def plot_relearning(relearn):
     """The relearning attack: FA after k fine-tuning steps, one panel per attack (the retain set, 1 % of the
-    forget set), one line per method; Retrain's curve a wide translucent black band beneath the others. Means over seeds, error bars one sample SD."""
+    forget set), one line per method; Retrain's curve a wide translucent black band beneath the others. Means over
+    seeds, error bars one sample SD."""
     check_frame(relearn, "relearn")
     mean, sd = seed_mean_sd(relearn)                                       # index (method, attack)
     attacks = list(dict.fromkeys(relearn.index.get_level_values(2)))

@@ -62,7 +62,8 @@ def draw_gop_2d(ax, g_r, g_f, g_alpha, alpha: float, annotate: bool = True):
     if annotate:                       # a box below the axes (its x label): it covers no vector
         r_f, f_f = first_order_changes(g_r, g_f, g_f)
         r_a, f_a = first_order_changes(g_r, g_f, g_a)
-        ax.set_xlabel(f"per unit step, $g_f$ → $g_f^{{(\\alpha)}}$:\n$\\Delta L_r$: {signed(r_f)} → {signed(r_a)},  "
+        ax.set_xlabel(f"per unit step, $g_f$ → $g_f^{{(\\alpha)}}$:\n"
+                      f"$\\Delta L_r$: {signed(r_f)} → {signed(r_a)},  "
                       f"$\\Delta L_f$: {signed(f_f)} → {signed(f_a)}", fontsize=9)
         ax.xaxis.label.set_bbox(dict(boxstyle="round", fc="white", ec="0.8"))
     ax.set(xlim=(-lim, lim), ylim=(-0.25 * lim, lim), aspect="equal", xticks=[], yticks=[])
