@@ -196,12 +196,13 @@ def test_figures_put_the_settings_on_the_x_axis_in_sweep_order():
     vqc = pd.DataFrame([dict(seed=s, model=m, forget_recall=0.5, retained_acc=0.9, mean_kl=0.1, **c)
                         for c in settings for s in (1, 2) for m in ("original", "gold")])
     fig = plot_vqc_device(vqc, {"original": "original", "gold": "gold"})
-    ax = fig.axes[0]
+    ax = fig.axes[-1]                                            # the panels share the settings axis
     assert [t.get_text() for t in ax.get_xticklabels()] == ["exact", "64 shots", "1024 shots\np = 0.5 %\nr = 2 %"]
     assert len(ax.containers) == 2 and len(ax.lines) >= 3       # two error-bar series, the sweep divider
     hybrid = pd.DataFrame([dict(seed=s, method=m, AG=0.1, KL_test=0.2, MIA_AUC=0.6, **c) for c in settings
                            for s in (1, 2) for m in ("original", "oracle", "oracle_indep", "ga")])
-    left, middle, right = plot_hybrid_device(hybrid, {"ga": "GA"}, {"original": "grey"}).axes
+    left, middle, right, slot = plot_hybrid_device(hybrid, {"ga": "GA"}, {"original": "grey"}).axes
+    assert not slot.axison                                          # the legend's cell draws no axes
     assert len(left.containers) == len(middle.containers) == 3      # the oracle's own AG and KL (0) are left out
     assert [c.has_yerr for c in left.containers] == [True, False, False]     # error bars on the highlighted rows
     assert len(right.containers) == 2
@@ -210,7 +211,7 @@ def test_figures_put_the_settings_on_the_x_axis_in_sweep_order():
     assert len(plot_privacy_device(privacy, {"original": "o", "gold_indep": "g"}).axes[0].containers) == 2
 
 
-def test_every_hybrid_method_has_its_own_colour_and_marker_and_the_legends_sit_outside_the_axes():
+def test_every_hybrid_method_has_its_own_style_and_marker_and_the_legends_sit_outside_the_axes():
     import matplotlib
     matplotlib.use("Agg")
     import pandas as pd
@@ -222,14 +223,20 @@ def test_every_hybrid_method_has_its_own_colour_and_marker_and_the_legends_sit_o
     hybrid = pd.DataFrame([dict(seed=s, method=m, AG=0.1, KL_test=0.2, MIA_AUC=0.6, **c) for c in settings
                            for s in (1, 2) for m in (*REFERENCES, *METHOD_ORDER)])
     fig = plot_hybrid_device(hybrid, LABELS, {"original": "grey", "oracle_indep": "C1"})
-    left, middle, right = fig.axes
+    left, middle, right, slot = fig.axes
     lines = [c.lines[0] for c in left.containers]          # one error-bar container per row but the oracle
     assert len(lines) == len(METHOD_ORDER) + 2
-    colours = [to_rgba(line.get_color()) for line in lines]
-    assert len(set(colours)) == len(colours)                # 12 methods + doing nothing + the second oracle
-    assert to_rgba("grey") in colours and to_rgba("C1") in colours
-    methods = lines[2:]                                      # the highlighted rows come first (results' order)
+    styles = [(to_rgba(line.get_color()), line.get_linestyle()) for line in lines]
+    assert len(set(styles)) == len(styles)                  # 12 methods + doing nothing + the second oracle
+    colours = [colour for colour, _ in styles]
+    assert colours[:2] == [to_rgba("grey"), to_rgba("C1")]   # the highlighted rows come first (results' order)
+    methods = lines[2:]
+    assert not {to_rgba("grey"), to_rgba("C1"), to_rgba("C7")} & set(colours[2:])   # reference hues reserved
     assert len({line.get_marker() for line in methods}) == len(METHOD_ORDER)
+    for i, a in enumerate(methods):                          # a shared colour always comes with another marker
+        for b in methods[i + 1:]:                            # and another line style
+            if to_rgba(a.get_color()) == to_rgba(b.get_color()):
+                assert a.get_linestyle() != b.get_linestyle() and a.get_marker() != b.get_marker()
     assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1
     assert len(fig.legends[0].get_texts()) == len(METHOD_ORDER) + 4      # + the oracle and chance of the right panel
     vqc = pd.DataFrame([dict(seed=s, model=m, forget_recall=0.5, retained_acc=0.9, mean_kl=0.1, **c)
@@ -259,3 +266,52 @@ def test_population_privacy_reads_every_population_in_one_call_per_setting(tmp_p
     exact = table[table["setting"] == "exact"].set_index("population")
     assert exact.loc["original", "ulira_accuracy"] > 0.9 > exact.loc["gold_indep", "ulira_accuracy"]
     assert len(exact.loc["original", "ulira_examples"]) == n_forget
+
+
+def _texts(fig):
+    """Every visible text of a drawn figure: titles, labels, tick labels, legend entries."""
+    fig.canvas.draw()
+    return [t for t in fig.findobj(lambda o: hasattr(o, "get_fontsize") and hasattr(o, "get_text"))
+            if t.get_visible() and t.get_text().strip()]
+
+
+def _device_figures():
+    import matplotlib
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from helpers.hybrid.experiment import LABELS, METHOD_ORDER, REFERENCES
+    from helpers.plots.device import plot_hybrid_device, plot_privacy_device, plot_vqc_device
+    settings = [Q.setting_columns(d) for d in (Device(), *(Device(shots=n) for n in (64, 256, 1024, 8192)),
+                                               Device(shots=1024, depolarizing=0.001, readout=0.01),
+                                               Device(shots=1024, depolarizing=0.005, readout=0.02),
+                                               Device(shots=1024, depolarizing=0.02, readout=0.05))]
+    hybrid = pd.DataFrame([dict(seed=s, method=m, AG=0.1 + 0.01 * s, KL_test=0.2, MIA_AUC=0.6, **c)
+                           for c in settings[:5] for s in (1, 2) for m in (*REFERENCES, *METHOD_ORDER)])
+    vqc = pd.DataFrame([dict(seed=s, model=m, forget_recall=0.5, retained_acc=0.9, mean_kl=0.1, **c)
+                        for c in settings for s in (1, 2) for m in ("original", "similarity", "gold_indep", "gold")])
+    privacy = pd.DataFrame([dict(population=p, ulira_accuracy=0.7, ulira_sd=0.1, **c) for c in settings[:4]
+                            for p in ("original", "similarity", "gold_indep")])
+    return {"hybrid": plot_hybrid_device(hybrid, LABELS, {"original": "grey", "oracle_indep": "C1"}),
+            "vqc": plot_vqc_device(vqc, {"original": "o", "similarity": "DG", "gold_indep": "Gold′", "gold": "g"}),
+            "privacy": plot_privacy_device(privacy, {"original": "o", "similarity": "DG", "gold_indep": "Gold′"})}
+
+
+def test_device_figures_are_readable_at_page_width():
+    """At most 11 in wide (the text column shows them at ~80 %), no text below 9 pt, tick labels upright, no two
+    tick labels of an axis overlapping, and every legend clear of every data axis."""
+    for name, fig in _device_figures().items():
+        assert fig.get_figwidth() <= 11, name
+        texts = _texts(fig)
+        assert texts and min(t.get_fontsize() for t in texts) >= 9, name
+        renderer = fig.canvas.get_renderer()
+        data_axes = [ax for ax in fig.axes if ax.axison]
+        for ax in data_axes:
+            ticks = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+            assert all(t.get_rotation() == 0 for t in ticks), name
+            boxes = [t.get_window_extent(renderer) for t in ticks]
+            assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), name
+        assert len(fig.legends) == 1 and all(ax.get_legend() is None for ax in fig.axes), name
+        legend = fig.legends[0].get_window_extent(renderer)
+        assert not any(legend.overlaps(ax.get_window_extent(renderer)) for ax in data_axes), name
+        assert min(t.get_fontsize() for t in fig.legends[0].get_texts()) >= 9, name
