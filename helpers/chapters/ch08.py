@@ -13,7 +13,8 @@ this module holds the chapter's other readings:
   (``ch8-kl``) and the directions of every method against the oracle;
 - section 8.10, the models read out on a device (:mod:`helpers.quantum.device_study`,
   :mod:`helpers.hybrid.device_study`): which verdicts survive each setting
-  (:func:`hybrid_survival`, :func:`vqc_claims` and their words), and whether shot noise alone
+  (:func:`hybrid_survival`, :func:`vqc_claims` and their words; :func:`exact_verdicts`, the same models'
+  verdicts on the full sets, against which the subsample's exact verdicts are read), and whether shot noise alone
   hides membership (:func:`mia_by_setting`, :func:`privacy_by_setting`, their words and
   :func:`membership_table`). Every
   verdict is the chapters' own computation (paired over seeds, 95 % t intervals, "undecided"
@@ -417,6 +418,6 @@ def membership_table(mia: pd.DataFrame, privacy: pd.DataFrame, digits: int = 3) 
 
 
 __all__ = ["ROUNDING", "QUOTED", "simulator_words", "speed_words", "data_table", "forget_share_words", "readings",
-           "EXACT", "settings_of", "subsample_words", "reproduction_words", "hybrid_survival", "exact_verdicts", "survival_words",
-           "vqc_claims", "vqc_claim_words", "mia_by_setting", "mia_words", "privacy_by_setting", "privacy_words",
+           "EXACT", "settings_of", "subsample_words", "reproduction_words", "hybrid_survival", "exact_verdicts",
+           "survival_words", "vqc_claims", "vqc_claim_words", "mia_by_setting", "mia_words", "privacy_by_setting", "privacy_words",
            "membership_table"]
