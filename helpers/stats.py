@@ -75,6 +75,19 @@ def paired_interval(a, b, confidence: float = CONFIDENCE) -> PairedInterval:
     return PairedInterval(mean, sd, mean - half, mean + half, n, confidence)
 
 
+def same_on_every_seed(a, b) -> bool:
+    """``a`` and ``b`` hold the same value on every seed (a paired difference of exactly 0 everywhere, which a
+    t interval of zero width can only call "undecided"); one seed is enough to say so.
+
+    >>> same_on_every_seed([0.9, 1.0], [0.9, 1.0]), same_on_every_seed([0.9, 1.0], [0.9, 0.95])
+    (True, False)
+    """
+    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"paired values need the same number of seeds, got {a.size} and {b.size}")
+    return a.size > 0 and bool((a == b).all())
+
+
 def paired_verdict(a, b, *, lower_is_better: bool = True, confidence: float = CONFIDENCE) -> str:
     """``"better"``, ``"worse"`` or ``"undecided"``: is ``a`` better than ``b`` over paired seeds?
 
@@ -88,4 +101,4 @@ def paired_verdict(a, b, *, lower_is_better: bool = True, confidence: float = CO
     return "better" if (direction == "smaller") == lower_is_better else "worse"
 
 
-__all__ = ["CONFIDENCE", "PairedInterval", "paired_interval", "paired_verdict"]
+__all__ = ["CONFIDENCE", "PairedInterval", "paired_interval", "same_on_every_seed", "paired_verdict"]

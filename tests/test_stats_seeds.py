@@ -96,3 +96,13 @@ def test_interval_text_formats_mean_and_bounds_signed_and_scaled():
     assert iv.text() == "+0.02 [-0.01, +0.06]" and iv.text(3) == "+0.023 [-0.010, +0.057]"
     assert iv.text(1, scale=100) == "+2.3 [-1.0, +5.7]"
     assert str(iv) == "+0.02 [-0.01, +0.06] (95% t interval, 5 seeds)"
+
+
+def test_same_on_every_seed():
+    from helpers.stats import same_on_every_seed
+    assert same_on_every_seed([0.5, 1.0, 0.25], [0.5, 1.0, 0.25])
+    assert same_on_every_seed([3.0], [3.0])                              # one seed is enough to say "same"
+    assert not same_on_every_seed([0.5, 1.0], [0.5, 0.75])
+    assert not same_on_every_seed([], [])
+    with pytest.raises(ValueError, match="same number of seeds"):
+        same_on_every_seed([1.0, 2.0], [1.0])

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..experiments.compare import LABELS, interval_words
-from ..stats import PairedInterval, paired_interval
+from ..stats import PairedInterval, paired_interval, same_on_every_seed
 from ..words import capital, join_words
 
 ORIGINAL, RETRAIN = "original", "retrain"
@@ -167,9 +167,7 @@ def _verdict(a: pd.Series, b: pd.Series) -> str:
     else the direction of the 95 % t interval of ``a - b`` (``"larger"``, ``"smaller"``, ``"undecided"``; one
     seed decides nothing)."""
     a, b = a.align(b, join="inner")
-    if len(a) and (a.to_numpy() == b.to_numpy()).all():
-        return "equal"
-    return _direction(_interval(a, b))
+    return "equal" if same_on_every_seed(a.to_numpy(), b.to_numpy()) else _direction(_interval(a, b))
 
 
 def _how(n: int) -> str:
@@ -549,6 +547,21 @@ def hiding_methods(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int
     return list(rows.index[rows["verdict"] == "above"])
 
 
+def _regainers(methods: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The methods of ``methods`` (an attack's rows of :func:`relearn_table`, doing nothing left out) that regain
+    decidedly more than Retrain, split in two: those that had forgotten the class as Retrain had (they hide it) and
+    those whose FA before the attack was already above Retrain's (they regain the part they did remove)."""
+    above = list(methods.index[methods["verdict"] == "above"])
+    partial = [m for m in above if methods.loc[m, "before vs Retrain"] == "above"]
+    return [m for m in above if m not in partial], partial
+
+
+def _gains(methods: pd.DataFrame, names: list[str]) -> str:
+    """``"a gain of +60.0 points"`` / ``"gains of +99.3 and +98.4 points"``: the gains of ``names``."""
+    values = join_words(f"{methods.loc[m, 'gain']:+.1f}" for m in names)
+    return f"{'a gain' if len(names) == 1 else 'gains'} of {values} points"
+
+
 def _where(relearn: pd.DataFrame, attack: str) -> str:
     """The attack in words, with the number of images of a forget-set attack when the audit recorded it."""
     images = relearn.attrs.get("forget attack samples") if attack != "retain" else None
@@ -591,28 +604,23 @@ def relearn_words(relearn: pd.DataFrame, attack: str = "forget 1 %", steps: int 
         whose = "its" if len(never) == 1 else "their"
         text += (f" {_labels(never)} had not forgotten the class as Retrain had: {whose} FA before the attack is "
                  f"already {values} (decidedly above Retrain's {rows[RETRAIN_BEFORE].iloc[0]:.1f} %).")
-    groups = {v: list(methods.index[methods["verdict"] == v]) for v in ("above", "below", "equal", "undecided")}
-    hiding = [m for m in groups["above"] if m not in never]
-    partial = [m for m in groups["above"] if m in never]       # forgot part of the class; that part comes back
+    groups = {v: list(methods.index[methods["verdict"] == v]) for v in ("below", "equal", "undecided")}
+    hiding, partial = _regainers(methods)
     parts = []
     if hiding:
         one = len(hiding) == 1
-        gains = join_words(f"{methods.loc[m, 'gain']:+.1f}" for m in hiding)
         parts.append(f"{_labels(hiding)} {'regains' if one else 'regain'} decidedly more than Retrain "
-                     f"({'a gain' if one else 'gains'} of {gains} points against Retrain's "
-                     f"{rows[RETRAIN_GAIN].iloc[0]:+.1f}): "
+                     f"({_gains(methods, hiding)} against Retrain's {rows[RETRAIN_GAIN].iloc[0]:+.1f}): "
                      + HIDING[attack].format(it="it hides" if one else "they hide"))
     else:
         parts.append("no method that had forgotten the class as Retrain had regains decidedly more than Retrain"
                      if partial else "no method regains decidedly more than Retrain")
     if partial:
         one = len(partial) == 1
-        gains = join_words(f"{methods.loc[m, 'gain']:+.1f}" for m in partial)
         parts.append(f"{_labels(partial)}, whose FA started above Retrain's, {'regains' if one else 'regain'} "
-                     f"decidedly more than Retrain{' too' if hiding else ''} "
-                     f"({'a gain' if one else 'gains'} of {gains} points): the part of the class "
-                     f"{'it' if one else 'they'} did remove comes back faster than into a model that never learned "
-                     f"it, so that part was hidden rather than removed")
+                     f"decidedly more than Retrain{' too' if hiding else ''} ({_gains(methods, partial)}): the part "
+                     f"of the class {'it' if one else 'they'} did remove comes back faster than into a model that "
+                     "never learned it, so that part was hidden rather than removed")
     if groups["below"]:
         parts.append(f"{_labels(groups['below'])} {'regains' if len(groups['below']) == 1 else 'regain'} "
                      "decidedly less than Retrain")
@@ -629,11 +637,9 @@ def hiding_words(relearn: pd.DataFrame, attack: str = "forget 1 %") -> str:
     """One sentence for the chapter's summary: after :func:`telling_steps` steps of ``attack``, which methods regain
     decidedly more of the class than Retrain (:func:`hiding_methods`; those whose FA before the attack was already
     above Retrain's named apart, as regaining the part they did remove), and whether Retrain learns it later."""
-    k = telling_steps(relearn, attack)
-    rows = _attack_rows(relearn_table(relearn), attack)
-    above = hiding_methods(relearn, attack)
-    partial = [m for m in above if rows.loc[m, "before vs Retrain"] == "above"]   # FA started above Retrain's
-    hiding = [m for m in above if m not in partial]
+    table = relearn_table(relearn)
+    hiding, partial = _regainers(_attack_rows(table, attack).drop(index=ORIGINAL, errors="ignore"))
+    k = table.attrs["steps"][attack]
     who = (f"{_labels(hiding)} {'regains' if len(hiding) == 1 else 'regain'} decidedly more of the class than "
            "Retrain" if hiding else "no method that had forgotten the class as Retrain had regains decidedly more "
            "of it than Retrain" if partial else "no method regains decidedly more of the class than Retrain")

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.tabular import display_list, display_name
-from ..stats import PairedInterval, paired_interval
+from ..stats import PairedInterval, paired_interval, same_on_every_seed
 from ..words import capital, group_phrases, is_are, join_words
 
 BASELINE, FLOOR = "original", "gold_indep"
@@ -709,9 +709,7 @@ def shots_verdict(a: pd.Series, b: pd.Series) -> tuple[str, PairedInterval]:
     or ``"undecided"`` by the interval."""
     a, b = a.align(b, join="inner")
     interval = paired_interval(a.to_numpy(), b.to_numpy())
-    if (a.to_numpy() == b.to_numpy()).all():
-        return EQUAL, interval
-    return SHOTS_WORDS[interval.direction], interval
+    return (EQUAL if same_on_every_seed(a.to_numpy(), b.to_numpy()) else SHOTS_WORDS[interval.direction]), interval
 
 
 def shots_verdicts(study: pd.DataFrame) -> pd.DataFrame:

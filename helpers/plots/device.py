@@ -132,7 +132,7 @@ def plot_hybrid_device(results: pd.DataFrame, labels: dict, highlight: dict):
     plain = [m for m in methods if m not in highlight]
     styles = dict(zip(plain, palette(len(plain), avoid=[*highlight.values(), "grey", "black"])))
     markers = {m: MARKERS[i % len(MARKERS)] for i, m in enumerate(plain)}
-    dodges = dict(zip(plain, np.linspace(-0.22, 0.22, len(plain)) if len(plain) > 1 else [0.0]))
+    dodges = dict(zip(plain, _offsets(len(plain), 0.22)))
     for ax, value, ylabel in ((left, "AG", "AG (gap to the oracle)"), (middle, "KL_test", "test KL to the oracle")):
         for method in methods:
             bold = method in highlight
